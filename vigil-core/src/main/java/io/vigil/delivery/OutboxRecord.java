@@ -1,0 +1,22 @@
+package io.vigil.delivery;
+
+/**
+ * One change event as stored in the outbox, ready for delivery.
+ *
+ * @param seq        outbox position; increasing, delivery to each sink follows it
+ * @param eventId    stable id of the change event (receivers deduplicate on it)
+ * @param eventName  source's eventName (or the kind of entity for non-ONAP events)
+ * @param sourceName source's name
+ * @param kind       ONSET, ABATED, or another change-event kind
+ * @param payload    the JSON body sinks send, fixed when the event was written
+ * @param createdAtMillis when the event was written
+ */
+public record OutboxRecord(
+        long seq,
+        String eventId,
+        String eventName,
+        String sourceName,
+        String kind,
+        String payload,
+        long createdAtMillis) {
+}
