@@ -1,0 +1,11 @@
+package io.vigil.ingest;
+
+/** What the engine did with one heartbeat. */
+public enum Acceptance {
+    /** In the engine; it counts for liveness. */
+    ACCEPTED,
+    /** No monitor has this eventName: counted and dropped. */
+    UNKNOWN_EVENT_NAME,
+    /** This instance does not own detection for the source (standby, or another owner); dropped. */
+    NOT_OWNER
+}

@@ -1,0 +1,29 @@
+package io.vigil.ingest;
+
+import io.vigil.ves.Heartbeat;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What every ingest path (HTTP, DMaaP MR, Kafka, peer) hands heartbeats to. Thread-safe; {@link #accept} is the
+ * hot path and never blocks on I/O.
+ */
+public interface HeartbeatReceiver {
+
+    /** Takes one heartbeat that arrived now through {@code channel}. */
+    Acceptance accept(Heartbeat heartbeat, Channel channel);
+
+    /**
+     * Completes once every heartbeat accepted before this call is covered by a store checkpoint, i.e. would
+     * survive a crash. Ingest paths that acknowledge upstream (Kafka offset commit, MR) wait on it.
+     */
+    CompletionStage<Void> durable();
+
+    /**
+     * The channel is broken (broker unreachable, partitions lost): sources last heard through it are not declared
+     * missing until {@link #resume}. Idempotent. Vigil raises its own alarm about it.
+     */
+    void hold(Channel channel, String reason);
+
+    /** The channel works again: held sources get a grace period before detection applies again. Idempotent. */
+    void resume(Channel channel);
+}
