@@ -1,0 +1,140 @@
+package io.vigil.transport.webhook;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vigil.delivery.OutboxRecord;
+import io.vigil.delivery.Sink;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends each change event as one HTTP {@code POST url} with the record's JSON payload as body,
+ * {@code Content-Type: application/json} and the configured extra headers. A 2xx answer acknowledges the event;
+ * any other status, a connection error or the timeout fails the delivery (the relay retries it).
+ *
+ * <p>The timeout bounds the whole exchange (connect, send, response and body). The sink holds one keep-alive
+ * connection: the relay sends one event at a time, so more would only cost sockets. Thread-safe.
+ */
+public class WebhookSink implements Sink {
+
+    /** Default bound on one delivery. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String name;
+    private final URI url;
+    private final Map<String, String> headers;
+    private final long timeoutMillis;
+    private final HttpClientAgent client;
+
+    /**
+     * @param vertx   the application's shared Vert.x instance (not closed by this sink)
+     * @param name    unique sink name; the outbox keeps this sink's delivery cursor under it, so keep it stable
+     * @param url     absolute http(s) URL to POST to
+     * @param headers extra request headers (e.g. {@code Authorization}); may be empty
+     * @param timeout bound on one delivery
+     */
+    public WebhookSink(Vertx vertx, String name, URI url, Map<String, String> headers, Duration timeout) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.url = requireHttpUrl(url);
+        this.headers = Map.copyOf(new LinkedHashMap<>(headers));
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("sink timeout must be > 0, got " + timeout);
+        this.timeoutMillis = timeout.toMillis();
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis)),
+                new PoolOptions().setHttp1MaxSize(1));
+    }
+
+    /** A webhook named {@code webhook:<url>} with the default timeout. */
+    public WebhookSink(Vertx vertx, URI url, Map<String, String> headers) {
+        this(vertx, "webhook:" + url, url, headers, DEFAULT_TIMEOUT);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The URL this sink posts to. */
+    public URI url() {
+        return url;
+    }
+
+    @Override
+    public CompletionStage<Void> deliver(OutboxRecord record) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(url.toString())
+                .setConnectTimeout(timeoutMillis)
+                // Closes a connection on which the receiver went silent, so the next attempt starts clean.
+                .setIdleTimeout(timeoutMillis);
+        headers.forEach(options::putHeader);
+        options.putHeader("Content-Type", "application/json");
+        Future<Void> exchange = client.request(options)
+                .compose(request -> request.send(Buffer.buffer(record.payload())))
+                .compose(response -> response.body().compose(body -> {
+                    int status = response.statusCode();
+                    if (status >= 200 && status < 300) return Future.<Void>succeededFuture();
+                    return Future.<Void>failedFuture(new DeliveryRejectedException(name, status, body.toString()));
+                }));
+        return exchange.timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .recover(error -> Future.failedFuture(describe(error)))
+                .toCompletionStage();
+    }
+
+    private Throwable describe(Throwable error) {
+        if (error instanceof DeliveryRejectedException) return error;
+        return new DeliveryFailedException("POST " + url + " for sink '" + name + "' failed: " + error, error);
+    }
+
+    /** Releases the connection; the shared Vert.x instance stays open. */
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private static URI requireHttpUrl(URI url) {
+        Objects.requireNonNull(url, "url");
+        String scheme = url.getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || url.getHost() == null) {
+            throw new IllegalArgumentException("sink url must be an absolute http(s) URL such as http://host:3904/events/TOPIC, got: " + url);
+        }
+        return url;
+    }
+
+    /** The receiver answered with a non-2xx status. */
+    public static final class DeliveryRejectedException extends RuntimeException {
+        private final int status;
+
+        DeliveryRejectedException(String sink, int status, String body) {
+            super("sink '" + sink + "' answered HTTP " + status + (body.isBlank() ? "" : ": " + abbreviate(body)), null, false, false);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        private static String abbreviate(String body) {
+            String oneLine = body.replaceAll("\\s+", " ").strip();
+            return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "…";
+        }
+    }
+
+    /** The exchange did not complete: connection refused or reset, or the timeout passed. */
+    public static final class DeliveryFailedException extends RuntimeException {
+        DeliveryFailedException(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+}
