@@ -1,0 +1,60 @@
+package io.vigil.engine;
+
+import io.vigil.ingest.Channel;
+import io.vigil.timing.TimingWheel;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One tracked source. Kept small on purpose (about 64 bytes plus its name): a million of these must fit the
+ * heap budget. {@link #lastSeen} and {@link #channel} are written by ingest threads; everything else by the
+ * detector thread only.
+ */
+final class Source extends TimingWheel.Entry {
+    private static final VarHandle LAST_SEEN;
+    private static final VarHandle SIGNALLED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            LAST_SEEN = l.findVarHandle(Source.class, "lastSeen", long.class);
+            SIGNALLED = l.findVarHandle(Source.class, "signalled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final String name;
+    final MonitorState monitor;
+    volatile long lastSeen;
+    volatile Channel channel;
+    volatile LivenessState state = LivenessState.UNKNOWN;
+    volatile String outageId;
+    volatile long alarmStart;
+    /** The engine has been asked to look at this source (it left UNKNOWN or MISSING); cleared by the detector. */
+    volatile boolean signalled;
+    /** lastSeen as last written to the store; owned by the checkpointer. */
+    long checkpointed;
+
+    Source(String name, MonitorState monitor) {
+        this.name = name;
+        this.monitor = monitor;
+    }
+
+    /** Moves lastSeen forward to {@code t}; an older, out-of-order heartbeat never moves it back. */
+    void observe(long t) {
+        long cur;
+        while ((cur = lastSeen) < t) {
+            if (LAST_SEEN.weakCompareAndSet(this, cur, t)) return;
+        }
+    }
+
+    /** True for the one caller that must wake the detector. */
+    boolean claimSignal() {
+        return !signalled && SIGNALLED.compareAndSet(this, false, true);
+    }
+
+    SourceKey key() {
+        return new SourceKey(monitor.monitor.eventName(), name);
+    }
+}

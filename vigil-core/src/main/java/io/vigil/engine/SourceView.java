@@ -1,0 +1,24 @@
+package io.vigil.engine;
+
+import io.vigil.ingest.Channel;
+
+/**
+ * A read-only look at one tracked source, for the API.
+ *
+ * @param key              the source
+ * @param state            liveness state
+ * @param lastSeenMillis   last heartbeat time (per the monitor's time base)
+ * @param channel          the ingest path of its last heartbeat (null if restored and not heard since)
+ * @param outageId         current outage id while MISSING
+ * @param alarmStartMillis current outage start while MISSING
+ * @param deadlineMillis   when it will be declared missing if silent (0 while MISSING or held)
+ */
+public record SourceView(
+        SourceKey key,
+        LivenessState state,
+        long lastSeenMillis,
+        Channel channel,
+        String outageId,
+        long alarmStartMillis,
+        long deadlineMillis) {
+}
