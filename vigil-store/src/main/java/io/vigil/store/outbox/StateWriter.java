@@ -1,0 +1,74 @@
+package io.vigil.store.outbox;
+
+import io.vigil.engine.SourceSnapshot;
+import io.vigil.store.Database;
+import io.vigil.store.lease.LeaseRepository;
+import io.vigil.store.lease.StaleEpochException;
+import io.vigil.store.source.SourceRepository;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Commits state transitions and their change events together: the transactional half of the outbox pattern.
+ *
+ * <p>Each {@link #commit} is one transaction that first locks the {@code active} lease row and checks the caller's
+ * epoch against it (fencing: an instance that lost the lease cannot write a single row), then upserts the source
+ * states and appends the outbox entries. Because every commit holds that row lock, commits are serialized across
+ * all instances, so outbox {@code seq} order is commit order and a relay reading {@code seq > cursor} never skips
+ * a row that commits late. A takeover ({@link LeaseRepository#tryAcquire}) waits for an in-flight commit and
+ * every commit after it sees the new epoch.
+ *
+ * <p>An entry whose eventId is already in the outbox is skipped, so retrying a commit whose outcome was unknown
+ * (e.g. a connection lost during COMMIT) does not duplicate events. Thread-safe; callers should keep commits small
+ * (one engine tick's transitions) since they serialize.
+ */
+public final class StateWriter {
+    private static final String INSERT_OUTBOX = """
+            INSERT INTO outbox (event_id, event_name, source_name, kind, payload, epoch, created_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING""";
+
+    private final Database db;
+    private final SourceRepository sources;
+
+    public StateWriter(Database db) {
+        this.db = db;
+        this.sources = new SourceRepository(db);
+    }
+
+    /**
+     * Writes {@code states} and appends {@code events} atomically under {@code epoch}.
+     *
+     * @throws StaleEpochException when {@code epoch} is not the current epoch of the {@code active} lease (or no
+     *                             such lease exists); nothing was written
+     */
+    public void commit(List<SourceSnapshot> states, List<OutboxEntry> events, long epoch) {
+        db.inTransaction(c -> {
+            long current = LeaseRepository.lockActiveEpoch(c);
+            if (current != epoch) throw new StaleEpochException(epoch, current);
+            sources.upsert(c, states);
+            append(c, events, epoch);
+            return null;
+        });
+    }
+
+    private static void append(Connection c, List<OutboxEntry> events, long epoch) throws SQLException {
+        if (events.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(INSERT_OUTBOX)) {
+            for (OutboxEntry e : events) {
+                ps.setString(1, e.eventId());
+                ps.setString(2, e.eventName());
+                ps.setString(3, e.sourceName());
+                ps.setString(4, e.kind());
+                ps.setString(5, e.payload());
+                ps.setLong(6, epoch);
+                ps.setLong(7, e.createdAtMillis());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+}
