@@ -1,0 +1,25 @@
+package io.vigil.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Consuming VES heartbeats from Kafka. YAML {@code ingest.kafka}; ONAP: a {@code "type": "kafka"} stream.
+ * Parsed and validated here; the Kafka ingest itself is a later issue.
+ *
+ * @param bootstrapServers {@code host:port[,host:port…]}
+ * @param topics           one or more topics (YAML {@code topic} or {@code topics}), never empty
+ * @param groupId          consumer group; default {@value #DEFAULT_GROUP_ID}
+ * @param properties       extra Kafka client properties passed through unchanged (SASL, TLS…)
+ */
+public record KafkaIngest(String bootstrapServers, List<String> topics, String groupId, Map<String, String> properties) {
+    public static final String DEFAULT_GROUP_ID = "vigil";
+
+    public KafkaIngest {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        topics = List.copyOf(topics);
+        if (groupId == null) groupId = DEFAULT_GROUP_ID;
+        properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+}

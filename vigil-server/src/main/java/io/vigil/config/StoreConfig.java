@@ -1,0 +1,46 @@
+package io.vigil.config;
+
+import java.nio.file.Path;
+
+/**
+ * The JDBC store. YAML section {@code store}; ONAP keys {@code pg_*}.
+ * A null {@code url} means "the embedded default": an H2 file database under the data directory,
+ * which only the server knows ({@code --data-dir}, default {@code ./data}); call {@link #jdbcUrl(Path)}.
+ *
+ * @param url      JDBC URL, or null for the embedded H2 default
+ * @param user     JDBC user, or null
+ * @param password JDBC password, or null (never printed by {@link #toString()})
+ */
+public record StoreConfig(String url, String user, String password) {
+    /** The data directory used when {@code --data-dir} is not given. */
+    public static final Path DEFAULT_DATA_DIR = Path.of("data");
+    /** H2 settings that make the shared Flyway migrations run unchanged (see STACK.md). */
+    public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+
+    public static StoreConfig defaults() {
+        return new StoreConfig(null, null, null);
+    }
+
+    /** True when no URL was configured and the embedded H2 file store is meant. */
+    public boolean isDefault() {
+        return url == null;
+    }
+
+    /** The configured URL, or the embedded H2 file URL {@code jdbc:h2:file:<dataDir>/vigil;…}. */
+    public String jdbcUrl(Path dataDir) {
+        if (url != null) return url;
+        Path dir = dataDir == null ? DEFAULT_DATA_DIR : dataDir;
+        return "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("vigil") + H2_OPTIONS;
+    }
+
+    /** True for a PostgreSQL URL: the store every HA instance can share. */
+    public boolean isPostgres() {
+        return url != null && url.startsWith("jdbc:postgresql:");
+    }
+
+    @Override
+    public String toString() {
+        return "StoreConfig[url=" + (url == null ? "(embedded H2 under the data dir)" : url)
+                + ", user=" + user + ", password=" + (password == null ? null : "******") + "]";
+    }
+}

@@ -1,0 +1,71 @@
+package io.vigil.config;
+
+import io.vigil.monitor.Monitor;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Vigil's whole configuration: an immutable tree of records, already validated when it comes from
+ * {@link ConfigLoader}. Never null inside except where a component's javadoc says so.
+ *
+ * @param http      HTTP server ({@code http})
+ * @param store     JDBC store ({@code store})
+ * @param monitors  one rule per eventName, eventNames unique ({@code monitors[]})
+ * @param ingest    pull ingest channels ({@code ingest})
+ * @param publish   where change events go ({@code publish[]}); empty means nowhere
+ * @param remote    remote configuration ({@code config.remote})
+ * @param detection detection tuning ({@code detection})
+ * @param ha        high availability ({@code ha})
+ * @param source    the format it was read from
+ */
+public record VigilConfig(
+        HttpConfig http,
+        StoreConfig store,
+        List<Monitor> monitors,
+        IngestConfig ingest,
+        List<PublishTarget> publish,
+        RemoteSettings remote,
+        DetectionConfig detection,
+        HaConfig ha,
+        ConfigSource source) {
+
+    public VigilConfig {
+        if (http == null) http = HttpConfig.defaults();
+        if (store == null) store = StoreConfig.defaults();
+        monitors = monitors == null ? List.of() : List.copyOf(monitors);
+        if (ingest == null) ingest = IngestConfig.NONE;
+        publish = publish == null ? List.of() : List.copyOf(publish);
+        if (remote == null) remote = RemoteSettings.NONE;
+        if (detection == null) detection = DetectionConfig.defaults();
+        if (ha == null) ha = HaConfig.defaults();
+        Objects.requireNonNull(source, "source");
+    }
+
+    /**
+     * The embedded defaults: HTTP on 8080, H2 under the data dir, no monitor, publish to the log.
+     * The server adds its demo monitor on top when it runs without a config file.
+     */
+    public static VigilConfig defaults() {
+        return new VigilConfig(null, null, List.of(), null, List.of(new PublishTarget.Log()), null, null, null,
+                ConfigSource.DEFAULT);
+    }
+
+    /** The monitor for {@code eventName}, or null. */
+    public Monitor monitor(String eventName) {
+        for (Monitor m : monitors) if (m.eventName().equals(eventName)) return m;
+        return null;
+    }
+
+    public VigilConfig withHttp(HttpConfig newHttp) {
+        return new VigilConfig(newHttp, store, monitors, ingest, publish, remote, detection, ha, source);
+    }
+
+    public VigilConfig withMonitors(List<Monitor> newMonitors) {
+        return new VigilConfig(http, store, newMonitors, ingest, publish, remote, detection, ha, source);
+    }
+
+    /** Overlays the remote URL given on the command line or in the environment (ONAP's JSON has none). */
+    public VigilConfig withRemote(RemoteSettings newRemote) {
+        return new VigilConfig(http, store, monitors, ingest, publish, newRemote, detection, ha, source);
+    }
+}

@@ -1,0 +1,215 @@
+package io.vigil.config;
+
+import static io.vigil.config.ConfigNode.keys;
+
+import io.vigil.monitor.ClosedLoop;
+import io.vigil.monitor.Monitor;
+import io.vigil.monitor.TargetType;
+import io.vigil.monitor.TimeBase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads Vigil's own YAML keys (documented in docs/configuration.md). Unknown keys are errors: a typo
+ * must not silently fall back to a default. Every problem goes to the node's error list.
+ */
+final class VigilYamlReader {
+    static final Set<String> TOP_LEVEL = keys("http", "store", "monitors", "ingest", "publish", "config", "detection", "ha");
+    static final Set<String> AUTH = keys("user", "password");
+
+    private VigilYamlReader() {
+    }
+
+    static VigilConfig read(ConfigNode root) {
+        root.allowOnly(TOP_LEVEL);
+        HttpConfig http = http(root.object("http"));
+        StoreConfig store = store(root.object("store"));
+        List<Monitor> monitors = monitors(root);
+        IngestConfig ingest = ingest(root.object("ingest"));
+        List<PublishTarget> publish = publish(root);
+        ConfigNode config = root.object("config");
+        config.allowOnly(keys("remote"));
+        RemoteSettings remote = remote(config.object("remote"));
+        DetectionConfig detection = detection(root.object("detection"));
+        HaConfig ha = ha(root.object("ha"));
+        if (ha.enabled() && store.isDefault())
+            root.error("ha.enabled", "needs a store that every instance shares: set store.url to a PostgreSQL JDBC URL "
+                    + "(the default is a local H2 file)");
+        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, ConfigSource.YAML);
+    }
+
+    private static HttpConfig http(ConfigNode n) {
+        n.allowOnly(keys("port", "host", "maxBodyBytes", "auth"));
+        int port = n.integer("port", HttpConfig.DEFAULT_PORT, 0, 65535);
+        String host = n.has("host") ? n.requiredString("host", "") : HttpConfig.DEFAULT_HOST;
+        long max = n.bytes("maxBodyBytes", HttpConfig.DEFAULT_MAX_BODY_BYTES);
+        return new HttpConfig(port, host, max, auth(n, "auth"));
+    }
+
+    /** Optional {@code user}/{@code password} pair under {@code key}; both or neither. */
+    static BasicAuth auth(ConfigNode parent, String key) {
+        if (!parent.has(key)) return null;
+        ConfigNode n = parent.object(key);
+        n.allowOnly(AUTH);
+        String user = n.requiredString("user", "required when " + n.path() + " is given");
+        String password = n.string("password");
+        if (password == null && !n.has("password")) n.error("password", "required when " + n.path() + " is given");
+        return user == null || password == null ? null : new BasicAuth(user, password);
+    }
+
+    private static StoreConfig store(ConfigNode n) {
+        n.allowOnly(keys("url", "user", "password"));
+        String url = n.string("url");
+        if (url != null && !url.startsWith("jdbc:")) {
+            n.error("url", "must be a JDBC URL starting with jdbc: like jdbc:postgresql://host:5432/vigil (got \"" + url + "\")");
+            url = null;
+        }
+        String user = n.string("user");
+        String password = n.string("password");
+        if (url == null && !n.has("url") && (user != null || password != null))
+            n.error(user != null ? "user" : "password",
+                    "needs store.url; the default H2 file store takes no credentials");
+        return new StoreConfig(url, user, password);
+    }
+
+    private static List<Monitor> monitors(ConfigNode root) {
+        List<ConfigNode> items = root.list("monitors");
+        List<Monitor> out = new ArrayList<>();
+        if (items == null) return out;
+        Map<String, String> firstPath = new HashMap<>();
+        for (ConfigNode m : items) {
+            if (!m.requireObject()) continue;
+            m.allowOnly(keys("eventName", "heartbeatInterval", "missedHeartbeats", "timeBase", "closedLoop"));
+            String eventName = m.requiredString("eventName", "required: the VES commonEventHeader.eventName this monitor owns");
+            Duration interval = m.duration("heartbeatInterval", null, false);
+            if (interval == null && !m.has("heartbeatInterval"))
+                m.error("heartbeatInterval", "required: a positive duration like 500ms, 2s, 5m");
+            Integer missed = m.integer("missedHeartbeats", 3, 1, Integer.MAX_VALUE);
+            String tb = m.oneOf("timeBase", "event", List.of("event", "arrival"));
+            ClosedLoop cl = closedLoop(m.object("closedLoop"));
+            if (eventName != null) {
+                String earlier = firstPath.putIfAbsent(eventName, m.path());
+                if (earlier != null)
+                    root.error("monitors", "duplicate eventName \"" + eventName + "\" (also " + earlier + ")");
+            }
+            if (eventName != null && interval != null && missed != null)
+                out.add(new Monitor(eventName, interval, missed,
+                        tb.equals("arrival") ? TimeBase.ARRIVAL : TimeBase.EVENT, cl));
+        }
+        return out;
+    }
+
+    private static ClosedLoop closedLoop(ConfigNode n) {
+        n.allowOnly(keys("controlName", "policyName", "policyVersion", "policyScope", "targetType", "target", "version"));
+        String tt = n.oneOf("targetType", "VNF", List.of("VNF", "VM"));
+        return new ClosedLoop(n.string("controlName"), n.string("policyName"), n.string("policyVersion"),
+                n.string("policyScope"), TargetType.valueOf(tt), n.string("target"), n.string("version"));
+    }
+
+    private static IngestConfig ingest(ConfigNode n) {
+        n.allowOnly(keys("dmaap", "kafka"));
+        DmaapIngest dmaap = null;
+        if (n.has("dmaap")) {
+            ConfigNode d = n.object("dmaap");
+            d.allowOnly(keys("url", "group", "consumer", "pollTimeout", "limit", "auth"));
+            String url = d.url("url", "required: the Message Router topic URL, e.g. http://mr:3904/events/TOPIC");
+            String group = d.has("group") ? d.requiredString("group", "") : null;
+            String consumer = d.has("consumer") ? d.requiredString("consumer", "") : null;
+            Duration timeout = d.duration("pollTimeout", DmaapIngest.DEFAULT_POLL_TIMEOUT, false);
+            int limit = d.integer("limit", DmaapIngest.DEFAULT_LIMIT, 1, Integer.MAX_VALUE);
+            BasicAuth auth = auth(d, "auth");
+            if (url != null) dmaap = new DmaapIngest(url, group, consumer, timeout, limit, auth);
+        }
+        KafkaIngest kafka = null;
+        if (n.has("kafka")) {
+            ConfigNode k = n.object("kafka");
+            k.allowOnly(keys("bootstrapServers", "topic", "topics", "groupId", "properties"));
+            String servers = k.requiredString("bootstrapServers", "required: host:port[,host:port...]");
+            List<String> topics = new ArrayList<>();
+            if (k.has("topic") && k.has("topics")) k.error("topics", "give either topic or topics, not both");
+            else if (k.has("topic")) {
+                String t = k.requiredString("topic", "");
+                if (t != null) topics.add(t);
+            } else if (k.has("topics")) {
+                List<ConfigNode> ts = k.list("topics");
+                if (ts != null && ts.isEmpty()) k.error("topics", "must name at least one topic");
+                if (ts != null) for (int i = 0; i < ts.size(); i++) {
+                    String t = ts.get(i).raw().isValueNode() ? ts.get(i).raw().asText() : null;
+                    if (t == null || t.isBlank()) ts.get(i).error(null, "must be a topic name");
+                    else topics.add(t);
+                }
+            } else k.error("topic", "required: the topic to consume (or topics: [a, b])");
+            String groupId = k.has("groupId") ? k.requiredString("groupId", "") : null;
+            Map<String, String> props = k.stringMap("properties");
+            if (servers != null && !topics.isEmpty()) kafka = new KafkaIngest(servers, topics, groupId, props);
+        }
+        return new IngestConfig(dmaap, kafka);
+    }
+
+    private static List<PublishTarget> publish(ConfigNode root) {
+        List<ConfigNode> items = root.list("publish");
+        // Absent: events go to the log, so a new user sees them; an explicit empty list means nowhere.
+        if (items == null) return root.has("publish") ? List.of() : List.of(new PublishTarget.Log());
+        List<PublishTarget> out = new ArrayList<>();
+        for (ConfigNode p : items) {
+            if (!p.requireObject()) continue;
+            String type = p.has("type") ? p.oneOf("type", null, List.of("dmaap", "webhook", "log", "kafka")) : null;
+            if (type == null) {
+                if (!p.has("type")) p.error("type", "required: one of dmaap, webhook, log, kafka");
+                continue;
+            }
+            PublishTarget t = switch (type) {
+                case "dmaap" -> {
+                    p.allowOnly(keys("type", "url", "auth"));
+                    String url = p.url("url", "required for type dmaap: the Message Router topic URL");
+                    BasicAuth auth = auth(p, "auth");
+                    yield url == null ? null : new PublishTarget.Dmaap(url, auth);
+                }
+                case "webhook" -> {
+                    p.allowOnly(keys("type", "url", "headers"));
+                    String url = p.url("url", "required for type webhook");
+                    Map<String, String> headers = p.stringMap("headers");
+                    yield url == null ? null : new PublishTarget.Webhook(url, headers);
+                }
+                case "kafka" -> {
+                    p.allowOnly(keys("type", "bootstrapServers", "topic", "properties"));
+                    String servers = p.requiredString("bootstrapServers", "required for type kafka: host:port[,host:port...]");
+                    String topic = p.requiredString("topic", "required for type kafka");
+                    Map<String, String> props = p.stringMap("properties");
+                    yield servers == null || topic == null ? null : new PublishTarget.Kafka(servers, topic, props);
+                }
+                default -> {
+                    p.allowOnly(keys("type"));
+                    yield new PublishTarget.Log();
+                }
+            };
+            if (t != null) out.add(t);
+        }
+        return out;
+    }
+
+    private static RemoteSettings remote(ConfigNode n) {
+        n.allowOnly(keys("url", "pollInterval"));
+        String url = n.url("url", null);
+        Duration poll = n.duration("pollInterval", null, false);
+        return new RemoteSettings(url, poll);
+    }
+
+    private static DetectionConfig detection(ConfigNode n) {
+        n.allowOnly(keys("grace", "checkpointInterval"));
+        return new DetectionConfig(n.duration("grace", null, true),
+                n.duration("checkpointInterval", DetectionConfig.DEFAULT_CHECKPOINT_INTERVAL, false));
+    }
+
+    private static HaConfig ha(ConfigNode n) {
+        n.allowOnly(keys("enabled", "leaseTtl", "instanceId"));
+        boolean enabled = n.bool("enabled", false);
+        Duration ttl = n.duration("leaseTtl", HaConfig.DEFAULT_LEASE_TTL, false);
+        String id = n.has("instanceId") ? n.requiredString("instanceId", "") : null;
+        return new HaConfig(enabled, ttl, id);
+    }
+}
