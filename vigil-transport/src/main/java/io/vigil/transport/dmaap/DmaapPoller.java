@@ -1,0 +1,381 @@
+package io.vigil.transport.dmaap;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vigil.ingest.Channel;
+import io.vigil.ingest.HeartbeatReceiver;
+import io.vigil.ves.Heartbeat;
+import io.vigil.ves.VesBatch;
+import io.vigil.ves.VesFormatException;
+import io.vigil.ves.VesParser;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes VES heartbeats from a DMaaP Message Router topic the way ONAP's services do, and hands them to a
+ * {@link HeartbeatReceiver} on {@link Channel#DMAAP}.
+ *
+ * <p><b>Loop.</b> {@code GET {topic_url}/{group}/{consumer}?timeout=15000&limit=N}; MR holds the request open until
+ * messages arrive or the timeout passes, then answers a JSON array. The next poll starts as soon as an answer is
+ * processed: there is no idle sleep (ONAP's service slept 20 s). Each array item is a string holding one serialised
+ * VES body (MR's format) or that body as a JSON object; either may be a single {@code {"event":…}} or an
+ * {@code {"eventList":[…]}} batch.
+ *
+ * <p><b>Bad input.</b> An item that is not a VES body, or an event in it that lacks a required field, is counted
+ * under a {@link BadItemReason}, logged (throttled) and skipped; the rest of the answer is still processed and the
+ * loop goes on. Heartbeats whose eventName has no monitor are counted ({@link #unknownEventName()}).
+ *
+ * <p><b>Outage.</b> A poll fails on a connection error, a timeout ({@code longPollTimeout + requestGrace}), a
+ * non-200 status, or a body that is not a JSON array. Consecutive failures back off by
+ * {@link DmaapPollerSettings#backoff()} (1 s doubling to 30 s by default). The channel is <i>held</i> —
+ * {@link HeartbeatReceiver#hold} is called once, so that no source is declared missing because MR is down — when
+ * either {@link DmaapPollerSettings#holdAfterFailures()} consecutive polls failed or, at a failure,
+ * {@link DmaapPollerSettings#holdAfter()} has passed since the first failure of the streak. The first successful
+ * poll afterwards calls {@link HeartbeatReceiver#resume} once.
+ *
+ * <p><b>Threading.</b> The loop runs on one Vert.x context of the shared instance; parsing and
+ * {@link HeartbeatReceiver#accept} (non-blocking by contract) happen there. Getters are thread-safe.
+ */
+public final class DmaapPoller implements AutoCloseable {
+
+    /** Why an item (or an event within it) was skipped; the label is meant for a metrics tag. */
+    public enum BadItemReason {
+        /** The item is not a usable VES body: malformed JSON, or neither {@code event} nor {@code eventList}. */
+        INVALID_VES("invalid_ves"),
+        /** An event inside the item lacks or mangles a required field; other events of the item are kept. */
+        INVALID_EVENT("invalid_event"),
+        /** The array item is neither a string nor an object (number, array, null …). */
+        NOT_STRING_OR_OBJECT("not_string_or_object"),
+        /** The receiver threw on a heartbeat (a bug, never expected): counted so that it is seen. */
+        RECEIVER_ERROR("receiver_error");
+
+        private final String label;
+
+        BadItemReason(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(DmaapPoller.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    /** Log the first bad item per reason, then every Nth: a topic full of garbage must not flood the log. */
+    private static final long LOG_EVERY_NTH_BAD_ITEM = 1000;
+    private static final int LOG_EVERY_NTH_POLL_FAILURE = 10;
+
+    private final Vertx vertx;
+    private final HeartbeatReceiver receiver;
+    private final DmaapPollerSettings settings;
+    private final String pollUrl;
+    private final long requestTimeoutMillis;
+    private final HttpClientAgent client;
+    private final Promise<Void> stopped = Promise.promise();
+
+    // Confined to the poller's context.
+    private Context context;
+    private boolean stopping;
+    private long timerId = -1;
+    private HttpClientRequest inFlight;
+    private int consecutiveFailures;
+    private long firstFailureAtMillis;
+
+    private final AtomicLong polls = new AtomicLong();
+    private final AtomicLong pollErrors = new AtomicLong();
+    private final AtomicLong items = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong unknownEventName = new AtomicLong();
+    private final AtomicLong notOwner = new AtomicLong();
+    private final Map<BadItemReason, LongAdder> badItems = new EnumMap<>(BadItemReason.class);
+    private volatile boolean held;
+
+    /**
+     * @param vertx    the application's shared Vert.x instance (not closed by the poller)
+     * @param receiver where heartbeats go
+     * @param settings topic, consumer and tuning
+     */
+    public DmaapPoller(Vertx vertx, HeartbeatReceiver receiver, DmaapPollerSettings settings) {
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
+        this.receiver = Objects.requireNonNull(receiver, "receiver");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.pollUrl = settings.pollUrl();
+        this.requestTimeoutMillis = settings.longPollTimeout().plus(settings.requestGrace()).toMillis();
+        for (BadItemReason reason : BadItemReason.values()) badItems.put(reason, new LongAdder());
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
+    }
+
+    /** Starts the loop; the first poll goes out at once. Call once. */
+    public synchronized void start() {
+        if (context != null) throw new IllegalStateException("DMaaP poller already started");
+        context = vertx.getOrCreateContext();
+        log.info("Polling DMaaP Message Router at {}", pollUrl);
+        context.runOnContext(v -> poll());
+    }
+
+    /**
+     * Ends the loop: a pending backoff is cancelled and a long poll in flight is aborted (an answer already received
+     * is still processed). Completes when the loop has ended; idempotent. Does not touch the hold state.
+     */
+    public synchronized CompletionStage<Void> stop() {
+        if (context == null) {
+            stopped.tryComplete();
+            client.close();
+            return stopped.future().toCompletionStage();
+        }
+        context.runOnContext(v -> {
+            stopping = true;
+            if (timerId >= 0) {
+                vertx.cancelTimer(timerId);
+                timerId = -1;
+                finishStop();
+            } else if (inFlight != null) {
+                inFlight.reset(); // its completion handler sees `stopping` and finishes
+            }
+        });
+        return stopped.future().toCompletionStage();
+    }
+
+    /** {@link #stop()}, waiting up to 5 s when called off the event loop. */
+    @Override
+    public void close() {
+        CompletionStage<Void> done = stop();
+        if (!Context.isOnEventLoopThread()) {
+            try {
+                done.toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("DMaaP poller did not stop within 5 s: {}", e.toString());
+            }
+        }
+    }
+
+    private void poll() {
+        if (stopping) {
+            finishStop();
+            return;
+        }
+        polls.incrementAndGet();
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(pollUrl)
+                .setConnectTimeout(requestTimeoutMillis)
+                .setIdleTimeout(requestTimeoutMillis)
+                .putHeader("Accept", "application/json");
+        settings.auth().ifPresent(a -> options.putHeader("Authorization", a.headerValue()));
+        client.request(options)
+                .compose(request -> {
+                    inFlight = request;
+                    return request.send();
+                })
+                .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body)))
+                .timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
+                .onComplete(result -> {
+                    inFlight = null;
+                    if (result.succeeded()) {
+                        handle(result.result());
+                    } else if (!stopping) {
+                        pollFailed("cannot reach " + pollUrl + ": " + result.cause());
+                    } else {
+                        finishStop();
+                    }
+                });
+    }
+
+    private record Answer(int status, Buffer body) {
+    }
+
+    private void handle(Answer answer) {
+        if (answer.status() != 200) {
+            String body = answer.body().toString().replaceAll("\\s+", " ").strip();
+            pollFailed(pollUrl + " answered HTTP " + answer.status() + (body.isEmpty() ? "" : ": " + abbreviate(body)));
+            return;
+        }
+        try {
+            processItems(answer.body().getBytes());
+        } catch (MalformedAnswerException e) {
+            pollFailed(pollUrl + " answered a body that is not a JSON array of messages: " + e.getMessage());
+            return;
+        }
+        pollSucceeded();
+        // Straight into the next long poll; runOnContext keeps the stack flat.
+        context.runOnContext(v -> poll());
+    }
+
+    private void processItems(byte[] body) throws MalformedAnswerException {
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) throw new MalformedAnswerException("expected '['");
+            int index = 0;
+            for (JsonToken token = p.nextToken(); token != JsonToken.END_ARRAY; token = p.nextToken(), index++) {
+                if (token == null) throw new MalformedAnswerException("array not closed");
+                items.incrementAndGet();
+                switch (token) {
+                    case VALUE_STRING -> handleItem(index, p.getText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    case START_OBJECT -> {
+                        // Hand the parser the object's own bytes instead of building a tree and writing it back.
+                        int start = (int) p.currentTokenLocation().getByteOffset();
+                        p.skipChildren();
+                        int end = (int) p.currentLocation().getByteOffset();
+                        handleItem(index, Arrays.copyOfRange(body, start, end));
+                    }
+                    default -> {
+                        p.skipChildren();
+                        bad(BadItemReason.NOT_STRING_OR_OBJECT, index, "item is " + token + ", expected a string or an object");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new MalformedAnswerException(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+    }
+
+    private void handleItem(int index, byte[] json) {
+        VesBatch batch;
+        try {
+            batch = VesParser.parse(json);
+        } catch (VesFormatException e) {
+            bad(BadItemReason.INVALID_VES, index, e.getMessage());
+            return;
+        }
+        for (Heartbeat heartbeat : batch.heartbeats()) {
+            try {
+                switch (receiver.accept(heartbeat, Channel.DMAAP)) {
+                    case ACCEPTED -> accepted.incrementAndGet();
+                    case UNKNOWN_EVENT_NAME -> unknownEventName.incrementAndGet();
+                    case NOT_OWNER -> notOwner.incrementAndGet();
+                }
+            } catch (RuntimeException e) {
+                bad(BadItemReason.RECEIVER_ERROR, index, e.toString());
+            }
+        }
+        for (VesBatch.Rejected rejected : batch.rejected()) {
+            bad(BadItemReason.INVALID_EVENT, index, "event " + rejected.index() + ": " + rejected.reason());
+        }
+    }
+
+    private void bad(BadItemReason reason, int index, String detail) {
+        LongAdder counter = badItems.get(reason);
+        counter.increment();
+        long count = counter.sum();
+        if (count == 1 || count % LOG_EVERY_NTH_BAD_ITEM == 0) {
+            log.warn("Skipped a bad DMaaP message ({}, {} so far): item {} of a poll: {}", reason.label(), count, index, detail);
+        }
+    }
+
+    private void pollSucceeded() {
+        if (consecutiveFailures > 0) log.info("DMaaP Message Router answers again after {} failed polls", consecutiveFailures);
+        consecutiveFailures = 0;
+        if (held) {
+            held = false;
+            receiver.resume(Channel.DMAAP);
+        }
+    }
+
+    private void pollFailed(String reason) {
+        if (stopping) {
+            finishStop();
+            return;
+        }
+        pollErrors.incrementAndGet();
+        consecutiveFailures++;
+        long now = settings.clock().millis();
+        if (consecutiveFailures == 1) firstFailureAtMillis = now;
+        Duration delay = settings.backoff().delayAfter(consecutiveFailures);
+        if (consecutiveFailures == 1 || consecutiveFailures % LOG_EVERY_NTH_POLL_FAILURE == 0) {
+            log.warn("DMaaP poll failed ({} in a row), retrying in {} ms: {}", consecutiveFailures, delay.toMillis(), reason);
+        }
+        boolean longEnough = now - firstFailureAtMillis >= settings.holdAfter().toMillis();
+        if (!held && (consecutiveFailures >= settings.holdAfterFailures() || longEnough)) {
+            held = true;
+            log.error("DMaaP Message Router unreachable ({} failed polls in {} ms): holding detection for sources heard through it. Last error: {}",
+                    consecutiveFailures, now - firstFailureAtMillis, reason);
+            receiver.hold(Channel.DMAAP, "DMaaP Message Router unreachable: " + reason);
+        }
+        timerId = vertx.setTimer(Math.max(1, delay.toMillis()), id -> {
+            timerId = -1;
+            poll();
+        });
+    }
+
+    private void finishStop() {
+        client.close();
+        stopped.tryComplete();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+    }
+
+    private static final class MalformedAnswerException extends Exception {
+        MalformedAnswerException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Polls sent (successful or not). */
+    public long polls() {
+        return polls.get();
+    }
+
+    /** Polls that failed (connection, timeout, status, body). */
+    public long pollErrors() {
+        return pollErrors.get();
+    }
+
+    /** Array items received. */
+    public long items() {
+        return items.get();
+    }
+
+    /** Heartbeats the receiver accepted. */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    /** Heartbeats dropped because no monitor has their eventName. */
+    public long unknownEventName() {
+        return unknownEventName.get();
+    }
+
+    /** Heartbeats dropped because this instance does not own their source. */
+    public long notOwner() {
+        return notOwner.get();
+    }
+
+    /** Items or events skipped for {@code reason}. */
+    public long badItems(BadItemReason reason) {
+        return badItems.get(reason).sum();
+    }
+
+    /** True while the DMAAP channel is held because MR cannot be reached. */
+    public boolean isHeld() {
+        return held;
+    }
+
+    /** The poll URL, for logs and status pages. */
+    public String pollUrl() {
+        return pollUrl;
+    }
+}

@@ -1,0 +1,99 @@
+package io.vigil.transport.dmaap;
+
+import io.vigil.transport.relay.BackoffPolicy;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where and how a {@link DmaapPoller} polls.
+ *
+ * @param topicUrl          {@code streams_subscribes["ves-heartbeat"].dmaap_info.topic_url}, e.g. {@code http://mr:3904/events/unauthenticated.SEC_HEARTBEAT_OUTPUT}
+ * @param group             consumer group ({@code groupID})
+ * @param consumer          consumer id within the group ({@code consumerID})
+ * @param auth              MR credentials, if the topic needs them
+ * @param longPollTimeout   the {@code timeout} MR may hold an empty poll open (ONAP uses 15 s)
+ * @param limit             the {@code limit}: most messages per poll
+ * @param requestGrace      added to {@code longPollTimeout} to bound one poll request (MR answers late under load)
+ * @param backoff           pause after the n-th consecutive failed poll
+ * @param holdAfterFailures consecutive failed polls after which the DMAAP channel is held
+ * @param holdAfter         time since the first failure of a streak after which the channel is held (checked at each failure)
+ * @param clock             time source for the hold rule
+ */
+public record DmaapPollerSettings(
+        URI topicUrl,
+        String group,
+        String consumer,
+        Optional<BasicAuth> auth,
+        Duration longPollTimeout,
+        int limit,
+        Duration requestGrace,
+        BackoffPolicy backoff,
+        int holdAfterFailures,
+        Duration holdAfter,
+        Clock clock) {
+
+    public DmaapPollerSettings {
+        Objects.requireNonNull(topicUrl, "topicUrl");
+        if (!"http".equalsIgnoreCase(topicUrl.getScheme()) && !"https".equalsIgnoreCase(topicUrl.getScheme())) {
+            throw new IllegalArgumentException("ingest.dmaap.url must be an http(s) topic URL such as http://mr:3904/events/TOPIC, got: " + topicUrl);
+        }
+        if (group == null || group.isBlank()) throw new IllegalArgumentException("ingest.dmaap.group must not be empty");
+        if (consumer == null || consumer.isBlank()) throw new IllegalArgumentException("ingest.dmaap.consumer must not be empty");
+        Objects.requireNonNull(auth, "auth");
+        if (longPollTimeout.isNegative()) throw new IllegalArgumentException("long-poll timeout must be >= 0, got " + longPollTimeout);
+        if (limit < 1) throw new IllegalArgumentException("poll limit must be >= 1, got " + limit);
+        Objects.requireNonNull(requestGrace, "requestGrace");
+        Objects.requireNonNull(backoff, "backoff");
+        if (holdAfterFailures < 1) throw new IllegalArgumentException("holdAfterFailures must be >= 1, got " + holdAfterFailures);
+        Objects.requireNonNull(holdAfter, "holdAfter");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * ONAP's poll ({@code timeout=15000}), 1000 messages per poll, 5 s grace, backoff 1 s doubling to 30 s, hold
+     * after 3 consecutive failures or 10 s after the first failure, whichever comes first.
+     */
+    public static DmaapPollerSettings of(URI topicUrl, String group, String consumer, Optional<BasicAuth> auth) {
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, Duration.ofSeconds(15), 1000, Duration.ofSeconds(5),
+                BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)), 3, Duration.ofSeconds(10),
+                Clock.systemUTC());
+    }
+
+    public DmaapPollerSettings withLongPollTimeout(Duration value) {
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, value, limit, requestGrace, backoff, holdAfterFailures, holdAfter, clock);
+    }
+
+    public DmaapPollerSettings withLimit(int value) {
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, value, requestGrace, backoff, holdAfterFailures, holdAfter, clock);
+    }
+
+    public DmaapPollerSettings withRequestGrace(Duration value) {
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, limit, value, backoff, holdAfterFailures, holdAfter, clock);
+    }
+
+    public DmaapPollerSettings withBackoff(BackoffPolicy value) {
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, limit, requestGrace, value, holdAfterFailures, holdAfter, clock);
+    }
+
+    public DmaapPollerSettings withHoldRule(int failures, Duration after) {
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, limit, requestGrace, backoff, failures, after, clock);
+    }
+
+    public DmaapPollerSettings withClock(Clock value) {
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, limit, requestGrace, backoff, holdAfterFailures, holdAfter, value);
+    }
+
+    /** {@code {topic_url}/{group}/{consumer}?timeout=…&limit=…}, path segments URL-encoded. */
+    public String pollUrl() {
+        String base = topicUrl.toString();
+        if (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+        return base + "/" + encode(group) + "/" + encode(consumer) + "?timeout=" + longPollTimeout.toMillis() + "&limit=" + limit;
+    }
+
+    private static String encode(String segment) {
+        return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
