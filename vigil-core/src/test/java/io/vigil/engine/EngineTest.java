@@ -1,0 +1,267 @@
+package io.vigil.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.ingest.Acceptance;
+import io.vigil.ingest.Channel;
+import io.vigil.monitor.ClosedLoop;
+import io.vigil.monitor.Monitor;
+import io.vigil.monitor.TimeBase;
+import io.vigil.time.ManualClock;
+import io.vigil.ves.Heartbeat;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The detection rules, driven by a manual clock: no sleeping, exact to the millisecond. */
+class EngineTest {
+    private static final String HB = "Heartbeat_vDNS";
+    private final ManualClock clock = new ManualClock();
+    private final List<ChangeEvent> events = new ArrayList<>();
+    private Engine engine;
+
+    @BeforeEach
+    void setUp() {
+        engine = new Engine(clock, events::add, -1);
+        engine.configure(List.of(monitor(HB, 1000, 3, TimeBase.ARRIVAL)));
+    }
+
+    private static Monitor monitor(String name, long intervalMs, int missed, TimeBase tb) {
+        return new Monitor(name, Duration.ofMillis(intervalMs), missed, tb, ClosedLoop.NONE);
+    }
+
+    private Acceptance beat(String source) {
+        return engine.accept(new Heartbeat(HB, source, clock.millis()), Channel.HTTP);
+    }
+
+    private void advance(long ms) {
+        clock.advanceMillis(ms);
+        engine.tick();
+    }
+
+    private List<String> kinds() {
+        return events.stream().map(e -> e.source().sourceName() + ":" + e.kind()).toList();
+    }
+
+    @Test
+    void firstHeartbeatMakesSourceAlive() {
+        assertThat(beat("a")).isEqualTo(Acceptance.ACCEPTED);
+        engine.tick();
+        assertThat(kinds()).containsExactly("a:ALIVE");
+        assertThat(engine.source(new SourceKey(HB, "a")).state()).isEqualTo(LivenessState.ALIVE);
+    }
+
+    @Test
+    void sourceSilentForExactlyThresholdIsStillAliveAndOneMillisecondLaterRaisesOnsetOnce() {
+        beat("a");
+        advance(3000);
+        assertThat(kinds()).containsExactly("a:ALIVE");
+        advance(1);
+        assertThat(kinds()).containsExactly("a:ALIVE", "a:ONSET");
+        ChangeEvent onset = events.get(1);
+        assertThat(onset.alarmStartMillis()).isEqualTo(clock.millis());
+        assertThat(onset.outageId()).isNotBlank();
+        advance(60_000);
+        assertThat(kinds()).containsExactly("a:ALIVE", "a:ONSET");
+    }
+
+    @Test
+    void regularHeartbeatsNeverRaiseOnset() {
+        beat("a");
+        for (int i = 0; i < 100; i++) {
+            advance(999);
+            beat("a");
+        }
+        advance(10);
+        assertThat(kinds()).containsExactly("a:ALIVE");
+    }
+
+    @Test
+    void heartbeatAfterOnsetRaisesAbatedSharingTheOutageIdAndStart() {
+        beat("a");
+        advance(3001);
+        advance(5000);
+        beat("a");
+        engine.tick();
+        assertThat(kinds()).containsExactly("a:ALIVE", "a:ONSET", "a:ABATED");
+        ChangeEvent onset = events.get(1), abated = events.get(2);
+        assertThat(abated.outageId()).isEqualTo(onset.outageId());
+        assertThat(abated.alarmStartMillis()).isEqualTo(onset.alarmStartMillis());
+        assertThat(abated.alarmEndMillis()).isEqualTo(clock.millis());
+        // the next outage is a new one
+        advance(3001);
+        assertThat(events.get(3).kind()).isEqualTo("ONSET");
+        assertThat(events.get(3).outageId()).isNotEqualTo(onset.outageId());
+    }
+
+    @Test
+    void outOfOrderHeartbeatNeverMovesLastSeenBackwards() {
+        Engine e = new Engine(clock, events::add, -1);
+        e.configure(List.of(monitor(HB, 1000, 3, TimeBase.EVENT)));
+        long t = clock.millis();
+        e.accept(new Heartbeat(HB, "a", t), Channel.HTTP);
+        e.accept(new Heartbeat(HB, "a", t - 2500), Channel.HTTP);
+        e.tick();
+        assertThat(e.source(new SourceKey(HB, "a")).lastSeenMillis()).isEqualTo(t);
+    }
+
+    @Test
+    void eventTimeBaseTakesLastSeenFromTheEventAndClampsTheFuture() {
+        Engine e = new Engine(clock, events::add, -1);
+        e.configure(List.of(monitor(HB, 1000, 3, TimeBase.EVENT)));
+        long now = clock.millis();
+        e.accept(new Heartbeat(HB, "old", now - 2000), Channel.HTTP);
+        e.accept(new Heartbeat(HB, "future", now + 3_600_000), Channel.HTTP);
+        e.tick();
+        assertThat(e.source(new SourceKey(HB, "old")).lastSeenMillis()).isEqualTo(now - 2000);
+        assertThat(e.source(new SourceKey(HB, "future")).lastSeenMillis()).isEqualTo(now);
+        clock.advanceMillis(1001);
+        e.tick();
+        assertThat(events).extracting(ev -> ev.source().sourceName() + ":" + ev.kind())
+                .containsExactlyInAnyOrder("old:ALIVE", "future:ALIVE", "old:ONSET");
+    }
+
+    @Test
+    void arrivalTimeBaseIgnoresTheEventTime() {
+        engine.accept(new Heartbeat(HB, "a", 5), Channel.HTTP);
+        engine.tick();
+        assertThat(engine.source(new SourceKey(HB, "a")).lastSeenMillis()).isEqualTo(clock.millis());
+    }
+
+    @Test
+    void staleHeartbeatOfMissingSourceKeepsItMissing() {
+        Engine e = new Engine(clock, events::add, -1);
+        e.configure(List.of(monitor(HB, 1000, 3, TimeBase.EVENT)));
+        long t0 = clock.millis();
+        e.accept(new Heartbeat(HB, "a", t0), Channel.HTTP);
+        e.tick();
+        clock.advanceMillis(10_000);
+        e.tick();
+        e.accept(new Heartbeat(HB, "a", t0 + 1000), Channel.HTTP); // delayed old heartbeat
+        e.tick();
+        assertThat(events).extracting(ChangeEvent::kind).containsExactly("ALIVE", "ONSET");
+        e.accept(new Heartbeat(HB, "a", clock.millis()), Channel.HTTP);
+        e.tick();
+        assertThat(events).extracting(ChangeEvent::kind).containsExactly("ALIVE", "ONSET", "ABATED");
+    }
+
+    @Test
+    void unknownEventNameIsCountedAndDropped() {
+        assertThat(engine.accept(new Heartbeat("nope", "a", clock.millis()), Channel.HTTP))
+                .isEqualTo(Acceptance.UNKNOWN_EVENT_NAME);
+        engine.tick();
+        assertThat(events).isEmpty();
+        assertThat(engine.unknownEventNameCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shorterThresholdAppliesAtOnceOnReconfiguration() {
+        beat("a");
+        advance(1500);
+        engine.configure(List.of(monitor(HB, 500, 2, TimeBase.ARRIVAL)));
+        engine.tick();
+        assertThat(kinds()).containsExactly("a:ALIVE", "a:ONSET");
+    }
+
+    @Test
+    void longerThresholdAppliesAtOnceOnReconfiguration() {
+        beat("a");
+        advance(2000);
+        engine.configure(List.of(monitor(HB, 1000, 10, TimeBase.ARRIVAL)));
+        advance(2000);
+        assertThat(kinds()).containsExactly("a:ALIVE");
+        advance(6001);
+        assertThat(kinds()).containsExactly("a:ALIVE", "a:ONSET");
+    }
+
+    @Test
+    void newEventNameStartsBeingMonitoredAndRemovedOneClosesItsOpenAlarms() {
+        beat("a");
+        advance(3001);
+        Set<String> removed = engine.configure(List.of(monitor("Heartbeat_vFW", 1000, 1, TimeBase.ARRIVAL)));
+        assertThat(removed).containsExactly(HB);
+        assertThat(beat("b")).isEqualTo(Acceptance.UNKNOWN_EVENT_NAME);
+        assertThat(engine.accept(new Heartbeat("Heartbeat_vFW", "x", clock.millis()), Channel.HTTP))
+                .isEqualTo(Acceptance.ACCEPTED);
+        engine.tick();
+        assertThat(kinds()).containsExactly("a:ALIVE", "a:ONSET", "a:ABATED", "x:ALIVE");
+        assertThat(events.get(2).reason()).isEqualTo("monitor removed");
+        assertThat(events.get(2).outageId()).isEqualTo(events.get(1).outageId());
+        assertThat(engine.sources(HB, null, 10)).isEmpty();
+    }
+
+    @Test
+    void restoredAliveSourcesGetGraceButOneThatDiedWhileDownStillGetsItsOnset() {
+        long now = clock.millis();
+        engine.restore(List.of(
+                new SourceSnapshot(new SourceKey(HB, "dead"), LivenessState.ALIVE, now - 60_000, null, 0),
+                new SourceSnapshot(new SourceKey(HB, "live"), LivenessState.ALIVE, now - 60_000, null, 0)));
+        engine.tick();
+        advance(999); // grace = one interval
+        beat("live");
+        assertThat(events).isEmpty();
+        advance(2);
+        assertThat(kinds()).containsExactly("dead:ONSET");
+        advance(10_000);
+        assertThat(kinds()).containsExactly("dead:ONSET", "live:ONSET");
+    }
+
+    @Test
+    void restoredMissingSourceGetsNoSecondOnsetAndItsAbatedCarriesTheStoredOutage() {
+        long now = clock.millis();
+        engine.restore(List.of(new SourceSnapshot(new SourceKey(HB, "a"), LivenessState.MISSING, now - 60_000,
+                "outage-1", now - 50_000)));
+        advance(100_000);
+        assertThat(events).isEmpty();
+        beat("a");
+        engine.tick();
+        assertThat(kinds()).containsExactly("a:ABATED");
+        assertThat(events.getFirst().outageId()).isEqualTo("outage-1");
+        assertThat(events.getFirst().alarmStartMillis()).isEqualTo(now - 50_000);
+    }
+
+    @Test
+    void heldChannelRaisesNoOnsetAndResumeGivesGraceBeforeDetection() {
+        beat("a");
+        engine.accept(new Heartbeat(HB, "k", clock.millis()), Channel.KAFKA);
+        engine.hold(Channel.HTTP, "ingest down");
+        advance(60_000);
+        assertThat(kinds()).containsExactly("a:ALIVE", "k:ALIVE", "k:ONSET");
+        engine.resume(Channel.HTTP);
+        engine.tick();
+        advance(999);
+        assertThat(kinds()).hasSize(3);
+        advance(2);
+        assertThat(kinds()).containsExactly("a:ALIVE", "k:ALIVE", "k:ONSET", "a:ONSET");
+    }
+
+    @Test
+    void drainDirtyReturnsOnlySourcesWhoseLastSeenMoved() {
+        beat("a");
+        beat("b");
+        engine.tick();
+        List<SourceSnapshot> first = new ArrayList<>();
+        engine.drainDirty(first::add);
+        assertThat(first).hasSize(2);
+        List<SourceSnapshot> second = new ArrayList<>();
+        engine.drainDirty(second::add);
+        assertThat(second).isEmpty();
+        advance(10);
+        beat("b");
+        engine.drainDirty(second::add);
+        assertThat(second).extracting(s -> s.key().sourceName()).containsExactly("b");
+    }
+
+    @Test
+    void manySourcesEachGetExactlyOneOnsetWhenAllGoSilent() {
+        for (int i = 0; i < 10_000; i++) beat("s" + i);
+        engine.tick();
+        events.clear();
+        for (int i = 0; i < 100; i++) advance(100);
+        assertThat(events).hasSize(10_000).allMatch(e -> e.kind().equals("ONSET"));
+        assertThat(events).extracting(e -> e.source().sourceName()).doesNotHaveDuplicates();
+    }
+}
