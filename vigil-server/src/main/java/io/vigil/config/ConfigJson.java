@@ -1,0 +1,142 @@
+package io.vigil.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.monitor.ClosedLoop;
+import io.vigil.monitor.Monitor;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The normalized form of a {@link VigilConfig} as JSON with Vigil's YAML keys and every default filled in:
+ * what {@code vigil config check --json} prints and what {@code GET /api/v1/config} may answer. With
+ * secrets revealed, the output loads back through {@link ConfigLoader} to an equal configuration
+ * (except {@code source}, which is not printed and becomes YAML). Passwords are {@code "******"} unless revealed.
+ */
+public final class ConfigJson {
+    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    static final String MASK = "******";
+
+    private ConfigJson() {
+    }
+
+    public static ObjectNode toTree(VigilConfig c, boolean revealSecrets) {
+        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode http = root.putObject("http");
+        http.put("port", c.http().port());
+        http.put("host", c.http().host());
+        http.put("maxBodyBytes", c.http().maxBodyBytes());
+        auth(http, "auth", c.http().auth(), revealSecrets);
+
+        ObjectNode store = root.putObject("store");
+        store.put("url", c.store().url()); // null = embedded H2 under the data dir
+        if (c.store().user() != null) store.put("user", c.store().user());
+        if (c.store().password() != null) store.put("password", secret(c.store().password(), revealSecrets));
+
+        ArrayNode monitors = root.putArray("monitors");
+        for (Monitor m : c.monitors()) {
+            ObjectNode n = monitors.addObject();
+            n.put("eventName", m.eventName());
+            n.put("heartbeatInterval", DurationSyntax.format(m.heartbeatInterval()));
+            n.put("missedHeartbeats", m.missedHeartbeats());
+            n.put("timeBase", m.timeBase().name().toLowerCase(Locale.ROOT));
+            ClosedLoop cl = m.closedLoop();
+            ObjectNode l = n.putObject("closedLoop");
+            l.put("controlName", cl.controlName());
+            l.put("policyName", cl.policyName());
+            l.put("policyVersion", cl.policyVersion());
+            l.put("policyScope", cl.policyScope());
+            l.put("targetType", cl.targetType().name());
+            l.put("target", cl.target());
+            l.put("version", cl.version());
+        }
+
+        ObjectNode ingest = root.putObject("ingest");
+        DmaapIngest d = c.ingest().dmaap();
+        if (d != null) {
+            ObjectNode n = ingest.putObject("dmaap");
+            n.put("url", d.url());
+            n.put("group", d.group());
+            n.put("consumer", d.consumer());
+            n.put("pollTimeout", DurationSyntax.format(d.pollTimeout()));
+            n.put("limit", d.limit());
+            auth(n, "auth", d.auth(), revealSecrets);
+        }
+        KafkaIngest k = c.ingest().kafka();
+        if (k != null) {
+            ObjectNode n = ingest.putObject("kafka");
+            n.put("bootstrapServers", k.bootstrapServers());
+            ArrayNode topics = n.putArray("topics");
+            k.topics().forEach(topics::add);
+            n.put("groupId", k.groupId());
+            strings(n, "properties", k.properties());
+        }
+
+        ArrayNode publish = root.putArray("publish");
+        for (PublishTarget t : c.publish()) {
+            ObjectNode n = publish.addObject();
+            n.put("type", t.type());
+            switch (t) {
+                case PublishTarget.Dmaap x -> {
+                    n.put("url", x.url());
+                    auth(n, "auth", x.auth(), revealSecrets);
+                }
+                case PublishTarget.Webhook x -> {
+                    n.put("url", x.url());
+                    strings(n, "headers", x.headers());
+                }
+                case PublishTarget.Kafka x -> {
+                    n.put("bootstrapServers", x.bootstrapServers());
+                    n.put("topic", x.topic());
+                    strings(n, "properties", x.properties());
+                }
+                case PublishTarget.Log x -> { }
+            }
+        }
+
+        ObjectNode remote = root.putObject("config").putObject("remote");
+        remote.put("url", c.remote().url());
+        duration(remote, "pollInterval", c.remote().pollInterval());
+        ObjectNode detection = root.putObject("detection");
+        duration(detection, "grace", c.detection().grace());
+        duration(detection, "checkpointInterval", c.detection().checkpointInterval());
+        ObjectNode ha = root.putObject("ha");
+        ha.put("enabled", c.ha().enabled());
+        duration(ha, "leaseTtl", c.ha().leaseTtl());
+        ha.put("instanceId", c.ha().instanceId());
+        return root;
+    }
+
+    /** Pretty-printed {@link #toTree}. */
+    public static String toJson(VigilConfig c, boolean revealSecrets) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toTree(c, revealSecrets));
+        } catch (Exception e) {
+            throw new IllegalStateException("a config tree always serializes", e);
+        }
+    }
+
+    private static void auth(ObjectNode parent, String key, BasicAuth a, boolean reveal) {
+        if (a == null) return;
+        ObjectNode n = parent.putObject(key);
+        n.put("user", a.user());
+        n.put("password", secret(a.password(), reveal));
+    }
+
+    private static String secret(String s, boolean reveal) {
+        return reveal ? s : MASK;
+    }
+
+    private static void duration(ObjectNode n, String key, Duration d) {
+        if (d == null) n.putNull(key);
+        else n.put(key, DurationSyntax.format(d));
+    }
+
+    private static void strings(ObjectNode parent, String key, Map<String, String> map) {
+        ObjectNode n = parent.putObject(key);
+        map.forEach(n::put);
+    }
+}
