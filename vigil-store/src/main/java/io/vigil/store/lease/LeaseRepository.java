@@ -118,6 +118,20 @@ public final class LeaseRepository {
     }
 
     /**
+     * The database's current time, the clock that lease expiry follows; compare it with {@link Lease#expiresAt()}
+     * to tell whether a lease is live without trusting the local clock.
+     */
+    public Instant databaseTime() {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT CURRENT_TIMESTAMP");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getObject(1, OffsetDateTime.class).toInstant();
+            }
+        });
+    }
+
+    /**
      * Locks the {@link #ACTIVE} lease row in the caller's transaction and returns its epoch, or -1 if there is no
      * such row. Holding the lock serializes fenced writers with each other and with takeovers.
      */

@@ -1,0 +1,112 @@
+package io.vigil.store.outbox;
+
+import io.vigil.delivery.OutboxRecord;
+import io.vigil.store.Database;
+import io.vigil.store.testing.StoreTest;
+
+import java.util.List;
+
+import static io.vigil.store.outbox.StateWriterTest.becomeActive;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OutboxRepositoryTest {
+
+    private static void append(Database db, long epoch, String id, long createdAt) {
+        new StateWriter(db).commit(List.of(), List.of(new OutboxEntry(id, "hb", "s-" + id, "ONSET", "{}", createdAt)),
+                epoch);
+    }
+
+    private static List<String> ids(List<OutboxRecord> records) {
+        return records.stream().map(OutboxRecord::eventId).toList();
+    }
+
+    @StoreTest
+    void eachSinkReadsInSeqOrderFromItsOwnCursor(Database db) {
+        OutboxRepository outbox = new OutboxRepository(db);
+        outbox.cursor("webhook");
+        outbox.cursor("dmaap");
+        long epoch = becomeActive(db, "me");
+        for (int i = 1; i <= 5; i++) append(db, epoch, "e" + i, i);
+
+        List<OutboxRecord> webhook = outbox.pending("webhook", 3);
+        assertThat(ids(webhook)).containsExactly("e1", "e2", "e3");
+        assertThat(webhook).extracting(OutboxRecord::seq).isSorted();
+        outbox.acknowledge("webhook", webhook.get(2).seq());
+
+        assertThat(ids(outbox.pending("webhook", 10))).containsExactly("e4", "e5");
+        assertThat(ids(outbox.pending("dmaap", 10))).containsExactly("e1", "e2", "e3", "e4", "e5");
+    }
+
+    @StoreTest
+    void aNewSinkStartsAtTheCurrentEnd(Database db) {
+        OutboxRepository outbox = new OutboxRepository(db);
+        long epoch = becomeActive(db, "me");
+        append(db, epoch, "before", 1);
+
+        assertThat(outbox.pending("late-sink", 10)).isEmpty();
+        assertThat(outbox.cursor("late-sink")).isEqualTo(outbox.headSeq());
+
+        append(db, epoch, "after", 2);
+        assertThat(ids(outbox.pending("late-sink", 10))).containsExactly("after");
+    }
+
+    @StoreTest
+    void theCursorNeverMovesBack(Database db) {
+        OutboxRepository outbox = new OutboxRepository(db);
+        outbox.cursor("s");
+        long epoch = becomeActive(db, "me");
+        append(db, epoch, "e1", 1);
+        append(db, epoch, "e2", 2);
+        List<OutboxRecord> all = outbox.pending("s", 10);
+
+        outbox.acknowledge("s", all.get(1).seq());
+        outbox.acknowledge("s", all.get(0).seq());
+
+        assertThat(outbox.cursor("s")).isEqualTo(all.get(1).seq());
+        assertThat(outbox.pending("s", 10)).isEmpty();
+    }
+
+    @StoreTest
+    void recentReturnsEventsSinceATimeOldestFirstUpToTheLimit(Database db) {
+        OutboxRepository outbox = new OutboxRepository(db);
+        long epoch = becomeActive(db, "me");
+        append(db, epoch, "e100", 100);
+        append(db, epoch, "e200", 200);
+        append(db, epoch, "e300", 300);
+        append(db, epoch, "e400", 400);
+
+        assertThat(ids(outbox.recent(200, 2))).containsExactly("e200", "e300");
+        assertThat(ids(outbox.recent(401, 10))).isEmpty();
+    }
+
+    @StoreTest
+    void pruneDeletesOnlyOldRowsThatEverySinkAcknowledged(Database db) {
+        OutboxRepository outbox = new OutboxRepository(db);
+        outbox.cursor("fast");
+        outbox.cursor("slow");
+        long epoch = becomeActive(db, "me");
+        for (int i = 1; i <= 4; i++) append(db, epoch, "e" + i, i * 100L);
+        List<OutboxRecord> all = outbox.pending("fast", 10);
+        outbox.acknowledge("fast", all.get(3).seq()); // fast has everything
+        outbox.acknowledge("slow", all.get(1).seq()); // slow has e1, e2
+
+        int deleted = outbox.prune(300); // e1, e2 are older than 300; e3 too young, e4 too
+
+        assertThat(deleted).isEqualTo(2);
+        assertThat(ids(outbox.recent(0, 10))).containsExactly("e3", "e4");
+        assertThat(ids(outbox.pending("slow", 10))).containsExactly("e3", "e4");
+
+        assertThat(outbox.prune(Long.MAX_VALUE)).isZero(); // slow still has not acknowledged e3, e4
+        outbox.forgetSink("slow");
+        assertThat(outbox.prune(Long.MAX_VALUE)).isEqualTo(2);
+    }
+
+    @StoreTest
+    void headSeqIsZeroForAnEmptyOutboxAndThenTheLastSeq(Database db) {
+        OutboxRepository outbox = new OutboxRepository(db);
+        assertThat(outbox.headSeq()).isZero();
+        outbox.cursor("s");
+        append(db, becomeActive(db, "me"), "e1", 1);
+        assertThat(outbox.headSeq()).isEqualTo(outbox.pending("s", 1).get(0).seq());
+    }
+}
