@@ -1,0 +1,98 @@
+package io.vigil.peer;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Objects;
+
+/**
+ * One command for an adapter, with optional per-command overrides; an override left null comes from the
+ * {@link PeerProperties}. JSON form: {@code {"command":"startClient","serverPort":7001}}.
+ *
+ * @param command           which command
+ * @param serverHost        host (client: server host; server: bind address; multicast: group)
+ * @param serverPort        port
+ * @param heartbeatInterval milliseconds
+ * @param heartbeatTimeout  milliseconds beyond the interval
+ * @param reconnectAttempts attempts after a timeout
+ * @param reconnectSleep    milliseconds between attempts
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record Command(
+        @JsonProperty(value = "command", required = true) CommandName command,
+        String serverHost,
+        Integer serverPort,
+        Long heartbeatInterval,
+        Long heartbeatTimeout,
+        Integer reconnectAttempts,
+        Long reconnectSleep) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    public Command {
+        Objects.requireNonNull(command, "command");
+    }
+
+    /** A command with no overrides. */
+    public static Command of(CommandName name) {
+        return new Command(name, null, null, null, null, null, null);
+    }
+
+    public Command withServerHost(String host) {
+        return new Command(command, host, serverPort, heartbeatInterval, heartbeatTimeout, reconnectAttempts,
+                reconnectSleep);
+    }
+
+    public Command withServerPort(int port) {
+        return new Command(command, serverHost, port, heartbeatInterval, heartbeatTimeout, reconnectAttempts,
+                reconnectSleep);
+    }
+
+    public Command withHeartbeatInterval(long millis) {
+        return new Command(command, serverHost, serverPort, millis, heartbeatTimeout, reconnectAttempts,
+                reconnectSleep);
+    }
+
+    public Command withHeartbeatTimeout(long millis) {
+        return new Command(command, serverHost, serverPort, heartbeatInterval, millis, reconnectAttempts,
+                reconnectSleep);
+    }
+
+    public Command withReconnectAttempts(int attempts) {
+        return new Command(command, serverHost, serverPort, heartbeatInterval, heartbeatTimeout, attempts,
+                reconnectSleep);
+    }
+
+    public Command withReconnectSleep(long millis) {
+        return new Command(command, serverHost, serverPort, heartbeatInterval, heartbeatTimeout, reconnectAttempts,
+                millis);
+    }
+
+    /**
+     * Parses one JSON command line.
+     *
+     * @throws IllegalArgumentException with a message naming the problem and the expected form
+     */
+    public static Command fromJson(String json) {
+        try {
+            Command c = JSON.readValue(json, Command.class);
+            if (c == null) {
+                throw new IllegalArgumentException("empty command; expected e.g. {\"command\":\"stop\"}");
+            }
+            return c;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("bad command " + abbreviate(json) + ": " + e.getOriginalMessage()
+                    + "; expected e.g. {\"command\":\"startClient\",\"serverPort\":7001}", e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+    }
+}

@@ -1,0 +1,30 @@
+package io.vigil.peer;
+
+import io.vertx.core.Future;
+
+/**
+ * A started server, client or multicast member: a protocol state machine with its sockets. Internal to the adapter,
+ * public only because the implementations live in their own packages; every method is called on the adapter's event
+ * loop.
+ */
+public interface Endpoint {
+
+    /** Binds, joins or begins connecting. Fails with {@link EndpointStartException} if it cannot. */
+    Future<Void> start(long now);
+
+    /** Drives the protocol's timers; called every {@link Timing#tickMillis()}. */
+    void tick(long now);
+
+    void suspend(long now);
+
+    void resume(long now);
+
+    /** Emits the stop events and releases every socket. */
+    Future<Void> stop(long now);
+
+    /** The bound port (a server started on port 0 reports the real one), or -1. */
+    int localPort();
+
+    /** True once the endpoint ended on its own and only {@code stop} is allowed (a client that gave up). */
+    boolean ended();
+}

@@ -1,0 +1,256 @@
+package io.vigil.peer;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vigil.peer.multicast.MulticastEndpoint;
+import io.vigil.peer.tcp.TcpClientEndpoint;
+import io.vigil.peer.tcp.TcpServerEndpoint;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The peer heartbeat adapter: one server, client or multicast member at a time, driven by {@link Command}s, reporting
+ * {@link PeerEvent}s and {@link PeerError}s to its subscribers.
+ *
+ * <pre>{@code
+ * try (PeerHeartbeat hb = PeerHeartbeat.create(PeerProperties.builder().port(7001).build())) {
+ *     hb.subscribe(event -> System.out.println(event));
+ *     hb.command(Command.of(CommandName.START_SERVER)).join();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread safety: every method may be called from any thread. Commands are applied one after another in the order
+ * they were given, on the adapter's own Vert.x event loop; listeners are called on that event loop too (see
+ * {@link PeerListener}). A command that is not allowed in the current {@link AdapterState} is reported on the error
+ * channel and its future fails with {@link IllegalStateException}; it is never silently ignored.
+ */
+public final class PeerHeartbeat implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeerHeartbeat.class);
+
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final PeerProperties properties;
+    private final Clock clock;
+    private final Context context;
+    private final CopyOnWriteArrayList<PeerListener> listeners = new CopyOnWriteArrayList<>();
+    private final PeerListener fanOut = new FanOut();
+
+    // Confined to the event loop:
+    private Future<Void> lastCommand = Future.succeededFuture();
+    private Endpoint endpoint;
+    private long timerId = -1;
+    private volatile AdapterState state = AdapterState.STOPPED;
+    private volatile PeerType runningType;
+    private volatile int localPort = -1;
+
+    private PeerHeartbeat(Vertx vertx, boolean ownsVertx, PeerProperties properties, Clock clock) {
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.properties = Objects.requireNonNull(properties, "properties");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.context = vertx.getOrCreateContext();
+    }
+
+    /** An adapter with its own Vert.x instance (closed by {@link #close()}) and the system clock. */
+    public static PeerHeartbeat create(PeerProperties properties) {
+        return new PeerHeartbeat(Vertx.vertx(), true, properties, Clock.systemUTC());
+    }
+
+    /** An adapter on a shared Vert.x instance, which {@link #close()} leaves open. */
+    public static PeerHeartbeat create(Vertx vertx, PeerProperties properties, Clock clock) {
+        return new PeerHeartbeat(vertx, false, properties, clock);
+    }
+
+    /**
+     * Adds a listener for events and errors from now on. Closing the returned handle removes it.
+     */
+    public AutoCloseable subscribe(PeerListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Applies a command after every command given before it.
+     *
+     * @return completes once applied (a start: once bound, joined, or the first connection attempt began); fails if
+     *     the command was rejected or the start failed, with the reason also sent to the error channel
+     */
+    public CompletableFuture<Void> command(Command command) {
+        Objects.requireNonNull(command, "command");
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            Future<Void> applied = lastCommand.transform(ignored -> apply(command));
+            lastCommand = applied.otherwiseEmpty();
+            applied.onComplete(ar -> {
+                if (ar.succeeded()) {
+                    result.complete(null);
+                } else {
+                    result.completeExceptionally(ar.cause());
+                }
+            });
+        });
+        return result;
+    }
+
+    public AdapterState state() {
+        return state;
+    }
+
+    /** The type that runs, or null when stopped. */
+    public PeerType runningType() {
+        return runningType;
+    }
+
+    /** The bound port of a running server or multicast member (the real one for port 0), else -1. */
+    public int localPort() {
+        return localPort;
+    }
+
+    /** Stops whatever runs (emitting its stop events) and, if this adapter created its Vert.x, closes it. */
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.runOnContext(v -> lastCommand.transform(ignored -> state == AdapterState.STOPPED
+                        ? Future.<Void>succeededFuture() : stopEndpoint())
+                .onComplete(ar -> done.complete(null)));
+        try {
+            done.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("peer adapter did not stop within 10 s: {}", e.toString());
+        }
+        if (ownsVertx) {
+            try {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Vert.x did not close within 10 s: {}", e.toString());
+            }
+        }
+    }
+
+    private Future<Void> apply(Command command) {
+        long now = clock.millis();
+        PeerType startType = command.command().startType(properties.type());
+        if (startType != null) {
+            if (state != AdapterState.STOPPED) {
+                return reject(command, state == AdapterState.DISCONNECTED
+                        ? "the client is disconnected; send stop before starting again"
+                        : "already running as " + runningType + "; send stop first (changing type needs stop)");
+            }
+            EndpointConfig config;
+            try {
+                config = properties.resolve(startType, command);
+            } catch (IllegalArgumentException e) {
+                return fail(ErrorKind.BAD_COMMAND, e.getMessage(), now);
+            }
+            return start(config, now);
+        }
+        return switch (command.command()) {
+            case STOP -> state == AdapterState.STOPPED ? reject(command, "nothing is running") : stopEndpoint();
+            case SUSPEND -> {
+                if (state != AdapterState.RUNNING) {
+                    yield reject(command, "only a running adapter can be suspended (state " + state + ")");
+                }
+                endpoint.suspend(now);
+                state = AdapterState.SUSPENDED;
+                yield Future.succeededFuture();
+            }
+            case RESUME -> {
+                if (state != AdapterState.SUSPENDED) {
+                    yield reject(command, "only a suspended adapter can be resumed (state " + state + ")");
+                }
+                endpoint.resume(now);
+                state = AdapterState.RUNNING;
+                yield Future.succeededFuture();
+            }
+            default -> throw new IllegalStateException("unhandled command " + command.command());
+        };
+    }
+
+    private Future<Void> start(EndpointConfig config, long now) {
+        Endpoint e = switch (config.type()) {
+            case SERVER -> new TcpServerEndpoint(vertx, config, clock, fanOut);
+            case CLIENT -> new TcpClientEndpoint(vertx, config, clock, fanOut);
+            case MULTICAST -> new MulticastEndpoint(vertx, config, clock, fanOut);
+        };
+        Promise<Void> started = Promise.promise();
+        e.start(now).onComplete(ar -> {
+            if (ar.failed()) {
+                ErrorKind kind = ar.cause() instanceof EndpointStartException se ? se.kind() : ErrorKind.IO_ERROR;
+                fail(kind, ar.cause().getMessage(), clock.millis()).onComplete(started);
+                return;
+            }
+            endpoint = e;
+            runningType = config.type();
+            localPort = e.localPort();
+            state = AdapterState.RUNNING;
+            timerId = vertx.setPeriodic(config.timing().tickMillis(), id -> tick());
+            started.complete();
+        });
+        return started.future();
+    }
+
+    private void tick() {
+        if (endpoint == null) {
+            return;
+        }
+        endpoint.tick(clock.millis());
+        if (state == AdapterState.RUNNING && endpoint.ended()) {
+            state = AdapterState.DISCONNECTED;
+        }
+    }
+
+    private Future<Void> stopEndpoint() {
+        vertx.cancelTimer(timerId);
+        Endpoint e = endpoint;
+        endpoint = null;
+        state = AdapterState.STOPPED;
+        runningType = null;
+        localPort = -1;
+        return e.stop(clock.millis()).otherwiseEmpty();
+    }
+
+    private Future<Void> reject(Command command, String why) {
+        return fail(ErrorKind.COMMAND_REJECTED, "command " + command.command().jsonName() + " rejected: " + why,
+                clock.millis());
+    }
+
+    private Future<Void> fail(ErrorKind kind, String message, long now) {
+        fanOut.onError(new PeerError(kind, message, now));
+        return Future.failedFuture(new IllegalStateException(message));
+    }
+
+    /** Delivers to every subscriber; one failing listener does not stop the others or the protocol. */
+    private final class FanOut implements PeerListener {
+        @Override
+        public void onEvent(PeerEvent event) {
+            for (PeerListener l : listeners) {
+                try {
+                    l.onEvent(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("peer listener {} failed on {}", l, event, e);
+                }
+            }
+        }
+
+        @Override
+        public void onError(PeerError error) {
+            LOG.debug("peer error {}: {}", error.kind(), error.message());
+            for (PeerListener l : listeners) {
+                try {
+                    l.onError(error);
+                } catch (RuntimeException e) {
+                    LOG.warn("peer listener {} failed on {}", l, error, e);
+                }
+            }
+        }
+    }
+}

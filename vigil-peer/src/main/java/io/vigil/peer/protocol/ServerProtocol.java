@@ -1,0 +1,259 @@
+package io.vigil.peer.protocol;
+
+import io.vigil.peer.ErrorKind;
+import io.vigil.peer.EventName;
+import io.vigil.peer.PeerError;
+import io.vigil.peer.PeerEvent;
+import io.vigil.peer.PeerListener;
+import io.vigil.peer.Timing;
+import io.vigil.peer.wire.Frame;
+import io.vigil.peer.wire.FrameType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The server side of the TCP protocol as a pure state machine: no sockets, no threads, time passed in.
+ *
+ * <p>Per connection: the client's {@code hello} is answered with the server's {@code hello}; the first client heartbeat
+ * that echoes the server's nonce makes the session {@code CONNECTED} and emits {@code connected}. Then:
+ * <table>
+ * <caption>Server transitions</caption>
+ * <tr><th>what happens</th><th>events</th></tr>
+ * <tr><td>a client completes the handshake</td><td>connected</td></tr>
+ * <tr><td>a client heartbeat arrives (each interval)</td><td>heartbeat</td></tr>
+ * <tr><td>a connected client closes its connection</td><td>timeout, disconnected</td></tr>
+ * <tr><td>a connected client is silent for interval + timeout (hangs)</td><td>timeout, disconnected (the connection
+ *     stays open, the session becomes LOST)</td></tr>
+ * <tr><td>a heartbeat arrives on a LOST session (the hung client recovers)</td><td>connected</td></tr>
+ * <tr><td>{@link #stop}</td><td>disconnected, timeout for each connected session</td></tr>
+ * </table>
+ *
+ * <p>Not thread-safe: the caller serialises all calls (the adapter runs them on one event loop).
+ */
+public final class ServerProtocol {
+
+    /** The socket edge the protocol drives. */
+    public interface Io {
+        void send(long connection, Frame frame);
+
+        void close(long connection);
+    }
+
+    private enum SessionState { HANDSHAKE, CONNECTED, LOST }
+
+    private static final class Session {
+        final long id;
+        final String host;
+        final int port;
+        final long openedAt;
+        final String serverNonce;
+        SessionState state = SessionState.HANDSHAKE;
+        String clientNonce;
+        String clientId;
+        long lastSeq = -1;
+        long lastHeard;
+
+        Session(long id, String host, int port, long openedAt, String serverNonce) {
+            this.id = id;
+            this.host = host;
+            this.port = port;
+            this.openedAt = openedAt;
+            this.serverNonce = serverNonce;
+        }
+    }
+
+    private final String selfId;
+    private final Timing timing;
+    private final PeerListener out;
+    private final Io io;
+    private final Supplier<String> nonces;
+    private final Map<Long, Session> sessions = new HashMap<>();
+    private long seq;
+    private long nextSendAt;
+    private long lastTick;
+    private long suspendedAt = -1;
+    private boolean stopped;
+
+    public ServerProtocol(String selfId, Timing timing, PeerListener out, Io io, Supplier<String> nonces, long now) {
+        this.selfId = selfId;
+        this.timing = timing;
+        this.out = out;
+        this.io = io;
+        this.nonces = nonces;
+        this.nextSendAt = now + timing.intervalMillis();
+        this.lastTick = now;
+    }
+
+    /** A TCP connection was accepted. Nothing is emitted until its handshake completes. */
+    public void accepted(long connection, String host, int port, long now) {
+        if (stopped) {
+            io.close(connection);
+            return;
+        }
+        sessions.put(connection, new Session(connection, host, port, now, nonces.get()));
+    }
+
+    /** A decoded, authenticated frame arrived on {@code connection}. */
+    public void received(long connection, Frame frame, long now) {
+        Session s = sessions.get(connection);
+        if (s == null || stopped || suspendedAt >= 0) {
+            return; // a suspended server reads nothing: the edge pauses its sockets; this guards a race
+        }
+        if (frame.seq() <= s.lastSeq) {
+            reject(s, ErrorKind.AUTH_FAILED, "sequence number " + frame.seq() + " is not above " + s.lastSeq
+                    + ": replayed or reordered frame", now);
+            return;
+        }
+        if (frame.type() == FrameType.HELLO) {
+            if (s.state != SessionState.HANDSHAKE || s.clientNonce != null) {
+                reject(s, ErrorKind.BAD_FRAME, "second hello on one connection", now);
+                return;
+            }
+            s.clientNonce = frame.nonce();
+            s.clientId = frame.endpointId();
+            s.lastSeq = frame.seq();
+            io.send(s.id, frame(FrameType.HELLO, s, now));
+            return;
+        }
+        if (s.clientNonce == null || !s.serverNonce.equals(frame.peerNonce()) || !s.clientNonce.equals(frame.nonce())) {
+            reject(s, ErrorKind.AUTH_FAILED, "heartbeat does not belong to this connection's handshake", now);
+            return;
+        }
+        s.lastSeq = frame.seq();
+        s.lastHeard = now;
+        switch (s.state) {
+            case HANDSHAKE, LOST -> {
+                s.state = SessionState.CONNECTED;
+                emit(EventName.CONNECTED, s, now);
+            }
+            case CONNECTED -> emit(EventName.HEARTBEAT, s, now);
+        }
+    }
+
+    /** A frame on {@code connection} could not be decoded or authenticated: reported, and the connection closed. */
+    public void rejected(long connection, ErrorKind kind, String why, long now) {
+        Session s = sessions.get(connection);
+        if (s != null) {
+            reject(s, kind, why, now);
+        }
+    }
+
+    /** The connection closed (by the client, the network, or {@link Io#close}). */
+    public void closed(long connection, long now) {
+        Session s = sessions.remove(connection);
+        if (s != null && s.state == SessionState.CONNECTED && !stopped) {
+            emit(EventName.TIMEOUT, s, now);
+            emit(EventName.DISCONNECTED, s, now);
+        }
+    }
+
+    /** Advances time: sends heartbeats that are due and times out silent sessions. Call every {@link Timing#tickMillis()}. */
+    public void tick(long now) {
+        if (stopped || suspendedAt >= 0) {
+            return;
+        }
+        long gap = now - lastTick;
+        lastTick = now;
+        if (gap > timing.silenceLimitMillis()) {
+            // This process was frozen (GC pause, SIGSTOP): our own silence is not the clients' fault.
+            shift(gap);
+        }
+        if (now >= nextSendAt) {
+            seq++;
+            for (Session s : sessions.values()) {
+                if (s.state != SessionState.HANDSHAKE) {
+                    io.send(s.id, frame(FrameType.HEARTBEAT, s, now));
+                }
+            }
+            nextSendAt = Math.max(nextSendAt + timing.intervalMillis(), now + 1);
+        }
+        List<Session> expired = null;
+        for (Session s : sessions.values()) {
+            if (s.state == SessionState.CONNECTED && now - s.lastHeard >= timing.silenceLimitMillis()) {
+                s.state = SessionState.LOST;
+                emit(EventName.TIMEOUT, s, now);
+                emit(EventName.DISCONNECTED, s, now);
+            } else if (s.state == SessionState.HANDSHAKE && now - s.openedAt >= timing.silenceLimitMillis()) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(s);
+            }
+        }
+        if (expired != null) {
+            for (Session s : expired) {
+                reject(s, ErrorKind.BAD_FRAME, "no complete handshake within " + timing.silenceLimitMillis() + " ms",
+                        now);
+            }
+        }
+    }
+
+    /** Stops answering: nothing is sent and nothing times out until {@link #resume}. */
+    public void suspend(long now) {
+        if (suspendedAt < 0) {
+            suspendedAt = now;
+        }
+    }
+
+    /** Continues where {@link #suspend} left off: every deadline moves by the time spent suspended. */
+    public void resume(long now) {
+        if (suspendedAt >= 0) {
+            shift(now - suspendedAt);
+            suspendedAt = -1;
+            lastTick = now;
+        }
+    }
+
+    /** Emits disconnected, timeout for each connected session and closes every connection. */
+    public void stop(long now) {
+        if (stopped) {
+            return;
+        }
+        for (Session s : sessions.values()) {
+            if (s.state == SessionState.CONNECTED) {
+                emit(EventName.DISCONNECTED, s, now);
+                emit(EventName.TIMEOUT, s, now);
+            }
+        }
+        stopped = true;
+        for (Long id : List.copyOf(sessions.keySet())) {
+            io.close(id);
+        }
+        sessions.clear();
+    }
+
+    /** Number of sessions that completed the handshake and are not lost. */
+    public int connectedCount() {
+        int n = 0;
+        for (Session s : sessions.values()) {
+            if (s.state == SessionState.CONNECTED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void shift(long by) {
+        nextSendAt += by;
+        for (Session s : sessions.values()) {
+            s.lastHeard += by;
+        }
+    }
+
+    private Frame frame(FrameType type, Session s, long now) {
+        return new Frame(type, selfId, seq, now, s.serverNonce, s.clientNonce, null);
+    }
+
+    private void reject(Session s, ErrorKind kind, String why, long now) {
+        out.onError(new PeerError(kind, "client " + s.host + ":" + s.port + ": " + why + "; closing the connection",
+                now));
+        io.close(s.id);
+    }
+
+    private void emit(EventName name, Session s, long now) {
+        out.onEvent(new PeerEvent(name, s.host, s.port, now, s.lastSeq, s.clientId, null));
+    }
+}
