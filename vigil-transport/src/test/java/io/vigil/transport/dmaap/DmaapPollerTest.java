@@ -1,0 +1,259 @@
+package io.vigil.transport.dmaap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.Vertx;
+import io.vigil.ingest.Channel;
+import io.vigil.time.ManualClock;
+import io.vigil.transport.dmaap.DmaapPoller.BadItemReason;
+import io.vigil.transport.dmaap.testing.FakeMessageRouter;
+import io.vigil.transport.dmaap.testing.RecordingReceiver;
+import io.vigil.transport.relay.BackoffPolicy;
+import io.vigil.ves.Heartbeat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DmaapPollerTest {
+
+    private static final String TOPIC = "unauthenticated.SEC_HEARTBEAT_OUTPUT";
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+    private static Vertx vertx;
+
+    private FakeMessageRouter mr;
+    private final RecordingReceiver receiver = new RecordingReceiver(Set.of("Heartbeat_vDNS", "Heartbeat_vFW"));
+    private final List<Integer> backoffRequests = new CopyOnWriteArrayList<>();
+    private DmaapPoller poller;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() {
+        vertx.close().await();
+    }
+
+    @BeforeEach
+    void startMessageRouter() {
+        mr = FakeMessageRouter.start(vertx);
+    }
+
+    @AfterEach
+    void stopAll() {
+        if (poller != null) poller.close();
+        mr.close();
+    }
+
+    /** ONAP's settings with millisecond backoff (recorded) so outage tests run in milliseconds. */
+    private DmaapPollerSettings settings() {
+        return DmaapPollerSettings.of(mr.topicUrl(TOPIC), "hb-group", "hb-consumer-1", Optional.empty())
+                .withBackoff(failures -> {
+                    backoffRequests.add(failures);
+                    return Duration.ofMillis(Math.min(80, 5L << Math.min(failures, 4)));
+                });
+    }
+
+    private DmaapPoller start(DmaapPollerSettings settings) {
+        poller = new DmaapPoller(vertx, receiver, settings);
+        poller.start();
+        return poller;
+    }
+
+    private static String event(String eventName, String sourceName, long lastEpochMicrosec) {
+        return "{\"event\":{\"commonEventHeader\":{\"domain\":\"heartbeat\",\"eventName\":\"" + eventName
+                + "\",\"sourceName\":\"" + sourceName + "\",\"lastEpochMicrosec\":" + lastEpochMicrosec
+                + ",\"priority\":\"Normal\"},\"heartbeatFields\":{\"heartbeatInterval\":60}}}";
+    }
+
+    private static String commonEventHeader(String eventName, String sourceName, long lastEpochMicrosec) {
+        String e = event(eventName, sourceName, lastEpochMicrosec);
+        return e.substring("{\"event\":".length(), e.length() - 1);
+    }
+
+    @Test
+    void acceptsEventsSerialisedAsStringsAsObjectsAndAsEventListBatches() {
+        mr.enqueue(TOPIC, event("Heartbeat_vDNS", "vdns-1", 1_764_201_600_000_000L));
+        mr.enqueueRawItems(TOPIC, event("Heartbeat_vDNS", "vdns-2", 1_764_201_601_000_000L));
+        mr.enqueue(TOPIC, "{\"eventList\":[" + commonEventHeader("Heartbeat_vFW", "vfw-1", 1_764_201_602_000L) + ","
+                + commonEventHeader("Heartbeat_vFW", "vfw-2", 1_764_201_603_000_000L) + "]}");
+        start(settings());
+
+        await().atMost(DEADLINE).until(() -> receiver.heartbeats().size() == 4);
+        assertThat(receiver.heartbeats()).containsExactly(
+                new Heartbeat("Heartbeat_vDNS", "vdns-1", 1_764_201_600_000L),
+                new Heartbeat("Heartbeat_vDNS", "vdns-2", 1_764_201_601_000L),
+                new Heartbeat("Heartbeat_vFW", "vfw-1", 1_764_201_602_000L),
+                new Heartbeat("Heartbeat_vFW", "vfw-2", 1_764_201_603_000L));
+        assertThat(receiver.received()).allMatch(r -> r.channel() == Channel.DMAAP);
+        assertThat(poller.items()).isEqualTo(3);
+        assertThat(poller.accepted()).isEqualTo(4);
+    }
+
+    @Test
+    void badItemsAreCountedByReasonAndSkippedAndTheLoopGoesOn() {
+        mr.enqueue(TOPIC, event("Heartbeat_vDNS", "good-1", 1_764_201_600_000_000L), "this is not JSON", "{\"other\":1}");
+        mr.enqueueRawItems(TOPIC, "42", "[1,2]", "null");
+        mr.enqueue(TOPIC, "{\"eventList\":[" + commonEventHeader("Heartbeat_vDNS", "good-2", 1_764_201_600_000_000L)
+                + ",{\"commonEventHeader\":{\"eventName\":\"Heartbeat_vDNS\",\"lastEpochMicrosec\":1}}]}");
+        start(settings());
+
+        await().atMost(DEADLINE).until(() -> receiver.heartbeats().size() == 2);
+        assertThat(receiver.heartbeats()).extracting(Heartbeat::sourceName).containsExactly("good-1", "good-2");
+        assertThat(poller.badItems(BadItemReason.INVALID_VES)).isEqualTo(2);
+        assertThat(poller.badItems(BadItemReason.NOT_STRING_OR_OBJECT)).isEqualTo(3);
+        assertThat(poller.badItems(BadItemReason.INVALID_EVENT)).isEqualTo(1);
+        assertThat(poller.pollErrors()).isZero();
+
+        mr.enqueue(TOPIC, event("Heartbeat_vDNS", "good-3", 1_764_201_600_000_000L));
+        await().atMost(DEADLINE).until(() -> receiver.heartbeats().size() == 3);
+    }
+
+    @Test
+    void unknownEventNamesAreCountedAndDropped() {
+        mr.enqueue(TOPIC, event("Heartbeat_unmonitored", "x-1", 1_764_201_600_000_000L), event("Heartbeat_vDNS", "vdns-1", 1_764_201_600_000_000L));
+        start(settings());
+
+        await().atMost(DEADLINE).until(() -> poller.unknownEventName() == 1 && poller.accepted() == 1);
+        assertThat(receiver.heartbeats()).extracting(Heartbeat::sourceName).containsExactly("vdns-1");
+    }
+
+    @Test
+    void readsTheMessageRouterAnswerOnapPublished() throws Exception {
+        String answer = Files.readString(onapFixture("example-mr-get-response-batch.json"));
+        mr.answerNextPollWith(200, answer);
+        RecordingReceiver everything = new RecordingReceiver(Set.of("Heartbeat_vDNS", "Heartbeat_vFW", "Heartbeat_xx"));
+        poller = new DmaapPoller(vertx, everything, settings());
+        poller.start();
+
+        await().atMost(DEADLINE).until(() -> poller.items() > 0);
+        int items = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer).size();
+        await().atMost(DEADLINE).until(() -> poller.items() == items);
+        assertThat(poller.accepted() + poller.unknownEventName()).isEqualTo(items);
+        assertThat(Stream.of(BadItemReason.values()).mapToLong(poller::badItems).sum()).isZero();
+        assertThat(everything.heartbeats()).first().isEqualTo(new Heartbeat("Heartbeat_vDNS", "SOURCE_NAME1", 1_548_313_727_714L));
+    }
+
+    @Test
+    void pollsWithOnapsLongPollQueryAndBasicAuth() {
+        mr.requireBasicAuth("dcae@dcae.onap.org", "pw");
+        mr.enqueue(TOPIC, event("Heartbeat_vDNS", "vdns-1", 1_764_201_600_000_000L));
+        start(DmaapPollerSettings.of(mr.topicUrl(TOPIC), "hb group", "c1", Optional.of(new BasicAuth("dcae@dcae.onap.org", "pw")))
+                .withLimit(250));
+
+        await().atMost(DEADLINE).until(() -> poller.accepted() == 1);
+        FakeMessageRouter.Poll first = mr.polls(TOPIC).getFirst();
+        assertThat(first.group()).isEqualTo("hb%20group");
+        assertThat(first.consumer()).isEqualTo("c1");
+        assertThat(first.query()).containsEntry("timeout", "15000").containsEntry("limit", "250");
+        assertThat(first.headers()).containsEntry("authorization", new BasicAuth("dcae@dcae.onap.org", "pw").headerValue());
+    }
+
+    @Test
+    void nextPollGoesOutAtOnceWithoutAnIdleSleep() {
+        mr.setMaxWait(Duration.ZERO); // an empty topic answers [] at once, so only the poller's own pace counts
+        start(settings());
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> mr.pollCount(TOPIC) >= 100);
+        assertThat(poller.pollErrors()).isZero();
+    }
+
+    @Test
+    void heldLongPollIsAnsweredAsSoonAsAnEventArrives() {
+        start(settings());
+        await().atMost(DEADLINE).until(() -> mr.pollCount(TOPIC) == 1);
+
+        long start = System.nanoTime();
+        mr.enqueue(TOPIC, event("Heartbeat_vDNS", "vdns-1", 1_764_201_600_000_000L));
+
+        await().atMost(Duration.ofSeconds(1)).until(() -> poller.accepted() == 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        await().atMost(DEADLINE).until(() -> mr.pollCount(TOPIC) == 2);
+    }
+
+    @Test
+    void messageRouterOutageBacksOffHoldsTheChannelOnceAndResumesWhenPollingWorks() {
+        mr.setMaxWait(Duration.ofMillis(50));
+        mr.enqueue(TOPIC, event("Heartbeat_vDNS", "before", 1_764_201_600_000_000L));
+        start(settings().withHoldRule(3, Duration.ofHours(1)));
+        await().atMost(DEADLINE).until(() -> poller.accepted() == 1);
+
+        mr.down();
+        await().atMost(DEADLINE).until(poller::isHeld);
+        assertThat(poller.pollErrors()).isGreaterThanOrEqualTo(3);
+        await().atMost(DEADLINE).until(() -> poller.pollErrors() >= 8);
+        assertThat(receiver.channelCalls()).singleElement().asString()
+                .startsWith("hold DMAAP: DMaaP Message Router unreachable").contains(mr.topicUrl(TOPIC).toString());
+        assertThat(backoffRequests).startsWith(1, 2, 3);
+
+        mr.up();
+        mr.enqueue(TOPIC, event("Heartbeat_vDNS", "after", 1_764_201_600_000_000L));
+        await().atMost(DEADLINE).until(() -> poller.accepted() == 2);
+        assertThat(poller.isHeld()).isFalse();
+        assertThat(receiver.channelCalls()).hasSize(2).last().isEqualTo("resume DMAAP");
+    }
+
+    @Test
+    void errorStatusAndMalformedAnswerAreFailuresThatBackOffWithoutHoldingBelowTheThreshold() {
+        mr.answerNextPollWith(503, "{\"mrstatus\":503}");
+        mr.answerNextPollWith(200, "{\"not\":\"an array\"}");
+        mr.enqueue(TOPIC, event("Heartbeat_vDNS", "vdns-1", 1_764_201_600_000_000L));
+        start(settings());
+
+        await().atMost(DEADLINE).until(() -> poller.accepted() == 1);
+        assertThat(poller.pollErrors()).isEqualTo(2);
+        assertThat(backoffRequests).containsExactly(1, 2);
+        assertThat(receiver.channelCalls()).isEmpty();
+    }
+
+    @Test
+    void longFailureStreakHoldsTheChannelOnceTheTimeThresholdPassesEvenBelowTheFailureCount() {
+        ManualClock clock = new ManualClock(1_000_000L);
+        mr.failWith(503);
+        start(settings().withHoldRule(1_000_000, Duration.ofSeconds(10)).withClock(clock)
+                .withBackoff(BackoffPolicy.fixed(Duration.ofMillis(5))));
+        await().atMost(DEADLINE).until(() -> poller.pollErrors() >= 3);
+        assertThat(poller.isHeld()).isFalse();
+
+        clock.advance(Duration.ofSeconds(10));
+
+        await().atMost(DEADLINE).until(poller::isHeld);
+        assertThat(receiver.channelCalls()).singleElement().asString().contains("HTTP 503");
+    }
+
+    @Test
+    void stopAbortsTheHeldPollAndEndsTheLoop() throws Exception {
+        start(settings());
+        await().atMost(DEADLINE).until(() -> mr.pollCount(TOPIC) == 1);
+
+        poller.stop().toCompletableFuture().get(2, TimeUnit.SECONDS);
+        mr.enqueue(TOPIC, event("Heartbeat_vDNS", "late", 1_764_201_600_000_000L));
+
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
+                .until(() -> mr.pollCount(TOPIC) == 1 && receiver.heartbeats().isEmpty());
+        assertThat(mr.queued(TOPIC)).isEqualTo(1);
+    }
+
+    /** ONAP's reference data lies in ../shared/onap-fixtures from the project root (see its README). */
+    private static Path onapFixture(String name) {
+        for (Path root : List.of(Path.of("../.."), Path.of(".."), Path.of("."))) {
+            Path candidate = root.resolve("shared/onap-fixtures").resolve(name);
+            if (Files.isRegularFile(candidate)) return candidate;
+        }
+        return fail("ONAP fixture %s not found under ../shared/onap-fixtures (relative to the project root)", name);
+    }
+}
