@@ -29,6 +29,19 @@ public final class Database implements AutoCloseable {
     /** Pool size: a few writers (state, checkpoint, outbox relay, lease) and the API's readers. */
     private static final int DEFAULT_POOL_SIZE = 8;
 
+    /**
+     * PostgreSQL session limits. A writer that stops inside a transaction (SIGSTOP, a long GC pause, a hung host)
+     * would otherwise hold the {@code active} lease row lock forever and block the standby's takeover: the server
+     * ends a session idle in a transaction after {@value #IDLE_IN_TRANSACTION_MS} ms, which is well under the
+     * default lease TTL (5 s), and no statement waits for a lock longer than {@value #LOCK_TIMEOUT_MS} ms.
+     */
+    static final int IDLE_IN_TRANSACTION_MS = 2_000;
+    static final int LOCK_TIMEOUT_MS = 10_000;
+    private static final String POSTGRES_SESSION = "SET idle_in_transaction_session_timeout = "
+            + IDLE_IN_TRANSACTION_MS + "; SET lock_timeout = " + LOCK_TIMEOUT_MS;
+    /** H2 waits 1 s for a row lock by default; under load on small machines that fails healthy writers. */
+    private static final String H2_SESSION = "SET LOCK_TIMEOUT " + LOCK_TIMEOUT_MS;
+
     private final String url;
     private final Dialect dialect;
     private final HikariDataSource pool;
@@ -70,6 +83,7 @@ public final class Database implements AutoCloseable {
         config.setConnectionTimeout(10_000);
         // Fail at startup, with our message, instead of on the first query.
         config.setInitializationFailTimeout(1);
+        config.setConnectionInitSql(dialect == Dialect.POSTGRESQL ? POSTGRES_SESSION : H2_SESSION);
         if (dialect == Dialect.POSTGRESQL) {
             // Rewrites a JDBC batch of INSERTs into multi-row INSERTs: ~2x checkpoint throughput (STACK.md).
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
