@@ -1,0 +1,172 @@
+package io.vigil.peer.protocol;
+
+import static io.vigil.peer.EventName.CONNECTED;
+import static io.vigil.peer.EventName.DISCONNECTED;
+import static io.vigil.peer.EventName.HEARTBEAT;
+import static io.vigil.peer.EventName.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.peer.ErrorKind;
+import io.vigil.peer.EventRecorder;
+import io.vigil.peer.Timing;
+import io.vigil.peer.wire.Frame;
+import io.vigil.peer.wire.FrameType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Server timing rules on a manual clock: interval 100 ms, timeout 200 ms, so silence limit 300 ms. */
+class ServerProtocolTest {
+
+    private static final Timing TIMING = new Timing(100, 200, 0, 1000);
+    private final EventRecorder events = new EventRecorder();
+    private final List<Frame> sent = new ArrayList<>();
+    private final List<Long> closed = new ArrayList<>();
+    private final AtomicInteger nonceCounter = new AtomicInteger();
+    private long now = 1_000_000;
+    private final ServerProtocol server = new ServerProtocol("srv", TIMING, events, new ServerProtocol.Io() {
+        @Override
+        public void send(long connection, Frame frame) {
+            sent.add(frame);
+        }
+
+        @Override
+        public void close(long connection) {
+            closed.add(connection);
+        }
+    }, () -> "5e" + nonceCounter.incrementAndGet(), now);
+    private long clientSeq;
+
+    private void advance(long millis) {
+        for (long end = now + millis; now < end; ) {
+            now = Math.min(end, now + 10);
+            server.tick(now);
+        }
+    }
+
+    /** Accepts connection 1 and completes the handshake as client "c1" with nonce "c1". */
+    private void connectClient() {
+        server.accepted(1, "127.0.0.1", 40000, now);
+        server.received(1, new Frame(FrameType.HELLO, "c1", ++clientSeq, now, "c1", null, null), now);
+        Frame hello = sent.getLast();
+        assertThat(hello.type()).isEqualTo(FrameType.HELLO);
+        assertThat(hello.peerNonce()).isEqualTo("c1");
+        clientHeartbeat(hello.nonce());
+    }
+
+    private void clientHeartbeat(String serverNonce) {
+        server.received(1, new Frame(FrameType.HEARTBEAT, "c1", ++clientSeq, now, "c1", serverNonce, null), now);
+    }
+
+    private String serverNonce() {
+        return sent.getFirst().nonce();
+    }
+
+    @Test
+    void handshakeCompletionEmitsConnectedOnly() {
+        connectClient();
+        assertThat(events.names()).containsExactly(CONNECTED);
+        assertThat(events.events().getFirst().endpointId()).isEqualTo("c1");
+        assertThat(events.events().getFirst().hostname()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void eachClientHeartbeatEmitsHeartbeatAndServerSendsOnePerInterval() {
+        connectClient();
+        for (int i = 0; i < 5; i++) {
+            advance(100);
+            clientHeartbeat(serverNonce());
+        }
+        assertThat(events.names()).containsExactly(CONNECTED, HEARTBEAT, HEARTBEAT, HEARTBEAT, HEARTBEAT, HEARTBEAT);
+        assertThat(sent.stream().filter(f -> f.type() == FrameType.HEARTBEAT)).hasSize(5);
+        assertThat(sent.stream().mapToLong(Frame::seq)).isSorted();
+    }
+
+    @Test
+    void closedConnectionEmitsTimeoutThenDisconnected() {
+        connectClient();
+        server.closed(1, now);
+        assertThat(events.names()).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED);
+    }
+
+    @Test
+    void clientSilentForIntervalPlusTimeoutEmitsTimeoutThenDisconnectedExactlyAtTheLimit() {
+        connectClient();
+        long lastHeard = now;
+        advance(290);
+        assertThat(events.names()).containsExactly(CONNECTED);
+        advance(10);
+        assertThat(events.names()).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED);
+        assertThat(events.events().get(1).receivedTimestamp()).isEqualTo(lastHeard + 300);
+        assertThat(closed).as("a hung client's connection stays open so it can recover").isEmpty();
+    }
+
+    @Test
+    void hungClientThatRecoversEmitsConnectedAgain() {
+        connectClient();
+        advance(400);
+        clientHeartbeat(serverNonce());
+        clientHeartbeat(serverNonce());
+        assertThat(events.names()).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED, CONNECTED, HEARTBEAT);
+    }
+
+    @Test
+    void stopEmitsDisconnectedThenTimeoutAndClosesEveryConnection() {
+        connectClient();
+        server.accepted(2, "127.0.0.1", 40001, now); // still in handshake: no events
+        server.stop(now);
+        assertThat(events.names()).containsExactly(CONNECTED, DISCONNECTED, TIMEOUT);
+        assertThat(closed).containsExactlyInAnyOrder(1L, 2L);
+        server.closed(1, now);
+        assertThat(events.names()).hasSize(3);
+    }
+
+    @Test
+    void replayedSequenceNumberIsRejectedAndClosesTheConnection() {
+        connectClient();
+        server.received(1, new Frame(FrameType.HEARTBEAT, "c1", clientSeq, now, "c1", serverNonce(), null), now);
+        assertThat(events.errors()).singleElement().satisfies(e -> assertThat(e.kind()).isEqualTo(ErrorKind.AUTH_FAILED));
+        assertThat(closed).containsExactly(1L);
+    }
+
+    @Test
+    void heartbeatNotEchoingTheServerNonceIsRejected() {
+        server.accepted(1, "127.0.0.1", 40000, now);
+        server.received(1, new Frame(FrameType.HELLO, "c1", 1, now, "c1", null, null), now);
+        server.received(1, new Frame(FrameType.HEARTBEAT, "c1", 2, now, "c1", "bad", null), now);
+        assertThat(events.names()).isEmpty();
+        assertThat(events.errors()).singleElement().satisfies(e -> assertThat(e.kind()).isEqualTo(ErrorKind.AUTH_FAILED));
+    }
+
+    @Test
+    void connectionWithoutHandshakeIsClosedAfterTheSilenceLimit() {
+        server.accepted(1, "10.0.0.9", 5555, now);
+        advance(300);
+        assertThat(closed).containsExactly(1L);
+        assertThat(events.names()).isEmpty();
+        assertThat(events.errors()).hasSize(1);
+    }
+
+    @Test
+    void suspendedServerNeitherSendsNorTimesOutAndResumesWhereItWas() {
+        connectClient();
+        int sentBefore = sent.size();
+        server.suspend(now);
+        advance(1000);
+        assertThat(sent).hasSize(sentBefore);
+        server.resume(now);
+        advance(290);
+        assertThat(events.names()).containsExactly(CONNECTED);
+        advance(10);
+        assertThat(events.names()).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED);
+    }
+
+    @Test
+    void ownFreezeLongerThanTheLimitDoesNotTimeOutClients() {
+        connectClient();
+        now += 5000; // e.g. SIGSTOP of this process
+        server.tick(now);
+        assertThat(events.names()).containsExactly(CONNECTED);
+    }
+}
