@@ -57,6 +57,7 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found
      */
     public static VigilConfig parse(String content, String originName) throws ConfigException {
+        if (content.startsWith("\uFEFF")) content = content.substring(1); // a BOM from Windows editors
         JsonNode root;
         try {
             root = readTree(content);

@@ -135,7 +135,8 @@ final class ConfigNode {
         try {
             URI uri = new URI(s.trim());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) return s.trim();
+            // getAuthority, not getHost: java.net.URI has no host for names with '_' that DNS tolerates.
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getAuthority() != null) return s.trim();
         } catch (Exception malformed) {
             // reported below with the expected form
         }

@@ -19,7 +19,9 @@ import java.util.Map;
  * <p>Uses the JDK {@link HttpClient} and <b>blocks</b> the calling thread for at most about twice the
  * timeout (connect, then response): call it from a worker thread (e.g. Vert.x {@code executeBlocking}),
  * never from an event loop. Why the JDK client: a config fetch is rare, small and off the hot path, and a
- * blocking call keeps the reload code (fetch, validate, diff, apply) a straight line. Thread-safe.
+ * blocking call keeps the reload code (fetch, validate, diff, apply) a straight line. HTTP/1.1 only: a config
+ * binding service or proxy that mishandles an h2c upgrade must not break reloads. Thread-safe; create one
+ * and reuse it (each instance owns an {@link HttpClient} and its selector thread).
  */
 public final class RemoteConfig {
     /** Environment variable naming the remote config URL. */
@@ -34,7 +36,8 @@ public final class RemoteConfig {
     }
 
     public RemoteConfig(Duration timeout) {
-        this(HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build(), timeout);
+        this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build(), timeout);
     }
 
     public RemoteConfig(HttpClient client, Duration timeout) {

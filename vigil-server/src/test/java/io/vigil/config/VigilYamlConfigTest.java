@@ -91,6 +91,12 @@ class VigilYamlConfigTest {
     }
 
     @Test
+    void byteOrderMarkAndUnderscoreHostNamesAreAccepted() throws Exception {
+        VigilConfig c = ConfigLoader.parse("\uFEFFingest: {dmaap: {url: 'http://message_router:3904/events/T'}}", "bom");
+        assertThat(c.ingest().dmaap().url()).isEqualTo("http://message_router:3904/events/T");
+    }
+
+    @Test
     void explicitEmptyPublishListMeansNowhere() throws Exception {
         assertThat(ConfigLoader.parse("publish: []", "x").publish()).isEmpty();
     }
