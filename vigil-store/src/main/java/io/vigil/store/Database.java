@@ -143,9 +143,8 @@ public final class Database implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            // No need to restore auto-commit: HikariCP resets it when the connection returns to the pool.
         } catch (SQLException e) {
             throw new StoreException("Store transaction failed on " + redact(url) + ": " + e.getMessage(), e);
         }
