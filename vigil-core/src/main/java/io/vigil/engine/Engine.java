@@ -204,6 +204,16 @@ public final class Engine {
         });
     }
 
+    /**
+     * Completes on the detector thread after every command submitted before this call has run, and the change events
+     * they caused were handed to the listener.
+     */
+    public java.util.concurrent.CompletableFuture<Void> barrier() {
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        commands.offer(() -> done.complete(null));
+        return done;
+    }
+
     // ------------------------------------------------------------------ detector (one thread)
 
     /** Runs pending commands, processes woken sources and fires due deadlines. Detector thread only. */

@@ -1,0 +1,494 @@
+package io.vigil.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vigil.config.ConfigError;
+import io.vigil.config.HttpConfig;
+import io.vigil.config.PublishTarget;
+import io.vigil.delivery.OutboxRecord;
+import io.vigil.engine.LivenessState;
+import io.vigil.engine.SourceView;
+import io.vigil.ingest.Acceptance;
+import io.vigil.ingest.Channel;
+import io.vigil.monitor.Monitor;
+import io.vigil.server.VigilServer;
+import io.vigil.transport.relay.OutboxRelay;
+import io.vigil.ves.Heartbeat;
+import io.vigil.ves.VesBatch;
+import io.vigil.ves.VesFormatException;
+import io.vigil.ves.VesParser;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Vigil's HTTP face, on Vert.x: the VES event listener (ingest), the REST API, health and metrics.
+ * One server instance per event loop shares the port, so ingest uses every core. Handlers never block an event loop:
+ * store queries run on Vert.x worker threads.
+ *
+ * <p>Every error answer is JSON: {@code {"error": "...", "code": "..."}} (see {@link Json#error}).
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    private static final int MAX_LIST = 100_000;
+
+    private final Vertx vertx;
+    private final VigilServer server;
+    private final HttpConfig cfg;
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final String expectedAuth;
+    private final Counter accepted, unknown, notOwner, malformed, missingField, tooLarge, unauthorized;
+    private int port;
+
+    private HttpApi(Vertx vertx, VigilServer server, HttpConfig cfg) {
+        this.vertx = vertx;
+        this.server = server;
+        this.cfg = cfg;
+        this.expectedAuth = cfg.auth() == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+                (cfg.auth().user() + ":" + cfg.auth().password()).getBytes(StandardCharsets.UTF_8));
+        var m = server.metrics();
+        accepted = m.ingested(Channel.HTTP, "accepted");
+        unknown = m.ingested(Channel.HTTP, "unknown_event_name");
+        notOwner = m.ingested(Channel.HTTP, "not_owner");
+        malformed = m.rejected(Channel.HTTP, "malformed");
+        missingField = m.rejected(Channel.HTTP, "missing_field");
+        tooLarge = m.rejected(Channel.HTTP, "too_large");
+        unauthorized = m.rejected(Channel.HTTP, "unauthorized");
+    }
+
+    /** Binds {@code cfg.host():cfg.port()} (port 0 = any free port) with one server per event loop. */
+    public static HttpApi start(Vertx vertx, VigilServer server, HttpConfig cfg) throws Exception {
+        HttpApi api = new HttpApi(vertx, server, cfg);
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        HttpServerOptions opts = new HttpServerOptions().setHost(cfg.host()).setPort(cfg.port())
+                .setTcpNoDelay(true).setCompressionSupported(false).setIdleTimeout(300);
+        HttpServer first = vertx.createHttpServer(opts).requestHandler(api::handle);
+        try {
+            first.listen().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen on " + cfg.host() + ":" + cfg.port()
+                    + " (" + e.getMessage() + "); is another process using the port? Choose another with --port or http.port", e);
+        }
+        api.servers.add(first);
+        api.port = first.actualPort();
+        // further instances on the same port: Vert.x balances connections across their event loops
+        for (int i = 1; i < instances; i++) {
+            HttpServer s = vertx.createHttpServer(new HttpServerOptions(opts).setPort(api.port)).requestHandler(api::handle);
+            s.listen().await(10, TimeUnit.SECONDS);
+            api.servers.add(s);
+        }
+        return api;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    // ------------------------------------------------------------------ routing
+
+    private void handle(HttpServerRequest req) {
+        String path = req.path();
+        HttpMethod method = req.method();
+        try {
+            if (path.startsWith("/eventListener/")) {
+                if (!isVesPath(path)) {
+                    notFound(req);
+                } else if (method != HttpMethod.POST) {
+                    methodNotAllowed(req, "POST");
+                } else {
+                    ingest(req);
+                }
+                return;
+            }
+            switch (path) {
+                case "/healthz" -> json(req, 200, Json.object().put("status", "UP"));
+                case "/readyz" -> {
+                    boolean ready = server.isReady();
+                    json(req, ready ? 200 : 503, Json.object().put("status", ready ? "READY" : "NOT_READY")
+                            .put("storeHealthy", server.liveness().isStoreHealthy()).put("active", server.lease().isHolding()));
+                }
+                case "/metrics" -> blocking(req, () -> server.registry().scrape(), body ->
+                        req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(body));
+                case "/", "/api/v1" -> json(req, 200, index());
+                case "/api/v1/status" -> blocking(req, this::status, body -> json(req, 200, body));
+                case "/api/v1/monitors" -> json(req, 200, monitors());
+                case "/api/v1/sources" -> sources(req);
+                case "/api/v1/events" -> events(req);
+                case "/api/v1/config/reload" -> {
+                    if (method != HttpMethod.POST) methodNotAllowed(req, "POST");
+                    else reload(req);
+                }
+                default -> notFound(req);
+            }
+        } catch (RuntimeException e) {
+            log.error("HTTP {} {} failed; answered 500. This is a bug: please report it with this trace", method, path, e);
+            json(req, 500, Json.error("internal", "internal error: " + e));
+        }
+    }
+
+    private static boolean isVesPath(String path) {
+        return switch (path) {
+            case "/eventListener/v7", "/eventListener/v7/eventBatch", "/eventListener/v5", "/eventListener/v5/eventBatch",
+                 "/eventListener/v4", "/eventListener/v4/eventBatch" -> true;
+            default -> false;
+        };
+    }
+
+    // ------------------------------------------------------------------ VES ingest (hot path)
+
+    private void ingest(HttpServerRequest req) {
+        if (expectedAuth != null && !expectedAuth.equals(req.getHeader("Authorization"))) {
+            unauthorized.increment();
+            req.response().putHeader("WWW-Authenticate", "Basic realm=\"vigil\"");
+            json(req, 401, Json.error("unauthorized", "missing or wrong HTTP basic credentials for the VES listener"));
+            return;
+        }
+        long max = cfg.maxBodyBytes();
+        String len = req.getHeader("Content-Length");
+        if (len != null) {
+            try {
+                if (Long.parseLong(len) > max) {
+                    tooLarge(req, max);
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                json(req, 400, Json.error("bad_request", "Content-Length is not a number"));
+                return;
+            }
+        }
+        Buffer body = Buffer.buffer(len == null ? 1024 : (int) Math.min(Long.parseLong(len), max));
+        boolean[] over = {false};
+        req.handler(chunk -> {
+            if (over[0]) return;
+            if (body.length() + chunk.length() > max) over[0] = true;
+            else body.appendBuffer(chunk);
+        });
+        req.endHandler(v -> {
+            if (over[0]) tooLarge(req, max);
+            else ingestBody(req, body.getBytes());
+        });
+    }
+
+    private void tooLarge(HttpServerRequest req, long max) {
+        tooLarge.increment();
+        json(req, 413, Json.error("too_large", "body larger than http.maxBodyBytes (" + max + " bytes); split the eventList"));
+    }
+
+    private void ingestBody(HttpServerRequest req, byte[] bytes) {
+        VesBatch batch;
+        try {
+            batch = VesParser.parse(bytes);
+        } catch (VesFormatException e) {
+            malformed.increment();
+            json(req, 400, Json.error("invalid_ves", e.getMessage()));
+            return;
+        }
+        int ok = 0, unknownNames = 0;
+        var receiver = server.liveness();
+        for (Heartbeat hb : batch.heartbeats()) {
+            Acceptance a = receiver.accept(hb, Channel.HTTP);
+            switch (a) {
+                case ACCEPTED -> ok++;
+                case UNKNOWN_EVENT_NAME -> unknownNames++;
+                case NOT_OWNER -> notOwner.increment();
+            }
+        }
+        if (ok > 0) accepted.increment(ok);
+        if (unknownNames > 0) unknown.increment(unknownNames);
+        if (batch.rejected().isEmpty()) {
+            req.response().setStatusCode(202).end();
+            return;
+        }
+        missingField.increment(batch.rejected().size());
+        ObjectNode err = Json.error("invalid_events", batch.rejected().size() + " of " + batch.size()
+                + " events rejected; the others were accepted");
+        err.put("accepted", batch.heartbeats().size());
+        ArrayNode rej = err.putArray("rejected");
+        for (VesBatch.Rejected r : batch.rejected()) rej.addObject().put("index", r.index()).put("reason", r.reason());
+        json(req, 400, err);
+    }
+
+    // ------------------------------------------------------------------ REST
+
+    private ObjectNode index() {
+        ObjectNode n = Json.object().put("service", "vigil").put("version", VigilServer.version());
+        ArrayNode links = n.putArray("endpoints");
+        for (String p : List.of("POST /eventListener/v7", "POST /eventListener/v7/eventBatch", "GET /api/v1/status",
+                "GET /api/v1/monitors", "GET /api/v1/sources?eventName=&state=", "GET /api/v1/events?since=",
+                "POST /api/v1/config/reload", "GET /healthz", "GET /readyz", "GET /metrics")) {
+            links.add(p);
+        }
+        return n;
+    }
+
+    private ObjectNode status() {
+        ObjectNode n = Json.object();
+        n.put("state", server.state().name());
+        n.put("role", server.lease().isHolding() ? "ACTIVE" : "STANDBY");
+        n.put("version", VigilServer.version());
+        n.put("instanceId", server.config().ha().instanceId());
+        n.put("epoch", server.lease().epoch());
+        server.lease().current().ifPresent(l -> {
+            n.put("activeId", l.owner());
+            n.put("leaseExpiresAt", l.expiresAt().toString());
+        });
+        n.put("startedAt", Instant.ofEpochMilli(server.startedAtMillis()).toString());
+        n.put("configSource", server.config().source().name());
+        Map<LivenessState, Long> counts = server.liveness().engine().counts();
+        ObjectNode c = n.putObject("counts");
+        c.put("monitors", server.config().monitors().size());
+        long total = 0;
+        for (var e : counts.entrySet()) {
+            c.put(e.getKey().name().toLowerCase(), e.getValue());
+            total += e.getValue();
+        }
+        c.put("sources", total);
+        c.put("heartbeatsAccepted", server.liveness().engine().acceptedCount());
+        c.put("unknownEventName", server.liveness().engine().unknownEventNameCount());
+        c.put("pendingEvents", server.liveness().pendingEvents());
+        ObjectNode ingest = n.putObject("ingest");
+        ObjectNode held = ingest.putObject("held");
+        server.liveness().engine().holds().forEach((ch, why) -> held.put(ch.name().toLowerCase(), why));
+        if (server.poller() != null) ingest.put("dmaap", server.poller().pollUrl());
+        ArrayNode sinks = n.putArray("sinks");
+        for (OutboxRelay r : server.relays()) {
+            sinks.addObject().put("name", r.sinkName()).put("delivered", r.delivered())
+                    .put("lag", r.lagRecords()).put("failedAttempts", r.failedAttempts());
+        }
+        n.put("storeHealthy", server.liveness().isStoreHealthy());
+        return n;
+    }
+
+    private ObjectNode monitors() {
+        ObjectNode n = Json.object();
+        ArrayNode arr = n.putArray("monitors");
+        for (Monitor m : server.config().monitors()) arr.add(monitorJson(m));
+        return n;
+    }
+
+    static ObjectNode monitorJson(Monitor m) {
+        ObjectNode o = Json.object();
+        o.put("eventName", m.eventName());
+        o.put("heartbeatInterval", formatDuration(m.heartbeatInterval().toMillis()));
+        o.put("heartbeatIntervalMillis", m.heartbeatInterval().toMillis());
+        o.put("missedHeartbeats", m.missedHeartbeats());
+        o.put("thresholdMillis", m.thresholdMillis());
+        o.put("timeBase", m.timeBase().name().toLowerCase());
+        ObjectNode cl = o.putObject("closedLoop");
+        cl.put("controlName", m.closedLoop().controlName());
+        cl.put("policyName", m.closedLoop().policyName());
+        cl.put("policyVersion", m.closedLoop().policyVersion());
+        cl.put("policyScope", m.closedLoop().policyScope());
+        cl.put("targetType", m.closedLoop().targetType().name());
+        cl.put("target", m.closedLoop().target());
+        cl.put("version", m.closedLoop().version());
+        return o;
+    }
+
+    private static String formatDuration(long ms) {
+        if (ms % 3_600_000 == 0) return ms / 3_600_000 + "h";
+        if (ms % 60_000 == 0) return ms / 60_000 + "m";
+        if (ms % 1000 == 0) return ms / 1000 + "s";
+        return ms + "ms";
+    }
+
+    private void sources(HttpServerRequest req) {
+        String eventName = emptyToNull(req.getParam("eventName"));
+        String stateParam = emptyToNull(req.getParam("state"));
+        LivenessState state = null;
+        if (stateParam != null) {
+            try {
+                state = LivenessState.valueOf(stateParam.toUpperCase());
+            } catch (IllegalArgumentException e) {
+                json(req, 400, Json.error("bad_parameter", "state: must be one of ALIVE, MISSING, UNKNOWN (got \"" + stateParam + "\")"));
+                return;
+            }
+        }
+        int limit;
+        try {
+            limit = intParam(req, "limit", 10_000);
+        } catch (IllegalArgumentException e) {
+            json(req, 400, Json.error("bad_parameter", e.getMessage()));
+            return;
+        }
+        LivenessState st = state;
+        blocking(req, () -> {
+            List<SourceView> views = server.liveness().engine().sources(eventName, st, limit);
+            ObjectNode n = Json.object();
+            n.put("count", views.size());
+            ArrayNode arr = n.putArray("sources");
+            for (SourceView v : views) {
+                ObjectNode o = arr.addObject();
+                o.put("eventName", v.key().eventName());
+                o.put("sourceName", v.key().sourceName());
+                o.put("state", v.state().name());
+                o.put("lastSeen", v.lastSeenMillis() > 0 ? Instant.ofEpochMilli(v.lastSeenMillis()).toString() : null);
+                o.put("lastSeenMillis", v.lastSeenMillis());
+                o.put("channel", v.channel() == null ? null : v.channel().name().toLowerCase());
+                if (v.state() == LivenessState.MISSING) {
+                    o.put("requestID", v.outageId());
+                    o.put("alarmStart", v.alarmStartMillis());
+                } else if (v.deadlineMillis() > 0) {
+                    o.put("deadline", Instant.ofEpochMilli(v.deadlineMillis()).toString());
+                }
+            }
+            return n;
+        }, body -> json(req, 200, body));
+    }
+
+    private void events(HttpServerRequest req) {
+        long since;
+        int limit;
+        try {
+            since = sinceParam(req.getParam("since"));
+            limit = intParam(req, "limit", 1000);
+        } catch (IllegalArgumentException e) {
+            json(req, 400, Json.error("bad_parameter", e.getMessage()));
+            return;
+        }
+        blocking(req, () -> {
+            List<OutboxRecord> recs = server.outbox().recent(since, limit);
+            ObjectNode n = Json.object();
+            n.put("count", recs.size());
+            ArrayNode arr = n.putArray("events");
+            for (OutboxRecord r : recs) {
+                ObjectNode o = arr.addObject();
+                o.put("seq", r.seq());
+                o.put("eventId", r.eventId());
+                o.put("kind", r.kind());
+                o.put("eventName", r.eventName());
+                o.put("sourceName", r.sourceName());
+                o.put("time", Instant.ofEpochMilli(r.createdAtMillis()).toString());
+                o.put("timeMillis", r.createdAtMillis());
+                try {
+                    o.set("payload", Json.MAPPER.readTree(r.payload()));
+                } catch (Exception e) {
+                    o.put("payload", r.payload());
+                }
+            }
+            return n;
+        }, body -> json(req, 200, body));
+    }
+
+    /** {@code since}: epoch milliseconds, an ISO-8601 instant, or a duration ago ({@code 5m}); default: 1 hour ago. */
+    static long sinceParam(String s) {
+        long now = System.currentTimeMillis();
+        if (s == null || s.isBlank()) return now - 3_600_000;
+        s = s.trim();
+        if (s.chars().allMatch(Character::isDigit)) return Long.parseLong(s);
+        try {
+            return Instant.parse(s).toEpochMilli();
+        } catch (DateTimeParseException ignored) {
+            // not an instant: try a duration
+        }
+        try {
+            return now - io.vigil.config.DurationSyntax.parse(s).toMillis();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("since: expected epoch milliseconds, an ISO-8601 time (2026-01-01T00:00:00Z) or a duration ago (5m), got \"" + s + "\"");
+        }
+    }
+
+    private void reload(HttpServerRequest req) {
+        blocking(req, () -> server.reload(), r -> {
+            ObjectNode n = Json.object();
+            n.put("state", server.state().name());
+            if (r.applied()) {
+                server.metrics().reloads("applied").increment();
+                n.put("applied", true);
+                ObjectNode ch = n.putObject("changes");
+                ArrayNode added = ch.putArray("added");
+                r.diff().added().forEach(m -> added.add(m.eventName()));
+                ArrayNode removed = ch.putArray("removed");
+                r.diff().removed().forEach(removed::add);
+                ArrayNode changed = ch.putArray("changed");
+                r.diff().changed().forEach(m -> changed.add(m.eventName()));
+                ArrayNode restart = ch.putArray("restartNeeded");
+                r.diff().restartNeeded().forEach(restart::add);
+                json(req, 200, n);
+            } else if (r.errors() != null) {
+                server.metrics().reloads("rejected").increment();
+                ObjectNode err = Json.error("invalid_config", "the new configuration is invalid; the running one stays");
+                ArrayNode errors = err.putArray("errors");
+                for (ConfigError e : r.errors().errors()) errors.addObject().put("path", e.path()).put("reason", e.reason());
+                json(req, 422, err);
+            } else {
+                server.metrics().reloads("failed").increment();
+                json(req, r.problem() != null && r.problem().startsWith("nothing to reload") ? 409 : 502,
+                        Json.error("reload_failed", r.problem() + "; the running configuration stays"));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private <T> void blocking(HttpServerRequest req, Callable<T> work, java.util.function.Consumer<T> answer) {
+        Future<T> f = vertx.executeBlocking(work, false);
+        f.onComplete(ar -> {
+            if (ar.succeeded()) {
+                answer.accept(ar.result());
+            } else {
+                log.error("HTTP {} {} failed; answered 503. Check the store and the log above", req.method(), req.path(), ar.cause());
+                json(req, 503, Json.error("unavailable", String.valueOf(ar.cause().getMessage())));
+            }
+        });
+    }
+
+    private static int intParam(HttpServerRequest req, String name, int dflt) {
+        String v = req.getParam(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 1 || n > MAX_LIST) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": must be an integer from 1 to " + MAX_LIST + " (got \"" + v + "\")");
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static void notFound(HttpServerRequest req) {
+        json(req, 404, Json.error("not_found", "no such endpoint: " + req.method() + " " + req.path() + " (GET / lists them)"));
+    }
+
+    private static void methodNotAllowed(HttpServerRequest req, String allowed) {
+        req.response().putHeader("Allow", allowed);
+        json(req, 405, Json.error("method_not_allowed", req.path() + " accepts " + allowed));
+    }
+
+    static void json(HttpServerRequest req, int status, Object body) {
+        HttpServerResponse r = req.response();
+        if (r.ended()) return;
+        r.setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.write(body));
+    }
+
+    @Override
+    public void close() {
+        for (HttpServer s : servers) {
+            try {
+                s.close().await(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("closing HTTP server", e);
+            }
+        }
+    }
+}

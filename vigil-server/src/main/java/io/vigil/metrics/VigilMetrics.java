@@ -1,0 +1,140 @@
+package io.vigil.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.vigil.engine.ChangeEvent;
+import io.vigil.engine.Engine;
+import io.vigil.engine.LivenessState;
+import io.vigil.ingest.Channel;
+import io.vigil.liveness.LivenessService;
+import io.vigil.server.LeaseKeeper;
+import io.vigil.transport.dmaap.DmaapPoller;
+import io.vigil.transport.relay.OutboxRelay;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every meter Vigil exposes at {@code /metrics} (Prometheus), in one place: ingest paths, the engine/detector, the
+ * journal (store), the sinks, and the HA role. The names are documented in {@code docs/operations.md}.
+ */
+public final class VigilMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Object, List<Meter>> bound = new ConcurrentHashMap<>();
+    private final Timer onsetLag;
+
+    public VigilMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.onsetLag = Timer.builder("vigil_detector_onset_lag")
+                .description("time from a source's deadline (lastSeen + interval x missed) to the ONSET decision")
+                .publishPercentiles(0.5, 0.99).serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100))
+                .register(registry);
+    }
+
+    /** Heartbeats taken from an ingest path, by result (accepted, unknown_event_name, not_owner). */
+    public Counter ingested(Channel channel, String result) {
+        return counters.computeIfAbsent("in|" + channel + "|" + result, k -> Counter.builder("vigil_ingest_heartbeats_total")
+                .description("heartbeats received per ingest channel and result")
+                .tags("channel", channel.name().toLowerCase(), "result", result).register(registry));
+    }
+
+    /** Bodies or items an ingest path rejected, by reason (malformed, missing_field, too_large, unauthorized, ...). */
+    public Counter rejected(Channel channel, String reason) {
+        return counters.computeIfAbsent("rej|" + channel + "|" + reason, k -> Counter.builder("vigil_ingest_rejected_total")
+                .description("rejected ingest bodies or items per channel and reason")
+                .tags("channel", channel.name().toLowerCase(), "reason", reason).register(registry));
+    }
+
+    public Counter reloads(String result) {
+        return counters.computeIfAbsent("reload|" + result, k -> Counter.builder("vigil_config_reloads_total")
+                .description("configuration reloads by result (applied, rejected, failed)").tag("result", result).register(registry));
+    }
+
+    public void bindEngine(LivenessService liveness, LeaseKeeper lease) {
+        Engine e = liveness.engine();
+        FunctionCounter.builder("vigil_engine_heartbeats_total", e, Engine::acceptedCount).tag("result", "accepted")
+                .description("heartbeats taken into the engine, all channels").register(registry);
+        FunctionCounter.builder("vigil_engine_heartbeats_total", e, Engine::unknownEventNameCount).tag("result", "unknown_event_name")
+                .description("heartbeats dropped because no monitor has their eventName").register(registry);
+        FunctionCounter.builder("vigil_detector_onsets_total", e, Engine::onsetCount).register(registry);
+        FunctionCounter.builder("vigil_detector_abated_total", e, Engine::abatedCount).register(registry);
+        Gauge.builder("vigil_detector_scheduled_deadlines", e, Engine::scheduledCount).register(registry);
+        for (LivenessState st : LivenessState.values()) {
+            Gauge.builder("vigil_sources", e, en -> en.counts().get(st)).tag("state", st.name())
+                    .description("tracked sources per liveness state").register(registry);
+        }
+        for (Channel ch : Channel.values()) {
+            Gauge.builder("vigil_ingest_held", e, en -> en.isHeld(ch) ? 1 : 0).tag("channel", ch.name().toLowerCase())
+                    .description("1 while detection is held because this ingest channel is broken").register(registry);
+        }
+        Gauge.builder("vigil_journal_pending_events", liveness, LivenessService::pendingEvents)
+                .description("change events decided but not yet in the store").register(registry);
+        Gauge.builder("vigil_store_healthy", liveness, l -> l.isStoreHealthy() ? 1 : 0).register(registry);
+        Gauge.builder("vigil_ha_active", lease, l -> l.isHolding() ? 1 : 0)
+                .description("1 while this instance holds the active lease (ACTIVE), 0 when STANDBY or fenced").register(registry);
+        Gauge.builder("vigil_ha_epoch", lease, LeaseKeeper::epoch).register(registry);
+    }
+
+    public void recordChange(ChangeEvent e, Engine engine) {
+        counters.computeIfAbsent("chg|" + e.kind(), k -> Counter.builder("vigil_change_events_total")
+                .description("change events written to the store, by kind").tag("kind", e.kind()).register(registry)).increment();
+        if ("ONSET".equals(e.kind())) {
+            var m = engine.monitors().stream().filter(x -> x.eventName().equals(e.source().eventName())).findFirst();
+            m.ifPresent(mon -> onsetLag.record(Math.max(0, e.atMillis() - (e.lastSeenMillis() + mon.thresholdMillis() + 1)),
+                    TimeUnit.MILLISECONDS));
+        }
+    }
+
+    public void bindRelay(OutboxRelay r) {
+        Tags t = Tags.of("sink", r.sinkName());
+        List<Meter> meters = new ArrayList<>();
+        meters.add(FunctionCounter.builder("vigil_sink_delivered_total", r, OutboxRelay::delivered).tags(t)
+                .description("change events acknowledged by the sink").register(registry));
+        meters.add(FunctionCounter.builder("vigil_sink_failed_attempts_total", r, OutboxRelay::failedAttempts).tags(t)
+                .description("failed delivery attempts (each is retried)").register(registry));
+        meters.add(Gauge.builder("vigil_sink_lag_records", r, OutboxRelay::lagRecords).tags(t)
+                .description("outbox records not yet delivered to the sink").register(registry));
+        meters.add(Gauge.builder("vigil_sink_oldest_undelivered_age_seconds", r, x -> x.oldestUndeliveredAgeMillis() / 1000.0).tags(t).register(registry));
+        meters.add(Gauge.builder("vigil_sink_last_delivery_latency_seconds", r, x -> x.lastDeliveryLatencyNanos() / 1e9).tags(t).register(registry));
+        meters.add(Gauge.builder("vigil_sink_backoff_seconds", r, x -> x.currentBackoffMillis() / 1000.0).tags(t).register(registry));
+        bound.put(r, meters);
+    }
+
+    public void unbindRelay(OutboxRelay r) {
+        unbind(r);
+    }
+
+    public void bindPoller(DmaapPoller p) {
+        List<Meter> meters = new ArrayList<>();
+        meters.add(FunctionCounter.builder("vigil_dmaap_polls_total", p, DmaapPoller::polls).register(registry));
+        meters.add(FunctionCounter.builder("vigil_dmaap_poll_errors_total", p, DmaapPoller::pollErrors).register(registry));
+        meters.add(FunctionCounter.builder("vigil_dmaap_items_total", p, DmaapPoller::items).register(registry));
+        meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", p, DmaapPoller::accepted)
+                .tags("channel", "dmaap", "result", "accepted").register(registry));
+        meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", p, DmaapPoller::unknownEventName)
+                .tags("channel", "dmaap", "result", "unknown_event_name").register(registry));
+        for (DmaapPoller.BadItemReason r : DmaapPoller.BadItemReason.values()) {
+            meters.add(FunctionCounter.builder("vigil_ingest_rejected_total", p, x -> x.badItems(r))
+                    .tags("channel", "dmaap", "reason", r.label()).register(registry));
+        }
+        bound.put(p, meters);
+    }
+
+    public void unbindPoller(DmaapPoller p) {
+        unbind(p);
+    }
+
+    private void unbind(Object owner) {
+        List<Meter> meters = bound.remove(owner);
+        if (meters != null) meters.forEach(registry::remove);
+    }
+}

@@ -1,0 +1,349 @@
+package io.vigil.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vigil.config.ConfigDiff;
+import io.vigil.config.ConfigException;
+import io.vigil.config.ConfigLoader;
+import io.vigil.config.DmaapIngest;
+import io.vigil.config.PublishTarget;
+import io.vigil.config.RemoteConfig;
+import io.vigil.config.VigilConfig;
+import io.vigil.delivery.Sink;
+import io.vigil.engine.ChangeEvent;
+import io.vigil.http.HttpApi;
+import io.vigil.liveness.LivenessService;
+import io.vigil.metrics.VigilMetrics;
+import io.vigil.store.Database;
+import io.vigil.store.lease.LeaseRepository;
+import io.vigil.store.monitor.MonitorRepository;
+import io.vigil.store.outbox.OutboxRepository;
+import io.vigil.store.outbox.StateWriter;
+import io.vigil.store.source.SourceRepository;
+import io.vigil.transport.dmaap.BasicAuth;
+import io.vigil.transport.dmaap.DmaapPoller;
+import io.vigil.transport.dmaap.DmaapPollerSettings;
+import io.vigil.transport.dmaap.DmaapPublishSink;
+import io.vigil.transport.log.LogSink;
+import io.vigil.transport.relay.OutboxRelay;
+import io.vigil.transport.relay.RelaySettings;
+import io.vigil.transport.webhook.WebhookSink;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Vigil: store, lease, engine, ingest (HTTP, DMaaP MR), outbox relays to the sinks, HTTP API, reload.
+ * {@link #start} brings everything up in dependency order; {@link #close} takes it down in reverse, so that every
+ * accepted heartbeat is checkpointed and every decided event is in the outbox before the process exits.
+ */
+public final class VigilServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(VigilServer.class);
+    /** Outbox rows delivered to every sink are kept this long for {@code GET /api/v1/events}. */
+    private static final Duration EVENT_RETENTION = Duration.ofHours(24);
+
+    private final ServerOptions options;
+    private final Clock clock = Clock.systemUTC();
+    private final Vertx vertx;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("vigil-background").daemon(true).unstarted(r));
+    private final long startedAtMillis = System.currentTimeMillis();
+    private final List<OutboxRelay> relays = new CopyOnWriteArrayList<>();
+    private volatile VigilConfig config;
+    private volatile ServiceState state = ServiceState.RUNNING;
+    private Database db;
+    private OutboxRepository outbox;
+    private MonitorRepository monitorRepo;
+    private LeaseKeeper lease;
+    private LivenessService liveness;
+    private VigilMetrics metrics;
+    private DmaapPoller poller;
+    private HttpApi http;
+    private DemoSource demo;
+
+    private VigilServer(ServerOptions options) {
+        this.options = options;
+        this.config = options.config();
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    }
+
+    /** Starts a server; on failure everything started so far is closed and the exception rethrown. */
+    public static VigilServer start(ServerOptions options) throws Exception {
+        VigilServer s = new VigilServer(options);
+        try {
+            s.startAll();
+            return s;
+        } catch (Exception | Error e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        VigilConfig c = config;
+        String url = c.store().jdbcUrl(options.dataDir());
+        db = Database.open(url, c.store().user(), c.store().password());
+        log.info("store: {}", db.displayUrl());
+        outbox = new OutboxRepository(db);
+        monitorRepo = new MonitorRepository(db);
+        metrics = new VigilMetrics(registry);
+        liveness = new LivenessService(clock, new StateWriter(db), new SourceRepository(db),
+                c.detection().checkpointInterval(), c.detection().grace(), 0, this::wakeRelays, this::onEvent);
+        liveness.configure(c.monitors());
+        monitorRepo.replaceAll(c.monitors());
+        lease = new LeaseKeeper(new LeaseRepository(db), c.ha().instanceId(), c.ha().leaseTtl(), clock,
+                liveness::setEpoch, liveness::fence);
+        lease.acquire();
+        metrics.bindEngine(liveness, lease);
+        liveness.start();
+        startRelays(c.publish());
+        http = HttpApi.start(vertx, this, c.http());
+        startDmaap(c.ingest().dmaap());
+        if (c.remote().enabled() && c.remote().pollInterval() != null) {
+            long every = c.remote().pollInterval().toMillis();
+            background.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
+        }
+        background.scheduleWithFixedDelay(this::prune, 1, 10, TimeUnit.MINUTES);
+        if (options.demo()) demo = DemoSource.start(vertx, liveness);
+        log.info("Vigil {} is RUNNING: http://{}:{}/ , {} monitors, publishing to {}", version(), c.http().host(),
+                http.port(), c.monitors().size(), c.publish().stream().map(PublishTarget::type).toList());
+    }
+
+    // ------------------------------------------------------------------ sinks and relays
+
+    private void startRelays(List<PublishTarget> targets) {
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (PublishTarget t : targets) {
+            String base = sinkName(t);
+            int n = seen.merge(base, 1, Integer::sum);
+            String name = n == 1 ? base : base + "#" + n;
+            Sink sink = switch (t) {
+                case PublishTarget.Dmaap d -> new DmaapPublishSink(vertx, name, URI.create(d.url()),
+                        Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())), WebhookSink.DEFAULT_TIMEOUT);
+                case PublishTarget.Webhook w -> new WebhookSink(vertx, name, URI.create(w.url()), w.headers(), WebhookSink.DEFAULT_TIMEOUT);
+                case PublishTarget.Log l -> new LogSink(name);
+                case PublishTarget.Kafka k -> throw new IllegalStateException(
+                        "publish type kafka is not available in this build yet; remove it from publish[]");
+            };
+            OutboxRelay relay = OutboxRelay.start(sink, outbox, RelaySettings.defaults());
+            relays.add(relay);
+            metrics.bindRelay(relay);
+        }
+    }
+
+    /** A stable sink name, so that the delivery cursor survives restarts: type plus target. */
+    private static String sinkName(PublishTarget t) {
+        return switch (t) {
+            case PublishTarget.Dmaap d -> "dmaap:" + d.url();
+            case PublishTarget.Webhook w -> "webhook:" + w.url();
+            case PublishTarget.Log l -> "log";
+            case PublishTarget.Kafka k -> "kafka:" + k.bootstrapServers() + "/" + k.topic();
+        };
+    }
+
+    private void wakeRelays() {
+        for (OutboxRelay r : relays) r.wakeUp();
+    }
+
+    private void stopRelays() {
+        for (OutboxRelay r : relays) {
+            metrics.unbindRelay(r);
+            r.close();
+        }
+        relays.clear();
+    }
+
+    private void onEvent(ChangeEvent e) {
+        metrics.recordChange(e, liveness.engine());
+        if (e.isAlarm()) {
+            log.info("{} {} {} ({}) requestID={}", e.kind(), e.source().eventName(), e.source().sourceName(), e.reason(), e.outageId());
+        }
+    }
+
+    // ------------------------------------------------------------------ ingest
+
+    private void startDmaap(DmaapIngest d) {
+        if (d == null) return;
+        DmaapPollerSettings s = DmaapPollerSettings.of(URI.create(d.url()), d.group(), d.consumer(),
+                        Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())))
+                .withLongPollTimeout(d.pollTimeout()).withLimit(d.limit());
+        poller = new DmaapPoller(vertx, liveness, s);
+        metrics.bindPoller(poller);
+        poller.start();
+        log.info("polling DMaaP Message Router {}", poller.pollUrl());
+    }
+
+    private void stopDmaap() {
+        if (poller != null) {
+            metrics.unbindPoller(poller);
+            poller.close();
+            poller = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ reload
+
+    /** What a reload did. */
+    public record ReloadResult(boolean applied, ConfigDiff diff, ConfigException errors, String problem) {
+    }
+
+    /**
+     * Fetches the configuration again (the remote URL if set, else the config file), validates it and applies it.
+     * An invalid configuration is rejected with its errors and the running one stays. Serialised.
+     */
+    public synchronized ReloadResult reload() {
+        VigilConfig next;
+        try {
+            if (config.remote().enabled()) {
+                next = new RemoteConfig().fetch(config.remote().url());
+                next = next.withRemote(next.remote().withUrl(config.remote().url()));
+            } else if (options.configFile() != null) {
+                next = ConfigLoader.load(options.configFile());
+            } else {
+                return new ReloadResult(false, null, null, "nothing to reload from: started without --config and without a remote config URL");
+            }
+        } catch (ConfigException e) {
+            log.error("reload rejected, the running configuration stays: {}", e.getMessage());
+            return new ReloadResult(false, null, e, null);
+        } catch (Exception e) {
+            log.error("reload failed, the running configuration stays: {}", e.getMessage());
+            return new ReloadResult(false, null, null, e.getMessage());
+        }
+        return apply(next);
+    }
+
+    private ReloadResult apply(VigilConfig next) {
+        VigilConfig before = config;
+        ConfigDiff diff = ConfigDiff.between(before, next);
+        state = ServiceState.RECONFIGURATION;
+        try {
+            var removed = liveness.configure(next.monitors());
+            liveness.forget(removed);
+            monitorRepo.replaceAll(next.monitors());
+            if (!before.publish().equals(next.publish())) {
+                stopRelays();
+                startRelays(next.publish());
+            }
+            if (!java.util.Objects.equals(before.ingest().dmaap(), next.ingest().dmaap())) {
+                stopDmaap();
+                startDmaap(next.ingest().dmaap());
+            }
+            config = next.withHttp(before.http());
+            if (!diff.restartNeeded().isEmpty()) {
+                log.warn("these changes need a restart to take effect: {}", diff.restartNeeded());
+            }
+            log.info("configuration applied: {} added, {} removed, {} changed monitors", diff.added().size(),
+                    diff.removed().size(), diff.changed().size());
+            return new ReloadResult(true, diff, null, null);
+        } finally {
+            state = ServiceState.RUNNING;
+        }
+    }
+
+    private void reloadQuietly() {
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            log.error("periodic config reload failed; will retry at the next poll", e);
+        }
+    }
+
+    private void prune() {
+        try {
+            outbox.prune(clock.millis() - EVENT_RETENTION.toMillis());
+        } catch (RuntimeException e) {
+            log.warn("outbox pruning failed ({}); retried in 10 minutes", e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ accessors for the API
+
+    public VigilConfig config() {
+        return config;
+    }
+
+    public ServiceState state() {
+        return state;
+    }
+
+    public LivenessService liveness() {
+        return liveness;
+    }
+
+    public OutboxRepository outbox() {
+        return outbox;
+    }
+
+    public LeaseKeeper lease() {
+        return lease;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public VigilMetrics metrics() {
+        return metrics;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public DmaapPoller poller() {
+        return poller;
+    }
+
+    public List<OutboxRelay> relays() {
+        return relays;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    public boolean isReady() {
+        return liveness != null && liveness.isStoreHealthy() && lease != null && lease.isHolding();
+    }
+
+    public static String version() {
+        String v = VigilServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    @Override
+    public void close() {
+        log.info("Vigil is stopping");
+        if (demo != null) demo.close();
+        if (http != null) http.close();
+        stopDmaap();
+        background.shutdownNow();
+        if (liveness != null) liveness.close();
+        if (!relays.isEmpty()) stopRelays();
+        if (lease != null) lease.close();
+        if (db != null) db.close();
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        log.info("Vigil stopped");
+    }
+}
