@@ -125,7 +125,10 @@ public final class DmaapPoller implements AutoCloseable {
         this.pollUrl = settings.pollUrl();
         this.requestTimeoutMillis = settings.longPollTimeout().plus(settings.requestGrace()).toMillis();
         for (BadItemReason reason : BadItemReason.values()) badItems.put(reason, new LongAdder());
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
+        // Connect timeout on the client, not per request: see WebhookSink on Vert.x 5.0.7's pool-wait timer.
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeoutMillis)),
+                new PoolOptions().setHttp1MaxSize(1));
     }
 
     /** Starts the loop; the first poll goes out at once. Call once. */
@@ -181,7 +184,6 @@ public final class DmaapPoller implements AutoCloseable {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setAbsoluteURI(pollUrl)
-                .setConnectTimeout(requestTimeoutMillis)
                 .setIdleTimeout(requestTimeoutMillis)
                 .putHeader("Accept", "application/json");
         settings.auth().ifPresent(a -> options.putHeader("Authorization", a.headerValue()));
