@@ -135,7 +135,12 @@ public final class HttpApi implements AutoCloseable {
                     if (method != HttpMethod.POST) methodNotAllowed(req, "POST");
                     else reload(req);
                 }
-                default -> notFound(req);
+                default -> {
+                    for (ApiExtension x : server.apiExtensions()) {
+                        if (x.handle(req)) return;
+                    }
+                    notFound(req);
+                }
             }
         } catch (RuntimeException e) {
             log.error("HTTP {} {} failed; answered 500. This is a bug: please report it with this trace", method, path, e);

@@ -64,6 +64,9 @@ public final class VigilServer implements AutoCloseable {
             r -> Thread.ofPlatform().name("vigil-background").daemon(true).unstarted(r));
     private final long startedAtMillis = System.currentTimeMillis();
     private final List<OutboxRelay> relays = new CopyOnWriteArrayList<>();
+    private final List<io.vigil.http.ApiExtension> apiExtensions = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> capabilities = new CopyOnWriteArrayList<>();
+    private AutoCloseable kafkaIngest;
     private volatile VigilConfig config;
     private volatile ServiceState state = ServiceState.RUNNING;
     private Database db;
@@ -114,11 +117,13 @@ public final class VigilServer implements AutoCloseable {
         startRelays(c.publish());
         http = HttpApi.start(vertx, this, c.http());
         startDmaap(c.ingest().dmaap());
+        if (c.ingest().kafka() != null) kafkaIngest = KafkaWiring.startIngest(c.ingest().kafka(), liveness, metrics);
         if (c.remote().enabled() && c.remote().pollInterval() != null) {
             long every = c.remote().pollInterval().toMillis();
             background.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
         }
         background.scheduleWithFixedDelay(this::prune, 1, 10, TimeUnit.MINUTES);
+        CollectWiring.start(this);
         if (options.demo()) demo = DemoSource.start(vertx, liveness);
         log.info("Vigil {} is RUNNING: http://{}:{}/ , {} monitors, publishing to {}", version(), c.http().host(),
                 http.port(), c.monitors().size(), c.publish().stream().map(PublishTarget::type).toList());
@@ -137,8 +142,7 @@ public final class VigilServer implements AutoCloseable {
                         Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())), WebhookSink.DEFAULT_TIMEOUT);
                 case PublishTarget.Webhook w -> new WebhookSink(vertx, name, URI.create(w.url()), w.headers(), WebhookSink.DEFAULT_TIMEOUT);
                 case PublishTarget.Log l -> new LogSink(name);
-                case PublishTarget.Kafka k -> throw new IllegalStateException(
-                        "publish type kafka is not available in this build yet; remove it from publish[]");
+                case PublishTarget.Kafka k -> KafkaWiring.sink(name, k);
             };
             OutboxRelay relay = OutboxRelay.start(sink, outbox, RelaySettings.defaults());
             relays.add(relay);
@@ -309,6 +313,30 @@ public final class VigilServer implements AutoCloseable {
         return poller;
     }
 
+    /** Endpoints added by optional capabilities; consulted for paths the core API does not serve. */
+    public List<io.vigil.http.ApiExtension> apiExtensions() {
+        return apiExtensions;
+    }
+
+    /** Registers a capability's endpoints and closes it with the server. */
+    public void addCapability(AutoCloseable capability) {
+        capabilities.add(capability);
+        if (capability instanceof io.vigil.http.ApiExtension x) apiExtensions.add(x);
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed: {}", c, e.toString());
+        }
+    }
+
     public List<OutboxRelay> relays() {
         return relays;
     }
@@ -338,6 +366,8 @@ public final class VigilServer implements AutoCloseable {
         if (demo != null) demo.close();
         if (http != null) http.close();
         stopDmaap();
+        closeQuietly(kafkaIngest);
+        capabilities.forEach(VigilServer::closeQuietly);
         background.shutdownNow();
         if (liveness != null) liveness.close();
         if (!relays.isEmpty()) stopRelays();
