@@ -77,7 +77,9 @@ public final class HttpApi implements AutoCloseable {
     public static HttpApi start(Vertx vertx, VigilServer server, HttpConfig cfg) throws Exception {
         HttpApi api = new HttpApi(vertx, server, cfg);
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-        HttpServerOptions opts = new HttpServerOptions().setHost(cfg.host()).setPort(cfg.port())
+        // the instances share one port; Vert.x shares a listening socket only between equal ports, so pick port 0's now
+        int port = cfg.port() == 0 ? freePort(cfg.host()) : cfg.port();
+        HttpServerOptions opts = new HttpServerOptions().setHost(cfg.host()).setPort(port)
                 .setTcpNoDelay(true).setCompressionSupported(false).setIdleTimeout(300);
         HttpServer first = vertx.createHttpServer(opts).requestHandler(api::handle);
         try {
@@ -90,7 +92,7 @@ public final class HttpApi implements AutoCloseable {
         api.port = first.actualPort();
         // further instances on the same port: Vert.x balances connections across their event loops
         for (int i = 1; i < instances; i++) {
-            HttpServer s = vertx.createHttpServer(new HttpServerOptions(opts).setPort(api.port)).requestHandler(api::handle);
+            HttpServer s = vertx.createHttpServer(opts).requestHandler(api::handle);
             s.listen().await(10, TimeUnit.SECONDS);
             api.servers.add(s);
         }
@@ -99,6 +101,12 @@ public final class HttpApi implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    private static int freePort(String host) throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
     }
 
     // ------------------------------------------------------------------ routing
