@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Several members in one group on the loopback interface {@code lo} (which carries multicast here only when the
- * interface is named). Interval 50 ms, timeout 150 ms. Each test uses its own group port.
+ * interface is named). Interval 50 ms, timeout 250 ms. Each test uses its own group port.
  */
 class MulticastGroupTest {
 
@@ -63,7 +63,7 @@ class MulticastGroupTest {
     private PeerHeartbeat member(String id, String secret) {
         PeerHeartbeat hb = PeerHeartbeat.create(vertx, PeerProperties.builder()
                 .type(io.vigil.peer.PeerType.MULTICAST).hostname(GROUP).port(port).networkInterface("lo")
-                .endpointId(id).heartbeatIntervalMillis(50).heartbeatTimeoutMillis(150).sharedSecret(secret).build(),
+                .endpointId(id).heartbeatIntervalMillis(50).heartbeatTimeoutMillis(250).sharedSecret(secret).build(),
                 Clock.systemUTC());
         EventRecorder r = new EventRecorder();
         hb.subscribe(r);
