@@ -63,6 +63,7 @@ public final class VigilServer implements AutoCloseable {
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("vigil-background").daemon(true).unstarted(r));
     private final long startedAtMillis = System.currentTimeMillis();
+    private final RemoteConfig remoteConfig = new RemoteConfig();
     private final List<OutboxRelay> relays = new CopyOnWriteArrayList<>();
     private final List<io.vigil.http.ApiExtension> apiExtensions = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> capabilities = new CopyOnWriteArrayList<>();
@@ -214,7 +215,7 @@ public final class VigilServer implements AutoCloseable {
         VigilConfig next;
         try {
             if (config.remote().enabled()) {
-                next = new RemoteConfig().fetch(config.remote().url());
+                next = remoteConfig.fetch(config.remote().url());
                 next = next.withRemote(next.remote().withUrl(config.remote().url()));
             } else if (options.configFile() != null) {
                 next = ConfigLoader.load(options.configFile());
