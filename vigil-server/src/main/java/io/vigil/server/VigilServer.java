@@ -186,7 +186,9 @@ public final class VigilServer implements AutoCloseable {
         if (d == null) return;
         DmaapPollerSettings s = DmaapPollerSettings.of(URI.create(d.url()), d.group(), d.consumer(),
                         Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())))
-                .withLongPollTimeout(d.pollTimeout()).withLimit(d.limit());
+                .withLongPollTimeout(d.pollTimeout()).withLimit(d.limit())
+                // hold detection at the first failed poll: a false ONSET costs more than a short delay
+                .withHoldRule(1, Duration.ZERO);
         poller = new DmaapPoller(vertx, liveness, s);
         metrics.bindPoller(poller);
         poller.start();

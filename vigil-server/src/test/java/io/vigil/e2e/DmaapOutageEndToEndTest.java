@@ -1,0 +1,72 @@
+package io.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.server.RunningServer;
+import io.vigil.transport.dmaap.testing.FakeMessageRouter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Message Router's outage is not the sources' fault: while it cannot be reached nobody is declared missing;
+ * once it answers again, a source that really died gets its ONSET after the grace period, the others none.
+ */
+class DmaapOutageEndToEndTest {
+    private static final String IN = "unauthenticated.SEC_HEARTBEAT_OUTPUT";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noOnsetWhileMessageRouterIsDownAndOnlyTheDeadSourceAfterItReturns() throws Exception {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        Set<String> live = ConcurrentHashMap.newKeySet();
+        try (FakeMessageRouter mr = FakeMessageRouter.start();
+             RunningServer vigil = RunningServer.start(dir, """
+                     monitors:
+                       - {eventName: Heartbeat_vDNS, heartbeatInterval: 1s, missedHeartbeats: 2}
+                     ingest:
+                       dmaap: {url: "%s", group: hbgrp, consumer: "1", pollTimeout: 1s}
+                     publish:
+                       - type: log
+                     """.formatted(mr.topicUrl(IN)))) {
+            timer.scheduleAtFixedRate(() -> live.forEach(s -> mr.enqueue(IN, RunningServer.heartbeat("Heartbeat_vDNS", s))),
+                    0, 200, TimeUnit.MILLISECONDS);
+            live.addAll(List.of("live", "dies"));
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    vigil.getJson("/api/v1/sources?state=ALIVE").path("count").asInt() == 2);
+
+            live.remove("dies");
+            mr.down();
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    vigil.getJson("/api/v1/status").path("ingest").path("held").has("dmaap"));
+            // three thresholds of silence for everybody while MR is down: still no ONSET
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> onsets(vigil).isEmpty());
+
+            mr.up();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !onsets(vigil).isEmpty());
+            assertThat(vigil.getJson("/api/v1/status").path("ingest").path("held").has("dmaap")).isFalse();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> onsets(vigil).equals(List.of("dies")));
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private static List<String> onsets(RunningServer vigil) {
+        List<String> out = new java.util.ArrayList<>();
+        for (var e : vigil.getJson("/api/v1/events?since=5m").path("events")) {
+            if (e.path("kind").asText().equals("ONSET")) out.add(e.path("sourceName").asText());
+        }
+        return out;
+    }
+}
