@@ -11,7 +11,8 @@ import java.util.Objects;
  * What a reload changes, so that the engine applies only that: monitors added (start monitoring),
  * removed (stop; their open alarms are closed with an ABATED "monitor removed"), changed (interval,
  * missed count, time base or closed-loop fields; applied at once). {@code restartNeeded} names the
- * sections that changed but are only read at startup ({@code http}, {@code store}, {@code ha}).
+ * sections that changed but are only read at startup ({@code http}, {@code store}, {@code ha},
+ * {@code collect} with {@code workers} and {@code actions}).
  *
  * @param added         monitors whose eventName is new, in the new config's order
  * @param removed       eventNames no longer configured, in the old config's order
@@ -44,6 +45,7 @@ public record ConfigDiff(List<Monitor> added, List<String> removed, List<Monitor
         if (!Objects.equals(before.http(), after.http())) restart.add("http");
         if (!Objects.equals(before.store(), after.store())) restart.add("store");
         if (!Objects.equals(before.ha(), after.ha())) restart.add("ha");
+        if (!Objects.equals(before.collect(), after.collect())) restart.add("collect");
         return new ConfigDiff(added, removed, changed, restart);
     }
 

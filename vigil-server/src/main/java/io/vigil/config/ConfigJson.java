@@ -107,6 +107,7 @@ public final class ConfigJson {
         ha.put("enabled", c.ha().enabled());
         duration(ha, "leaseTtl", c.ha().leaseTtl());
         ha.put("instanceId", c.ha().instanceId());
+        if (!c.collect().equals(io.vigil.collect.CollectSettings.NONE)) CollectJsonForm.write(root, c.collect());
         return root;
     }
 

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.collect.CollectSettings;
 import io.vigil.monitor.Monitor;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param detection detection tuning ({@code detection})
  * @param ha        high availability ({@code ha})
  * @param source    the format it was read from
+ * @param collect   the pull side: {@code collect}, {@code workers}, {@code actions} (see docs/collect.md)
  */
 public record VigilConfig(
         HttpConfig http,
@@ -27,7 +29,8 @@ public record VigilConfig(
         RemoteSettings remote,
         DetectionConfig detection,
         HaConfig ha,
-        ConfigSource source) {
+        ConfigSource source,
+        CollectSettings collect) {
 
     public VigilConfig {
         if (http == null) http = HttpConfig.defaults();
@@ -39,6 +42,7 @@ public record VigilConfig(
         if (detection == null) detection = DetectionConfig.defaults();
         if (ha == null) ha = HaConfig.defaults();
         Objects.requireNonNull(source, "source");
+        if (collect == null) collect = CollectSettings.NONE;
     }
 
     /**
@@ -47,7 +51,7 @@ public record VigilConfig(
      */
     public static VigilConfig defaults() {
         return new VigilConfig(null, null, List.of(), null, List.of(new PublishTarget.Log()), null, null, null,
-                ConfigSource.DEFAULT);
+                ConfigSource.DEFAULT, null);
     }
 
     /** The monitor for {@code eventName}, or null. */
@@ -57,15 +61,19 @@ public record VigilConfig(
     }
 
     public VigilConfig withHttp(HttpConfig newHttp) {
-        return new VigilConfig(newHttp, store, monitors, ingest, publish, remote, detection, ha, source);
+        return new VigilConfig(newHttp, store, monitors, ingest, publish, remote, detection, ha, source, collect);
     }
 
     public VigilConfig withMonitors(List<Monitor> newMonitors) {
-        return new VigilConfig(http, store, newMonitors, ingest, publish, remote, detection, ha, source);
+        return new VigilConfig(http, store, newMonitors, ingest, publish, remote, detection, ha, source, collect);
+    }
+
+    public VigilConfig withCollect(CollectSettings newCollect) {
+        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, source, newCollect);
     }
 
     /** Overlays the remote URL given on the command line or in the environment (ONAP's JSON has none). */
     public VigilConfig withRemote(RemoteSettings newRemote) {
-        return new VigilConfig(http, store, monitors, ingest, publish, newRemote, detection, ha, source);
+        return new VigilConfig(http, store, monitors, ingest, publish, newRemote, detection, ha, source, collect);
     }
 }

@@ -18,7 +18,8 @@ import java.util.Set;
  * must not silently fall back to a default. Every problem goes to the node's error list.
  */
 final class VigilYamlReader {
-    static final Set<String> TOP_LEVEL = keys("http", "store", "monitors", "ingest", "publish", "config", "detection", "ha");
+    static final Set<String> TOP_LEVEL = keys("http", "store", "monitors", "ingest", "publish", "config", "detection", "ha",
+            "collect", "workers", "actions");
     static final Set<String> AUTH = keys("user", "password");
 
     private VigilYamlReader() {
@@ -39,7 +40,8 @@ final class VigilYamlReader {
         if (ha.enabled() && store.isDefault())
             root.error("ha.enabled", "needs a store that every instance shares: set store.url to a PostgreSQL JDBC URL "
                     + "(the default is a local H2 file)");
-        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, ConfigSource.YAML);
+        var collect = CollectYamlReader.read(root);
+        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, ConfigSource.YAML, collect);
     }
 
     private static HttpConfig http(ConfigNode n) {

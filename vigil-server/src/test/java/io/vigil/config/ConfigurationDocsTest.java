@@ -70,7 +70,7 @@ class ConfigurationDocsTest {
         VigilConfig onap = ConfigLoader.load(ProjectFiles.shared("examples/onap-config.json"));
         assertThat(yaml.withRemote(onap.remote())).isEqualTo(
                 new VigilConfig(onap.http(), onap.store(), onap.monitors(), onap.ingest(), onap.publish(), onap.remote(),
-                        onap.detection(), yaml.ha(), ConfigSource.YAML));
+                        onap.detection(), yaml.ha(), ConfigSource.YAML, null));
     }
 
     private static void collect(JsonNode node, String path, TreeSet<String> out) {

@@ -1,0 +1,117 @@
+package io.vigil.config;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.collect.CollectSettings;
+import io.vigil.collect.action.ActionSpec;
+import io.vigil.collect.datasource.CheckSpec;
+import io.vigil.collect.datasource.DatasourceSpec;
+import io.vigil.collect.datasource.EntitySpec;
+import io.vigil.collect.datasource.EntityType;
+import io.vigil.collect.worker.WorkerSpec;
+import java.time.Duration;
+import java.util.List;
+
+/** The normalized JSON of the pull side's sections, for {@link ConfigJson}: loads back to an equal configuration. */
+final class CollectJsonForm {
+    private CollectJsonForm() {
+    }
+
+    static void write(ObjectNode root, CollectSettings s) {
+        ObjectNode c = root.putObject("collect");
+        c.put("changesInterval", DurationSyntax.format(s.changesInterval()));
+        c.put("allInterval", DurationSyntax.format(s.allInterval()));
+        c.put("callTimeout", DurationSyntax.format(s.callTimeout()));
+        strings(c.putArray("collectors"), s.collectors());
+        c.put("eventQueue", s.eventQueue() ? "store" : "none");
+        ArrayNode ds = c.putArray("datasources");
+        for (DatasourceSpec d : s.datasources()) {
+            ObjectNode n = ds.addObject();
+            n.put("name", d.name());
+            n.put("type", d.type().wire());
+            if (d.check() != null) check(n.putObject("check"), d.check());
+            if (d.command() != null) strings(n.putArray("command"), d.command());
+            if (d.cacheTtl() != null) n.put("cache", DurationSyntax.format(d.cacheTtl()));
+            ArrayNode instances = n.putArray("instances");
+            ArrayNode services = n.putArray("services");
+            for (EntitySpec e : d.entities()) {
+                ObjectNode en = (e.type() == EntityType.INSTANCES ? instances : services).addObject();
+                en.put(e.type() == EntityType.INSTANCES ? "id" : "name", e.name());
+                en.put("ip", e.ip());
+                if (e.type() == EntityType.SERVICES) {
+                    en.put("mode", e.mode());
+                    en.put("status", e.status());
+                }
+                en.put("group", e.group());
+                if (e.check() != null) check(en.putObject("check"), e.check());
+            }
+        }
+        ArrayNode workers = root.putArray("workers");
+        for (WorkerSpec w : s.workers()) {
+            ObjectNode n = workers.addObject();
+            switch (w) {
+                case WorkerSpec.Script x -> {
+                    n.put("type", "script");
+                    strings(n.putArray("command"), x.command());
+                    n.put("timeout", DurationSyntax.format(x.timeout()));
+                }
+                case WorkerSpec.Webhook x -> {
+                    n.put("type", "webhook");
+                    n.put("url", x.url());
+                    ObjectNode h = n.putObject("headers");
+                    x.headers().forEach(h::put);
+                }
+                case WorkerSpec.Kafka x -> {
+                    n.put("type", "kafka");
+                    n.put("bootstrapServers", x.bootstrapServers());
+                    n.put("topic", x.topic());
+                    ObjectNode p = n.putObject("properties");
+                    x.properties().forEach(p::put);
+                }
+            }
+        }
+        ObjectNode actions = root.putObject("actions");
+        for (ActionSpec a : s.actions().values()) {
+            ObjectNode n = actions.putObject(a.name());
+            if (a.command() != null) strings(n.putArray("command"), a.command());
+            else n.put("webhook", a.webhook());
+            n.put("timeout", DurationSyntax.format(a.timeout()));
+        }
+    }
+
+    private static void check(ObjectNode n, CheckSpec c) {
+        switch (c) {
+            case CheckSpec.Tcp t -> {
+                n.put("type", "tcp");
+                n.put("port", t.port());
+                timeout(n, t.timeout());
+            }
+            case CheckSpec.Http h -> {
+                n.put("type", "http");
+                if (h.url() != null) n.put("url", h.url());
+                if (h.port() != null) n.put("port", h.port());
+                n.put("path", h.path());
+                if (h.expectStatus() != null) n.put("expectStatus", h.expectStatus());
+                if (h.field() != null) {
+                    n.put("field", h.field());
+                    n.put("expect", h.expect());
+                }
+                timeout(n, h.timeout());
+            }
+            case CheckSpec.Command x -> {
+                n.put("type", "command");
+                strings(n.putArray("command"), x.command());
+                timeout(n, x.timeout());
+            }
+            case CheckSpec.None x -> n.put("type", "none");
+        }
+    }
+
+    private static void timeout(ObjectNode n, Duration d) {
+        n.put("timeout", DurationSyntax.format(d));
+    }
+
+    private static void strings(ArrayNode a, List<String> values) {
+        values.forEach(a::add);
+    }
+}

@@ -1,0 +1,259 @@
+package io.vigil.config;
+
+import static io.vigil.config.ConfigNode.keys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.collect.CollectSettings;
+import io.vigil.collect.action.ActionSpec;
+import io.vigil.collect.datasource.CheckSpec;
+import io.vigil.collect.datasource.DatasourceSpec;
+import io.vigil.collect.datasource.EntitySpec;
+import io.vigil.collect.datasource.EntityType;
+import io.vigil.collect.worker.WorkerSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads the pull side's YAML: {@code collect} (timers, remote collectors, datasources), {@code workers[]} and
+ * {@code actions} (docs/configuration.md and docs/collect.md). Same rules as the rest: unknown keys are errors,
+ * every problem is reported with its path.
+ */
+final class CollectYamlReader {
+    private CollectYamlReader() {
+    }
+
+    static CollectSettings read(ConfigNode root) {
+        boolean any = root.has("collect") || root.has("workers") || root.has("actions");
+        if (!any) return CollectSettings.NONE;
+        ConfigNode c = root.object("collect");
+        c.allowOnly(keys("changesInterval", "allInterval", "callTimeout", "collectors", "eventQueue", "datasources"));
+        Duration changes = c.duration("changesInterval", CollectSettings.DEFAULT_CHANGES_INTERVAL, false);
+        Duration all = c.duration("allInterval", CollectSettings.DEFAULT_ALL_INTERVAL, false);
+        Duration callTimeout = c.duration("callTimeout", CollectSettings.DEFAULT_CALL_TIMEOUT, false);
+        List<String> collectors = new ArrayList<>();
+        List<ConfigNode> urls = c.list("collectors");
+        if (urls != null) for (ConfigNode u : urls) {
+            String url = u.raw().isTextual() ? u.raw().asText().trim() : null;
+            if (url == null || !(url.startsWith("http://") || url.startsWith("https://")))
+                u.error(null, "must be a collector base URL like http://127.0.0.1:7001 (got " + ConfigNode.describe(u.raw()) + ")");
+            else collectors.add(url);
+        }
+        String queue = c.oneOf("eventQueue", "store", List.of("store", "none"));
+        List<DatasourceSpec> datasources = datasources(c);
+        List<WorkerSpec> workers = workers(root);
+        Map<String, ActionSpec> actions = actions(root.object("actions"));
+        return new CollectSettings(changes, all, callTimeout, collectors, !"none".equals(queue), datasources, workers, actions);
+    }
+
+    // ------------------------------------------------------------------ datasources
+
+    private static List<DatasourceSpec> datasources(ConfigNode c) {
+        List<DatasourceSpec> out = new ArrayList<>();
+        List<ConfigNode> items = c.list("datasources");
+        if (items == null) return out;
+        Map<String, String> firstPath = new HashMap<>();
+        for (ConfigNode d : items) {
+            if (!d.requireObject()) continue;
+            d.allowOnly(keys("name", "type", "port", "path", "timeout", "check", "command", "cache", "instances", "services"));
+            String name = d.requiredString("name", "required: the datasource name that get_all/get_changes take");
+            String typeName = d.oneOf("type", "inventory", List.of("inventory", "tcp", "http", "command"));
+            DatasourceSpec.Type type = DatasourceSpec.Type.valueOf(typeName.toUpperCase(Locale.ROOT));
+            Duration timeout = d.duration("timeout", null, false);
+            CheckSpec dflt = d.has("check") ? check(d.object("check")) : switch (type) {
+                case TCP -> new CheckSpec.Tcp(d.integer("port", 22, 1, 65535), timeout);
+                case HTTP -> new CheckSpec.Http(null, d.integer("port", 80, 1, 65535), d.string("path"), null, null, null, timeout);
+                default -> null;
+            };
+            if (type != DatasourceSpec.Type.TCP && type != DatasourceSpec.Type.HTTP) {
+                if (d.has("port")) d.error("port", "only for type tcp or http (the port their default check uses)");
+                if (d.has("path")) d.error("path", "only for type http");
+            }
+            List<String> command = d.has("command") ? command(d, "command") : null;
+            if (command != null && type != DatasourceSpec.Type.COMMAND)
+                d.error("command", "only for type command (a discovery command printing the entities as JSON)");
+            Duration cache = d.duration("cache", null, false);
+            List<EntitySpec> entities = new ArrayList<>();
+            entities(d, "instances", EntityType.INSTANCES, entities);
+            entities(d, "services", EntityType.SERVICES, entities);
+            if (type == DatasourceSpec.Type.COMMAND && command == null && dflt == null)
+                d.error("command", "type command needs a discovery command, or a check: {type: command, command: [...]} for its entities");
+            if (command == null && entities.isEmpty() && !d.has("instances") && !d.has("services"))
+                d.error("instances", "declare instances or services (or use type command with a discovery command)");
+            if (name != null) {
+                String earlier = firstPath.putIfAbsent(name, d.path());
+                if (earlier != null) c.error("datasources", "duplicate datasource name \"" + name + "\" (also " + earlier + ")");
+            }
+            if (name != null) out.add(new DatasourceSpec(name, type, dflt, command, cache, entities));
+        }
+        return out;
+    }
+
+    private static void entities(ConfigNode d, String key, EntityType type, List<EntitySpec> out) {
+        List<ConfigNode> items = d.list(key);
+        if (items == null) return;
+        Map<String, String> seen = new HashMap<>();
+        for (ConfigNode e : items) {
+            if (!e.requireObject()) continue;
+            String name;
+            String mode = null, status = null;
+            if (type == EntityType.INSTANCES) {
+                e.allowOnly(keys("id", "ip", "group", "check"));
+                name = e.requiredString("id", "required: the instance id");
+            } else {
+                e.allowOnly(keys("name", "ip", "mode", "status", "group", "check"));
+                name = e.requiredString("name", "required: the service name");
+                mode = e.string("mode");
+                status = e.string("status");
+            }
+            String ip = e.string("ip");
+            String group = e.string("group");
+            CheckSpec check = e.has("check") ? check(e.object("check")) : null;
+            if (name != null) {
+                String earlier = seen.putIfAbsent(name, e.path());
+                if (earlier != null) d.error(key, "duplicate " + (type == EntityType.INSTANCES ? "id" : "name") + " \"" + name + "\" (also " + earlier + ")");
+                else out.add(new EntitySpec(type, name, ip, mode, status, group, check));
+            }
+        }
+    }
+
+    private static CheckSpec check(ConfigNode n) {
+        n.allowOnly(keys("type", "port", "timeout", "url", "path", "expectStatus", "field", "expect", "command"));
+        String type = n.has("type") ? n.oneOf("type", null, List.of("tcp", "http", "command", "none")) : null;
+        if (type == null) {
+            if (!n.has("type")) n.error("type", "required: one of tcp, http, command, none");
+            return null;
+        }
+        Duration timeout = n.duration("timeout", null, false);
+        switch (type) {
+            case "tcp" -> {
+                only(n, "tcp", "port", "timeout");
+                return new CheckSpec.Tcp(n.integer("port", 22, 1, 65535), timeout);
+            }
+            case "http" -> {
+                only(n, "http", "port", "timeout", "url", "path", "expectStatus", "field", "expect");
+                String url = n.url("url", null);
+                Integer port = n.has("port") ? n.integer("port", 80, 1, 65535) : null;
+                if (url == null && !n.has("url") && port == null) port = 80;
+                if (url == null && port == null) return null;
+                Integer status = n.has("expectStatus") ? n.integer("expectStatus", 200, 100, 599) : null;
+                return new CheckSpec.Http(url, port, n.string("path"), status, n.string("field"), n.string("expect"), timeout);
+            }
+            case "command" -> {
+                only(n, "command", "command", "timeout");
+                List<String> cmd = command(n, "command");
+                if (cmd == null) {
+                    if (!n.has("command")) n.error("command", "required for a command check: [program, args...]");
+                    return null;
+                }
+                return new CheckSpec.Command(cmd, timeout);
+            }
+            default -> {
+                only(n, "none");
+                return new CheckSpec.None();
+            }
+        }
+    }
+
+    /** Reports keys that exist in the check mapping but do not belong to its type. */
+    private static void only(ConfigNode n, String type, String... allowed) {
+        List<String> ok = new ArrayList<>(List.of(allowed));
+        ok.add("type");
+        for (Iterator<String> it = n.raw().fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!ok.contains(k)) n.error(k, "not a key of a " + type + " check (it takes: " + String.join(", ", ok) + ")");
+        }
+    }
+
+    /** A command: a list of strings, or one string split on spaces. Null (error recorded) when malformed. */
+    static List<String> command(ConfigNode n, String key) {
+        JsonNode v = n.raw().get(key);
+        if (v == null || v.isNull()) return null;
+        List<String> out = new ArrayList<>();
+        if (v.isTextual()) {
+            for (String part : v.asText().trim().split("\\s+")) if (!part.isEmpty()) out.add(part);
+        } else if (v.isArray()) {
+            for (JsonNode p : v) {
+                if (!p.isValueNode() || p.isNull()) {
+                    n.error(key, "must be a list of words like [./doctor.sh, --verbose] (got " + ConfigNode.describe(v) + ")");
+                    return null;
+                }
+                out.add(p.asText());
+            }
+        } else {
+            n.error(key, "must be a list of words like [./doctor.sh, --verbose] (got " + ConfigNode.describe(v) + ")");
+            return null;
+        }
+        if (out.isEmpty()) {
+            n.error(key, "must not be empty");
+            return null;
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ workers and actions
+
+    private static List<WorkerSpec> workers(ConfigNode root) {
+        List<WorkerSpec> out = new ArrayList<>();
+        List<ConfigNode> items = root.list("workers");
+        if (items == null) return out;
+        for (ConfigNode w : items) {
+            if (!w.requireObject()) continue;
+            String type = w.has("type") ? w.oneOf("type", null, List.of("script", "webhook", "kafka")) : null;
+            if (type == null) {
+                if (!w.has("type")) w.error("type", "required: one of script, webhook, kafka");
+                continue;
+            }
+            WorkerSpec spec = switch (type) {
+                case "script" -> {
+                    w.allowOnly(keys("type", "command", "timeout"));
+                    List<String> cmd = command(w, "command");
+                    if (cmd == null && !w.has("command")) w.error("command", "required for type script: [program, args...]");
+                    Duration timeout = w.duration("timeout", WorkerSpec.Script.DEFAULT_TIMEOUT, false);
+                    yield cmd == null ? null : new WorkerSpec.Script(cmd, timeout);
+                }
+                case "webhook" -> {
+                    w.allowOnly(keys("type", "url", "headers"));
+                    String url = w.url("url", "required for type webhook");
+                    yield url == null ? null : new WorkerSpec.Webhook(url, w.stringMap("headers"));
+                }
+                default -> {
+                    w.allowOnly(keys("type", "bootstrapServers", "topic", "properties"));
+                    String servers = w.requiredString("bootstrapServers", "required for type kafka: host:port[,host:port...]");
+                    String topic = w.requiredString("topic", "required for type kafka");
+                    yield servers == null || topic == null ? null : new WorkerSpec.Kafka(servers, topic, w.stringMap("properties"));
+                }
+            };
+            if (spec != null) {
+                boolean dup = out.stream().anyMatch(o -> o.sinkName().equals(spec.sinkName()));
+                if (dup) w.error(null, "the same worker is configured twice");
+                else out.add(spec);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, ActionSpec> actions(ConfigNode n) {
+        Map<String, ActionSpec> out = new LinkedHashMap<>();
+        if (!n.raw().isObject()) return out;
+        for (Iterator<String> it = n.raw().fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            ConfigNode a = n.object(name);
+            a.allowOnly(keys("command", "webhook", "timeout"));
+            List<String> cmd = command(a, "command");
+            String hook = a.url("webhook", null);
+            Duration timeout = a.duration("timeout", ActionSpec.DEFAULT_TIMEOUT, false);
+            if (a.has("command") == a.has("webhook")) {
+                a.error(null, "give exactly one of command: [program, args...] or webhook: URL");
+                continue;
+            }
+            if (cmd != null || hook != null) out.put(name, new ActionSpec(name, cmd, hook, timeout));
+        }
+        return out;
+    }
+}
