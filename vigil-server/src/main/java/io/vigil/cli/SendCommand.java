@@ -116,7 +116,6 @@ public final class SendCommand implements Callable<Integer> {
             if (auth != null) ro.putHeader("Authorization", auth);
             final int events = n;
             http.request(ro).compose(req -> req.send(body)).onComplete(ar -> {
-                inFlight.release();
                 if (ar.succeeded() && ar.result().statusCode() == 202) {
                     ok.add(events);
                 } else {
@@ -125,6 +124,7 @@ public final class SendCommand implements Callable<Integer> {
                         lastError[0] = ar.succeeded() ? "HTTP " + ar.result().statusCode() : String.valueOf(ar.cause());
                     }
                 }
+                inFlight.release(); // last: the final acquire below must see every count
             });
             sent += n;
         }
