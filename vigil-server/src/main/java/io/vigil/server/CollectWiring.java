@@ -5,7 +5,6 @@ import io.vigil.collect.worker.ScriptWorker;
 import io.vigil.collect.worker.WorkerSpec;
 import io.vigil.config.PublishTarget;
 import io.vigil.delivery.Sink;
-import io.vigil.server.collect.ActionsApi;
 import io.vigil.server.collect.CollectApi;
 import io.vigil.server.collect.CollectRuntime;
 import io.vigil.transport.webhook.WebhookSink;
@@ -32,8 +31,7 @@ final class CollectWiring {
             for (WorkerSpec w : s.workers()) workers.add(sink(server, w));
             runtime = new CollectRuntime(server.vertx(), server.database(), server.outbox(), s, workers,
                     () -> server.lease().isHolding(), () -> server.lease().epoch(), Clock.systemUTC());
-            ActionsApi actions = new ActionsApi();
-            server.addCapability(new CollectApi(server.vertx(), runtime, actions));
+            server.addCapability(new CollectApi(server.vertx(), runtime, runtime.actionsApi()));
             runtime.start();
         } catch (RuntimeException e) {
             if (runtime != null) runtime.close();

@@ -2,6 +2,11 @@ package io.vigil.server.collect;
 
 import io.vertx.core.Vertx;
 import io.vigil.collect.CollectSettings;
+import io.vigil.collect.action.ActionRunner;
+import io.vigil.collect.action.DelayedActionRepository;
+import io.vigil.collect.action.DelayedActionSink;
+import io.vigil.collect.action.PlanRepository;
+import io.vigil.collect.action.PlanRunner;
 import io.vigil.collect.coordinator.CollectEngine;
 import io.vigil.collect.coordinator.OutboxChangeWriter;
 import io.vigil.collect.datasource.CheckRunner;
@@ -16,6 +21,7 @@ import io.vigil.collect.snapshot.SnapshotStore;
 import io.vigil.collect.worker.CollectEventsOnly;
 import io.vigil.delivery.Sink;
 import io.vigil.store.Database;
+import io.vigil.store.outbox.OutboxEntry;
 import io.vigil.store.outbox.OutboxRepository;
 import io.vigil.store.outbox.StateWriter;
 import io.vigil.transport.relay.OutboxRelay;
@@ -47,6 +53,12 @@ public final class CollectRuntime implements AutoCloseable {
     private final List<OutboxRelay> relays = new ArrayList<>();
     private final List<Sink> sinks = new ArrayList<>();
     private final Database db;
+    private final Vertx vertx;
+    private final Clock clock;
+    private final ActionRunner actionRunner;
+    private final DelayedActionRepository delayed;
+    private final DelayedActionSink delayedSink;
+    private final PlanRunner plans;
 
     /**
      * @param workerSinks one sink per configured worker (built by the server, which owns webhook and Kafka clients)
@@ -57,6 +69,8 @@ public final class CollectRuntime implements AutoCloseable {
                           BooleanSupplier active, LongSupplier epoch, Clock clock) {
         this.settings = settings;
         this.db = db;
+        this.vertx = vertx;
+        this.clock = clock;
         this.checks = new CheckRunner(vertx, clock);
         this.queue = settings.eventQueue() ? new StoreEventQueue(db) : EventQueue.NONE;
         List<Collector> collectors = new ArrayList<>();
@@ -76,12 +90,34 @@ public final class CollectRuntime implements AutoCloseable {
             sinks.add(filtered);
             relays.add(OutboxRelay.start(filtered, outbox, RelaySettings.defaults().withPollInterval(WORKER_POLL)));
         }
-        OutboxChangeWriter writer = new OutboxChangeWriter(new StateWriter(db), epoch, clock, this::wakeWorkers);
+        StateWriter stateWriter = new StateWriter(db);
+        OutboxChangeWriter writer = new OutboxChangeWriter(stateWriter, epoch, clock, this::wakeWorkers);
         this.engine = new CollectEngine(settings, new CollectorPool(collectors, clock), new SnapshotStore(db), writer, clock, active);
+        this.actionRunner = new ActionRunner(vertx, settings.actions());
+        this.delayed = new DelayedActionRepository(db);
+        this.delayedSink = new DelayedActionSink(delayed, actionRunner, clock);
+        sinks.add(delayedSink);
+        relays.add(OutboxRelay.start(delayedSink, outbox, RelaySettings.defaults().withPollInterval(WORKER_POLL)));
+        this.plans = new PlanRunner(new PlanRepository(db), actionRunner, engine::entities, (id, source, payload) -> {
+            stateWriter.commit(List.of(), List.of(new OutboxEntry(id, OutboxChangeWriter.EVENT_NAME, source, "PLAN_EVENT", payload,
+                    clock.millis())), epoch.getAsLong());
+            wakeWorkers();
+        }, clock);
+        engine.addListener(changes -> plans.wakeUp());
+    }
+
+    /** The HTTP face of delayed actions and plans. */
+    public ActionsApi actionsApi() {
+        return new ActionsApi(vertx, delayed, delayedSink, actionRunner, plans, clock);
+    }
+
+    public PlanRunner plans() {
+        return plans;
     }
 
     public void start() {
         engine.start();
+        plans.start();
         log.info("collect: {} datasources, {}, every {} get_changes and every {} get_all, {} workers",
                 settings.datasources().size(), local != null ? "in-process collector" : "collectors " + settings.collectors(),
                 settings.changesInterval(), settings.allInterval(), sinks.size());
@@ -110,11 +146,13 @@ public final class CollectRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        plans.close();
         engine.close();
         relays.forEach(OutboxRelay::close);
         sinks.forEach(Sink::close);
         remotes.forEach(HttpCollector::close);
         queue.close();
         checks.close();
+        actionRunner.close();
     }
 }

@@ -1,0 +1,87 @@
+package io.vigil.collect.action;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.collect.CollectJson;
+import io.vigil.delivery.OutboxRecord;
+import io.vigil.delivery.Sink;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fires delayed actions from the outbox: fed by its own relay (sink {@value #NAME}), it reads each status-change
+ * record's events in order and, for every waiting delayed action that matches one, removes it from the store and
+ * starts its action. Reading from the outbox means a change that was written before a crash still fires its action
+ * after the restart. An action fires at most once (it is removed before it runs); its outcome is logged and kept in
+ * {@link #history()}. Thread-safe.
+ */
+public final class DelayedActionSink implements Sink {
+    public static final String NAME = "actions:delayed";
+    private static final Logger log = LoggerFactory.getLogger(DelayedActionSink.class);
+    static final int HISTORY = 200;
+
+    private final DelayedActionRepository repo;
+    private final ActionRunner runner;
+    private final Clock clock;
+    private final Deque<ObjectNode> history = new ArrayDeque<>(); // guarded by itself
+
+    public DelayedActionSink(DelayedActionRepository repo, ActionRunner runner, Clock clock) {
+        this.repo = repo;
+        this.runner = runner;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public CompletionStage<Void> deliver(OutboxRecord record) {
+        if (!"STATUS_CHANGES".equals(record.kind())) return CompletableFuture.completedFuture(null);
+        JsonNode events = CollectJson.read(record.payload()).path("events");
+        List<DelayedAction> waiting = repo.list();
+        if (waiting.isEmpty()) return CompletableFuture.completedFuture(null);
+        for (JsonNode event : events) {
+            for (DelayedAction a : new ArrayList<>(waiting)) {
+                if (!a.matches(event)) continue;
+                waiting.remove(a);
+                if (!repo.take(a.id())) continue; // cancelled or fired meanwhile
+                fire(a, event);
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void fire(DelayedAction a, JsonNode event) {
+        log.info("delayed action {} matched {} {} {}: running {} on {} at {}", a.id(), event.path("type").asText(),
+                event.path("ip").asText(), event.path("state").asText(), a.doAction(), a.doGroup(), a.doLevel());
+        long started = clock.millis();
+        runner.run(a.doAction(), a.doGroup(), a.doLevel(), event).thenAccept(o -> {
+            if (!o.succeeded()) log.warn("delayed action {} ({}) failed: {}", a.id(), a.doAction(), o.detail());
+            ObjectNode h = a.toJson();
+            h.set("event", event);
+            h.put("fired_at", started);
+            h.put("succeeded", o.succeeded());
+            h.put("detail", o.detail());
+            synchronized (history) {
+                history.addLast(h);
+                while (history.size() > HISTORY) history.removeFirst();
+            }
+        });
+    }
+
+    /** The last fired actions with their outcome, oldest first (an action appears once its run finished). */
+    public List<ObjectNode> history() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+}
