@@ -1,7 +1,13 @@
 package io.vigil.engine;
 
 /**
- * A liveness transition of one source, as the engine decides it.
+ * A liveness change of one source, as the engine decides it.
+ *
+ * <p>Every change event is recorded (the source's state in the store, the event in the events API). Only those with
+ * {@link #isPublished()} go to the outbox and on to sinks: the others were held by a silence, a dependency or
+ * flapping ({@link #published} false, {@link #reason} says why), or are not alarms (a first heartbeat, the start
+ * and end of flapping). A held ONSET that is published later (the silence ended, the parent recovered, flapping
+ * stopped, and the source is still MISSING) is a second event with the same outageId and a new eventId.
  *
  * @param eventId          unique id of this change event
  * @param source           the source
@@ -13,6 +19,9 @@ package io.vigil.engine;
  * @param alarmStartMillis the outage's start (ONSET time); 0 for other events
  * @param alarmEndMillis   the outage's end (ABATED time); 0 unless this is an ABATED
  * @param reason           why, for humans and logs (e.g. "silent 3000 ms > 3 x 1000 ms", "heartbeat received")
+ * @param kind             {@code ONSET}, {@code ABATED}, {@code ALIVE} (first heartbeat), {@code FLAPPING_START} or
+ *                         {@code FLAPPING_END}
+ * @param published        false when the event is recorded only (held, or not an alarm)
  */
 public record ChangeEvent(
         String eventId,
@@ -24,24 +33,43 @@ public record ChangeEvent(
         String outageId,
         long alarmStartMillis,
         long alarmEndMillis,
-        String reason) {
+        String reason,
+        String kind,
+        boolean published) {
 
-    /** The kind sinks see: {@code ONSET}, {@code ABATED}, or {@code ALIVE} for a first heartbeat. */
-    public String kind() {
-        if (to == LivenessState.MISSING) return "ONSET";
-        if (from == LivenessState.MISSING) return "ABATED";
-        return "ALIVE";
+    public static final String ONSET = "ONSET";
+    public static final String ABATED = "ABATED";
+    public static final String ALIVE = "ALIVE";
+    public static final String FLAPPING_START = "FLAPPING_START";
+    public static final String FLAPPING_END = "FLAPPING_END";
+
+    /** A liveness transition with its kind derived from the states, published when it is an alarm. */
+    public ChangeEvent(String eventId, SourceKey source, LivenessState from, LivenessState to, long atMillis,
+                       long lastSeenMillis, String outageId, long alarmStartMillis, long alarmEndMillis, String reason) {
+        this(eventId, source, from, to, atMillis, lastSeenMillis, outageId, alarmStartMillis, alarmEndMillis, reason,
+                kindOf(from, to), to == LivenessState.MISSING || from == LivenessState.MISSING);
     }
 
-    /** True for the events that open or close an outage and are published to sinks. */
+    private static String kindOf(LivenessState from, LivenessState to) {
+        if (to == LivenessState.MISSING) return ONSET;
+        if (from == LivenessState.MISSING) return ABATED;
+        return ALIVE;
+    }
+
+    /** True for the events that open or close an outage (ONSET, ABATED), published or held. */
     public boolean isAlarm() {
-        return to == LivenessState.MISSING || from == LivenessState.MISSING;
+        return ONSET.equals(kind) || ABATED.equals(kind);
+    }
+
+    /** True for the alarms that go to the outbox and on to the sinks. */
+    public boolean isPublished() {
+        return published && isAlarm();
     }
 
     /** The source's durable state after this event. */
     public SourceSnapshot snapshotAfter() {
         return to == LivenessState.MISSING
                 ? new SourceSnapshot(source, to, lastSeenMillis, outageId, alarmStartMillis)
-                : new SourceSnapshot(source, to, lastSeenMillis, null, 0);
+                : new SourceSnapshot(source, to == LivenessState.UNKNOWN ? LivenessState.ALIVE : to, lastSeenMillis, null, 0);
     }
 }

@@ -1,9 +1,14 @@
 package io.vigil.engine;
 
+import io.vigil.dependency.Dependency;
+import io.vigil.detect.Detector;
+import io.vigil.detect.DetectionRules;
+import io.vigil.detect.FlapRule;
 import io.vigil.ingest.Acceptance;
 import io.vigil.ingest.Channel;
 import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TimeBase;
+import io.vigil.silence.Silence;
 import io.vigil.timing.TimingWheel;
 import io.vigil.ves.Heartbeat;
 import java.time.Clock;
@@ -16,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -38,11 +44,19 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <h2>Rule</h2>
- * A source is MISSING when {@code now − lastSeen > heartbeatInterval × missedHeartbeats} (the monitor's
- * threshold). Deadlines sit in a {@link TimingWheel}; heartbeats do not touch the wheel: when a deadline fires the
- * detector checks the real lastSeen and either raises the ONSET or re-arms at {@code lastSeen + threshold}. So
+ * A source is MISSING when {@code now − lastSeen} exceeds its monitor's {@link Detector} limit: with the default
+ * detector {@code heartbeatInterval × missedHeartbeats} (the monitor's threshold), with phi-accrual a learnt limit
+ * that is never above it. Deadlines sit in a {@link TimingWheel}; heartbeats do not touch the wheel: when a deadline
+ * fires the detector checks the real lastSeen and either raises the ONSET or re-arms at {@code lastSeen + limit}. So
  * the cost of a heartbeat does not depend on the number of sources, and each source costs about one wheel visit per
- * threshold.
+ * limit.
+ *
+ * <h2>Held notifications</h2>
+ * An ONSET is decided as above but only <em>published</em> ({@link ChangeEvent#isPublished()}) when no
+ * {@link Silence} covers the source, no {@link Dependency} parent of it is MISSING or overdue, and it is not
+ * FLAPPING ({@link FlapRule}). Otherwise it is recorded and held; when the reason goes away and the source is still
+ * MISSING, its ONSET is published then (same outage id). An ABATED is published exactly when its outage's ONSET was:
+ * so an ABATED for a published outage is always delivered, even inside a silence. See docs/detection.md.
  */
 public final class Engine {
     /** Detector resolution: deadlines are scanned in 4 ms buckets; 16384 buckets span 65 s per revolution. */
@@ -56,13 +70,26 @@ public final class Engine {
     private final TimingWheel<Source> wheel;
     private final ConcurrentLinkedQueue<Source> signals = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final AtomicIntegerArray held = new AtomicIntegerArray(Channel.values().length);
+    private final AtomicIntegerArray heldChannels = new AtomicIntegerArray(Channel.values().length);
     private final Map<Channel, String> holdReasons = new EnumMap<>(Channel.class);
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder unknownEventName = new LongAdder();
     private final LongAdder onsets = new LongAdder();
     private final LongAdder abatements = new LongAdder();
+    private final LongAdder held = new LongAdder();
+
+    private volatile List<Silence> silences = List.of();
+    private volatile List<Dependency> dependencies = List.of();
+    /** Silences active at the last boundary check (detector thread), and when to check again. */
+    private List<Silence> activeSilences = List.of();
+    private long nextSilenceCheck = Long.MIN_VALUE;
+    /** MISSING sources whose ONSET is held, and why; written by the detector thread, read by views. */
+    private final Map<Source, Hold> pending = new ConcurrentHashMap<>();
+
+    /** Why an ONSET is held, and when to look again (0: when something changes). */
+    private record Hold(String reason, long recheckAt, Source parent) {
+    }
 
     /**
      * @param clock         time source (a manual clock in tests)
@@ -94,9 +121,20 @@ public final class Engine {
         // ONAP's rule: lastSeen is the event's own time; one from the future is clamped to the arrival time
         long seen = m.monitor.timeBase() == TimeBase.ARRIVAL ? now : Math.min(hb.eventTimeMillis(), now);
         Source s = m.sources.get(hb.sourceName());
-        if (s == null) s = m.sources.computeIfAbsent(hb.sourceName(), n -> new Source(n, m));
+        if (s == null) s = m.sources.computeIfAbsent(hb.sourceName(), m::newSource);
         s.channel = channel;
-        s.observe(seen);
+        long previous = s.observe(seen);
+        SourceExtras x = s.ext;
+        if (x != null && previous >= 0) {
+            // learn only from a live source's gaps (an outage is not an inter-arrival time); count a recovery's beats
+            LivenessState st = s.state;
+            if (st == LivenessState.ALIVE) {
+                Detector d = m.detector;
+                if (previous > 0 && d.learns()) x.learn(d, seen - previous);
+            } else if (st == LivenessState.MISSING) {
+                x.countRecovery(previous > 0 && seen - previous <= m.threshold);
+            }
+        }
         // volatile write of lastSeen above, volatile read of state here: pairs with the detector's
         // "state = MISSING, then re-read lastSeen" so that a heartbeat racing an ONSET is never lost
         if (s.state != LivenessState.ALIVE && s.claimSignal()) signals.offer(s);
@@ -106,7 +144,7 @@ public final class Engine {
 
     /** Holds detection for sources last heard through {@code channel} (that path is broken, not the sources). */
     public void hold(Channel channel, String reason) {
-        if (held.getAndSet(channel.ordinal(), 1) == 0) {
+        if (heldChannels.getAndSet(channel.ordinal(), 1) == 0) {
             synchronized (holdReasons) {
                 holdReasons.put(channel, reason);
             }
@@ -115,7 +153,7 @@ public final class Engine {
 
     /** Resumes detection for {@code channel}'s sources, each with a grace period from now. */
     public void resume(Channel channel) {
-        if (held.getAndSet(channel.ordinal(), 0) == 1) {
+        if (heldChannels.getAndSet(channel.ordinal(), 0) == 1) {
             synchronized (holdReasons) {
                 holdReasons.remove(channel);
             }
@@ -124,7 +162,7 @@ public final class Engine {
     }
 
     public boolean isHeld(Channel channel) {
-        return held.get(channel.ordinal()) == 1;
+        return heldChannels.get(channel.ordinal()) == 1;
     }
 
     /** Channels currently held, with the reason given. */
@@ -150,7 +188,9 @@ public final class Engine {
         for (Monitor m : newMonitors) {
             MonitorState existing = old.get(m.eventName());
             if (existing == null) {
-                next.put(m.eventName(), new MonitorState(m, graceOverride));
+                MonitorState ms = new MonitorState(m, graceOverride);
+                next.put(m.eventName(), ms);
+                if (!m.detection().expectedSources().isEmpty()) work.add(() -> expect(ms));
             } else {
                 next.put(m.eventName(), existing);
                 if (!existing.monitor.equals(m)) work.add(() -> reconfigure(existing, m));
@@ -185,18 +225,19 @@ public final class Engine {
             for (SourceSnapshot snap : copy) {
                 MonitorState m = monitors.get(snap.key().eventName());
                 if (m == null || snap.state() == LivenessState.UNKNOWN) continue;
-                Source s = m.sources.computeIfAbsent(snap.key().sourceName(), n -> new Source(n, m));
+                Source s = m.sources.computeIfAbsent(snap.key().sourceName(), m::newSource);
                 s.observe(snap.lastSeenMillis());
                 s.checkpointed = snap.lastSeenMillis();
                 if (snap.state() == LivenessState.MISSING) {
                     // stays MISSING with its outage; a heartbeat that raced the restore is handled by woken()
                     s.outageId = snap.outageId();
                     s.alarmStart = snap.alarmStartMillis();
+                    s.published = true; // not stored: assume it was, so its ABATED is delivered
                     s.state = LivenessState.MISSING;
                     wheel.cancel(s);
                 } else {
                     s.state = LivenessState.ALIVE;
-                    wheel.schedule(s, Math.max(s.lastSeen + m.threshold + 1, now + m.grace));
+                    wheel.schedule(s, Math.max(s.lastSeen + limit(s) + 1, now + m.grace));
                 }
                 // a heartbeat may have raced the restore: let the detector look again
                 if (s.claimSignal()) signals.offer(s);
@@ -214,6 +255,37 @@ public final class Engine {
         return done;
     }
 
+    // ------------------------------------------------------------------ silences and dependencies (any thread)
+
+    /**
+     * Replaces the set of silences (API and config ones together). Applied at the next tick: a source whose ONSET a
+     * removed or ended silence was holding gets it published then, if still MISSING and nothing else holds it.
+     */
+    public void setSilences(Collection<Silence> newSilences) {
+        List<Silence> copy = List.copyOf(newSilences);
+        commands.offer(() -> {
+            silences = copy;
+            nextSilenceCheck = Long.MIN_VALUE;
+        });
+    }
+
+    public List<Silence> silences() {
+        return silences;
+    }
+
+    /** Replaces the dependency rules; applied at the next tick (held ONSETs are looked at again). */
+    public void setDependencies(Collection<Dependency> rules) {
+        List<Dependency> copy = List.copyOf(rules);
+        commands.offer(() -> {
+            dependencies = copy;
+            releaseAll(clock.millis());
+        });
+    }
+
+    public List<Dependency> dependencies() {
+        return dependencies;
+    }
+
     // ------------------------------------------------------------------ detector (one thread)
 
     /** Runs pending commands, processes woken sources and fires due deadlines. Detector thread only. */
@@ -221,32 +293,38 @@ public final class Engine {
         Runnable c;
         while ((c = commands.poll()) != null) c.run();
         long now = clock.millis();
+        if (now >= nextSilenceCheck) checkSilences(now);
         Source s;
         while ((s = signals.poll()) != null) woken(s, now);
         wheel.advance(now, this::expired);
     }
 
+    /** The silence limit of {@code s} under its monitor's detector. */
+    private static long limit(Source s) {
+        MonitorState m = s.monitor;
+        SourceExtras x = s.ext;
+        return m.detector.silenceLimitMillis(x == null ? m.detector.initialState() : x.stats);
+    }
+
     private void woken(Source s, long now) {
         s.signalled = false;
         if (s.monitor.removed) return;
-        MonitorState m = s.monitor;
         switch (s.state) {
             case UNKNOWN -> {
                 if (s.lastSeen == 0) return;
                 s.state = LivenessState.ALIVE;
-                wheel.schedule(s, s.lastSeen + m.threshold + 1);
-                emit(s, LivenessState.UNKNOWN, LivenessState.ALIVE, now, null, 0, 0, "first heartbeat");
+                s.alarmStart = 0;
+                arm(s, now);
+                emit(s, LivenessState.UNKNOWN, LivenessState.ALIVE, now, null, 0, 0, "first heartbeat",
+                        ChangeEvent.ALIVE, false);
             }
             case MISSING -> {
-                if (now - s.lastSeen > m.threshold) return; // a stale, old heartbeat: still missing
-                String outage = s.outageId;
-                long start = s.alarmStart;
-                s.state = LivenessState.ALIVE;
-                s.outageId = null;
-                s.alarmStart = 0;
-                wheel.schedule(s, s.lastSeen + m.threshold + 1);
-                abatements.increment();
-                emit(s, LivenessState.MISSING, LivenessState.ALIVE, now, outage, start, now, "heartbeat received");
+                if (now - s.lastSeen > limit(s)) return; // a stale, old heartbeat: still missing
+                SourceExtras x = s.ext;
+                int needed = s.monitor.rules.recoveryHeartbeats();
+                if (needed > 1 && x != null && x.recoveries < needed) return; // not enough heartbeats in a row yet
+                if (x != null) x.recoveries = 0;
+                abate(s, now, "heartbeat received" + (needed > 1 ? " (" + needed + " in a row)" : ""));
             }
             case ALIVE -> {
             }
@@ -254,37 +332,268 @@ public final class Engine {
     }
 
     private void expired(Source s, long now) {
-        if (s.monitor.removed || s.state != LivenessState.ALIVE) return;
+        if (s.monitor.removed) return;
+        switch (s.state) {
+            case ALIVE -> aliveDue(s, now);
+            case MISSING -> missingDue(s, now);
+            case UNKNOWN -> expectedDue(s, now);
+        }
+    }
+
+    private void aliveDue(Source s, long now) {
         MonitorState m = s.monitor;
         Channel ch = s.channel;
-        if (ch != null && held.get(ch.ordinal()) == 1) {
+        if (ch != null && heldChannels.get(ch.ordinal()) == 1) {
             wheel.schedule(s, now + m.threshold); // its ingest path is broken: not its fault, look again later
             return;
         }
-        if (now - s.lastSeen <= m.threshold) {
-            wheel.schedule(s, s.lastSeen + m.threshold + 1);
+        checkFlapEnd(s, now);
+        long limit = limit(s);
+        if (now - s.lastSeen <= limit) {
+            arm(s, now);
             return;
         }
         s.state = LivenessState.MISSING;
-        if (now - s.lastSeen <= m.threshold) { // a heartbeat landed while we decided: not missing after all
+        if (now - s.lastSeen <= limit) { // a heartbeat landed while we decided: not missing after all
             s.state = LivenessState.ALIVE;
-            wheel.schedule(s, s.lastSeen + m.threshold + 1);
+            arm(s, now);
             return;
         }
+        String why = m.detector.learns()
+                ? "silent " + (now - s.lastSeen) + " ms > learnt limit " + limit + " ms (" + m.rules.detector().type()
+                        + ", upper bound " + m.monitor.missedHeartbeats() + " x " + m.interval + " ms)"
+                : "silent " + (now - s.lastSeen) + " ms > " + m.monitor.missedHeartbeats() + " x " + m.interval + " ms";
+        onset(s, LivenessState.ALIVE, now, why);
+    }
+
+    private void expectedDue(Source s, long now) {
+        MonitorState m = s.monitor;
+        if (s.lastSeen != 0 || s.alarmStart == 0) return; // heard from meanwhile: woken() takes it
+        if (now - s.alarmStart <= m.threshold) {
+            wheel.schedule(s, s.alarmStart + m.threshold + 1);
+            return;
+        }
+        s.state = LivenessState.MISSING;
+        if (s.lastSeen != 0) { // its first heartbeat raced us: let woken() make it ALIVE
+            s.state = LivenessState.UNKNOWN;
+            return;
+        }
+        onset(s, LivenessState.UNKNOWN, now, "expected source never heard from in " + (now - s.alarmStart) + " ms > "
+                + m.monitor.missedHeartbeats() + " x " + m.interval + " ms");
+    }
+
+    private void missingDue(Source s, long now) {
+        checkFlapEnd(s, now);
+        Hold h = pending.get(s);
+        if (h != null && h.recheckAt > 0 && now >= h.recheckAt) release(s, now);
+        if (s.state == LivenessState.MISSING) arm(s, now);
+    }
+
+    /** Schedules the next look at {@code s} for its state, or cancels it when nothing is due. */
+    private void arm(Source s, long now) {
+        long at = Long.MAX_VALUE;
+        switch (s.state) {
+            case ALIVE -> at = s.lastSeen + limit(s) + 1;
+            case UNKNOWN -> {
+                if (s.alarmStart > 0) at = s.alarmStart + s.monitor.threshold + 1;
+            }
+            case MISSING -> {
+                Hold h = pending.get(s);
+                if (h != null && h.recheckAt > 0) at = h.recheckAt;
+            }
+        }
+        SourceExtras x = s.ext;
+        if (x != null && x.flapping) at = Math.min(at, x.lastChange + s.monitor.rules.flapping().window().toMillis());
+        if (at == Long.MAX_VALUE) wheel.cancel(s);
+        else wheel.schedule(s, at);
+    }
+
+    /** A new outage: decided now, published unless something holds it. */
+    private void onset(Source s, LivenessState from, long now, String why) {
         String outage = UUID.randomUUID().toString();
         s.alarmStart = now;
         s.outageId = outage;
         onsets.increment();
-        emit(s, LivenessState.ALIVE, LivenessState.MISSING, now, outage, now, 0,
-                "silent " + (now - s.lastSeen) + " ms > " + m.monitor.missedHeartbeats() + " x "
-                        + m.monitor.heartbeatInterval().toMillis() + " ms");
+        boolean startsFlapping = recordChange(s, now);
+        if (startsFlapping) s.ext.flapping = true; // the change that starts flapping is already held
+        Hold h = holdOf(s, now);
+        s.published = h == null;
+        if (h == null) {
+            emit(s, from, LivenessState.MISSING, now, outage, now, 0, why, ChangeEvent.ONSET, true);
+        } else {
+            held.increment();
+            pending.put(s, h);
+            emit(s, from, LivenessState.MISSING, now, outage, now, 0, why + "; held: " + h.reason, ChangeEvent.ONSET, false);
+        }
+        if (startsFlapping) flapStart(s, now);
+        arm(s, now);
+    }
+
+    /** The end of the current outage: published exactly when its ONSET was. */
+    private void abate(Source s, long now, String why) {
+        String outage = s.outageId;
+        long start = s.alarmStart;
+        boolean wasPublished = s.published;
+        s.state = LivenessState.ALIVE;
+        s.outageId = null;
+        s.alarmStart = 0;
+        s.published = false;
+        Hold h = pending.remove(s);
+        abatements.increment();
+        boolean startsFlapping = recordChange(s, now);
+        emit(s, LivenessState.MISSING, LivenessState.ALIVE, now, outage, start, now,
+                wasPublished ? why : why + "; not published: its ONSET was held (" + (h == null ? "held" : h.reason) + ")",
+                ChangeEvent.ABATED, wasPublished);
+        if (startsFlapping) flapStart(s, now);
+        arm(s, now);
+        if (!pending.isEmpty() && !dependencies.isEmpty()) parentRecovered(s, now);
+    }
+
+    /** Why {@code s}'s ONSET must be held now, or null to publish it. */
+    private Hold holdOf(Source s, long now) {
+        SourceKey key = null;
+        for (Silence sil : activeSilences) {
+            if (key == null) key = s.key();
+            if (sil.matcher().matches(key) && sil.window().activeAt(now)) {
+                return new Hold("silence " + sil.id() + (sil.comment() == null ? "" : " (" + sil.comment() + ")"), 0, null);
+            }
+        }
+        for (Dependency d : dependencies) {
+            if (key == null) key = s.key();
+            if (!d.appliesTo(key)) continue;
+            Source parent = find(d.parent());
+            if (parent == null) continue;
+            if (parent.state == LivenessState.MISSING) {
+                return new Hold("parent " + d.parent() + " is MISSING", 0, parent);
+            }
+            if (parent.state == LivenessState.ALIVE && now - parent.lastSeen > parent.monitor.interval) {
+                // the parent missed a heartbeat and its own verdict is still to come: wait for it
+                long verdict = parent.lastSeen + limit(parent) + 1;
+                return new Hold("parent " + d.parent() + " is overdue", Math.max(verdict, now) + WHEEL_TICK_MILLIS, parent);
+            }
+        }
+        SourceExtras x = s.ext;
+        if (x != null && x.flapping) return new Hold("flapping", 0, null);
+        return null;
+    }
+
+    private Source find(SourceKey key) {
+        MonitorState ms = monitors.get(key.eventName());
+        return ms == null ? null : ms.sources.get(key.sourceName());
+    }
+
+    /** Publishes {@code s}'s held ONSET if it is still MISSING and nothing holds it any more. */
+    private void release(Source s, long now) {
+        if (s.state != LivenessState.MISSING || s.published) {
+            pending.remove(s);
+            return;
+        }
+        Hold h = holdOf(s, now);
+        if (h != null) {
+            pending.put(s, h);
+            arm(s, now);
+            return;
+        }
+        pending.remove(s);
+        s.published = true;
+        emit(s, LivenessState.ALIVE, LivenessState.MISSING, now, s.outageId, s.alarmStart, 0,
+                "held ONSET released: still missing (silent " + (now - s.lastSeen) + " ms)", ChangeEvent.ONSET, true);
+        arm(s, now);
+    }
+
+    private void releaseAll(long now) {
+        if (pending.isEmpty()) return;
+        for (Source s : new ArrayList<>(pending.keySet())) release(s, now);
+    }
+
+    /** A parent came back: its held children get one threshold to come back too before their ONSET is published. */
+    private void parentRecovered(Source parent, long now) {
+        for (Map.Entry<Source, Hold> e : new ArrayList<>(pending.entrySet())) {
+            Hold h = e.getValue();
+            if (h.parent != parent) continue;
+            Source child = e.getKey();
+            pending.put(child, new Hold("parent " + parent.key() + " recovered; waiting one threshold for this source",
+                    now + child.monitor.threshold + 1, parent));
+            arm(child, now);
+        }
+    }
+
+    private void checkSilences(long now) {
+        List<Silence> all = silences;
+        List<Silence> active = new ArrayList<>();
+        long next = Long.MAX_VALUE;
+        for (Silence sil : all) {
+            if (sil.window().activeAt(now)) active.add(sil);
+            next = Math.min(next, sil.window().nextBoundaryAfter(now));
+        }
+        boolean someEnded = !active.containsAll(activeSilences);
+        activeSilences = List.copyOf(active);
+        nextSilenceCheck = next;
+        if (someEnded) releaseAll(now);
+    }
+
+    // ------------------------------------------------------------------ flapping (detector thread)
+
+    /** Records a state change; true when it starts flapping. */
+    private boolean recordChange(Source s, long now) {
+        FlapRule rule = s.monitor.rules.flapping();
+        SourceExtras x = s.ext;
+        if (rule == null || x == null) return false;
+        return x.recordChange(now, rule.changes(), rule.window().toMillis()) && !x.flapping;
+    }
+
+    private void flapStart(Source s, long now) {
+        s.ext.flapping = true;
+        FlapRule rule = s.monitor.rules.flapping();
+        emit(s, s.state, s.state, now, s.outageId, s.alarmStart, 0, rule.changes() + " state changes within "
+                + rule.window().toMillis() + " ms: notifications held until it is stable for that long",
+                ChangeEvent.FLAPPING_START, false);
+    }
+
+    private void checkFlapEnd(Source s, long now) {
+        SourceExtras x = s.ext;
+        if (x == null || !x.flapping) return;
+        long window = s.monitor.rules.flapping().window().toMillis();
+        if (now - x.lastChange < window) return;
+        x.flapping = false;
+        x.changeCount = 0;
+        emit(s, s.state, s.state, now, s.outageId, s.alarmStart, 0, "stable for " + (now - x.lastChange) + " ms",
+                ChangeEvent.FLAPPING_END, false);
+        if (pending.containsKey(s)) release(s, now);
+    }
+
+    // ------------------------------------------------------------------ configuration (detector thread)
+
+    private void expect(MonitorState ms) {
+        long now = clock.millis();
+        for (String name : ms.rules.expectedSources()) {
+            Source s = ms.sources.computeIfAbsent(name, ms::newSource);
+            if (s.state == LivenessState.UNKNOWN && s.lastSeen == 0 && s.alarmStart == 0) {
+                s.alarmStart = now;
+                arm(s, now);
+            }
+        }
     }
 
     private void reconfigure(MonitorState ms, Monitor m) {
+        DetectionRules before = ms.rules;
         ms.update(m, graceOverride);
+        long now = clock.millis();
+        List<String> expected = ms.rules.expectedSources();
         for (Source s : ms.sources.values()) {
-            if (s.state == LivenessState.ALIVE) wheel.schedule(s, s.lastSeen + ms.threshold + 1);
+            if (ms.extras && s.ext == null) s.ext = new SourceExtras(ms.detector.initialState());
+            else if (s.ext != null && !before.detector().equals(ms.rules.detector())) s.ext.stats = ms.detector.initialState();
+            // a never-heard source that is no longer expected is forgotten (its alarm, if any, closed)
+            if (s.lastSeen == 0 && !expected.contains(s.name)) {
+                wheel.cancel(s);
+                if (s.state == LivenessState.MISSING) abate(s, now, "no longer expected");
+                wheel.cancel(s);
+                ms.sources.remove(s.name);
+                continue;
+            }
+            if (s.state == LivenessState.ALIVE) arm(s, now);
         }
+        expect(ms);
     }
 
     private void close(MonitorState ms) {
@@ -292,13 +601,10 @@ public final class Engine {
         for (Source s : ms.sources.values()) {
             wheel.cancel(s);
             if (s.state == LivenessState.MISSING) {
-                String outage = s.outageId;
-                long start = s.alarmStart;
-                s.state = LivenessState.ALIVE;
-                s.outageId = null;
-                abatements.increment();
-                emit(s, LivenessState.MISSING, LivenessState.ALIVE, now, outage, start, now, "monitor removed");
+                abate(s, now, "monitor removed");
+                wheel.cancel(s);
             }
+            pending.remove(s);
         }
         ms.sources.clear();
     }
@@ -308,16 +614,16 @@ public final class Engine {
         for (MonitorState ms : monitors.values()) {
             for (Source s : ms.sources.values()) {
                 if (s.channel == channel && s.state == LivenessState.ALIVE) {
-                    wheel.schedule(s, Math.max(s.lastSeen + ms.threshold + 1, now + ms.grace));
+                    wheel.schedule(s, Math.max(s.lastSeen + limit(s) + 1, now + ms.grace));
                 }
             }
         }
     }
 
     private void emit(Source s, LivenessState from, LivenessState to, long now, String outage, long start, long end,
-                      String reason) {
+                      String reason, String kind, boolean published) {
         listener.onChange(new ChangeEvent(UUID.randomUUID().toString(), s.key(), from, to, now, s.lastSeen,
-                outage, start, end, reason));
+                outage, start, end, reason, kind, published));
     }
 
     // ------------------------------------------------------------------ views (any thread)
@@ -343,11 +649,17 @@ public final class Engine {
         return s == null ? null : view(s, s.state);
     }
 
-    private static SourceView view(Source s, LivenessState st) {
+    private SourceView view(Source s, LivenessState st) {
         boolean armed = st == LivenessState.ALIVE;
+        long limit = limit(s);
+        SourceExtras x = s.ext;
+        Hold h = st == LivenessState.MISSING ? pending.get(s) : null;
+        MonitorState m = s.monitor;
+        double suspicion = s.lastSeen == 0 ? 0
+                : m.detector.suspicion(x == null ? m.detector.initialState() : x.stats, clock.millis() - s.lastSeen);
         return new SourceView(s.key(), st, s.lastSeen, s.channel, st == LivenessState.MISSING ? s.outageId : null,
                 st == LivenessState.MISSING ? s.alarmStart : 0,
-                armed ? s.lastSeen + s.monitor.threshold + 1 : 0);
+                armed ? s.lastSeen + limit + 1 : 0, x != null && x.flapping, h == null ? null : h.reason, suspicion);
     }
 
     /** Number of sources per state. */
@@ -400,6 +712,16 @@ public final class Engine {
 
     public long abatedCount() {
         return abatements.sum();
+    }
+
+    /** ONSETs decided but held (silence, dependency, flapping) since start. */
+    public long heldCount() {
+        return held.sum();
+    }
+
+    /** Sources whose ONSET is held right now. */
+    public int heldNow() {
+        return pending.size();
     }
 
     public int scheduledCount() {

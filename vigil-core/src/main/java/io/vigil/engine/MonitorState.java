@@ -1,13 +1,21 @@
 package io.vigil.engine;
 
+import io.vigil.detect.Detector;
+import io.vigil.detect.DetectionRules;
 import io.vigil.monitor.Monitor;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A monitor and its sources. The monitor may be replaced in place by a reconfiguration (detector thread). */
 final class MonitorState {
     volatile Monitor monitor;
+    /** interval × missed: the ONAP threshold, and the upper bound of every detector's limit. */
     volatile long threshold;
+    volatile long interval;
     volatile long grace;
+    volatile Detector detector;
+    volatile DetectionRules rules;
+    /** True when sources need {@link SourceExtras}. */
+    volatile boolean extras;
     volatile boolean removed;
     final ConcurrentHashMap<String, Source> sources = new ConcurrentHashMap<>();
 
@@ -18,6 +26,16 @@ final class MonitorState {
     void update(Monitor m, long graceOverride) {
         this.monitor = m;
         this.threshold = m.thresholdMillis();
+        this.interval = m.heartbeatInterval().toMillis();
         this.grace = graceOverride >= 0 ? graceOverride : m.heartbeatInterval().toMillis();
+        this.rules = m.detection();
+        this.detector = m.detection().detector().create(interval, threshold);
+        this.extras = m.detection().needsSourceState();
+    }
+
+    Source newSource(String name) {
+        Source s = new Source(name, this);
+        if (extras) s.ext = new SourceExtras(detector.initialState());
+        return s;
     }
 }

@@ -6,9 +6,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One tracked source. Kept small on purpose (about 64 bytes plus its name): a million of these must fit the
- * heap budget. {@link #lastSeen} and {@link #channel} are written by ingest threads; everything else by the
- * detector thread only.
+ * One tracked source. Kept small on purpose (about 80 bytes plus its name): a million of these must fit the
+ * heap budget. {@link #lastSeen} and {@link #channel} are written by ingest threads (and {@link #ext}'s learning
+ * fields); everything else by the detector thread only. State needed only by some monitors lives in {@link #ext}.
  */
 final class Source extends TimingWheel.Entry {
     private static final VarHandle LAST_SEEN;
@@ -30,7 +30,12 @@ final class Source extends TimingWheel.Entry {
     volatile Channel channel;
     volatile LivenessState state = LivenessState.UNKNOWN;
     volatile String outageId;
+    /** While MISSING: the outage start. While UNKNOWN and expected: since when it is expected. */
     volatile long alarmStart;
+    /** While MISSING: the current outage's ONSET was published (so its ABATED must be). */
+    boolean published;
+    /** Learning detector state, recovery count, flap history; null for a monitor with ONAP's defaults. */
+    volatile SourceExtras ext;
     /** The engine has been asked to look at this source (it left UNKNOWN or MISSING); cleared by the detector. */
     volatile boolean signalled;
     /** lastSeen as last written to the store; owned by the checkpointer. */
@@ -41,12 +46,17 @@ final class Source extends TimingWheel.Entry {
         this.monitor = monitor;
     }
 
-    /** Moves lastSeen forward to {@code t}; an older, out-of-order heartbeat never moves it back. */
-    void observe(long t) {
+    /**
+     * Moves lastSeen forward to {@code t}; an older, out-of-order heartbeat never moves it back.
+     *
+     * @return the lastSeen this call moved forward from, or -1 when it did not move it
+     */
+    long observe(long t) {
         long cur;
         while ((cur = lastSeen) < t) {
-            if (LAST_SEEN.weakCompareAndSet(this, cur, t)) return;
+            if (LAST_SEEN.weakCompareAndSet(this, cur, t)) return cur;
         }
+        return -1;
     }
 
     /** True for the one caller that must wake the detector. */

@@ -12,6 +12,9 @@ import io.vigil.ingest.Channel;
  * @param outageId         current outage id while MISSING
  * @param alarmStartMillis current outage start while MISSING
  * @param deadlineMillis   when it will be declared missing if silent (0 while MISSING or held)
+ * @param flapping         true while the source is FLAPPING
+ * @param onsetHeld        while MISSING with its ONSET not published: why (silence, parent, flapping); else null
+ * @param suspicion        the detector's suspicion now (φ for phi-accrual, silence / threshold for missed-count)
  */
 public record SourceView(
         SourceKey key,
@@ -20,5 +23,13 @@ public record SourceView(
         Channel channel,
         String outageId,
         long alarmStartMillis,
-        long deadlineMillis) {
+        long deadlineMillis,
+        boolean flapping,
+        String onsetHeld,
+        double suspicion) {
+
+    public SourceView(SourceKey key, LivenessState state, long lastSeenMillis, Channel channel, String outageId,
+                      long alarmStartMillis, long deadlineMillis) {
+        this(key, state, lastSeenMillis, channel, outageId, alarmStartMillis, deadlineMillis, false, null, 0);
+    }
 }
