@@ -82,7 +82,7 @@ public final class OnsetLag {
         for (int i = 0; i < n; i++) {
             long seen = shape.equals("storm") ? firstSeen : firstSeen + i * spreadMillis / n;
             deadline[i] = seen + thresholdMillis;
-            engine.accept(new Heartbeat(BenchMonitors.EVENT_NAME, names[i], seen * 1000), Channel.HTTP);
+            engine.accept(new Heartbeat(BenchMonitors.EVENT_NAME, names[i], seen), Channel.HTTP); // eventTimeMillis: already in ms
         }
         long acceptedAt = System.currentTimeMillis();
         long firstDeadline = firstSeen + thresholdMillis;
