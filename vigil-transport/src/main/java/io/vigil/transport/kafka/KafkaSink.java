@@ -1,0 +1,138 @@
+package io.vigil.transport.kafka;
+
+import io.vigil.delivery.OutboxRecord;
+import io.vigil.delivery.Sink;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes change events to a Kafka topic: one record per outbox record, key = {@code sourceName} (so that the
+ * events of one source land in one partition, in order), value = the outbox payload unchanged (the ONAP control-loop
+ * JSON), headers {@value #EVENT_ID_HEADER} (the stable event id receivers deduplicate on) and {@value #KIND_HEADER}.
+ *
+ * <p><b>Acknowledgement.</b> {@link #deliver} completes only when the producer's send callback reports the record
+ * written to all in-sync replicas ({@code acks=all}); any error completes it exceptionally and the relay retries.
+ * The producer is idempotent with one request in flight per connection: with more in flight, records were seen lost
+ * under load right after topic creation (KAFKA-15591, measured in STACK.md), and the relay sends one record at a
+ * time anyway. These three settings are enforced over the pass-through client properties.
+ *
+ * <p><b>Outage.</b> While the broker is down the producer buffers and retries the record until
+ * {@code delivery.timeout.ms} (Kafka's default 120 s); then the stage fails and the relay retries it with backoff, so
+ * an outage of minutes loses nothing. A record whose acknowledgement was lost may be written twice: receivers remove
+ * the copy by its {@value #EVENT_ID_HEADER} header.
+ *
+ * <p>Thread-safe. {@link #close()} waits up to 5 s for records in flight.
+ */
+public final class KafkaSink implements Sink {
+
+    /** Header carrying {@link OutboxRecord#eventId()}. */
+    public static final String EVENT_ID_HEADER = "eventId";
+    /** Header carrying {@link OutboxRecord#kind()} (ONSET, ABATED …). */
+    public static final String KIND_HEADER = "kind";
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaSink.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String name;
+    private final String topic;
+    private final Producer<String, String> producer;
+    private final LongConsumer deliveredLatencyNanos;
+
+    /**
+     * @param name                  unique, stable sink name (the outbox cursor key)
+     * @param bootstrapServers      {@code host:port[,host:port…]}
+     * @param topic                 where events go, e.g. {@code unauthenticated.DCAE_CL_OUTPUT}
+     * @param clientProperties      Kafka producer properties passed through (SASL, TLS, timeouts …); the
+     *                              delivery-safety settings above win over them
+     * @param deliveredLatencyNanos told the send-to-acknowledgement time of every delivered record (metrics)
+     */
+    public KafkaSink(String name, String bootstrapServers, String topic, Map<String, String> clientProperties,
+                     LongConsumer deliveredLatencyNanos) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.topic = Objects.requireNonNull(topic, "topic");
+        this.deliveredLatencyNanos = deliveredLatencyNanos == null ? x -> { } : deliveredLatencyNanos;
+        this.producer = new KafkaProducer<>(producerProperties(bootstrapServers, clientProperties, "vigil-sink"),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    /**
+     * Producer properties for delivery that loses nothing: the pass-through properties, then idempotence,
+     * {@code acks=all} and one request in flight enforced (a conflicting user value is overridden with a warning).
+     */
+    static Properties producerProperties(String bootstrapServers, Map<String, String> clientProperties, String clientId) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // send() must not stall the relay thread for a minute when metadata is unavailable: fail, let the relay retry.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        clientProperties.forEach((k, v) -> {
+            if (ProducerConfig.configNames().contains(k)) p.put(k, v);
+        });
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        enforce(p, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        enforce(p, ProducerConfig.ACKS_CONFIG, "all");
+        enforce(p, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        return p;
+    }
+
+    private static void enforce(Properties p, String key, String value) {
+        Object given = p.put(key, value);
+        if (given != null && !given.toString().equals(value) && !("-1".equals(given) && "all".equals(value))) {
+            log.warn("Kafka property {}={} ignored: Vigil needs {}={} so that no change event is lost or reordered", key, given, key, value);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CompletionStage<Void> deliver(OutboxRecord record) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        List<Header> headers = List.of(
+                new RecordHeader(EVENT_ID_HEADER, record.eventId().getBytes(StandardCharsets.UTF_8)),
+                new RecordHeader(KIND_HEADER, record.kind().getBytes(StandardCharsets.UTF_8)));
+        ProducerRecord<String, String> out = new ProducerRecord<>(topic, null, record.sourceName(), record.payload(), headers);
+        long start = System.nanoTime();
+        try {
+            producer.send(out, (metadata, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    deliveredLatencyNanos.accept(System.nanoTime() - start);
+                    done.complete(null);
+                }
+            });
+        } catch (RuntimeException e) { // closed producer, serialization: fail the stage, the relay retries
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    @Override
+    public void close() {
+        producer.close(CLOSE_TIMEOUT);
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaSink[" + name + " -> " + topic + "]";
+    }
+}
