@@ -137,4 +137,9 @@ public final class VigilMetrics {
         List<Meter> meters = bound.remove(owner);
         if (meters != null) meters.forEach(registry::remove);
     }
+
+    /** The registry behind {@code /metrics}, for capabilities that bind their own meters (Kafka ingest and sink). */
+    public MeterRegistry registry() {
+        return registry;
+    }
 }
