@@ -73,6 +73,7 @@ public final class ConfigJson {
             k.topics().forEach(topics::add);
             n.put("groupId", k.groupId());
             strings(n, "properties", k.properties());
+            if (k.deadLetterTopic() != null) n.put("deadLetterTopic", k.deadLetterTopic());
         }
 
         ArrayNode publish = root.putArray("publish");

@@ -6,14 +6,16 @@ import java.util.Objects;
 
 /**
  * Consuming VES heartbeats from Kafka. YAML {@code ingest.kafka}; ONAP: a {@code "type": "kafka"} stream.
- * Parsed and validated here; the Kafka ingest itself is a later issue.
+ * Parsed and validated here; the consumer is {@code io.vigil.transport.kafka.KafkaHeartbeatConsumer}.
  *
  * @param bootstrapServers {@code host:port[,host:port…]}
  * @param topics           one or more topics (YAML {@code topic} or {@code topics}), never empty
  * @param groupId          consumer group; default {@value #DEFAULT_GROUP_ID}
  * @param properties       extra Kafka client properties passed through unchanged (SASL, TLS…)
+ * @param deadLetterTopic  where poison records are copied before they are skipped; null: nowhere
  */
-public record KafkaIngest(String bootstrapServers, List<String> topics, String groupId, Map<String, String> properties) {
+public record KafkaIngest(String bootstrapServers, List<String> topics, String groupId, Map<String, String> properties,
+                          String deadLetterTopic) {
     public static final String DEFAULT_GROUP_ID = "vigil";
 
     public KafkaIngest {
@@ -21,5 +23,10 @@ public record KafkaIngest(String bootstrapServers, List<String> topics, String g
         topics = List.copyOf(topics);
         if (groupId == null) groupId = DEFAULT_GROUP_ID;
         properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+
+    /** Without a dead-letter topic. */
+    public KafkaIngest(String bootstrapServers, List<String> topics, String groupId, Map<String, String> properties) {
+        this(bootstrapServers, topics, groupId, properties, null);
     }
 }

@@ -129,7 +129,7 @@ final class VigilYamlReader {
         KafkaIngest kafka = null;
         if (n.has("kafka")) {
             ConfigNode k = n.object("kafka");
-            k.allowOnly(keys("bootstrapServers", "topic", "topics", "groupId", "properties"));
+            k.allowOnly(keys("bootstrapServers", "topic", "topics", "groupId", "properties", "deadLetterTopic"));
             String servers = k.requiredString("bootstrapServers", "required: host:port[,host:port...]");
             List<String> topics = new ArrayList<>();
             if (k.has("topic") && k.has("topics")) k.error("topics", "give either topic or topics, not both");
@@ -147,7 +147,13 @@ final class VigilYamlReader {
             } else k.error("topic", "required: the topic to consume (or topics: [a, b])");
             String groupId = k.has("groupId") ? k.requiredString("groupId", "") : null;
             Map<String, String> props = k.stringMap("properties");
-            if (servers != null && !topics.isEmpty()) kafka = new KafkaIngest(servers, topics, groupId, props);
+            String deadLetter = k.has("deadLetterTopic") ? k.requiredString("deadLetterTopic", "") : null;
+            if (deadLetter != null && topics.contains(deadLetter)) {
+                k.error("deadLetterTopic", "must differ from the consumed topics, or poison records would come back forever");
+            } else if (deadLetter != null && !deadLetter.matches("[a-zA-Z0-9._-]{1,249}")) {
+                k.error("deadLetterTopic", "not a valid Kafka topic name (letters, digits, '.', '_', '-'; at most 249)");
+            }
+            if (servers != null && !topics.isEmpty()) kafka = new KafkaIngest(servers, topics, groupId, props, deadLetter);
         }
         return new IngestConfig(dmaap, kafka);
     }

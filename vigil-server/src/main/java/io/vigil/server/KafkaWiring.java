@@ -1,21 +1,98 @@
 package io.vigil.server;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vigil.config.KafkaIngest;
 import io.vigil.config.PublishTarget;
 import io.vigil.delivery.Sink;
 import io.vigil.ingest.HeartbeatReceiver;
 import io.vigil.metrics.VigilMetrics;
+import io.vigil.transport.kafka.KafkaHeartbeatConsumer;
+import io.vigil.transport.kafka.KafkaIngestSettings;
+import io.vigil.transport.kafka.KafkaSink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
-/** Builds the Kafka ingest and sink from configuration (the Kafka capability's only contact with the server). */
+/**
+ * Builds the Kafka ingest and sink from configuration and binds their meters (the Kafka capability's only contact
+ * with the server). Meter names are listed in {@code docs/kafka.md}.
+ */
 final class KafkaWiring {
     private KafkaWiring() {
     }
 
-    static Sink sink(String name, PublishTarget.Kafka target) {
-        throw new IllegalStateException("publish type kafka is not available in this build yet; remove it from publish[]");
+    /**
+     * A {@code publish[] type: kafka} sink. Its send-to-acknowledgement latency is recorded in
+     * {@code vigil_kafka_sink_latency_seconds{sink}} (a timer looked up by name, so a sink rebuilt on reload keeps it).
+     */
+    static Sink sink(String name, PublishTarget.Kafka target, VigilMetrics metrics) {
+        Timer latency = Timer.builder("vigil_kafka_sink_latency_seconds")
+                .description("time from handing a change event to the Kafka producer to the broker's acknowledgement (acks=all)")
+                .tag("sink", name).publishPercentiles(0.5, 0.99).register(metrics.registry());
+        return new KafkaSink(name, target.bootstrapServers(), target.topic(), target.properties(),
+                nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
     }
 
+    /** Starts consuming {@code ingest.kafka}; closing the result stops the consumer and removes its meters. */
     static AutoCloseable startIngest(KafkaIngest kafka, HeartbeatReceiver receiver, VigilMetrics metrics) {
-        throw new IllegalStateException("ingest.kafka is not available in this build yet; remove it from the config");
+        KafkaIngestSettings settings = KafkaIngestSettings.of(kafka.bootstrapServers(), kafka.topics(), kafka.groupId())
+                .withClientProperties(kafka.properties())
+                .withDeadLetterTopic(kafka.deadLetterTopic());
+        KafkaHeartbeatConsumer consumer = new KafkaHeartbeatConsumer(receiver, settings);
+        List<Meter> meters = bind(consumer, metrics.registry());
+        try {
+            consumer.start();
+        } catch (RuntimeException e) {
+            meters.forEach(metrics.registry()::remove);
+            throw new IllegalStateException("ingest.kafka: cannot create the Kafka consumer for " + kafka.bootstrapServers()
+                    + " (check ingest.kafka.properties): " + e.getMessage(), e);
+        }
+        return () -> {
+            consumer.close();
+            meters.forEach(metrics.registry()::remove);
+        };
+    }
+
+    private static List<Meter> bind(KafkaHeartbeatConsumer c, MeterRegistry registry) {
+        List<Meter> meters = new ArrayList<>();
+        meters.add(counter(registry, "vigil_kafka_records_total", "Kafka records read (rate() gives records/s)", c,
+                KafkaHeartbeatConsumer::records));
+        meters.add(Gauge.builder("vigil_kafka_records_per_second", c, KafkaHeartbeatConsumer::recordsPerSecond)
+                .description("Kafka records read over the last second").register(registry));
+        meters.add(Gauge.builder("vigil_kafka_consumer_lag_records", c, KafkaHeartbeatConsumer::lag)
+                .description("records on the assigned partitions not yet read").register(registry));
+        meters.add(Gauge.builder("vigil_kafka_assigned_partitions", c, KafkaHeartbeatConsumer::assignedPartitions).register(registry));
+        meters.add(counter(registry, "vigil_kafka_poison_records_total", "records skipped as not JSON / not VES / no usable event", c,
+                KafkaHeartbeatConsumer::poisonRecords));
+        meters.add(counter(registry, "vigil_kafka_dead_lettered_total", "poison records copied to the dead-letter topic", c,
+                KafkaHeartbeatConsumer::deadLettered));
+        meters.add(counter(registry, "vigil_kafka_dead_letter_failures_total", "poison records whose dead-letter copy failed", c,
+                KafkaHeartbeatConsumer::deadLetterFailures));
+        meters.add(counter(registry, "vigil_kafka_commits_total", "offset commits (each after a store checkpoint)", c,
+                KafkaHeartbeatConsumer::commits));
+        meters.add(counter(registry, "vigil_kafka_commit_failures_total", "failed offset commits (a later one covers them)", c,
+                KafkaHeartbeatConsumer::commitFailures));
+        meters.add(counter(registry, "vigil_kafka_poll_errors_total", "polls that failed", c, KafkaHeartbeatConsumer::pollErrors));
+        meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", c, x -> x.accepted())
+                .tags("channel", "kafka", "result", "accepted").register(registry));
+        meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", c, x -> x.unknownEventName())
+                .tags("channel", "kafka", "result", "unknown_event_name").register(registry));
+        meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", c, x -> x.notOwner())
+                .tags("channel", "kafka", "result", "not_owner").register(registry));
+        meters.add(FunctionCounter.builder("vigil_ingest_rejected_total", c, x -> x.poisonRecords())
+                .tags("channel", "kafka", "reason", "poison_record").register(registry));
+        meters.add(FunctionCounter.builder("vigil_ingest_rejected_total", c, x -> x.invalidEvents())
+                .tags("channel", "kafka", "reason", "invalid_event").register(registry));
+        return meters;
+    }
+
+    private static Meter counter(MeterRegistry registry, String name, String description, KafkaHeartbeatConsumer c,
+                                 ToDoubleFunction<KafkaHeartbeatConsumer> f) {
+        return FunctionCounter.builder(name, c, f).description(description).register(registry);
     }
 }
