@@ -38,6 +38,11 @@ final class KafkaWiring {
                 nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
     }
 
+    /** A Kafka sink without latency metrics (worker sinks of the collect capability). */
+    static Sink sink(String name, PublishTarget.Kafka target) {
+        return new KafkaSink(name, target.bootstrapServers(), target.topic(), target.properties(), null);
+    }
+
     /** Starts consuming {@code ingest.kafka}; closing the result stops the consumer and removes its meters. */
     static AutoCloseable startIngest(KafkaIngest kafka, HeartbeatReceiver receiver, VigilMetrics metrics) {
         KafkaIngestSettings settings = KafkaIngestSettings.of(kafka.bootstrapServers(), kafka.topics(), kafka.groupId())
