@@ -52,6 +52,7 @@ public final class ConfigJson {
             l.put("targetType", cl.targetType().name());
             l.put("target", cl.target());
             l.put("version", cl.version());
+            DetectionJson.rules(n, m.detection());
         }
 
         ObjectNode ingest = root.putObject("ingest");
@@ -104,6 +105,8 @@ public final class ConfigJson {
         ObjectNode detection = root.putObject("detection");
         duration(detection, "grace", c.detection().grace());
         duration(detection, "checkpointInterval", c.detection().checkpointInterval());
+        DetectionJson.silences(root.putArray("silences"), c.detection().silences());
+        DetectionJson.dependencies(root.putArray("dependencies"), c.detection().dependencies());
         ObjectNode ha = root.putObject("ha");
         ha.put("enabled", c.ha().enabled());
         duration(ha, "leaseTtl", c.ha().leaseTtl());

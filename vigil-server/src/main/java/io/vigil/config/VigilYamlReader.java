@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class VigilYamlReader {
     static final Set<String> TOP_LEVEL = keys("http", "store", "monitors", "ingest", "publish", "config", "detection", "ha",
-            "collect", "workers", "actions");
+            "collect", "workers", "actions", "silences", "dependencies");
     static final Set<String> AUTH = keys("user", "password");
 
     private VigilYamlReader() {
@@ -35,7 +35,7 @@ final class VigilYamlReader {
         ConfigNode config = root.object("config");
         config.allowOnly(keys("remote"));
         RemoteSettings remote = remote(config.object("remote"));
-        DetectionConfig detection = detection(root.object("detection"));
+        DetectionConfig detection = detection(root.object("detection"), root);
         HaConfig ha = ha(root.object("ha"));
         if (ha.enabled() && store.isDefault())
             root.error("ha.enabled", "needs a store that every instance shares: set store.url to a PostgreSQL JDBC URL "
@@ -85,7 +85,9 @@ final class VigilYamlReader {
         Map<String, String> firstPath = new HashMap<>();
         for (ConfigNode m : items) {
             if (!m.requireObject()) continue;
-            m.allowOnly(keys("eventName", "heartbeatInterval", "missedHeartbeats", "timeBase", "closedLoop"));
+            Set<String> known = keys("eventName", "heartbeatInterval", "missedHeartbeats", "timeBase", "closedLoop");
+            known.addAll(DetectionConfigReader.MONITOR_KEYS);
+            m.allowOnly(known);
             String eventName = m.requiredString("eventName", "required: the VES commonEventHeader.eventName this monitor owns");
             Duration interval = m.duration("heartbeatInterval", null, false);
             if (interval == null && !m.has("heartbeatInterval"))
@@ -93,6 +95,7 @@ final class VigilYamlReader {
             Integer missed = m.integer("missedHeartbeats", 3, 1, Integer.MAX_VALUE);
             String tb = m.oneOf("timeBase", "event", List.of("event", "arrival"));
             ClosedLoop cl = closedLoop(m.object("closedLoop"));
+            var rules = DetectionConfigReader.rules(m);
             if (eventName != null) {
                 String earlier = firstPath.putIfAbsent(eventName, m.path());
                 if (earlier != null)
@@ -100,7 +103,7 @@ final class VigilYamlReader {
             }
             if (eventName != null && interval != null && missed != null)
                 out.add(new Monitor(eventName, interval, missed,
-                        tb.equals("arrival") ? TimeBase.ARRIVAL : TimeBase.EVENT, cl));
+                        tb.equals("arrival") ? TimeBase.ARRIVAL : TimeBase.EVENT, cl, rules));
         }
         return out;
     }
@@ -207,10 +210,11 @@ final class VigilYamlReader {
         return new RemoteSettings(url, poll);
     }
 
-    private static DetectionConfig detection(ConfigNode n) {
+    private static DetectionConfig detection(ConfigNode n, ConfigNode root) {
         n.allowOnly(keys("grace", "checkpointInterval"));
         return new DetectionConfig(n.duration("grace", null, true),
-                n.duration("checkpointInterval", DetectionConfig.DEFAULT_CHECKPOINT_INTERVAL, false));
+                n.duration("checkpointInterval", DetectionConfig.DEFAULT_CHECKPOINT_INTERVAL, false),
+                DetectionConfigReader.silences(root), DetectionConfigReader.dependencies(root));
     }
 
     private static HaConfig ha(ConfigNode n) {

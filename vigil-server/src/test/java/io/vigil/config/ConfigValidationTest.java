@@ -56,7 +56,7 @@ class ConfigValidationTest {
                 "http.prot: unknown key (did you mean \"port\"?); known keys here: port, host, maxBodyBytes, auth");
         assertThat(errorsOf("monitors:\n  - eventName: E\n    heartbeatInterval: 1s\n    missedHeartbeat: 2\n"))
                 .containsExactly("monitors[0].missedHeartbeat: unknown key (did you mean \"missedHeartbeats\"?); known keys here: "
-                        + "eventName, heartbeatInterval, missedHeartbeats, timeBase, closedLoop");
+                        + "eventName, heartbeatInterval, missedHeartbeats, timeBase, closedLoop, detector, expectedSources, recoveryHeartbeats, flapping");
         assertThat(errorsOf("colour: blue")).singleElement().asString()
                 .startsWith("colour: unknown key; known keys here: http, store, monitors");
     }

@@ -32,7 +32,13 @@ class ConfigurationDocsTest {
         VigilConfig full = ConfigLoader.parse("""
                 http: {auth: {user: u, password: p}}
                 store: {url: 'jdbc:postgresql://h/d', user: u, password: p}
-                monitors: [{eventName: E, heartbeatInterval: 1}]
+                monitors: [{eventName: E, heartbeatInterval: 1, detector: {type: phi-accrual}, expectedSources: [a],
+                            recoveryHeartbeats: 2, flapping: {changes: 4, window: 5m}}]
+                silences:
+                  - {matchers: {eventName: E, sourceName: 'a*'}, comment: c, startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-01T01:00:00Z'}
+                  - {matchers: {sourceName: b}, days: [sat], start: '02:00', duration: 2h, timeZone: UTC}
+                dependencies:
+                  - {child: {eventName: E, sourceName: 'a*'}, parent: {eventName: E, sourceName: p}}
                 ingest:
                   dmaap: {url: 'http://mr/e/T', auth: {user: u, password: p}}
                   kafka: {bootstrapServers: k, topic: t}

@@ -1,0 +1,207 @@
+package io.vigil.config;
+
+import static io.vigil.config.ConfigNode.keys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.dependency.Dependency;
+import io.vigil.detect.DetectionRules;
+import io.vigil.detect.DetectorSpec;
+import io.vigil.detect.FlapRule;
+import io.vigil.engine.SourceKey;
+import io.vigil.silence.Silence;
+import io.vigil.silence.SilenceWindow;
+import io.vigil.silence.SourceMatcher;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads the detection-quality keys (docs/detection.md): per monitor {@code detector}, {@code expectedSources},
+ * {@code recoveryHeartbeats}, {@code flapping}; top level {@code silences} and {@code dependencies}.
+ */
+final class DetectionConfigReader {
+    static final Set<String> MONITOR_KEYS = keys("detector", "expectedSources", "recoveryHeartbeats", "flapping");
+
+    private DetectionConfigReader() {
+    }
+
+    /** The detection rules of one monitor node (keys in {@link #MONITOR_KEYS}). */
+    static DetectionRules rules(ConfigNode m) {
+        DetectorSpec detector = detector(m);
+        List<String> expected = new ArrayList<>();
+        List<ConfigNode> items = m.list("expectedSources");
+        if (items != null) {
+            for (ConfigNode item : items) {
+                JsonNode v = item.raw();
+                if (!v.isValueNode() || v.asText().isBlank()) item.error(null, "must be a sourceName");
+                else if (expected.contains(v.asText())) item.error(null, "duplicate sourceName \"" + v.asText() + "\"");
+                else expected.add(v.asText());
+            }
+        }
+        Integer recovery = m.integer("recoveryHeartbeats", 1, 1, 1000);
+        FlapRule flap = null;
+        if (m.has("flapping")) {
+            ConfigNode f = m.object("flapping");
+            f.allowOnly(keys("changes", "window"));
+            Integer changes = f.integer("changes", FlapRule.DEFAULT_CHANGES, 2, 1000);
+            Duration window = f.duration("window", FlapRule.DEFAULT_WINDOW, false);
+            if (changes != null && window != null) flap = new FlapRule(changes, window);
+        }
+        return new DetectionRules(detector, expected, recovery == null ? 1 : recovery, flap);
+    }
+
+    private static DetectorSpec detector(ConfigNode m) {
+        if (!m.has("detector")) return DetectorSpec.MISSED_COUNT;
+        ConfigNode d = m.object("detector");
+        String type = d.oneOf("type", "missed-count", List.of("missed-count", "phi-accrual"));
+        if (type.equals("missed-count")) {
+            d.allowOnly(keys("type"));
+            return DetectorSpec.MISSED_COUNT;
+        }
+        d.allowOnly(keys("type", "threshold", "window", "minStdDev", "acceptablePause"));
+        double threshold = DetectorSpec.PhiAccrual.DEFAULT_THRESHOLD;
+        JsonNode t = d.raw().get("threshold");
+        if (t != null && !t.isNull()) {
+            Double v = t.isNumber() ? Double.valueOf(t.asDouble()) : parseDouble(t.asText());
+            if (v == null || !(v > 0) || v > 300) d.error("threshold", "must be a number above 0 and at most 300, like 8 (got " + t + ")");
+            else threshold = v;
+        }
+        Integer window = d.integer("window", DetectorSpec.PhiAccrual.DEFAULT_WINDOW, 2, 65535);
+        Duration minStd = d.duration("minStdDev", DetectorSpec.PhiAccrual.DEFAULT_MIN_STD_DEV, true);
+        Duration pause = d.duration("acceptablePause", DetectorSpec.PhiAccrual.DEFAULT_ACCEPTABLE_PAUSE, true);
+        return new DetectorSpec.PhiAccrual(threshold, window == null ? DetectorSpec.PhiAccrual.DEFAULT_WINDOW : window,
+                minStd, pause);
+    }
+
+    private static Double parseDouble(String s) {
+        try {
+            return Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Top-level {@code silences}: one-off ({@code startsAt}/{@code endsAt}) or recurring ({@code start}/{@code duration}). */
+    static List<Silence> silences(ConfigNode root) {
+        List<ConfigNode> items = root.list("silences");
+        List<Silence> out = new ArrayList<>();
+        if (items == null) return out;
+        for (int i = 0; i < items.size(); i++) {
+            ConfigNode s = items.get(i);
+            if (!s.requireObject()) continue;
+            s.allowOnly(keys("matchers", "comment", "startsAt", "endsAt", "days", "start", "duration", "timeZone"));
+            SourceMatcher matcher = matcher(s.object("matchers"));
+            String comment = s.string("comment");
+            SilenceWindow window;
+            if (s.has("startsAt") || s.has("endsAt")) {
+                Long from = instant(s, "startsAt"), to = instant(s, "endsAt");
+                if (s.has("start") || s.has("duration") || s.has("days"))
+                    s.error("startsAt", "give either startsAt/endsAt (one window) or start/duration/days (recurring), not both");
+                if (from == null || to == null) continue;
+                if (to <= from) {
+                    s.error("endsAt", "must be after startsAt");
+                    continue;
+                }
+                window = new SilenceWindow.Once(from, to);
+            } else {
+                LocalTime start = null;
+                String st = s.requiredString("start", "required: a local time like \"02:00\" (or startsAt/endsAt for one window)");
+                if (st != null) {
+                    try {
+                        start = LocalTime.parse(st.trim());
+                    } catch (DateTimeParseException e) {
+                        s.error("start", "must be a local time like 02:00 or 23:30:00 (got \"" + st + "\")");
+                    }
+                }
+                Duration duration = s.duration("duration", null, false);
+                if (duration == null && !s.has("duration")) s.error("duration", "required: how long each window lasts, like 2h");
+                else if (duration != null && duration.compareTo(Duration.ofDays(7)) > 0) {
+                    s.error("duration", "must be at most 7d");
+                    duration = null;
+                }
+                Set<DayOfWeek> days = days(s);
+                ZoneId zone = java.time.ZoneOffset.UTC;
+                String z = s.string("timeZone");
+                if (z != null) {
+                    try {
+                        zone = ZoneId.of(z.trim());
+                    } catch (RuntimeException e) {
+                        s.error("timeZone", "must be a time zone id like UTC or Europe/Paris (got \"" + z + "\")");
+                    }
+                }
+                if (start == null || duration == null) continue;
+                window = new SilenceWindow.Weekly(days, start, duration, zone);
+            }
+            out.add(new Silence("config-" + (i + 1), matcher, window, comment, "config"));
+        }
+        return out;
+    }
+
+    private static Set<DayOfWeek> days(ConfigNode s) {
+        List<ConfigNode> items = s.list("days");
+        Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+        if (items == null) return days;
+        for (ConfigNode d : items) {
+            String text = d.raw().isValueNode() ? d.raw().asText().trim().toLowerCase(Locale.ROOT) : "";
+            DayOfWeek day = null;
+            for (DayOfWeek w : DayOfWeek.values()) {
+                String full = w.name().toLowerCase(Locale.ROOT);
+                if (text.length() >= 3 && full.startsWith(text)) day = w;
+            }
+            if (day == null) d.error(null, "must be a day of the week like mon, tue, … sun (got " + d.raw() + ")");
+            else days.add(day);
+        }
+        return days;
+    }
+
+    private static Long instant(ConfigNode n, String key) {
+        String s = n.requiredString(key, "required: an ISO-8601 time like 2026-01-01T02:00:00Z");
+        if (s == null) return null;
+        try {
+            return Instant.parse(s.trim()).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            n.error(key, "must be an ISO-8601 time like 2026-01-01T02:00:00Z (got \"" + s + "\")");
+            return null;
+        }
+    }
+
+    private static SourceMatcher matcher(ConfigNode m) {
+        m.allowOnly(keys("eventName", "sourceName"));
+        return new SourceMatcher(m.string("eventName"), m.string("sourceName"));
+    }
+
+    /** Top-level {@code dependencies}: {@code - child: {eventName, sourceName}, parent: {eventName, sourceName}}. */
+    static List<Dependency> dependencies(ConfigNode root) {
+        List<ConfigNode> items = root.list("dependencies");
+        List<Dependency> out = new ArrayList<>();
+        if (items == null) return out;
+        for (int i = 0; i < items.size(); i++) {
+            ConfigNode d = items.get(i);
+            if (!d.requireObject()) continue;
+            d.allowOnly(keys("child", "parent"));
+            if (!d.has("child")) d.error("child", "required: {eventName, sourceName} of the dependent sources (sourceName may end with *)");
+            if (!d.has("parent")) d.error("parent", "required: {eventName, sourceName} of the source they depend on");
+            SourceMatcher child = matcher(d.object("child"));
+            ConfigNode p = d.object("parent");
+            p.allowOnly(keys("eventName", "sourceName"));
+            String pe = d.has("parent") ? p.requiredString("eventName", "required: the parent's eventName") : null;
+            String ps = d.has("parent") ? p.requiredString("sourceName", "required: the parent's sourceName (exact)") : null;
+            if (ps != null && ps.endsWith("*")) {
+                p.error("sourceName", "must name one source exactly (wildcards are for the child)");
+                ps = null;
+            }
+            if (pe != null && ps != null && d.has("child")) {
+                out.add(new Dependency("config-" + (i + 1), child, new SourceKey(pe, ps), "config"));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,111 @@
+package io.vigil.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.dependency.Dependency;
+import io.vigil.detect.DetectorSpec;
+import io.vigil.detect.FlapRule;
+import io.vigil.engine.SourceKey;
+import io.vigil.silence.SilenceWindow;
+import io.vigil.silence.SourceMatcher;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The detection-quality keys: read, validated with clear errors, and normalized back to an equal configuration. */
+class DetectionConfigTest {
+    private static final String FULL = """
+            monitors:
+              - eventName: Heartbeat_vDNS
+                heartbeatInterval: 1s
+                detector: {type: phi-accrual, threshold: 10, window: 500, minStdDev: 50ms, acceptablePause: 1s}
+                expectedSources: [vdns-1, vdns-2]
+                recoveryHeartbeats: 3
+                flapping: {changes: 4, window: 5m}
+              - eventName: Heartbeat_site
+                heartbeatInterval: 5s
+            silences:
+              - matchers: {eventName: Heartbeat_vDNS, sourceName: "vdns-*"}
+                days: [sat, sunday]
+                start: "02:00"
+                duration: 2h
+                timeZone: Europe/Paris
+                comment: weekly patching
+              - matchers: {sourceName: lab-1}
+                startsAt: 2026-01-01T00:00:00Z
+                endsAt: 2026-01-02T00:00:00Z
+            dependencies:
+              - child: {eventName: Heartbeat_vDNS, sourceName: "vdns-*"}
+                parent: {eventName: Heartbeat_site, sourceName: site-a}
+            """;
+
+    @Test
+    void everyDetectionKeyIsRead() throws Exception {
+        VigilConfig c = ConfigLoader.parse(FULL, "test");
+        var rules = c.monitors().get(0).detection();
+        assertThat(rules.detector()).isEqualTo(new DetectorSpec.PhiAccrual(10, 500, Duration.ofMillis(50), Duration.ofSeconds(1)));
+        assertThat(rules.expectedSources()).containsExactly("vdns-1", "vdns-2");
+        assertThat(rules.recoveryHeartbeats()).isEqualTo(3);
+        assertThat(rules.flapping()).isEqualTo(new FlapRule(4, Duration.ofMinutes(5)));
+        assertThat(c.monitors().get(1).detection().detector()).isEqualTo(DetectorSpec.MISSED_COUNT);
+        assertThat(c.detection().silences()).hasSize(2);
+        var weekly = (SilenceWindow.Weekly) c.detection().silences().get(0).window();
+        assertThat(weekly.days()).isEqualTo(Set.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY));
+        assertThat(weekly.start()).isEqualTo(LocalTime.of(2, 0));
+        assertThat(c.detection().silences().get(1).matcher()).isEqualTo(new SourceMatcher(null, "lab-1"));
+        assertThat(c.detection().dependencies()).containsExactly(new Dependency("config-1",
+                new SourceMatcher("Heartbeat_vDNS", "vdns-*"), new SourceKey("Heartbeat_site", "site-a"), "config"));
+    }
+
+    @Test
+    void phiAccrualDefaultsApplyWhenOnlyTheTypeIsGiven() throws Exception {
+        VigilConfig c = ConfigLoader.parse("monitors: [{eventName: E, heartbeatInterval: 1s, detector: {type: phi-accrual}}]", "t");
+        assertThat(c.monitors().get(0).detection().detector()).isEqualTo(DetectorSpec.PhiAccrual.defaults());
+    }
+
+    @Test
+    void normalizedFormLoadsBackToTheSameConfiguration() throws Exception {
+        VigilConfig c = ConfigLoader.parse(FULL, "test");
+        VigilConfig again = ConfigLoader.parse(ConfigJson.toJson(c, true), "normalized");
+        assertThat(again.monitors()).isEqualTo(c.monitors());
+        assertThat(again.detection()).isEqualTo(c.detection());
+    }
+
+    @Test
+    void badDetectionKeysAreReportedTogetherWithTheirPaths() {
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                monitors:
+                  - eventName: E
+                    heartbeatInterval: 1s
+                    detector: {type: phi, threshold: -1}
+                    recoveryHeartbeats: 0
+                    flapping: {changes: 1}
+                silences:
+                  - {matchers: {sourceName: x}, startsAt: 2026-01-02T00:00:00Z, endsAt: 2026-01-01T00:00:00Z}
+                  - {start: "25:00", duration: 1h}
+                dependencies:
+                  - {child: {sourceName: "a*"}, parent: {eventName: E, sourceName: "p*"}}
+                """, "bad"))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).errors()).extracting(ConfigError::path).containsExactlyInAnyOrder(
+                        "monitors[0].detector.type", "monitors[0].detector.threshold", "monitors[0].recoveryHeartbeats", "monitors[0].flapping.changes",
+                        "silences[0].endsAt", "silences[1].start", "dependencies[0].parent.sourceName"));
+    }
+
+    @Test
+    void missedCountTakesNoPhiSettings() {
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                "monitors: [{eventName: E, heartbeatInterval: 1s, detector: {type: missed-count, threshold: 8}}]", "t"))
+                .hasMessageContaining("monitors[0].detector.threshold");
+    }
+
+    @Test
+    void anEmptyListOfExpectedSourcesIsTheDefault() throws Exception {
+        VigilConfig c = ConfigLoader.parse("monitors: [{eventName: E, heartbeatInterval: 1s, expectedSources: []}]", "t");
+        assertThat(c.monitors().get(0).detection().expectedSources()).isEqualTo(List.of());
+    }
+}
