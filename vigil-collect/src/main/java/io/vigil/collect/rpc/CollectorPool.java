@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Several active-active collectors behind one call. Calls go round-robin; a collector whose call fails is marked down
  * and skipped for a backoff (1 s doubling to 30 s) while the call moves on to the next one; once its backoff ended it
- * is tried again. When every collector is down the call fails. Thread-safe.
+ * takes its turn again, and a failure moves the call on to the next collector. When every collector is down the call fails. Thread-safe.
  */
 public final class CollectorPool {
     private static final Logger log = LoggerFactory.getLogger(CollectorPool.class);
@@ -56,17 +56,11 @@ public final class CollectorPool {
         int start = Math.floorMod(next.getAndIncrement(), members.size());
         List<Member> order = new ArrayList<>();
         long now = clock.millis();
-        // Up members first in round-robin order, then down ones whose backoff ended; the rest are skipped.
+        // Round-robin over the members that are up or whose backoff ended (a retry probe); the rest are skipped.
         for (int i = 0; i < members.size(); i++) {
             Member m = members.get((start + i) % members.size());
             synchronized (m) {
-                if (m.failures == 0) order.add(m);
-            }
-        }
-        for (int i = 0; i < members.size(); i++) {
-            Member m = members.get((start + i) % members.size());
-            synchronized (m) {
-                if (m.failures > 0 && now >= m.downUntil) order.add(m);
+                if (m.failures == 0 || now >= m.downUntil) order.add(m);
             }
         }
         CompletableFuture<RpcResult> result = new CompletableFuture<>();
