@@ -23,8 +23,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code vigil send}: sends VES heartbeats for N sources, at a rate, to a VES listener URL. The demo tool and the HTTP
- * load generator of the benchmarks (keep-alive connections, single events or eventBatch).
+ * {@code vigil send}: sends VES heartbeats for N sources, at a rate, to a VES listener URL, or with
+ * {@code --kafka BOOTSTRAP --topic T} produces them into a Kafka topic (one record per event, or eventList records with
+ * {@code --batch}). The demo tool and the HTTP/Kafka load generator of the benchmarks.
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Send VES heartbeats for N sources at a rate (demo and load generator).",
@@ -60,6 +61,15 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--connections", paramLabel = "K", defaultValue = "16", description = "keep-alive connections (default: ${DEFAULT-VALUE})")
     int connections;
 
+    @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "produce to Kafka (host:port[,...]) instead of HTTP; needs --topic")
+    String kafka;
+
+    @Option(names = "--topic", paramLabel = "T", description = "Kafka topic, e.g. unauthenticated.SEC_HEARTBEAT_OUTPUT (with --kafka)")
+    String topic;
+
+    @Option(names = "--kafka-property", paramLabel = "K=V", description = "Kafka producer property (repeatable), e.g. security.protocol=SASL_SSL")
+    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
     @Option(names = "--user", description = "HTTP basic auth user")
     String user;
 
@@ -87,6 +97,13 @@ public final class SendCommand implements Callable<Integer> {
             }
             deadlineNanos = System.nanoTime() + d.toNanos();
             if (count == null) total = Long.MAX_VALUE;
+        }
+        if (kafka != null || topic != null) {
+            if (kafka == null || topic == null) {
+                System.err.println("vigil send: --kafka and --topic go together");
+                return 2;
+            }
+            return sendToKafka(total, deadlineNanos);
         }
         String target = url != null ? url : client.base() + (batch > 1 ? "/eventListener/v7/eventBatch" : "/eventListener/v7");
         URI uri = URI.create(target);
@@ -138,6 +155,62 @@ public final class SendCommand implements Callable<Integer> {
                 lastError[0] == null ? "" : " (first error: " + lastError[0] + ")"));
         http.close().await(5, TimeUnit.SECONDS);
         vertx.close().await(5, TimeUnit.SECONDS);
+        return failed.sum() == 0 ? 0 : 1;
+    }
+
+    /**
+     * Produces {@code total} heartbeats into the topic: one record per {@code --batch} events (an eventList when
+     * > 1), key = the source name for single events. The producer is idempotent with acks=all and one request in
+     * flight, and every send's callback is counted: the summary's "accepted" means written to the topic.
+     */
+    private int sendToKafka(long total, long deadlineNanos) throws InterruptedException {
+        java.util.Properties p = new java.util.Properties();
+        p.put("linger.ms", "5");
+        p.put("batch.size", "1048576");
+        p.put("compression.type", "lz4");
+        p.putAll(kafkaProperties);
+        p.put("bootstrap.servers", kafka);
+        p.put("acks", "all");
+        p.put("enable.idempotence", "true");
+        p.put("max.in.flight.requests.per.connection", "1"); // more in flight lost records right after topic creation
+        LongAdder ok = new LongAdder(), failed = new LongAdder();
+        String[] firstError = {null};
+        long start = System.nanoTime();
+        long sent = 0;
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (sent < total && System.nanoTime() < deadlineNanos) {
+                int n = (int) Math.min(batch, total - sent);
+                if (rate > 0) {
+                    long wait = start + (long) (sent / rate * 1e9) - System.nanoTime();
+                    if (wait > 0) LockSupport.parkNanos(wait);
+                }
+                String key = batch == 1 ? prefix + (sent % sources) : null;
+                final int events = n;
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, body(sent, n)), (md, error) -> {
+                    if (error == null) {
+                        ok.add(events);
+                    } else {
+                        failed.add(events);
+                        synchronized (firstError) {
+                            if (firstError[0] == null) firstError[0] = error.toString();
+                        }
+                    }
+                });
+                sent += n;
+            }
+            producer.flush();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            System.err.println("vigil send: Kafka producer for " + kafka + " failed: " + e.getMessage());
+            return 1;
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        var summary = Json.object().put("kafka", kafka).put("topic", topic).put("sent", sent).put("accepted", ok.sum())
+                .put("failed", failed.sum()).put("seconds", Math.round(secs * 1000) / 1000.0).put("heartbeatsPerSecond", Math.round(sent / secs));
+        if (firstError[0] != null) summary.put("firstError", firstError[0]);
+        System.out.println(client.json() ? Json.write(summary) : String.format(
+                "produced %d heartbeats to %s in %.2f s (%.0f/s): %d written, %d failed%s", sent, topic, secs, sent / secs, ok.sum(),
+                failed.sum(), firstError[0] == null ? "" : " (first error: " + firstError[0] + ")"));
         return failed.sum() == 0 ? 0 : 1;
     }
 

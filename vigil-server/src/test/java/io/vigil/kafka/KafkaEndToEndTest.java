@@ -215,6 +215,25 @@ class KafkaEndToEndTest {
         }
     }
 
+    @Test
+    void vigilSendProducesBatchedHeartbeatsThatTheServerConsumes() throws Exception {
+        String in = EmbeddedKafka.uniqueName("hb");
+        kafka.createTopic(in, 1);
+        VigilConfig config = ConfigLoader.parse("""
+                monitors: [{eventName: Heartbeat_load, heartbeatInterval: 60s}]
+                ingest: {kafka: {bootstrapServers: '%s', topic: %s, groupId: %s}}
+                publish: []
+                """.formatted(kafka.bootstrapServers(), in, EmbeddedKafka.uniqueName("g")), "test.yaml");
+        try (VigilServer vigil = start(config)) {
+            int code = new picocli.CommandLine(new io.vigil.cli.SendCommand()).execute("--kafka", kafka.bootstrapServers(), "--topic", in,
+                    "-e", "Heartbeat_load", "-n", "500", "--count", "2000", "--batch", "100");
+            assertThat(code).isZero();
+            assertThat(kafka.readAll(in)).hasSize(20);
+            await().atMost(DEADLINE).until(() -> metric(vigil, "vigil_kafka_records_total") == 20.0);
+            assertThat(vigil.liveness().engine().counts().get(LivenessState.ALIVE)).isEqualTo(500L);
+        }
+    }
+
     /** Events in the outbox as "source:KIND" → count. */
     private static Map<String, Integer> kinds(VigilServer vigil) {
         Map<String, Integer> out = new java.util.TreeMap<>();
