@@ -222,7 +222,8 @@ public final class ClientProtocol {
                 }
             }
             case CONNECTING -> {
-                if (connectionOpen && serverNonce == null && now - handshakeStartedAt >= timing.silenceLimitMillis()) {
+                if (connectionOpen && serverNonce == null && now - handshakeStartedAt
+                        >= Math.max(timing.silenceLimitMillis(), ServerProtocol.HANDSHAKE_FLOOR_MILLIS)) {
                     protocolError(ErrorKind.CONNECT_FAILED, "server " + serverHost + ":" + serverPort
                             + " accepted the connection but did not answer the handshake", now);
                 } else if (!connectionOpen && !connectInFlight && now >= nextAttemptAt) {

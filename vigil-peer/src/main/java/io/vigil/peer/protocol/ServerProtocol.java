@@ -65,6 +65,8 @@ public final class ServerProtocol {
         }
     }
 
+    static final long HANDSHAKE_FLOOR_MILLIS = 5000;
+
     private final String selfId;
     private final Timing timing;
     private final PeerListener out;
@@ -176,7 +178,7 @@ public final class ServerProtocol {
                 s.state = SessionState.LOST;
                 emit(EventName.TIMEOUT, s, now);
                 emit(EventName.DISCONNECTED, s, now);
-            } else if (s.state == SessionState.HANDSHAKE && now - s.openedAt >= timing.silenceLimitMillis()) {
+            } else if (s.state == SessionState.HANDSHAKE && now - s.openedAt >= handshakeLimitMillis()) {
                 if (expired == null) {
                     expired = new ArrayList<>();
                 }
@@ -185,7 +187,7 @@ public final class ServerProtocol {
         }
         if (expired != null) {
             for (Session s : expired) {
-                reject(s, ErrorKind.BAD_FRAME, "no complete handshake within " + timing.silenceLimitMillis() + " ms",
+                reject(s, ErrorKind.BAD_FRAME, "no complete handshake within " + handshakeLimitMillis() + " ms",
                         now);
             }
         }
@@ -234,6 +236,14 @@ public final class ServerProtocol {
             }
         }
         return n;
+    }
+
+    /**
+     * How long a new connection may take to complete its handshake. Not a liveness rule, so it has a generous floor:
+     * a client JVM that is still cold (class loading, JIT) or a busy load generator must not be turned away.
+     */
+    public long handshakeLimitMillis() {
+        return Math.max(timing.silenceLimitMillis(), HANDSHAKE_FLOOR_MILLIS);
     }
 
     private void shift(long by) {
