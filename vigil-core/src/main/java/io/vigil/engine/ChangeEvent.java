@@ -57,13 +57,21 @@ public record ChangeEvent(
     }
 
     /** True for the events that open or close an outage (ONSET, ABATED), published or held. */
-    public boolean isAlarm() {
+    public boolean isOutageChange() {
         return ONSET.equals(kind) || ABATED.equals(kind);
     }
 
-    /** True for the alarms that go to the outbox and on to the sinks. */
+    /**
+     * True for the ONSETs and ABATEDs that are published: they go to the outbox and on to the sinks. A held ONSET (or
+     * the ABATED of a held outage) is not an alarm: it is recorded only.
+     */
+    public boolean isAlarm() {
+        return published && isOutageChange();
+    }
+
+    /** Same as {@link #isAlarm()}. */
     public boolean isPublished() {
-        return published && isAlarm();
+        return isAlarm();
     }
 
     /** The source's durable state after this event. */

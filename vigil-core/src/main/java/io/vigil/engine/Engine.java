@@ -79,6 +79,7 @@ public final class Engine {
     private final LongAdder abatements = new LongAdder();
     private final LongAdder held = new LongAdder();
 
+    private volatile EngineListener recorder;
     private volatile List<Silence> silences = List.of();
     private volatile List<Dependency> dependencies = List.of();
     /** Silences active at the last boundary check (detector thread), and when to check again. */
@@ -622,8 +623,21 @@ public final class Engine {
 
     private void emit(Source s, LivenessState from, LivenessState to, long now, String outage, long start, long end,
                       String reason, String kind, boolean published) {
-        listener.onChange(new ChangeEvent(UUID.randomUUID().toString(), s.key(), from, to, now, s.lastSeen,
-                outage, start, end, reason, kind, published));
+        ChangeEvent e = new ChangeEvent(UUID.randomUUID().toString(), s.key(), from, to, now, s.lastSeen,
+                outage, start, end, reason, kind, published);
+        listener.onChange(e);
+        if (!published && !ChangeEvent.ALIVE.equals(kind)) {
+            EngineListener r = recorder;
+            if (r != null) r.onChange(e);
+        }
+    }
+
+    /**
+     * Also hands every recorded-but-unpublished event (held ONSET/ABATED, FLAPPING_START/END) to {@code recorder},
+     * after the main listener, on the detector thread (so it must be quick). Null removes it.
+     */
+    public void setRecorder(EngineListener recorder) {
+        this.recorder = recorder;
     }
 
     // ------------------------------------------------------------------ views (any thread)

@@ -125,6 +125,7 @@ public final class VigilServer implements AutoCloseable {
         }
         background.scheduleWithFixedDelay(this::prune, 1, 10, TimeUnit.MINUTES);
         CollectWiring.start(this);
+        DetectionWiring.start(this);
         if (options.demo()) demo = DemoSource.start(vertx, liveness);
         log.info("Vigil {} is RUNNING: http://{}:{}/ , {} monitors, publishing to {}", version(), c.http().host(),
                 http.port(), c.monitors().size(), c.publish().stream().map(PublishTarget::type).toList());

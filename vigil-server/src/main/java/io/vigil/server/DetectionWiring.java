@@ -1,0 +1,193 @@
+package io.vigil.server;
+
+import io.vigil.dependency.Dependency;
+import io.vigil.engine.ChangeEvent;
+import io.vigil.engine.Engine;
+import io.vigil.http.DetectionApi;
+import io.vigil.silence.Silence;
+import io.vigil.store.detection.DependencyRepository;
+import io.vigil.store.detection.HeldEvent;
+import io.vigil.store.detection.HeldEventRepository;
+import io.vigil.store.detection.SilenceRepository;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires silences, dependencies and held events to the running engine (docs/detection.md).
+ *
+ * <ul>
+ *   <li>The engine's silences are the config ones plus the stored (API) ones; its dependencies likewise. They are
+ *       pushed at start, after every API change, and re-read every second, so that a config reload, another
+ *       instance's API call (shared store) and a new engine after an HA role change all take effect within a
+ *       second.</li>
+ *   <li>Held events (recorded, not published) come from the engine's recorder hook on the detector thread and are
+ *       appended to {@code held_events} by this wiring's own thread every 200 ms. They never enter the outbox.</li>
+ * </ul>
+ */
+final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DetectionWiring.class);
+    private static final long RETENTION_MILLIS = 24 * 3_600_000L;
+
+    private final VigilServer server;
+    private final SilenceRepository silences;
+    private final DependencyRepository dependencies;
+    private final HeldEventRepository held;
+    private final LinkedBlockingQueue<ChangeEvent> recorded = new LinkedBlockingQueue<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("vigil-detection").daemon(true).unstarted(r));
+    private Engine engine;
+    private List<Silence> pushedSilences;
+    private List<Dependency> pushedDependencies;
+
+    private DetectionWiring(VigilServer server) {
+        this.server = server;
+        this.silences = new SilenceRepository(server.database());
+        this.dependencies = new DependencyRepository(server.database());
+        this.held = new HeldEventRepository(server.database());
+    }
+
+    static void start(VigilServer server) {
+        DetectionWiring w = new DetectionWiring(server);
+        w.refresh();
+        w.timer.scheduleWithFixedDelay(w::refreshQuietly, 1000, 1000, TimeUnit.MILLISECONDS);
+        w.timer.scheduleWithFixedDelay(w::flushQuietly, 200, 200, TimeUnit.MILLISECONDS);
+        w.timer.scheduleWithFixedDelay(w::pruneQuietly, 1, 60, TimeUnit.MINUTES);
+        server.addCapability(new Capability(new DetectionApi(server.vertx(), w), w));
+    }
+
+    /** The API extension and the wiring, closed together with the server. */
+    private record Capability(DetectionApi api, DetectionWiring wiring) implements io.vigil.http.ApiExtension, AutoCloseable {
+        @Override
+        public boolean handle(io.vertx.core.http.HttpServerRequest request) {
+            return api.handle(request);
+        }
+
+        @Override
+        public void close() {
+            wiring.close();
+        }
+    }
+
+    /** Pushes the current silences and dependencies to the current engine when either changed. */
+    synchronized void refresh() {
+        Engine e = server.liveness().engine();
+        List<Silence> s = silences();
+        List<Dependency> d = dependencies();
+        if (e != engine) {
+            e.setRecorder(recorded::add);
+            engine = e;
+            pushedSilences = null;
+            pushedDependencies = null;
+        }
+        if (!Objects.equals(s, pushedSilences)) {
+            e.setSilences(s);
+            pushedSilences = s;
+        }
+        if (!Objects.equals(d, pushedDependencies)) {
+            e.setDependencies(d);
+            pushedDependencies = d;
+        }
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            log.warn("could not refresh silences and dependencies from the store ({}); the engine keeps the last ones", e.getMessage());
+        }
+    }
+
+    private void flushQuietly() {
+        List<ChangeEvent> batch = new ArrayList<>();
+        recorded.drainTo(batch, 1000);
+        if (batch.isEmpty()) return;
+        try {
+            held.append(batch);
+        } catch (RuntimeException e) {
+            log.warn("could not record {} held events ({}); retrying", batch.size(), e.getMessage());
+            List<ChangeEvent> rest = new ArrayList<>(batch);
+            recorded.drainTo(rest);
+            recorded.addAll(rest);
+        }
+    }
+
+    private void pruneQuietly() {
+        try {
+            long before = now() - RETENTION_MILLIS;
+            held.prune(before);
+            silences.pruneEnded(before);
+        } catch (RuntimeException e) {
+            log.warn("pruning held events and ended silences failed ({}); retried in an hour", e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ DetectionApi.Backend
+
+    @Override
+    public long now() {
+        return server.liveness().engine().clock().millis();
+    }
+
+    @Override
+    public List<Silence> silences() {
+        List<Silence> all = new ArrayList<>(server.config().detection().silences());
+        all.addAll(silences.current(now()));
+        return List.copyOf(all);
+    }
+
+    @Override
+    public void addSilence(Silence s) {
+        silences.insert(s, now());
+        log.info("silence {} added: {} from {} ({})", s.id(), s.matcher(), s.window(), s.comment());
+        refresh();
+    }
+
+    @Override
+    public boolean deleteSilence(String id) {
+        boolean gone = silences.delete(id);
+        if (gone) {
+            log.info("silence {} deleted", id);
+            refresh();
+        }
+        return gone;
+    }
+
+    @Override
+    public List<Dependency> dependencies() {
+        List<Dependency> all = new ArrayList<>(server.config().detection().dependencies());
+        all.addAll(dependencies.all());
+        return List.copyOf(all);
+    }
+
+    @Override
+    public void addDependency(Dependency d) {
+        dependencies.insert(d, now());
+        refresh();
+    }
+
+    @Override
+    public boolean deleteDependency(String id) {
+        boolean gone = dependencies.delete(id);
+        if (gone) refresh();
+        return gone;
+    }
+
+    @Override
+    public List<HeldEvent> heldEvents(long sinceMillis, int limit) {
+        flushQuietly();
+        return held.recent(sinceMillis, limit);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        flushQuietly();
+    }
+}
