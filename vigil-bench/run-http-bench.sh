@@ -3,7 +3,7 @@
 #
 #   vigil-bench/run-http-bench.sh [ROUNDS] [SECONDS]        (defaults: 3 rounds, 10 s per measurement)
 #
-# Each round starts each server fresh (bare, then vigil), pinned to CPU $SERVER_CPU, and drives it from CPU $LOAD_CPU:
+# Each round starts each server fresh (bare then vigil, the other way round in even rounds), pinned to CPU $SERVER_CPU, and drives it from CPU $LOAD_CPU:
 #   wrk   single  POST /eventListener/v7            one 594-byte VES heartbeat per request (keep-alive)
 #   wrk   batch   POST /eventListener/v7/eventBatch an eventList of 100 heartbeats per request
 #   send  single  vigil send --batch 1   (the project's own Vert.x load generator, distinct sources)
@@ -32,7 +32,7 @@ PORT_VIGIL=18080
 
 # a JDK >= 21: $JAVA_HOME if it is one, else the newest under /usr/lib/jvm (as ./vigil does); builds the jars if missing
 JAVA=""
-jdk_major() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null; }
+jdk_major() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true; }
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" && "$(jdk_major "$JAVA_HOME")" -ge 21 ]] 2>/dev/null; then
   JAVA="$JAVA_HOME/bin/java"
 else
@@ -133,7 +133,8 @@ record() { # round server tool mode hb/s req/s errors
 echo "vigil HTTP ingest benchmark: $ROUNDS rounds x ${SECS}s, $CONNECTIONS connections, server cpu $SERVER_CPU, load cpu $LOAD_CPU (pin=$PIN), $(nproc) cpus, java $("$JAVA" -version 2>&1 | head -1)"
 echo "results in $OUT"
 for r in $(seq 1 "$ROUNDS"); do
-  for server in bare vigil; do
+  order="bare vigil"; (( r % 2 == 0 )) && order="vigil bare" # alternate, so neither always runs first
+  for server in $order; do
     start_server "$server"
     # warm-up: both paths, then measure
     if [[ $HAVE_WRK == 1 ]]; then

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# ONSET lag end to end: VES over HTTP into the real server (H2 store, outbox, webhook relay) → a local webhook receiver.
+#
+#   vigil-bench/run-e2e-onset.sh [SOURCES] [SPREAD_SECONDS] [THRESHOLD_SECONDS]     (defaults: 100000 60 30)
+#
+# Starts `vigil serve` with one monitor (Heartbeat_bench, timeBase event, threshold THRESHOLD) publishing to a webhook
+# on 127.0.0.1:$RECEIVER_PORT, then runs io.vigil.bench.http.EndToEndOnsetLag, which sends one heartbeat per source
+# with lastSeen spread over SPREAD seconds and records each ONSET's decided and at-the-sink lag (p50/p99/max).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+N="${1:-100000}"; SPREAD="${2:-60}"; THRESHOLD="${3:-30}"
+PORT="${PORT:-18081}"; RECEIVER_PORT="${RECEIVER_PORT:-18099}"; HEAP="${HEAP:-1g}"
+OUT="${OUT:-$(mktemp -d /tmp/vigil-e2e-onset.XXXXXX)}"
+BENCH_JAR="$ROOT/vigil-bench/target/vigil-bench.jar"
+VIGIL_JAR="$ROOT/vigil-server/target/vigil.jar"
+JAVA=""
+jdk_major() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true; }
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" && "$(jdk_major "$JAVA_HOME")" -ge 21 ]] 2>/dev/null; then
+  JAVA="$JAVA_HOME/bin/java"
+else
+  best=0
+  for d in /usr/lib/jvm/*/; do
+    d="${d%/}"; v="$(jdk_major "$d")"
+    if [[ -n "$v" && -x "$d/bin/java" && "$v" -ge 21 && "$v" -gt $best ]]; then JAVA="$d/bin/java"; best=$v; fi
+  done
+fi
+[[ -z "$JAVA" ]] && { echo "run-e2e-onset: no JDK >= 21 found; set JAVA_HOME to one" >&2; exit 2; }
+if [[ ! -f "$BENCH_JAR" || ! -f "$VIGIL_JAR" ]]; then
+  (cd "$ROOT" && ./vigil mvn -q -B -o -DskipTests -pl vigil-bench -am package)
+fi
+mkdir -p "$OUT"
+cat > "$OUT/vigil.yaml" <<YAML
+http:
+  port: $PORT
+  host: 127.0.0.1
+monitors:
+  - eventName: Heartbeat_bench
+    heartbeatInterval: ${THRESHOLD}s
+    missedHeartbeats: 1
+    timeBase: event
+publish:
+  - type: webhook
+    url: http://127.0.0.1:$RECEIVER_PORT/onset
+YAML
+rm -rf "$OUT/data"
+"$JAVA" -Xmx$HEAP -jar "$VIGIL_JAR" serve --config "$OUT/vigil.yaml" --data-dir "$OUT/data" >"$OUT/vigil.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); server log: $OUT/vigil.log"
+"$JAVA" -Xmx1g -cp "$BENCH_JAR" io.vigil.bench.http.EndToEndOnsetLag "http://127.0.0.1:$PORT" "$RECEIVER_PORT" "$N" "$THRESHOLD" "$SPREAD"
