@@ -195,6 +195,7 @@ public final class HttpApi implements AutoCloseable {
         });
         req.endHandler(v -> {
             if (over[0]) tooLarge(req, max);
+            else if (server.forwarder() != null && !server.liveness().isActive()) server.forwarder().forward(req, body);
             else ingestBody(req, body.getBytes());
         });
     }
@@ -254,14 +255,8 @@ public final class HttpApi implements AutoCloseable {
     private ObjectNode status() {
         ObjectNode n = Json.object();
         n.put("state", server.state().name());
-        n.put("role", server.lease().isHolding() ? "ACTIVE" : "STANDBY");
+        haStatus(n);
         n.put("version", VigilServer.version());
-        n.put("instanceId", server.config().ha().instanceId());
-        n.put("epoch", server.lease().epoch());
-        server.lease().current().ifPresent(l -> {
-            n.put("activeId", l.owner());
-            n.put("leaseExpiresAt", l.expiresAt().toString());
-        });
         n.put("startedAt", Instant.ofEpochMilli(server.startedAtMillis()).toString());
         n.put("configSource", server.config().source().name());
         Map<LivenessState, Long> counts = server.liveness().engine().counts();
@@ -287,6 +282,47 @@ public final class HttpApi implements AutoCloseable {
         }
         n.put("storeHealthy", server.liveness().isStoreHealthy());
         return n;
+    }
+
+    /**
+     * role (ACTIVE only while this instance may emit), epoch (this instance's while it holds the lease, else the
+     * lease's), activeId, leaseExpiresAt (database clock), and an {@code ha} object with the details.
+     */
+    private void haStatus(ObjectNode n) {
+        var lease = server.lease();
+        java.util.Optional<io.vigil.store.lease.Lease> row;
+        try {
+            row = lease.current();
+        } catch (RuntimeException e) {
+            row = lease.lastKnown(); // the store is down: show what was seen last
+        }
+        boolean holding = lease.isHolding();
+        n.put("role", holding ? "ACTIVE" : "STANDBY");
+        n.put("instanceId", lease.owner());
+        long epoch = holding ? lease.epoch() : row.map(io.vigil.store.lease.Lease::epoch).orElse(lease.epoch());
+        n.put("epoch", epoch);
+        n.put("activeId", row.map(io.vigil.store.lease.Lease::owner).orElse(null));
+        n.put("leaseExpiresAt", row.map(l -> l.expiresAt().toString()).orElse(null));
+        ObjectNode ha = n.putObject("ha");
+        ha.put("enabled", server.config().ha().enabled());
+        ha.put("phase", lease.phase().name());
+        ha.put("ownEpoch", lease.epoch());
+        ha.put("leaseTtlMillis", lease.ttl().toMillis());
+        ha.put("detecting", server.liveness().isActive());
+        var peers = server.peers();
+        if (peers != null) {
+            ha.put("url", peers.url());
+            ha.put("activeUrl", peers.activeUrl().orElse(null));
+            ArrayNode list = ha.putArray("instances");
+            try {
+                for (var i : peers.all()) {
+                    list.addObject().put("instanceId", i.instanceId()).put("url", i.url())
+                            .put("startedAt", i.startedAt().toString()).put("seenAt", i.seenAt().toString());
+                }
+            } catch (RuntimeException e) {
+                ha.put("instancesError", "the store cannot be read: " + e.getMessage());
+            }
+        }
     }
 
     private ObjectNode monitors() {

@@ -47,12 +47,26 @@ import org.slf4j.LoggerFactory;
  * <p>When the store is down, events stay queued in memory, in order, and are retried (detection goes on from
  * memory); nothing is published before it is in the outbox. After a successful outbox write the
  * {@code onOutboxWritten} hook wakes the relays.
+ *
+ * <p><b>HA role.</b> The service starts idle (STANDBY: no detection, nothing written). {@link #activate} loads the
+ * stored state into a fresh engine and starts detection under an epoch; {@link #deactivate} stops it and forgets
+ * the in-memory state. Every write (transitions, outbox rows, checkpoints) is one fenced transaction that carries
+ * the epoch, and happens only while {@code mayWrite.test(epoch)} holds (the lease keeper's self-fencing window);
+ * otherwise decided events wait in memory, in order, for the role to be resumed or dropped.
  */
 public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LivenessService.class);
     private static final int MAX_EVENTS_PER_TX = 1000;
 
-    private final Engine engine;
+    private final Object lifecycle = new Object();
+    private final java.util.function.LongPredicate mayWrite;
+    private final long graceMillis;
+    private volatile Collection<Monitor> monitors = List.of();
+    private volatile Engine engine;
+    private volatile boolean active;
+    /** Incremented by {@link #deactivate}: the journal drops what it holds from an older generation. */
+    private volatile long generation;
+    private long journalGeneration;
     private final StateWriter stateWriter;
     private final SourceRepository sources;
     private final long checkpointMillis;
@@ -68,61 +82,109 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private final Thread journal;
     private EngineRunner runner;
     private volatile long epoch;
-    private volatile boolean fenced;
+    /** An epoch the store refused; nothing is written under it again (the role logic decides what follows). */
+    private volatile long refusedEpoch = -1;
     private volatile boolean running = true;
     private volatile boolean storeHealthy = true;
     private volatile long lastCheckpointMillis;
 
     /**
-     * @param onEvent called on the journal thread for every change event once it is durable (metrics, logs)
+     * @param mayWrite whether a write under the given epoch may be attempted now (the HA self-fencing window)
+     * @param onEvent  called on the journal thread for every change event once it is durable (metrics, logs)
      */
     public LivenessService(Clock clock, StateWriter stateWriter, SourceRepository sources, Duration checkpointInterval,
-                           Duration grace, long epoch, Runnable onOutboxWritten, Consumer<ChangeEvent> onEvent) {
+                           Duration grace, java.util.function.LongPredicate mayWrite, Runnable onOutboxWritten,
+                           Consumer<ChangeEvent> onEvent) {
         this.clock = clock;
         this.stateWriter = stateWriter;
         this.sources = sources;
         this.checkpointMillis = checkpointInterval.toMillis();
-        this.epoch = epoch;
+        this.mayWrite = mayWrite;
+        this.epoch = -1;
         this.onOutboxWritten = onOutboxWritten;
         this.onEvent = onEvent;
-        EngineListener toJournal = queue::add;
-        this.engine = new Engine(clock, toJournal, grace == null ? -1 : grace.toMillis());
+        this.graceMillis = grace == null ? -1 : grace.toMillis();
+        this.engine = newEngine();
         this.journal = Thread.ofPlatform().name("vigil-journal").daemon(true).unstarted(this::journalLoop);
+        this.lastCheckpointMillis = clock.millis();
+        journal.start();
     }
 
+    private Engine newEngine() {
+        EngineListener toJournal = queue::add;
+        Engine e = new Engine(clock, toJournal, graceMillis);
+        e.configure(monitors);
+        return e;
+    }
+
+    /** The engine of the current role; replaced by {@link #activate} and {@link #deactivate}. */
     public Engine engine() {
         return engine;
     }
 
     /** Applies a monitor set; returns the removed eventNames (their store rows are dropped by the journal later). */
     public Set<String> configure(Collection<Monitor> monitors) {
-        for (Monitor m : monitors) closedLoops.put(m.eventName(), m.closedLoop());
-        return engine.configure(monitors);
+        synchronized (lifecycle) {
+            for (Monitor m : monitors) closedLoops.put(m.eventName(), m.closedLoop());
+            this.monitors = List.copyOf(monitors);
+            return engine.configure(monitors);
+        }
     }
 
-    /** Loads the stored state into the engine, then starts the detector and journal threads. */
-    public void start() {
-        List<SourceSnapshot> stored = sources.loadAll();
-        engine.restore(stored);
-        engine.tick();
-        lastCheckpointMillis = clock.millis();
-        runner = new EngineRunner(engine).start();
-        journal.start();
-        log.info("liveness engine started: {} sources restored, {} monitors", stored.size(), engine.monitors().size());
+    /**
+     * Becomes the detector under {@code epoch}: a fresh engine is loaded from the store (restored sources get the
+     * grace period, open outages stay open) and detection starts. Any previous role state is dropped first.
+     */
+    public void activate(long epoch) {
+        synchronized (lifecycle) {
+            if (active) deactivate();
+            Engine e = newEngine();
+            List<SourceSnapshot> stored = sources.loadAll();
+            e.restore(stored);
+            e.tick();
+            this.epoch = epoch;
+            this.refusedEpoch = -1;
+            this.engine = e;
+            lastCheckpointMillis = clock.millis();
+            runner = new EngineRunner(e).start();
+            active = true;
+            log.info("liveness engine started under epoch {}: {} sources restored, {} monitors", epoch, stored.size(),
+                    e.monitors().size());
+        }
     }
 
+    /**
+     * Stops detection and forgets the in-memory state, including decided events not yet written: another instance
+     * is active and re-decides them from the store.
+     */
+    public void deactivate() {
+        synchronized (lifecycle) {
+            if (runner != null) runner.close();
+            runner = null;
+            active = false;
+            generation++;
+            queue.clear();
+            engine = newEngine();
+        }
+    }
+
+    /** Continue under {@code epoch} with the in-memory state (nobody else was active since the previous epoch). */
     public void setEpoch(long epoch) {
         this.epoch = epoch;
-        this.fenced = false;
     }
 
     public long epoch() {
         return epoch;
     }
 
-    /** Stop emitting: another instance owns the lease. Queued events are dropped (the new owner re-decides them). */
-    public void fence() {
-        fenced = true;
+    /** True while this service detects (ACTIVE, or an active instance that is suspended and keeps its memory). */
+    public boolean isActive() {
+        return active;
+    }
+
+    private boolean writable() {
+        long e = epoch;
+        return e >= 0 && e != refusedEpoch && mayWrite.test(e);
     }
 
     public boolean isStoreHealthy() {
@@ -170,6 +232,16 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         long backoff = 100;
         while (running || !queue.isEmpty() || !pending.isEmpty()) {
             try {
+                if (journalGeneration != generation) {
+                    journalGeneration = generation;
+                    pending.clear();
+                }
+                if (!writable()) {
+                    // not allowed to write now: keep what was decided, in order, until the role is settled
+                    if (!running) return;
+                    sleepQuietly(20);
+                    continue;
+                }
                 long untilCheckpoint = lastCheckpointMillis + checkpointMillis - clock.millis();
                 if (pending.isEmpty()) {
                     ChangeEvent first = queue.poll(Math.max(1, Math.min(untilCheckpoint, 50)), TimeUnit.MILLISECONDS);
@@ -186,10 +258,11 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                 storeHealthy = true;
                 backoff = 100;
             } catch (StaleEpochException e) {
-                log.error("lost the lease (epoch {} is stale, current {}): this instance stops emitting; another instance is active",
+                // keep the events: if nobody else was active in between the role resumes under a new epoch and
+                // writes them; otherwise deactivate() drops them and the new active re-decides from the store
+                log.error("the store refused epoch {} (current {}): this instance stops writing until its HA role is settled",
                         e.offeredEpoch(), e.currentEpoch());
-                fenced = true;
-                pending.clear();
+                refusedEpoch = e.offeredEpoch();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -207,10 +280,6 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     }
 
     private void writeEvents() {
-        if (fenced) {
-            pending.clear();
-            return;
-        }
         List<SourceSnapshot> states = new ArrayList<>(pending.size());
         List<OutboxEntry> outbox = new ArrayList<>();
         for (ChangeEvent e : pending) {
@@ -236,7 +305,10 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         try {
             List<SourceSnapshot> dirty = new ArrayList<>();
             engine.drainDirty(dirty::add);
-            if (!dirty.isEmpty() && !fenced) sources.checkpoint(dirty);
+            // fenced like transitions, in chunks so that no transaction holds the lease row lock for long
+            for (int from = 0; from < dirty.size(); from += MAX_EVENTS_PER_TX) {
+                stateWriter.commit(dirty.subList(from, Math.min(dirty.size(), from + MAX_EVENTS_PER_TX)), List.of(), epoch);
+            }
             lastCheckpointMillis = clock.millis();
         } catch (RuntimeException e) {
             synchronized (waitersLock) {
@@ -277,7 +349,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     @Override
     public void close() {
         if (runner != null) runner.close();
-        engine.tick();
+        if (active) engine.tick();
         running = false;
         try {
             journal.join(10_000);
@@ -285,7 +357,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            checkpoint();
+            if (writable()) checkpoint();
         } catch (RuntimeException e) {
             log.warn("final checkpoint failed ({}); up to {} ms of lastSeen updates are lost, which only shortens the grace after restart",
                     e.getMessage(), checkpointMillis);

@@ -60,20 +60,21 @@ public final class VigilMetrics {
     }
 
     public void bindEngine(LivenessService liveness, LeaseKeeper lease) {
-        Engine e = liveness.engine();
-        FunctionCounter.builder("vigil_engine_heartbeats_total", e, Engine::acceptedCount).tag("result", "accepted")
+        // the engine is replaced at every HA role change: always read the current one (counters restart from 0 then)
+        LivenessService e = liveness;
+        FunctionCounter.builder("vigil_engine_heartbeats_total", e, l -> l.engine().acceptedCount()).tag("result", "accepted")
                 .description("heartbeats taken into the engine, all channels").register(registry);
-        FunctionCounter.builder("vigil_engine_heartbeats_total", e, Engine::unknownEventNameCount).tag("result", "unknown_event_name")
+        FunctionCounter.builder("vigil_engine_heartbeats_total", e, l -> l.engine().unknownEventNameCount()).tag("result", "unknown_event_name")
                 .description("heartbeats dropped because no monitor has their eventName").register(registry);
-        FunctionCounter.builder("vigil_detector_onsets_total", e, Engine::onsetCount).register(registry);
-        FunctionCounter.builder("vigil_detector_abated_total", e, Engine::abatedCount).register(registry);
-        Gauge.builder("vigil_detector_scheduled_deadlines", e, Engine::scheduledCount).register(registry);
+        FunctionCounter.builder("vigil_detector_onsets_total", e, l -> l.engine().onsetCount()).register(registry);
+        FunctionCounter.builder("vigil_detector_abated_total", e, l -> l.engine().abatedCount()).register(registry);
+        Gauge.builder("vigil_detector_scheduled_deadlines", e, l -> l.engine().scheduledCount()).register(registry);
         for (LivenessState st : LivenessState.values()) {
-            Gauge.builder("vigil_sources", e, en -> en.counts().get(st)).tag("state", st.name())
+            Gauge.builder("vigil_sources", e, l -> l.engine().counts().get(st)).tag("state", st.name())
                     .description("tracked sources per liveness state").register(registry);
         }
         for (Channel ch : Channel.values()) {
-            Gauge.builder("vigil_ingest_held", e, en -> en.isHeld(ch) ? 1 : 0).tag("channel", ch.name().toLowerCase())
+            Gauge.builder("vigil_ingest_held", e, l -> l.engine().isHeld(ch) ? 1 : 0).tag("channel", ch.name().toLowerCase())
                     .description("1 while detection is held because this ingest channel is broken").register(registry);
         }
         Gauge.builder("vigil_journal_pending_events", liveness, LivenessService::pendingEvents)
@@ -136,6 +137,22 @@ public final class VigilMetrics {
     private void unbind(Object owner) {
         List<Meter> meters = bound.remove(owner);
         if (meters != null) meters.forEach(registry::remove);
+    }
+
+    /** HA: lease renewal latency (every attempt, success or not). Role changes are counted by {@link #roleChanged}. */
+    public void bindHa(LeaseKeeper lease) {
+        Timer renew = Timer.builder("vigil_ha_lease_renew_seconds")
+                .description("time one lease renewal took (a slow store eats into the self-fencing margin)")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        lease.observeRenewLatency(nanos -> renew.record(nanos, TimeUnit.NANOSECONDS));
+        Gauge.builder("vigil_ha_lease_ttl_seconds", lease, l -> l.ttl().toMillis() / 1000.0).register(registry);
+    }
+
+    /** HA: this instance's role changed to {@code role} (ACTIVE, SUSPENDED or STANDBY). */
+    public void roleChanged(String role) {
+        counters.computeIfAbsent("role|" + role, k -> Counter.builder("vigil_ha_role_changes_total")
+                .description("HA role changes of this instance, by the role it changed to").tag("to", role)
+                .register(registry)).increment();
     }
 
     /** The registry behind {@code /metrics}, for capabilities that bind their own meters (Kafka ingest and sink). */

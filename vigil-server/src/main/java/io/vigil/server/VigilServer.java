@@ -17,6 +17,12 @@ import io.vigil.http.HttpApi;
 import io.vigil.liveness.LivenessService;
 import io.vigil.metrics.VigilMetrics;
 import io.vigil.store.Database;
+import io.vigil.server.ha.FencedSink;
+import io.vigil.server.ha.HeartbeatForwarder;
+import io.vigil.server.ha.PeerDirectory;
+import io.vigil.server.ha.SharedConfig;
+import io.vigil.store.config.ConfigRepository;
+import io.vigil.store.instance.InstanceRepository;
 import io.vigil.store.lease.LeaseRepository;
 import io.vigil.store.monitor.MonitorRepository;
 import io.vigil.store.outbox.OutboxRepository;
@@ -74,6 +80,12 @@ public final class VigilServer implements AutoCloseable {
     private OutboxRepository outbox;
     private MonitorRepository monitorRepo;
     private LeaseKeeper lease;
+    /** Guards role changes against reloads: both start and stop relays and DMaaP polling. */
+    private final Object roleLock = new Object();
+    private volatile boolean emitting;
+    private PeerDirectory peers;
+    private SharedConfig sharedConfig;
+    private HeartbeatForwarder forwarder;
     private LivenessService liveness;
     private VigilMetrics metrics;
     private DmaapPoller poller;
@@ -107,17 +119,20 @@ public final class VigilServer implements AutoCloseable {
         monitorRepo = new MonitorRepository(db);
         metrics = new VigilMetrics(registry);
         liveness = new LivenessService(clock, new StateWriter(db), new SourceRepository(db),
-                c.detection().checkpointInterval(), c.detection().grace(), 0, this::wakeRelays, this::onEvent);
+                c.detection().checkpointInterval(), c.detection().grace(),
+                e -> lease.isHolding() && lease.epoch() == e, this::wakeRelays, this::onEvent);
         liveness.configure(c.monitors());
         monitorRepo.replaceAll(c.monitors());
-        lease = new LeaseKeeper(new LeaseRepository(db), c.ha().instanceId(), c.ha().leaseTtl(), clock,
-                liveness::setEpoch, liveness::fence);
-        lease.acquire();
+        lease = new LeaseKeeper(new LeaseRepository(db), c.ha().instanceId(), c.ha().leaseTtl(), new Roles());
         metrics.bindEngine(liveness, lease);
-        liveness.start();
-        startRelays(c.publish());
+        metrics.bindHa(lease);
+        if (!c.ha().enabled()) {
+            // a single instance: wait (at most one TTL) for a dead predecessor's lease, then detect and relay
+            lease.start();
+            lease.awaitFirstActivation();
+        }
         http = HttpApi.start(vertx, this, c.http());
-        startDmaap(c.ingest().dmaap());
+        if (c.ha().enabled()) startHa(c);
         if (c.ingest().kafka() != null) kafkaIngest = KafkaWiring.startIngest(c.ingest().kafka(), liveness, metrics);
         if (c.remote().enabled() && c.remote().pollInterval() != null) {
             long every = c.remote().pollInterval().toMillis();
@@ -133,6 +148,86 @@ public final class VigilServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ sinks and relays
 
+    // ------------------------------------------------------------------ HA role
+
+    /**
+     * Role changes decided by the lease keeper (one thread, in order). Only the ACTIVE instance detects, writes,
+     * polls DMaaP and runs relays; a SUSPENDED one keeps detecting in memory but writes and delivers nothing; a
+     * STANDBY forwards heartbeats. See docs/ha.md.
+     */
+    private final class Roles implements LeaseKeeper.RoleListener {
+        @Override
+        public void activated(long epoch, String why) {
+            synchronized (roleLock) {
+                liveness.activate(epoch);
+                emitting = true;
+                startRelays(config.publish());
+                startDmaap(config.ingest().dmaap());
+            }
+            roleChanged("ACTIVE", "became active: " + why + "; state restored from the store");
+        }
+
+        @Override
+        public void suspended(String why) {
+            synchronized (roleLock) {
+                emitting = false;
+                stopRelays();
+            }
+            roleChanged("SUSPENDED", "stopped emitting: " + why + "; detection goes on in memory, events wait");
+        }
+
+        @Override
+        public void resumed(long epoch, String why) {
+            synchronized (roleLock) {
+                liveness.setEpoch(epoch);
+                emitting = true;
+                startRelays(config.publish());
+            }
+            roleChanged("ACTIVE", "emitting again: " + why);
+        }
+
+        @Override
+        public void demoted(String why) {
+            synchronized (roleLock) {
+                emitting = false;
+                stopDmaap();
+                stopRelays();
+                liveness.deactivate();
+            }
+            roleChanged("STANDBY", "became standby: " + why + "; in-memory state dropped, heartbeats are forwarded");
+        }
+    }
+
+    private void roleChanged(String role, String why) {
+        metrics.roleChanged(role);
+        if (role.equals("ACTIVE")) log.info("HA role {} (instance {}, epoch {}): {}", role, lease.owner(), lease.epoch(), why);
+        else log.warn("HA role {} (instance {}, epoch {}): {}", role, lease.owner(), lease.epoch(), why);
+    }
+
+    private void startHa(VigilConfig c) {
+        long ttl = c.ha().leaseTtl().toMillis();
+        peers = new PeerDirectory(new InstanceRepository(db), lease.owner(), PeerDirectory.advertisedUrl(c.http().host(), http.port()));
+        peers.announce();
+        lease.observeLease(peers::observe);
+        forwarder = new HeartbeatForwarder(vertx, lease.owner(), peers::activeUrl,
+                metrics.ingested(io.vigil.ingest.Channel.HTTP, "forwarded"),
+                metrics.ingested(io.vigil.ingest.Channel.HTTP, "forward_unavailable"));
+        sharedConfig = new SharedConfig(new ConfigRepository(db), this::applyShared);
+        sharedConfig.startup(c);
+        background.scheduleWithFixedDelay(() -> sharedConfig.poll(this::config), 1000, 1000, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(peers::announce, ttl, ttl, TimeUnit.MILLISECONDS);
+        lease.start();
+        log.info("HA enabled: instance {} at {}, lease TTL {} ms; STANDBY until it holds the lease", lease.owner(), peers.url(), ttl);
+    }
+
+    /** A configuration reloaded on another instance (see {@link SharedConfig}). */
+    private synchronized void applyShared(VigilConfig next) {
+        ReloadResult r = apply(next);
+        metrics.reloads(r.applied() ? "shared" : "failed").increment();
+    }
+
+    // ------------------------------------------------------------------ sinks and relays
+
     private void startRelays(List<PublishTarget> targets) {
         Map<String, Integer> seen = new LinkedHashMap<>();
         for (PublishTarget t : targets) {
@@ -144,9 +239,9 @@ public final class VigilServer implements AutoCloseable {
                         Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())), WebhookSink.DEFAULT_TIMEOUT);
                 case PublishTarget.Webhook w -> new WebhookSink(vertx, name, URI.create(w.url()), w.headers(), WebhookSink.DEFAULT_TIMEOUT);
                 case PublishTarget.Log l -> new LogSink(name);
-                case PublishTarget.Kafka k -> KafkaWiring.sink(name, k, metrics);
+                case PublishTarget.Kafka k -> KafkaWiring.sink(name, k);
             };
-            OutboxRelay relay = OutboxRelay.start(sink, outbox, RelaySettings.defaults());
+            OutboxRelay relay = OutboxRelay.start(new FencedSink(sink, lease::isHolding), outbox, RelaySettings.defaults());
             relays.add(relay);
             metrics.bindRelay(relay);
         }
@@ -232,7 +327,9 @@ public final class VigilServer implements AutoCloseable {
             log.error("reload failed, the running configuration stays: {}", e.getMessage());
             return new ReloadResult(false, null, null, e.getMessage());
         }
-        return apply(next);
+        ReloadResult r = apply(next);
+        if (r.applied() && sharedConfig != null) sharedConfig.publish(config);
+        return r;
     }
 
     private ReloadResult apply(VigilConfig next) {
@@ -243,15 +340,17 @@ public final class VigilServer implements AutoCloseable {
             var removed = liveness.configure(next.monitors());
             liveness.forget(removed);
             monitorRepo.replaceAll(next.monitors());
-            if (!before.publish().equals(next.publish())) {
-                stopRelays();
-                startRelays(next.publish());
+            synchronized (roleLock) { // relays and DMaaP polling run only while this instance is the active one
+                if (!before.publish().equals(next.publish()) && emitting) {
+                    stopRelays();
+                    startRelays(next.publish());
+                }
+                if (!java.util.Objects.equals(before.ingest().dmaap(), next.ingest().dmaap()) && liveness.isActive()) {
+                    stopDmaap();
+                    startDmaap(next.ingest().dmaap());
+                }
+                config = next.withHttp(before.http());
             }
-            if (!java.util.Objects.equals(before.ingest().dmaap(), next.ingest().dmaap())) {
-                stopDmaap();
-                startDmaap(next.ingest().dmaap());
-            }
-            config = next.withHttp(before.http());
             if (!diff.restartNeeded().isEmpty()) {
                 log.warn("these changes need a restart to take effect: {}", diff.restartNeeded());
             }
@@ -353,8 +452,25 @@ public final class VigilServer implements AutoCloseable {
         return startedAtMillis;
     }
 
+    /**
+     * Ready to take heartbeats: the store works and this instance is ACTIVE, or (with HA) it is a STANDBY that knows
+     * the active instance to forward to. A load balancer in front of all instances may send to every ready one.
+     */
     public boolean isReady() {
-        return liveness != null && liveness.isStoreHealthy() && lease != null && lease.isHolding();
+        if (liveness == null || !liveness.isStoreHealthy() || lease == null) return false;
+        if (lease.isHolding()) return true;
+        return forwarder != null && !liveness.isActive() && peers.activeUrl().isPresent()
+                && lease.lastKnown().map(l -> !lease.owner().equals(l.owner())).orElse(false);
+    }
+
+    /** Forwards heartbeats to the active instance while this one is STANDBY; null without HA. */
+    public HeartbeatForwarder forwarder() {
+        return forwarder;
+    }
+
+    /** The HA peers (instances and the active's URL); null without HA. */
+    public PeerDirectory peers() {
+        return peers;
     }
 
     public static String version() {
@@ -374,7 +490,12 @@ public final class VigilServer implements AutoCloseable {
         capabilities.forEach(VigilServer::closeQuietly);
         background.shutdownNow();
         if (liveness != null) liveness.close();
-        if (!relays.isEmpty()) stopRelays();
+        synchronized (roleLock) {
+            emitting = false;
+            if (!relays.isEmpty()) stopRelays();
+        }
+        if (forwarder != null) forwarder.close();
+        if (peers != null) peers.withdraw();
         if (lease != null) lease.close();
         if (db != null) db.close();
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();

@@ -1,0 +1,107 @@
+package io.vigil.server.ha;
+
+import io.vigil.store.instance.InstanceRecord;
+import io.vigil.store.instance.InstanceRepository;
+import io.vigil.store.lease.Lease;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the instances are: announces this instance's URL in the store ({@code instances} table) and resolves the
+ * active instance's URL from the lease rows the lease keeper reads, so that the hot ingest path can forward without
+ * a query. Thread-safe.
+ */
+public final class PeerDirectory {
+    private static final Logger log = LoggerFactory.getLogger(PeerDirectory.class);
+    /** Overrides the URL other instances use to reach this one (behind NAT, in containers). */
+    public static final String ADVERTISE_ENV = "VIGIL_HA_ADVERTISE_URL";
+
+    private final InstanceRepository instances;
+    private final String instanceId;
+    private final String url;
+    private volatile boolean announced;
+    private volatile String activeId;
+    private volatile String activeUrl;
+
+    public PeerDirectory(InstanceRepository instances, String instanceId, String url) {
+        this.instances = instances;
+        this.instanceId = instanceId;
+        this.url = url;
+    }
+
+    /**
+     * The URL other instances reach this one at: {@value #ADVERTISE_ENV} if set, else {@code http://<host>:<port>}
+     * with the bound address, or this machine's address when bound to all interfaces.
+     */
+    public static String advertisedUrl(String bindHost, int port) {
+        String fromEnv = System.getenv(ADVERTISE_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) return fromEnv.endsWith("/") ? fromEnv.substring(0, fromEnv.length() - 1) : fromEnv;
+        String host = bindHost;
+        if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            try {
+                host = InetAddress.getLocalHost().getHostAddress();
+            } catch (Exception e) {
+                host = "127.0.0.1";
+            }
+        }
+        if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
+        return "http://" + host + ":" + port;
+    }
+
+    /** Writes (or refreshes) this instance's row; call at start and periodically. Store errors are logged. */
+    public void announce() {
+        try {
+            instances.announce(instanceId, url, !announced);
+            if (!announced) log.info("HA: this instance ({}) announced itself at {}", instanceId, url);
+            announced = true;
+        } catch (RuntimeException e) {
+            log.debug("HA: announcing this instance failed (retried): {}", e.getMessage());
+        }
+    }
+
+    /** Lease observer: remembers the holder and looks up its URL when the holder changes. */
+    public void observe(Lease lease) {
+        String owner = lease.owner();
+        if (owner == null) {
+            activeId = null;
+            activeUrl = null;
+            return;
+        }
+        if (owner.equals(activeId) && activeUrl != null) return;
+        String u = owner.equals(instanceId) ? url : instances.url(owner).orElse(null);
+        activeId = owner;
+        activeUrl = u;
+        if (u == null) log.warn("HA: the active instance {} has not announced its URL; heartbeats cannot be forwarded to it yet", owner);
+    }
+
+    /** The active instance's id as last seen, if any. */
+    public Optional<String> activeId() {
+        return Optional.ofNullable(activeId);
+    }
+
+    /** The active instance's URL as last resolved, if any (no I/O). */
+    public Optional<String> activeUrl() {
+        return Optional.ofNullable(activeUrl);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** Every announced instance (one query). */
+    public List<InstanceRecord> all() {
+        return instances.all();
+    }
+
+    /** Removes this instance's row at a clean shutdown. */
+    public void withdraw() {
+        try {
+            instances.remove(instanceId);
+        } catch (RuntimeException e) {
+            log.debug("HA: withdrawing this instance failed: {}", e.getMessage());
+        }
+    }
+}

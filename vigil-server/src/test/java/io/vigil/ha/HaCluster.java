@@ -1,0 +1,49 @@
+package io.vigil.ha;
+
+import io.vigil.store.testing.TestDatabases;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The configuration the multi-process HA tests run: PostgreSQL, one monitor, a webhook sink, a 2 s lease. */
+final class HaCluster {
+    static final String EVENT = "Heartbeat_vHA";
+    static final Duration TTL = Duration.ofSeconds(2);
+
+    private HaCluster() {
+    }
+
+    /**
+     * Threshold 2 s (1 s × 2), checkpoints every 200 ms, a 3 s grace after a takeover (longer than a sender's retry
+     * after a failed attempt during the takeover), lease TTL 2 s.
+     */
+    static String yaml(String jdbcUrl, String sinkUrl, String instanceId) {
+        String password = TestDatabases.postgresPassword();
+        return """
+                http:
+                  host: 127.0.0.1
+                store:
+                  url: %s
+                  user: %s
+                %s
+                monitors:
+                  - eventName: %s
+                    heartbeatInterval: 1s
+                    missedHeartbeats: 2
+                detection:
+                  checkpointInterval: 200ms
+                  grace: 3s
+                publish:
+                  - type: webhook
+                    url: %s
+                ha:
+                  enabled: true
+                  leaseTtl: %dms
+                  instanceId: %s
+                """.formatted(jdbcUrl, TestDatabases.postgresUser(),
+                password.isEmpty() ? "" : "  password: \"" + password + "\"", EVENT, sinkUrl, TTL.toMillis(), instanceId);
+    }
+
+    static Path dir(Path root, String id) {
+        return root.resolve(id);
+    }
+}

@@ -1,0 +1,138 @@
+package io.vigil.ha;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.http.Json;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code vigil serve} in its own JVM (the test classpath and main class {@code io.vigil.cli.VigilCli}, i.e.
+ * what the fat jar runs), so that tests can kill -9, SIGSTOP and SIGCONT it. Its output goes to {@code <dir>/log}.
+ */
+final class VigilProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final String id;
+    final int port;
+    final Path log;
+    private final Process process;
+
+    private VigilProcess(String id, int port, Path log, Process process) {
+        this.id = id;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts {@code vigil serve --config <dir>/vigil.yaml --port <free>} with {@code yaml}. */
+    static VigilProcess start(Path dir, String id, String yaml) throws IOException {
+        Files.createDirectories(dir);
+        Path config = dir.resolve("vigil.yaml");
+        Files.writeString(config, yaml);
+        Path logback = dir.resolve("logback.xml");
+        Files.writeString(logback, """
+                <configuration>
+                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} %msg%n</pattern></encoder>
+                  </appender>
+                  <logger name="io.vigil" level="INFO"/>
+                  <root level="WARN"><appender-ref ref="OUT"/></root>
+                </configuration>
+                """);
+        int port = freePort();
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        List<String> cmd = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dlogback.configurationFile=" + logback, "-cp", System.getProperty("java.class.path"),
+                "io.vigil.cli.VigilCli", "serve", "--config", config.toString(), "--port", Integer.toString(port),
+                "--data-dir", dir.resolve("data").toString());
+        Path log = dir.resolve("log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new VigilProcess(id, port, log, p);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    /** GET /api/v1/status, or empty if the process does not answer within a second. */
+    Optional<JsonNode> status() {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url("/api/v1/status")))
+                    .timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? Optional.of(Json.MAPPER.readTree(r.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    String role() {
+        return status().map(s -> s.path("role").asText()).orElse("DOWN");
+    }
+
+    /** POSTs one VES heartbeat of {@code source}; returns the HTTP status, or -1 when the process did not answer. */
+    int heartbeat(String eventName, String source) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url("/eventListener/v7"))).timeout(Duration.ofSeconds(2))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(io.vigil.server.RunningServer.heartbeat(eventName, source))).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    void signal(String sig) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+    }
+
+    String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (!process.isAlive()) return;
+        signal("CONT"); // a stopped process cannot handle SIGTERM
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) kill9();
+    }
+}
