@@ -239,7 +239,7 @@ public final class VigilServer implements AutoCloseable {
                         Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())), WebhookSink.DEFAULT_TIMEOUT);
                 case PublishTarget.Webhook w -> new WebhookSink(vertx, name, URI.create(w.url()), w.headers(), WebhookSink.DEFAULT_TIMEOUT);
                 case PublishTarget.Log l -> new LogSink(name);
-                case PublishTarget.Kafka k -> KafkaWiring.sink(name, k);
+                case PublishTarget.Kafka k -> KafkaWiring.sink(name, k, metrics);
             };
             OutboxRelay relay = OutboxRelay.start(new FencedSink(sink, lease::isHolding), outbox, RelaySettings.defaults());
             relays.add(relay);
