@@ -260,6 +260,12 @@ public final class ServerProtocol {
     private void reject(Session s, ErrorKind kind, String why, long now) {
         out.onError(new PeerError(kind, "client " + s.host + ":" + s.port + ": " + why + "; closing the connection",
                 now));
+        // Forget the session now, not when the close completes: a slow close must not be rejected again next tick.
+        sessions.remove(s.id);
+        if (s.state == SessionState.CONNECTED) {
+            emit(EventName.TIMEOUT, s, now);
+            emit(EventName.DISCONNECTED, s, now);
+        }
         io.close(s.id);
     }
 

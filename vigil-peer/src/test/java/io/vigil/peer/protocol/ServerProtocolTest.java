@@ -147,7 +147,16 @@ class ServerProtocolTest {
         advance(10);
         assertThat(closed).containsExactly(1L);
         assertThat(events.names()).isEmpty();
+        advance(100); // the close has not completed yet: the session is not rejected twice
         assertThat(events.errors()).hasSize(1);
+    }
+
+    @Test
+    void badFrameOnAConnectedSessionEmitsTimeoutThenDisconnectedOnce() {
+        connectClient();
+        server.rejected(1, ErrorKind.BAD_FRAME, "garbage", now);
+        server.closed(1, now);
+        assertThat(events.names()).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED);
     }
 
     @Test
