@@ -391,6 +391,9 @@ public final class HttpApi implements AutoCloseable {
                 o.put("lastSeen", v.lastSeenMillis() > 0 ? Instant.ofEpochMilli(v.lastSeenMillis()).toString() : null);
                 o.put("lastSeenMillis", v.lastSeenMillis());
                 o.put("channel", v.channel() == null ? null : v.channel().name().toLowerCase());
+                o.put("suspicion", v.suspicion());
+                if (v.flapping()) o.put("flapping", true);
+                if (v.onsetHeld() != null) o.put("onsetHeld", v.onsetHeld());
                 if (v.state() == LivenessState.MISSING) {
                     o.put("requestID", v.outageId());
                     o.put("alarmStart", v.alarmStartMillis());
