@@ -115,9 +115,22 @@ public final class PeerHeartbeat implements AutoCloseable {
         return localPort;
     }
 
-    /** Stops whatever runs (emitting its stop events) and, if this adapter created its Vert.x, closes it. */
+    /**
+     * Stops whatever runs (emitting its stop events) and, if this adapter created its Vert.x, closes it. Blocks up to
+     * 10 s for that, except when called on an event loop (e.g. from a listener), where it only schedules the stop.
+     */
     @Override
     public void close() {
+        if (Context.isOnEventLoopThread()) {
+            context.runOnContext(v -> lastCommand.transform(ignored -> state == AdapterState.STOPPED
+                            ? Future.<Void>succeededFuture() : stopEndpoint())
+                    .onComplete(ar -> {
+                        if (ownsVertx) {
+                            vertx.close();
+                        }
+                    }));
+            return;
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.runOnContext(v -> lastCommand.transform(ignored -> state == AdapterState.STOPPED
                         ? Future.<Void>succeededFuture() : stopEndpoint())
