@@ -241,7 +241,9 @@ public final class VigilServer implements AutoCloseable {
                 case PublishTarget.Log l -> new LogSink(name);
                 case PublishTarget.Kafka k -> KafkaWiring.sink(name, k, metrics);
             };
-            OutboxRelay relay = OutboxRelay.start(new FencedSink(sink, lease::isHolding), outbox, RelaySettings.defaults());
+            // publish targets get the liveness alarms; the pull side's records go to its workers only
+            Sink alarms = new io.vigil.delivery.KindFilter(sink, io.vigil.delivery.KindFilter.ALARMS);
+            OutboxRelay relay = OutboxRelay.start(new FencedSink(alarms, lease::isHolding), outbox, RelaySettings.defaults());
             relays.add(relay);
             metrics.bindRelay(relay);
         }

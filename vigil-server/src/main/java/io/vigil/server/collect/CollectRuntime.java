@@ -86,7 +86,7 @@ public final class CollectRuntime implements AutoCloseable {
             }
         }
         for (Sink s : workerSinks) {
-            Sink filtered = new CollectEventsOnly(s);
+            Sink filtered = new io.vigil.delivery.KindFilter(s, CollectEventsOnly.KINDS);
             sinks.add(filtered);
             relays.add(OutboxRelay.start(filtered, outbox, RelaySettings.defaults().withPollInterval(WORKER_POLL)));
         }

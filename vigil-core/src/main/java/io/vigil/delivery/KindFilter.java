@@ -1,0 +1,39 @@
+package io.vigil.delivery;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A sink that only receives some kinds of outbox records. All change events share one outbox; each sink has its
+ * own cursor, so a record of another kind is acknowledged at once without being delivered. The publish targets
+ * take the liveness alarms (ONSET, ABATED), and the pull side's workers take its status changes.
+ */
+public final class KindFilter implements Sink {
+    /** The kinds ONAP's control loop (and every {@code publish[]} target) receives. */
+    public static final Set<String> ALARMS = Set.of("ONSET", "ABATED");
+
+    private final Sink inner;
+    private final Set<String> kinds;
+
+    public KindFilter(Sink inner, Set<String> kinds) {
+        this.inner = inner;
+        this.kinds = Set.copyOf(kinds);
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public CompletionStage<Void> deliver(OutboxRecord record) {
+        if (!kinds.contains(record.kind())) return CompletableFuture.completedFuture(null);
+        return inner.deliver(record);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}
