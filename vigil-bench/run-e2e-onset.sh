@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # ONSET lag end to end: VES over HTTP into the real server (H2 store, outbox, webhook relay) → a local webhook receiver.
 #
-#   vigil-bench/run-e2e-onset.sh [SOURCES] [SPREAD_SECONDS] [THRESHOLD_SECONDS]     (defaults: 100000 60 30)
+#   vigil-bench/run-e2e-onset.sh [SOURCES] [SPREAD_SECONDS] [THRESHOLD_SECONDS]     (defaults: 100000 20 60)
 #
 # Starts `vigil serve` with one monitor (Heartbeat_bench, timeBase event, threshold THRESHOLD) publishing to a webhook
 # on 127.0.0.1:$RECEIVER_PORT, then runs io.vigil.bench.http.EndToEndOnsetLag, which sends one heartbeat per source
-# with lastSeen spread over SPREAD seconds and records each ONSET's decided and at-the-sink lag (p50/p99/max).
+# with lastSeen spread over the SPREAD seconds before now (so deadlines fall from THRESHOLD-SPREAD to THRESHOLD s
+# after the start; THRESHOLD must exceed SPREAD by the time sending takes).
+# SILENT_EVERY=k (default 1): only every k-th source goes silent, the others keep beating (a trickle of ONSETs in a
+# live fleet instead of a burst of SOURCES ONSETs). CHECKPOINT (default 1s): detection.checkpointInterval. and records each ONSET's decided and at-the-sink lag (p50/p99/max).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-N="${1:-100000}"; SPREAD="${2:-60}"; THRESHOLD="${3:-30}"
+N="${1:-100000}"; SPREAD="${2:-20}"; THRESHOLD="${3:-60}"
 PORT="${PORT:-18081}"; RECEIVER_PORT="${RECEIVER_PORT:-18099}"; HEAP="${HEAP:-1g}"
 OUT="${OUT:-$(mktemp -d /tmp/vigil-e2e-onset.XXXXXX)}"
 BENCH_JAR="$ROOT/vigil-bench/target/vigil-bench.jar"
@@ -38,6 +41,8 @@ monitors:
     heartbeatInterval: ${THRESHOLD}s
     missedHeartbeats: 1
     timeBase: event
+detection:
+  checkpointInterval: ${CHECKPOINT:-1s}
 publish:
   - type: webhook
     url: http://127.0.0.1:$RECEIVER_PORT/onset
@@ -48,4 +53,4 @@ SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); server log: $OUT/vigil.log"
-"$JAVA" -Xmx1g -cp "$BENCH_JAR" io.vigil.bench.http.EndToEndOnsetLag "http://127.0.0.1:$PORT" "$RECEIVER_PORT" "$N" "$THRESHOLD" "$SPREAD"
+"$JAVA" -Xmx1g -cp "$BENCH_JAR" io.vigil.bench.http.EndToEndOnsetLag "http://127.0.0.1:$PORT" "$RECEIVER_PORT" "$N" "$THRESHOLD" "$SPREAD" "${SILENT_EVERY:-1}"

@@ -27,13 +27,33 @@ import java.util.concurrent.TimeUnit;
  * <b>decided</b> = {@code closedLoopAlarmStart − deadline} and <b>at the sink</b> = arrival at the webhook −
  * deadline, both in ms on this machine's clock.
  *
+ * <p>With {@code silentEvery} k > 1 only every k-th source goes silent; the others keep sending heartbeats (every
+ * threshold / 3, in eventBatches) until every silent source had its ONSET, so the sink sees a realistic trickle of
+ * ONSETs among a large live fleet, and any ONSET of a beating source is counted as a false alarm.
+ *
  * <p>{@code java -cp vigil-bench.jar io.vigil.bench.http.EndToEndOnsetLag <serverUrl> <receiverPort> <sources>
- * <thresholdSeconds> <spreadSeconds>}
+ * <thresholdSeconds> <spreadSeconds> [silentEvery]}
  */
 public final class EndToEndOnsetLag {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EndToEndOnsetLag() {
+    }
+
+    /** POSTs one eventBatch with at most 16 requests in flight; counts failures. */
+    private static void post(HttpClient http, java.net.URI uri, Buffer body, Semaphore inFlight, int[] failed)
+            throws InterruptedException {
+        inFlight.acquire();
+        http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost()).setPort(uri.getPort())
+                        .setURI(uri.getPath()).putHeader("Content-Type", "application/json"))
+                .compose(r -> r.send(body)).onComplete(ar -> {
+                    if (ar.failed() || ar.result().statusCode() != 202) {
+                        synchronized (failed) {
+                            failed[0]++;
+                        }
+                    }
+                    inFlight.release();
+                });
     }
 
     public static void main(String[] args) throws Exception {
@@ -42,12 +62,18 @@ public final class EndToEndOnsetLag {
         int n = Integer.parseInt(args[2]);
         long thresholdMillis = Long.parseLong(args[3]) * 1000;
         long spreadMillis = Long.parseLong(args[4]) * 1000;
+        int silentEvery = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        int silent = (n + silentEvery - 1) / silentEvery;
+        if (thresholdMillis < spreadMillis + 20_000) {
+            // lastSeen_i lies up to spread in the past: the first deadline must still be ahead once all are sent
+            throw new IllegalArgumentException("threshold must exceed spread by at least 20 s (time to send the heartbeats)");
+        }
 
         long[] deadline = new long[n];
         boolean[] seenOnset = new boolean[n];
         LagStats decided = new LagStats(n), atSink = new LagStats(n);
-        CountDownLatch all = new CountDownLatch(n);
-        int[] duplicates = {0};
+        CountDownLatch all = new CountDownLatch(silent);
+        int[] duplicates = {0}, falseAlarms = {0};
         Vertx vertx = Vertx.vertx();
         // the receiver: one event loop, so the stats need no locking
         vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
@@ -57,7 +83,9 @@ public final class EndToEndOnsetLag {
                 if ("ONSET".equals(e.path("closedLoopEventStatus").asText())) {
                     String source = e.path("AAI").path("generic-vnf.vnf-name").asText();
                     int i = Integer.parseInt(source.substring(4));
-                    if (seenOnset[i]) {
+                    if (i % silentEvery != 0) {
+                        falseAlarms[0]++; // a source that kept sending heartbeats
+                    } else if (seenOnset[i]) {
                         duplicates[0]++;
                     } else {
                         seenOnset[i] = true;
@@ -89,27 +117,44 @@ public final class EndToEndOnsetLag {
                 sb.append(VesSamples.event(BenchMonitors.sourceName(i), seen * 1000));
             }
             Buffer body = Buffer.buffer(sb.append("]}").toString());
-            inFlight.acquire();
-            http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost()).setPort(uri.getPort())
-                            .setURI(uri.getPath()).putHeader("Content-Type", "application/json"))
-                    .compose(r -> r.send(body)).onComplete(ar -> {
-                        if (ar.failed() || ar.result().statusCode() != 202) {
-                            synchronized (failed) {
-                                failed[0]++;
-                            }
-                        }
-                        inFlight.release();
-                    });
+            post(http, uri, body, inFlight, failed);
         }
         inFlight.acquire(16);
+        inFlight.release(16);
         long sentAt = System.currentTimeMillis();
         System.out.printf("sources=%d threshold=%d ms spread=%d ms: heartbeats sent in %d ms (%d failed requests);"
                 + " first deadline in %d ms%n", n, thresholdMillis, spreadMillis, sentAt - start, failed[0],
                 firstSeen + thresholdMillis - sentAt);
-        boolean complete = all.await(thresholdMillis + 5 * 60_000, TimeUnit.MILLISECONDS);
-        System.out.printf("%s: last ONSET at the sink %d ms after the last deadline; duplicates %d%n",
-                complete ? "all ONSETs received" : "TIMED OUT with " + all.getCount() + " missing",
-                System.currentTimeMillis() - deadline[n - 1], duplicates[0]);
+        if (sentAt >= firstSeen + thresholdMillis) System.out.println("WARNING: sending overran the first deadline; lags are not valid");
+        boolean complete;
+        if (silentEvery == 1) {
+            complete = all.await(thresholdMillis + 5 * 60_000, TimeUnit.MILLISECONDS);
+        } else {
+            // the other sources keep beating (current time) every threshold / 3 until every silent one had its ONSET
+            long until = System.currentTimeMillis() + thresholdMillis + 5 * 60_000;
+            do {
+                long now = System.currentTimeMillis();
+                StringBuilder sb = null;
+                int inBatch = 0;
+                for (int i = 0; i < n; i++) {
+                    if (i % silentEvery == 0) continue;
+                    if (sb == null) sb = new StringBuilder("{\"eventList\":[");
+                    else sb.append(',');
+                    sb.append(VesSamples.event(BenchMonitors.sourceName(i), now * 1000));
+                    if (++inBatch == 100 || i == n - 1) {
+                        post(http, uri, Buffer.buffer(sb.append("]}").toString()), inFlight, failed);
+                        sb = null;
+                        inBatch = 0;
+                    }
+                }
+                if (sb != null) post(http, uri, Buffer.buffer(sb.append("]}").toString()), inFlight, failed);
+            } while (!all.await(thresholdMillis / 3, TimeUnit.MILLISECONDS) && System.currentTimeMillis() < until);
+            complete = all.getCount() == 0;
+        }
+        System.out.printf("%s (%d silent of %d sources): done %d ms after the last deadline; duplicates %d;"
+                        + " false ONSETs of beating sources %d; failed requests %d%n",
+                complete ? "all ONSETs received" : "TIMED OUT with " + all.getCount() + " missing", silent, n,
+                System.currentTimeMillis() - deadline[n - 1], duplicates[0], falseAlarms[0], failed[0]);
         System.out.println("decided: " + decided.summary());
         System.out.println("at sink: " + atSink.summary());
         vertx.close().await(5, TimeUnit.SECONDS);
