@@ -71,14 +71,18 @@ class ClientCommandsTest {
     }
 
     @Test
-    void badInputExitsTwoAndAnUnreachableServerExitsOne() {
+    void badInputExitsTwoAndAnUnreachableServerExitsOne() throws Exception {
         Run bad = run("sources", "--server", vigil.url(""), "--state", "SLEEPY");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("state: must be one of");
         Run unknownOption = run("status", "--frobnicate");
         assertThat(unknownOption.exit()).isEqualTo(2);
-        Run down = run("status", "--server", "http://127.0.0.1:1");
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort(); // free now, and nobody listens once it is closed
+        }
+        Run down = run("status", "--server", "http://127.0.0.1:" + closedPort);
         assertThat(down.exit()).isEqualTo(1);
-        assertThat(down.err()).contains("cannot reach Vigil at http://127.0.0.1:1");
+        assertThat(down.err()).contains("cannot reach Vigil at http://127.0.0.1:" + closedPort);
     }
 }
