@@ -133,7 +133,6 @@ public final class VigilServer implements AutoCloseable {
         }
         http = HttpApi.start(vertx, this, c.http());
         if (c.ha().enabled()) startHa(c);
-        if (c.ingest().kafka() != null) kafkaIngest = KafkaWiring.startIngest(c.ingest().kafka(), liveness, metrics);
         if (c.remote().enabled() && c.remote().pollInterval() != null) {
             long every = c.remote().pollInterval().toMillis();
             background.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
@@ -163,6 +162,7 @@ public final class VigilServer implements AutoCloseable {
                 emitting = true;
                 startRelays(config.publish());
                 startDmaap(config.ingest().dmaap());
+                startKafka(config);
             }
             roleChanged("ACTIVE", "became active: " + why + "; state restored from the store");
         }
@@ -191,6 +191,7 @@ public final class VigilServer implements AutoCloseable {
             synchronized (roleLock) {
                 emitting = false;
                 stopDmaap();
+                stopKafka();
                 stopRelays();
                 liveness.deactivate();
             }
@@ -291,6 +292,22 @@ public final class VigilServer implements AutoCloseable {
         metrics.bindPoller(poller);
         poller.start();
         log.info("polling DMaaP Message Router {}", poller.pollUrl());
+    }
+
+    /**
+     * Kafka ingest runs on the active instance only (like DMaaP polling): a standby in the same consumer group would
+     * take partitions whose heartbeats it cannot detect on. On a takeover the new active joins the group and goes on
+     * from the last offsets committed behind a checkpoint.
+     */
+    private void startKafka(VigilConfig c) {
+        if (c.ingest().kafka() != null && kafkaIngest == null) {
+            kafkaIngest = KafkaWiring.startIngest(c.ingest().kafka(), liveness, metrics);
+        }
+    }
+
+    private void stopKafka() {
+        closeQuietly(kafkaIngest);
+        kafkaIngest = null;
     }
 
     private void stopDmaap() {
@@ -488,7 +505,7 @@ public final class VigilServer implements AutoCloseable {
         if (demo != null) demo.close();
         if (http != null) http.close();
         stopDmaap();
-        closeQuietly(kafkaIngest);
+        stopKafka();
         capabilities.forEach(VigilServer::closeQuietly);
         background.shutdownNow();
         if (liveness != null) liveness.close();
