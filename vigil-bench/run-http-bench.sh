@@ -8,6 +8,8 @@
 #   wrk   batch   POST /eventListener/v7/eventBatch an eventList of 100 heartbeats per request
 #   send  single  vigil send --batch 1   (the project's own Vert.x load generator, distinct sources)
 #   send  batch   vigil send --batch 100
+#   loop  single|batch  io.vigil.bench.http.EventLoopSender (a closed-loop Vert.x client, one event loop; same bodies as
+#                 wrk): tells the cost of Vert.x's client apart from the way `vigil send` drives it
 # wrk is used when installed (apt-get install -y wrk). Results: one line per measurement in $OUT/results.tsv
 # (round, server, tool, mode, heartbeats/s, requests/s, non-2xx, load average) and medians at the end.
 #
@@ -23,7 +25,7 @@ LOAD_CPU="${LOAD_CPU:-1}"
 PIN="${PIN:-1}"
 HEAP="${HEAP:-512m}"
 SOURCES="${SOURCES:-100000}"
-MODES="${MODES:-wrk-single wrk-batch send-single send-batch}"
+MODES="${MODES:-wrk-single wrk-batch send-single send-batch loop-single loop-batch}"
 OUT="${OUT:-$(mktemp -d /tmp/vigil-http-bench.XXXXXX)}"
 BENCH_JAR="$ROOT/vigil-bench/target/vigil-bench.jar"
 VIGIL_JAR="$ROOT/vigil-server/target/vigil.jar"
@@ -124,6 +126,13 @@ run_send() { # $1 = path, $2 = batch, $3 = seconds ; prints "heartbeats/s failed
   echo "${hps:-0} ${failed:-?}"
 }
 
+run_loop() { # $1 = path, $2 = body file, $3 = seconds ; prints "requests/s failed"
+  local line
+  line=$(pin "$LOAD_CPU" "$JAVA" -Xmx512m -cp "$BENCH_JAR" io.vigil.bench.http.EventLoopSender "http://127.0.0.1:$PORT$1" "$2" \
+    "$CONNECTIONS" "$3" 2>"$OUT/loop.err" || true)
+  echo "$(sed -n 's/.*: \([0-9]*\)\/s, \([0-9]*\) failed.*/\1 \2/p' <<<"$line")"
+}
+
 printf 'round\tserver\ttool\tmode\theartbeats_per_s\trequests_per_s\terrors\tload1\n' > "$OUT/results.tsv"
 record() { # round server tool mode hb/s req/s errors
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
@@ -155,6 +164,10 @@ for r in $(seq 1 "$ROUNDS"); do
                      record "$r" "$server" send single "$hps" "$hps" "$err" ;;
         send-batch)  read -r hps err < <(run_send /eventListener/v7/eventBatch 100 "$SECS")
                      record "$r" "$server" send batch100 "$hps" "$(awk "BEGIN{print $hps/100}")" "$err" ;;
+        loop-single) read -r rps err < <(run_loop /eventListener/v7 "$OUT/single.json" "$SECS")
+                     record "$r" "$server" loop single "${rps:-0}" "${rps:-0}" "${err:-?}" ;;
+        loop-batch)  read -r rps err < <(run_loop /eventListener/v7/eventBatch "$OUT/batch100.json" "$SECS")
+                     record "$r" "$server" loop batch100 "$(awk "BEGIN{print ${rps:-0}*100}")" "${rps:-0}" "${err:-?}" ;;
       esac
     done
     stop_server
