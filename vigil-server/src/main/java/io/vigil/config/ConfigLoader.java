@@ -37,7 +37,11 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Reads and validates the file; a missing or unreadable file is one error naming the file. */
+    /**
+     * Reads and validates the file; a missing or unreadable file is one error naming the file. Relative program
+     * paths of the pull side's commands ({@code collect}, {@code workers}, {@code actions}) are resolved against the
+     * file's directory ({@link io.vigil.collect.CommandPaths}).
+     */
     public static VigilConfig load(Path file) throws ConfigException {
         String content;
         try {
@@ -47,7 +51,10 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file.toString(), List.of(new ConfigError("", "cannot read " + file + ": " + e)));
         }
-        return parse(content, file.toString());
+        VigilConfig config = parse(content, file.toString());
+        // the pull side's relative command paths mean "next to this file" (docs/collect.md), not the working directory
+        Path dir = file.toAbsolutePath().getParent();
+        return dir == null ? config : config.withCollect(io.vigil.collect.CommandPaths.resolve(config.collect(), dir));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Fires delayed actions from the outbox: fed by its own relay (sink {@value #NAME}), it reads each status-change
  * record's events in order and, for every waiting delayed action that matches one, removes it from the store and
  * starts its action. Reading from the outbox means a change that was written before a crash still fires its action
- * after the restart. An action fires at most once (it is removed before it runs); its outcome is logged and kept in
+ * after the restart. An action without {@code do_group} runs on the instance that holds its event's ip. An action fires at most once (it is removed before it runs); its outcome is logged and kept in
  * {@link #history()}. Thread-safe.
  */
 public final class DelayedActionSink implements Sink {
@@ -30,12 +31,22 @@ public final class DelayedActionSink implements Sink {
     private final DelayedActionRepository repo;
     private final ActionRunner runner;
     private final Clock clock;
+    private final Function<String, String> instanceByIp;
     private final Deque<ObjectNode> history = new ArrayDeque<>(); // guarded by itself
 
     public DelayedActionSink(DelayedActionRepository repo, ActionRunner runner, Clock clock) {
+        this(repo, runner, clock, ip -> null);
+    }
+
+    /**
+     * @param instanceByIp the name of the instance holding an ip, or null: the group of an action registered without
+     *                     {@code do_group} (the ip to instance name mapping of cached datasources, then the status table)
+     */
+    public DelayedActionSink(DelayedActionRepository repo, ActionRunner runner, Clock clock, Function<String, String> instanceByIp) {
         this.repo = repo;
         this.runner = runner;
         this.clock = clock;
+        this.instanceByIp = instanceByIp;
     }
 
     @Override
@@ -61,10 +72,12 @@ public final class DelayedActionSink implements Sink {
     }
 
     private void fire(DelayedAction a, JsonNode event) {
+        String ip = event.path("ip").asText(null);
+        String group = a.doGroup() != null || ip == null ? a.doGroup() : instanceByIp.apply(ip);
         log.info("delayed action {} matched {} {} {}: running {} on {} at {}", a.id(), event.path("type").asText(),
-                event.path("ip").asText(), event.path("state").asText(), a.doAction(), a.doGroup(), a.doLevel());
+                ip, event.path("state").asText(), a.doAction(), group, a.doLevel());
         long started = clock.millis();
-        runner.run(a.doAction(), a.doGroup(), a.doLevel(), event).thenAccept(o -> {
+        runner.run(a.doAction(), group, a.doLevel(), event).thenAccept(o -> {
             if (!o.succeeded()) log.warn("delayed action {} ({}) failed: {}", a.id(), a.doAction(), o.detail());
             ObjectNode h = a.toJson();
             h.set("event", event);

@@ -10,9 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reuses another datasource's result for a TTL: for sources that are slow or cost money per call (a cloud API).
- * Concurrent callers while a call is running share it. Also keeps the mapping from ip to entity name of the last
- * result ({@link #nameOf}), which callers that only know an address (an action's {@code event_ip}) need. A failed
- * call is not cached. Thread-safe.
+ * Concurrent callers while a call is running share it. Also keeps the mapping from ip to instance name of the last
+ * successful result ({@link #nameOf}), kept through failed calls, for callers that only know an address: a delayed
+ * action without {@code do_group} runs on the instance holding its event's ip. A failed call is not cached.
+ * Thread-safe.
  */
 public final class CachedDatasource implements Datasource {
     private final Datasource inner;
@@ -41,16 +42,19 @@ public final class CachedDatasource implements Datasource {
         if (fresh) return last;
         calls++;
         lastAtMillis = now;
-        CompletableFuture<List<Entity>> f = inner.collect().toCompletableFuture();
-        last = f;
-        f.thenAccept(list -> {
-            nameByIp.clear();
-            for (Entity e : list) if (e.ip() != null) nameByIp.putIfAbsent(e.ip(), e.name());
+        // the mapping is updated before anyone sees the result, so nameOf agrees with the answer just returned
+        CompletableFuture<List<Entity>> f = inner.collect().toCompletableFuture().thenApply(list -> {
+            Map<String, String> next = new java.util.HashMap<>();
+            for (Entity e : list) if (e.type() == EntityType.INSTANCES && e.ip() != null) next.putIfAbsent(e.ip(), e.name());
+            nameByIp.keySet().retainAll(next.keySet());
+            nameByIp.putAll(next);
+            return list;
         });
+        last = f;
         return f;
     }
 
-    /** The name of the entity with this ip in the last result, or null. */
+    /** The name of the instance with this ip in the last successful result, or null. */
     public String nameOf(String ip) {
         return nameByIp.get(ip);
     }

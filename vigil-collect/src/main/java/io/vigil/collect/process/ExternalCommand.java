@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs one external command (check, discovery, worker script, action): writes {@code stdin}, collects stdout and
  * stderr (each capped at {@value #MAX_OUTPUT} bytes), and kills the process tree when it outlives the timeout.
- * Blocking: call it from a thread that may wait (a virtual thread), never from an event loop. Relative command paths
- * resolve against the working directory of the Vigil process. Stateless and thread-safe.
+ * Blocking: call it from a thread that may wait (a virtual thread), never from an event loop. The command runs in the
+ * working directory of the Vigil process; the config loader has already made relative program paths absolute against
+ * the config file's directory ({@link io.vigil.collect.CommandPaths}), so a relative program here is relative to the
+ * working directory (a config read from a remote URL). Stateless and thread-safe.
  */
 public final class ExternalCommand {
     static final int MAX_OUTPUT = 1 << 20;
@@ -53,7 +55,7 @@ public final class ExternalCommand {
             p = pb.start();
         } catch (IOException e) {
             return new Outcome(-1, "", "", "cannot run " + command.getFirst() + ": " + e.getMessage()
-                    + " (check the path, relative to " + Path.of("").toAbsolutePath() + ", and that it is executable)");
+                    + " (check the path and that it is executable; relative paths in the config resolve against the config file's directory)");
         }
         Thread.Builder threads = Thread.ofVirtual();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,5 +1,6 @@
 package io.vigil.collect.rpc;
 
+import io.vigil.collect.datasource.CachedDatasource;
 import io.vigil.collect.datasource.Datasource;
 import io.vigil.collect.datasource.Entity;
 import java.time.Clock;
@@ -39,6 +40,17 @@ public final class CollectorService implements Collector {
     @Override
     public String id() {
         return id;
+    }
+
+    /** The instance name for an ip from the cached datasources' mapping ({@link CachedDatasource#nameOf}), or null. */
+    public String cachedInstanceName(String ip) {
+        for (Datasource d : datasources.values()) {
+            if (d instanceof CachedDatasource c) {
+                String name = c.nameOf(ip);
+                if (name != null) return name;
+            }
+        }
+        return null;
     }
 
     public List<String> datasourceNames() {

@@ -95,7 +95,7 @@ public final class CollectRuntime implements AutoCloseable {
         this.engine = new CollectEngine(settings, new CollectorPool(collectors, clock), new SnapshotStore(db), writer, clock, active);
         this.actionRunner = new ActionRunner(vertx, settings.actions());
         this.delayed = new DelayedActionRepository(db);
-        this.delayedSink = new DelayedActionSink(delayed, actionRunner, clock);
+        this.delayedSink = new DelayedActionSink(delayed, actionRunner, clock, this::instanceNameOf);
         sinks.add(delayedSink);
         relays.add(OutboxRelay.start(delayedSink, outbox, RelaySettings.defaults().withPollInterval(WORKER_POLL)));
         this.plans = new PlanRunner(new PlanRepository(db), actionRunner, engine::entities, (id, source, payload) -> {
@@ -104,6 +104,15 @@ public final class CollectRuntime implements AutoCloseable {
             wakeWorkers();
         }, clock);
         engine.addListener(changes -> plans.wakeUp());
+    }
+
+    /** The instance holding {@code ip}: the cached datasources' mapping first (kept while a cloud API fails), then the table. */
+    private String instanceNameOf(String ip) {
+        String cached = local == null ? null : local.cachedInstanceName(ip);
+        if (cached != null) return cached;
+        for (var e : engine.entities())
+            if (e.type() == io.vigil.collect.datasource.EntityType.INSTANCES && ip.equals(e.ip())) return e.name();
+        return null;
     }
 
     /** The HTTP face of delayed actions and plans. */

@@ -94,4 +94,25 @@ class CollectConfigTest {
                 "….check.type", "workers[].type", "workers[].command", "workers[].url", "actions.<name>.command", "actions.<name>.webhook"))
             assertThat(docs).as("row for " + key).contains("| `" + key + "` |");
     }
+
+    @Test
+    void relativeCommandPathsResolveAgainstTheConfigFilesDirectoryAndBareNamesStayOnThePath() throws Exception {
+        Path dir = Files.createTempDirectory("vigil-paths");
+        Path file = dir.resolve("sub").resolve("vigil.yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, CONTRACT.replace("check: {type: tcp, port: 2201}", "check: {type: command, command: [test, -f, ./x]}")
+                .replace("- {type: webhook, url: http://127.0.0.1:9000/events}", "- {type: script, command: [../bin/notify.sh, ./arg]}")
+                .replace("start: {command: [./start-service.sh]}", "start: {command: [./start-service.sh]}\n  abs: {command: [/usr/bin/true]}"));
+        Path sub = file.getParent().toAbsolutePath();
+        CollectSettings c = ConfigLoader.load(file).collect();
+        assertThat(c.workers()).extracting(w -> ((WorkerSpec.Script) w).command()).containsExactly(
+                java.util.List.of(sub.resolve("doctor.sh").toString()),
+                java.util.List.of(dir.toAbsolutePath().resolve("bin/notify.sh").toString(), "./arg"));
+        assertThat(c.actions().get("start").command()).containsExactly(sub.resolve("start-service.sh").toString());
+        assertThat(c.actions().get("abs").command()).containsExactly("/usr/bin/true");
+        CheckSpec check = c.datasources().getFirst().entities().getFirst().check();
+        assertThat(((CheckSpec.Command) check).command()).as("a bare program name is looked up on the PATH").containsExactly("test", "-f", "./x");
+        assertThat(ConfigLoader.parse(CONTRACT, "no file").collect().actions().get("start").command())
+                .as("a config without a file (remote) keeps the path as written").containsExactly("./start-service.sh");
+    }
 }
