@@ -132,6 +132,20 @@ public final class LeaseRepository {
     }
 
     /**
+     * Creates lease row {@code name} (no owner, epoch 0, expired) in the caller's transaction if it does not exist,
+     * so that writers that serialize on it always find it.
+     */
+    public static void ensureRow(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO lease (name, owner, epoch, expires_at)
+                VALUES (?, NULL, 0, CURRENT_TIMESTAMP - INTERVAL '1' SECOND)
+                ON CONFLICT DO NOTHING""")) {
+            ps.setString(1, name);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
      * Locks the {@link #ACTIVE} lease row in the caller's transaction and returns its epoch, or -1 if there is no
      * such row. Holding the lock serializes fenced writers with each other and with takeovers.
      */

@@ -4,12 +4,19 @@ import io.vigil.engine.SourceSnapshot;
 import io.vigil.store.Database;
 import io.vigil.store.lease.LeaseRepository;
 import io.vigil.store.lease.StaleEpochException;
+import io.vigil.store.partition.PartitionFence;
+import io.vigil.store.partition.PartitionOwnerRepository;
+import io.vigil.store.partition.StalePartitionException;
 import io.vigil.store.source.SourceRepository;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /**
  * Commits state transitions and their change events together: the transactional half of the outbox pattern.
@@ -24,6 +31,11 @@ import java.util.List;
  * <p>An entry whose eventId is already in the outbox is skipped, so retrying a commit whose outcome was unknown
  * (e.g. a connection lost during COMMIT) does not duplicate events. Thread-safe; callers should keep commits small
  * (one engine tick's transitions) since they serialize.
+ *
+ * <p><b>Active-active over Kafka partitions</b> ({@link #commitOwned}): several instances write, each for the
+ * sources of the partitions it owns. The commit still locks the {@code active} row, so commits stay serialized
+ * across all instances and outbox {@code seq} order stays commit order, but the fence is each touched partition's
+ * epoch in {@code partition_owners} instead of the lease's.
  */
 public final class StateWriter {
     private static final String INSERT_OUTBOX = """
@@ -50,12 +62,40 @@ public final class StateWriter {
             long current = LeaseRepository.lockActiveEpoch(c);
             if (current != epoch) throw new StaleEpochException(epoch, current);
             sources.upsert(c, states);
-            append(c, events, epoch);
+            append(c, events, e -> epoch);
             return null;
         });
     }
 
-    private static void append(Connection c, List<OutboxEntry> events, long epoch) throws SQLException {
+    /**
+     * Writes {@code states} and appends {@code events} atomically for an instance that owns the partitions of their
+     * sources. Each outbox row records its partition's epoch.
+     *
+     * @throws StalePartitionException when the stored epoch of a partition touched by the write differs from the
+     *                                 fence's (another instance was assigned it, or it is not owned at all);
+     *                                 nothing was written
+     */
+    public void commitOwned(PartitionFence fence, List<SourceSnapshot> states, List<OutboxEntry> events) {
+        Set<Integer> touched = new HashSet<>();
+        for (SourceSnapshot s : states) touched.add(fence.partition(s.key().sourceName()));
+        for (OutboxEntry e : events) touched.add(fence.partition(e.sourceName()));
+        if (touched.isEmpty()) return;
+        db.inTransaction(c -> {
+            LeaseRepository.lockActiveEpoch(c); // serializes with every other commit and with partition takeovers
+            Map<Integer, Long> stored = PartitionOwnerRepository.epochs(c, fence.topic(), touched);
+            Set<Integer> stale = new HashSet<>();
+            for (int p : touched) {
+                Long current = stored.get(p);
+                if (current == null || current != fence.epoch(p)) stale.add(p);
+            }
+            if (!stale.isEmpty()) throw new StalePartitionException(fence.topic(), stale);
+            sources.upsert(c, states);
+            append(c, events, e -> fence.epoch(fence.partition(e.sourceName())));
+            return null;
+        });
+    }
+
+    private static void append(Connection c, List<OutboxEntry> events, ToLongFunction<OutboxEntry> epochOf) throws SQLException {
         if (events.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(INSERT_OUTBOX)) {
             for (OutboxEntry e : events) {
@@ -64,7 +104,7 @@ public final class StateWriter {
                 ps.setString(3, e.sourceName());
                 ps.setString(4, e.kind());
                 ps.setString(5, e.payload());
-                ps.setLong(6, epoch);
+                ps.setLong(6, epochOf.applyAsLong(e));
                 ps.setLong(7, e.createdAtMillis());
                 ps.addBatch();
             }
