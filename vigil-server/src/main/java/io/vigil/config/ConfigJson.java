@@ -111,6 +111,7 @@ public final class ConfigJson {
         ha.put("enabled", c.ha().enabled());
         duration(ha, "leaseTtl", c.ha().leaseTtl());
         ha.put("instanceId", c.ha().instanceId());
+        ha.put("mode", c.ha().mode().text());
         if (!c.collect().equals(io.vigil.collect.CollectSettings.NONE)) CollectJsonForm.write(root, c.collect());
         return root;
     }

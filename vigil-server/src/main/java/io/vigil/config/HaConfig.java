@@ -4,22 +4,62 @@ import java.net.InetAddress;
 import java.time.Duration;
 
 /**
- * High availability (active/standby over a lease row in a shared store). YAML section {@code ha}.
+ * High availability. YAML section {@code ha}.
  *
  * @param enabled    false (default): this instance is always active
  * @param leaseTtl   how long a lease lives without renewal; default 5 s
  * @param instanceId this instance's id in the lease row; default {@code <hostname>-<pid>}
+ * @param mode       {@link Mode#ACTIVE_STANDBY} (default) or {@link Mode#KAFKA_PARTITIONS}
  */
-public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId) {
+public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mode mode) {
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
+
+    /** How the instances share the work (docs/ha.md). */
+    public enum Mode {
+        /** One instance detects and emits; the others stand by and forward heartbeats to it. */
+        ACTIVE_STANDBY("active-standby"),
+        /**
+         * Every instance detects: the sources keyed to the Kafka partitions it is assigned; the {@code active} lease
+         * holder only runs the relays. Needs {@code ingest.kafka} and a PostgreSQL store.
+         */
+        KAFKA_PARTITIONS("kafka-partitions");
+
+        private final String text;
+
+        Mode(String text) {
+            this.text = text;
+        }
+
+        /** The YAML spelling. */
+        public String text() {
+            return text;
+        }
+
+        /** The mode spelled {@code text}, or null. */
+        public static Mode parse(String text) {
+            for (Mode m : values()) if (m.text.equals(text)) return m;
+            return null;
+        }
+    }
 
     public HaConfig {
         if (leaseTtl == null) leaseTtl = DEFAULT_LEASE_TTL;
         if (instanceId == null) instanceId = defaultInstanceId();
+        if (mode == null) mode = Mode.ACTIVE_STANDBY;
+    }
+
+    /** Active/standby (the default mode). */
+    public HaConfig(boolean enabled, Duration leaseTtl, String instanceId) {
+        this(enabled, leaseTtl, instanceId, Mode.ACTIVE_STANDBY);
     }
 
     public static HaConfig defaults() {
         return new HaConfig(false, DEFAULT_LEASE_TTL, null);
+    }
+
+    /** True in {@code ha.mode: kafka-partitions} (with HA enabled). */
+    public boolean partitioned() {
+        return enabled && mode == Mode.KAFKA_PARTITIONS;
     }
 
     /** {@code <hostname>-<pid>}; {@code localhost} when the host name cannot be resolved. */

@@ -40,6 +40,7 @@ final class VigilYamlReader {
         if (ha.enabled() && store.isDefault())
             root.error("ha.enabled", "needs a store that every instance shares: set store.url to a PostgreSQL JDBC URL "
                     + "(the default is a local H2 file)");
+        if (ha.mode() == HaConfig.Mode.KAFKA_PARTITIONS) checkPartitioned(root, ha, store, ingest);
         var collect = CollectYamlReader.read(root);
         return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, ConfigSource.YAML, collect);
     }
@@ -218,10 +219,38 @@ final class VigilYamlReader {
     }
 
     private static HaConfig ha(ConfigNode n) {
-        n.allowOnly(keys("enabled", "leaseTtl", "instanceId"));
+        n.allowOnly(keys("enabled", "leaseTtl", "instanceId", "mode"));
         boolean enabled = n.bool("enabled", false);
         Duration ttl = n.duration("leaseTtl", HaConfig.DEFAULT_LEASE_TTL, false);
         String id = n.has("instanceId") ? n.requiredString("instanceId", "") : null;
-        return new HaConfig(enabled, ttl, id);
+        HaConfig.Mode mode = HaConfig.Mode.ACTIVE_STANDBY;
+        if (n.has("mode")) {
+            String text = n.requiredString("mode", "");
+            mode = HaConfig.Mode.parse(text);
+            if (mode == null) {
+                n.error("mode", "must be active-standby or kafka-partitions (got \"" + text + "\")");
+                mode = HaConfig.Mode.ACTIVE_STANDBY;
+            }
+        }
+        return new HaConfig(enabled, ttl, id, mode);
+    }
+
+    /** Active-active over Kafka partitions: every heartbeat comes through one Kafka topic, the store is shared. */
+    private static void checkPartitioned(ConfigNode root, HaConfig ha, StoreConfig store, IngestConfig ingest) {
+        String why = "kafka-partitions ";
+        if (!ha.enabled()) root.error("ha.mode", why + "needs ha.enabled: true");
+        if (!store.isPostgres()) {
+            root.error("ha.mode", why + "needs a store every instance shares: set store.url to a PostgreSQL JDBC URL");
+        }
+        if (ingest.kafka() == null) {
+            root.error("ha.mode", why + "needs ingest.kafka: the partitions of its topic decide which instance detects which source");
+        } else if (ingest.kafka().topics().size() != 1) {
+            root.error("ha.mode", why + "needs exactly one ingest.kafka topic (got " + ingest.kafka().topics()
+                    + "): a source's partition must be one place");
+        }
+        if (ingest.dmaap() != null) {
+            root.error("ha.mode", why + "takes heartbeats from Kafka only: remove ingest.dmaap (bridge the Message Router "
+                    + "topic into Kafka), or use the default active-standby mode");
+        }
     }
 }

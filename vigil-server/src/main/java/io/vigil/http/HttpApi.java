@@ -214,6 +214,10 @@ public final class HttpApi implements AutoCloseable {
             json(req, 400, Json.error("invalid_ves", e.getMessage()));
             return;
         }
+        if (server.router() != null && !batch.heartbeats().isEmpty()) {
+            routeToKafka(req, batch, bytes);
+            return;
+        }
         int ok = 0, unknownNames = 0;
         var receiver = server.liveness();
         for (Heartbeat hb : batch.heartbeats()) {
@@ -226,6 +230,11 @@ public final class HttpApi implements AutoCloseable {
         }
         if (ok > 0) accepted.increment(ok);
         if (unknownNames > 0) unknown.increment(unknownNames);
+        answerAccepted(req, batch);
+    }
+
+    /** 202, or 400 naming the events of the batch that were rejected (the others were taken). */
+    private void answerAccepted(HttpServerRequest req, VesBatch batch) {
         if (batch.rejected().isEmpty()) {
             req.response().setStatusCode(202).end();
             return;
@@ -237,6 +246,24 @@ public final class HttpApi implements AutoCloseable {
         ArrayNode rej = err.putArray("rejected");
         for (VesBatch.Rejected r : batch.rejected()) rej.addObject().put("index", r.index()).put("reason", r.reason());
         json(req, 400, err);
+    }
+
+    /**
+     * ha.mode kafka-partitions: the body goes into the heartbeat topic keyed by its first sourceName, so that the
+     * owner of that source's partition detects it; answered once the broker acknowledged it.
+     */
+    private void routeToKafka(HttpServerRequest req, VesBatch batch, byte[] bytes) {
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        server.router().route(batch.heartbeats().getFirst().sourceName(), bytes).whenComplete((v, error) -> ctx.runOnContext(x -> {
+            if (error == null) {
+                server.metrics().ingested(Channel.HTTP, "routed_to_kafka").increment(batch.heartbeats().size());
+                answerAccepted(req, batch);
+            } else {
+                req.response().putHeader("Retry-After", "1");
+                json(req, 503, Json.error("kafka_unavailable", "the heartbeat could not be written to Kafka topic "
+                        + server.router().topic() + " (" + error.getMessage() + "); retry"));
+            }
+        }));
     }
 
     // ------------------------------------------------------------------ REST
@@ -309,6 +336,28 @@ public final class HttpApi implements AutoCloseable {
         ha.put("ownEpoch", lease.epoch());
         ha.put("leaseTtlMillis", lease.ttl().toMillis());
         ha.put("detecting", server.liveness().isActive());
+        ha.put("mode", server.config().ha().mode().text());
+        var parts = server.partitions();
+        if (parts != null) {
+            ObjectNode p = ha.putObject("partitions");
+            p.put("topic", parts.topic());
+            p.put("partitionCount", parts.partitionCount());
+            ArrayNode assigned = p.putArray("assigned");
+            parts.assignedPartitions().forEach(assigned::add);
+            ObjectNode owned = p.putObject("owned");
+            parts.ownedEpochs().forEach((k, e) -> owned.put(Integer.toString(k), e));
+            p.put("rebalances", parts.rebalances());
+            p.put("lastRebalanceAt", parts.lastRebalance() == null ? null : parts.lastRebalance().toString());
+            try {
+                ArrayNode owners = p.putArray("owners");
+                for (var o : parts.owners()) {
+                    owners.addObject().put("partition", o.partition()).put("owner", o.owner()).put("epoch", o.epoch())
+                            .put("assignedAt", o.assignedAt().toString());
+                }
+            } catch (RuntimeException e) {
+                p.put("ownersError", "the store cannot be read: " + e.getMessage());
+            }
+        }
         var peers = server.peers();
         if (peers != null) {
             ha.put("url", peers.url());

@@ -14,6 +14,8 @@ import io.vigil.onap.ControlLoopEvents;
 import io.vigil.store.lease.StaleEpochException;
 import io.vigil.store.outbox.OutboxEntry;
 import io.vigil.store.outbox.StateWriter;
+import io.vigil.store.partition.PartitionFence;
+import io.vigil.store.partition.StalePartitionException;
 import io.vigil.store.source.SourceRepository;
 import io.vigil.ves.Heartbeat;
 import java.time.Clock;
@@ -53,6 +55,14 @@ import org.slf4j.LoggerFactory;
  * the in-memory state. Every write (transitions, outbox rows, checkpoints) is one fenced transaction that carries
  * the epoch, and happens only while {@code mayWrite.test(epoch)} holds (the lease keeper's self-fencing window);
  * otherwise decided events wait in memory, in order, for the role to be resumed or dropped.
+ *
+ * <p><b>Partition mode</b> (active-active over Kafka, after {@link #usePartitions}): this instance detects only the
+ * sources whose sourceName maps to a Kafka partition it owns ({@link PartitionFence}). {@link #accept} answers
+ * {@link Acceptance#NOT_OWNER} for the others; {@link #activatePartitions} loads the owned partitions' sources from
+ * the store into a fresh engine (with the grace period); {@link #releasePartitions} stops detection, writes what was
+ * decided and checkpoints every source, then forgets them. Writes carry each source's partition epoch instead of the
+ * lease epoch; a partition the store says was assigned elsewhere is dropped from the fence and its events with it
+ * (the new owner re-decides them from the store).
  */
 public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LivenessService.class);
@@ -87,6 +97,14 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean storeHealthy = true;
     private volatile long lastCheckpointMillis;
+    /** Partition mode: the owned partitions and their epochs (empty while none); null in the default mode. */
+    private final java.util.concurrent.atomic.AtomicReference<PartitionFence> fence = new java.util.concurrent.atomic.AtomicReference<>();
+    /** Partition mode: checkpoint as soon as everything decided is written, then complete {@link #flushWaiters}. */
+    private volatile boolean flushRequested;
+    private List<CompletableFuture<Void>> flushWaiters = new ArrayList<>();
+    private final java.util.concurrent.atomic.LongAdder droppedNotOwned = new java.util.concurrent.atomic.LongAdder();
+    /** How long {@link #releasePartitions} waits for the store before it drops what is unwritten. */
+    private static final long RELEASE_FLUSH_MILLIS = 10_000;
 
     /**
      * @param mayWrite whether a write under the given epoch may be attempted now (the HA self-fencing window)
@@ -177,12 +195,95 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         return epoch;
     }
 
+    // ------------------------------------------------------------ partition mode
+
+    /**
+     * Switches to partition mode for {@code topic} before ingest starts: until {@link #activatePartitions}, this
+     * instance owns no source (every heartbeat is {@link Acceptance#NOT_OWNER}).
+     */
+    public void usePartitions(String topic) {
+        fence.set(new PartitionFence(topic, Map.of(), name -> 0));
+    }
+
+    /** The owned partitions and their epochs; null unless in partition mode. */
+    public PartitionFence partitionFence() {
+        return fence.get();
+    }
+
+    /**
+     * Becomes the detector for the sources of {@code owned}: a fresh engine is loaded with the stored sources whose
+     * partition is owned (they get the grace period; open outages stay open), then detection starts. Call
+     * {@link #releasePartitions} first when partitions were owned before.
+     */
+    public void activatePartitions(PartitionFence owned) {
+        synchronized (lifecycle) {
+            if (active) deactivate();
+            Engine e = newEngine();
+            List<SourceSnapshot> stored = new ArrayList<>();
+            for (SourceSnapshot snap : sources.loadAll()) if (owned.owns(snap.key().sourceName())) stored.add(snap);
+            e.restore(stored);
+            e.tick();
+            this.refusedEpoch = -1;
+            this.engine = e;
+            lastCheckpointMillis = clock.millis();
+            fence.set(owned);
+            runner = new EngineRunner(e).start();
+            active = true;
+            log.info("liveness engine started for partitions {} of {} (epochs {}): {} sources restored", owned.partitions(),
+                    owned.topic(), owned.epochs(), stored.size());
+        }
+    }
+
+    /**
+     * Stops detecting the owned sources: detection stops, decided events are written and every source checkpointed
+     * under the partitions' epochs (waiting at most 10 s for the store; what is not written by then is dropped, and
+     * the next owner re-decides it from the store), then the in-memory state is forgotten. Returns once nothing more
+     * can be written for those partitions by this instance, so the next owner may take them.
+     */
+    public void releasePartitions() {
+        PartitionFence owned = fence.get();
+        if (owned == null) return;
+        EngineRunner r;
+        synchronized (lifecycle) {
+            r = runner;
+            runner = null;
+        }
+        if (r != null) r.close();
+        if (active && !owned.partitions().isEmpty()) {
+            CompletableFuture<Void> flushed = new CompletableFuture<>();
+            synchronized (waitersLock) {
+                flushWaiters.add(flushed);
+            }
+            flushRequested = true;
+            try {
+                flushed.get(RELEASE_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                log.warn("partitions {} released without their last writes ({} change events pending): the store did not "
+                        + "take them within {} ms; the next owner re-decides from the stored state", owned.partitions(),
+                        pendingEvents(), RELEASE_FLUSH_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (lifecycle) {
+            fence.set(new PartitionFence(owned.topic(), Map.of(), owned.partitionOf()));
+            deactivate();
+        }
+    }
+
+    /** Change events dropped because their source's partition was no longer owned (partition mode). */
+    public long droppedNotOwned() {
+        return droppedNotOwned.sum();
+    }
+
     /** True while this service detects (ACTIVE, or an active instance that is suspended and keeps its memory). */
     public boolean isActive() {
         return active;
     }
 
     private boolean writable() {
+        PartitionFence f = fence.get();
+        if (f != null) return active && !f.partitions().isEmpty();
         long e = epoch;
         return e >= 0 && e != refusedEpoch && mayWrite.test(e);
     }
@@ -199,6 +300,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     @Override
     public Acceptance accept(Heartbeat heartbeat, Channel channel) {
+        PartitionFence f = fence.get();
+        if (f != null && (f.partitions().isEmpty() || !f.owns(heartbeat.sourceName()))) return Acceptance.NOT_OWNER;
         return engine.accept(heartbeat, channel);
     }
 
@@ -254,9 +357,13 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                 synchronized (waitersLock) {
                     waiters = !durableWaiters.isEmpty();
                 }
-                if (clock.millis() - lastCheckpointMillis >= checkpointMillis || (waiters && !running)) checkpoint();
+                boolean flush = flushRequested && queue.isEmpty() && pending.isEmpty();
+                if (clock.millis() - lastCheckpointMillis >= checkpointMillis || (waiters && !running) || flush) checkpoint(flush);
                 storeHealthy = true;
                 backoff = 100;
+            } catch (StalePartitionException e) {
+                // only a partition whose fence was narrowed concurrently gets here; the next round filters it out
+                log.warn("{}", e.getMessage());
             } catch (StaleEpochException e) {
                 // keep the events: if nobody else was active in between the role resumes under a new epoch and
                 // writes them; otherwise deactivate() drops them and the new active re-decides from the store
@@ -280,6 +387,13 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     }
 
     private void writeEvents() {
+        PartitionFence f = fence.get();
+        if (f != null) pending.removeIf(e -> {
+            boolean drop = !f.owns(e.source().sourceName());
+            if (drop) droppedNotOwned.increment(); // its partition went elsewhere (or it is an expected source of another's)
+            return drop;
+        });
+        if (pending.isEmpty()) return;
         List<SourceSnapshot> states = new ArrayList<>(pending.size());
         List<OutboxEntry> outbox = new ArrayList<>();
         for (ChangeEvent e : pending) {
@@ -290,34 +404,79 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                         ControlLoopEvents.toJson(cl, e), e.atMillis()));
             }
         }
-        stateWriter.commit(states, outbox, epoch);
+        if (f == null) {
+            stateWriter.commit(states, outbox, epoch);
+        } else {
+            PartitionFence still = commitOwned(f, states, outbox);
+            if (still != f) pending.removeIf(e -> !still.owns(e.source().sourceName()));
+        }
         for (ChangeEvent e : pending) onEvent.accept(e);
         pending.clear();
         if (!outbox.isEmpty()) onOutboxWritten.run();
     }
 
-    private void checkpoint() {
+    /** @param flush everything decided is written: this checkpoint also completes {@link #releasePartitions}' wait */
+    private void checkpoint(boolean flush) {
         List<CompletableFuture<Void>> waiters;
+        List<CompletableFuture<Void>> flushed = List.of();
         synchronized (waitersLock) {
             waiters = durableWaiters;
             durableWaiters = new ArrayList<>();
+            if (flush) {
+                flushed = flushWaiters;
+                flushWaiters = new ArrayList<>();
+            }
         }
         try {
             List<SourceSnapshot> dirty = new ArrayList<>();
             engine.drainDirty(dirty::add);
+            PartitionFence f = fence.get();
             // fenced like transitions, in chunks so that no transaction holds the lease row lock for long
             for (int from = 0; from < dirty.size(); from += MAX_EVENTS_PER_TX) {
-                stateWriter.commit(dirty.subList(from, Math.min(dirty.size(), from + MAX_EVENTS_PER_TX)), List.of(), epoch);
+                List<SourceSnapshot> chunk = dirty.subList(from, Math.min(dirty.size(), from + MAX_EVENTS_PER_TX));
+                if (f == null) stateWriter.commit(chunk, List.of(), epoch);
+                else f = commitOwned(f, chunk, List.of());
             }
             lastCheckpointMillis = clock.millis();
         } catch (RuntimeException e) {
             synchronized (waitersLock) {
                 waiters.addAll(durableWaiters);
                 durableWaiters = waiters;
+                if (flush) {
+                    flushed.addAll(flushWaiters);
+                    flushWaiters = flushed;
+                }
             }
             throw e;
         }
         waiters.forEach(w -> w.complete(null));
+        if (flush) {
+            flushRequested = false;
+            flushed.forEach(w -> w.complete(null));
+        }
+    }
+
+    /**
+     * Commits for the owned sources. A partition the store says was assigned elsewhere since is dropped from the
+     * fence (nothing more is written for it) and the rest is committed again; returns the fence that was used last.
+     */
+    private PartitionFence commitOwned(PartitionFence f, List<SourceSnapshot> states, List<OutboxEntry> outbox) {
+        while (true) {
+            try {
+                stateWriter.commitOwned(f, states, outbox);
+                return f;
+            } catch (StalePartitionException e) {
+                PartitionFence narrowed = f.without(e.partitions());
+                fence.compareAndSet(f, narrowed);
+                log.warn("the store refused writes for partitions {} of {}: another instance owns them now; this instance "
+                        + "stops emitting for their sources", e.partitions(), e.topic());
+                f = narrowed;
+                PartitionFence keep = f;
+                states = states.stream().filter(s -> keep.owns(s.key().sourceName())).toList();
+                outbox = outbox.stream().filter(o -> keep.owns(o.sourceName())).toList();
+                if (states.isEmpty() && outbox.isEmpty()) return f;
+            }
+        }
     }
 
     /**
@@ -357,7 +516,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            if (writable()) checkpoint();
+            if (writable()) checkpoint(false);
         } catch (RuntimeException e) {
             log.warn("final checkpoint failed ({}); up to {} ms of lastSeen updates are lost, which only shortens the grace after restart",
                     e.getMessage(), checkpointMillis);

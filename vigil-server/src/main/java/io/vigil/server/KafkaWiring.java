@@ -45,11 +45,25 @@ final class KafkaWiring {
 
     /** Starts consuming {@code ingest.kafka}; closing the result stops the consumer and removes its meters. */
     static AutoCloseable startIngest(KafkaIngest kafka, HeartbeatReceiver receiver, VigilMetrics metrics) {
+        return startIngest(kafka, receiver, metrics, null);
+    }
+
+    /**
+     * Starts consuming {@code ingest.kafka}, telling {@code ownership} (if not null) about partition assignments:
+     * active-active over partitions (docs/ha.md).
+     */
+    static AutoCloseable startIngest(KafkaIngest kafka, HeartbeatReceiver receiver, VigilMetrics metrics,
+                                     io.vigil.transport.kafka.PartitionOwnership ownership) {
         KafkaIngestSettings settings = KafkaIngestSettings.of(kafka.bootstrapServers(), kafka.topics(), kafka.groupId())
                 .withClientProperties(kafka.properties())
                 .withDeadLetterTopic(kafka.deadLetterTopic());
-        KafkaHeartbeatConsumer consumer = new KafkaHeartbeatConsumer(receiver, settings);
+        KafkaHeartbeatConsumer consumer = new KafkaHeartbeatConsumer(receiver, settings, ownership);
         List<Meter> meters = bind(consumer, metrics.registry());
+        if (ownership != null) {
+            meters.add(counter(metrics.registry(), "vigil_kafka_forwarded_records_total",
+                    "records copied to the partition of their sources because they arrived on another one", consumer,
+                    KafkaHeartbeatConsumer::forwarded));
+        }
         try {
             consumer.start();
         } catch (RuntimeException e) {

@@ -86,6 +86,11 @@ public final class VigilServer implements AutoCloseable {
     private PeerDirectory peers;
     private SharedConfig sharedConfig;
     private HeartbeatForwarder forwarder;
+    /** ha.mode: kafka-partitions (fixed at start: the mode is per instance and needs a restart to change). */
+    private final boolean partitioned;
+    /** Active-active over Kafka partitions (ha.mode: kafka-partitions); null otherwise. */
+    private io.vigil.server.ha.PartitionAssignments partitions;
+    private io.vigil.server.ha.KafkaHeartbeatRouter router;
     private LivenessService liveness;
     private VigilMetrics metrics;
     private DmaapPoller poller;
@@ -95,6 +100,7 @@ public final class VigilServer implements AutoCloseable {
     private VigilServer(ServerOptions options) {
         this.options = options;
         this.config = options.config();
+        this.partitioned = options.config().ha().partitioned();
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
     }
 
@@ -122,8 +128,13 @@ public final class VigilServer implements AutoCloseable {
                 c.detection().checkpointInterval(), c.detection().grace(),
                 e -> lease.isHolding() && lease.epoch() == e, this::wakeRelays, this::onEvent);
         liveness.configure(c.monitors());
+        if (c.ha().partitioned()) liveness.usePartitions(c.ingest().kafka().topics().getFirst());
         monitorRepo.replaceAll(c.monitors());
         lease = new LeaseKeeper(new LeaseRepository(db), c.ha().instanceId(), c.ha().leaseTtl(), new Roles());
+        if (partitioned) {
+            partitions = new io.vigil.server.ha.PartitionAssignments(new io.vigil.store.partition.PartitionOwnerRepository(db),
+                    liveness, lease.owner(), registry);
+        }
         metrics.bindEngine(liveness, lease);
         metrics.bindHa(lease);
         if (!c.ha().enabled()) {
@@ -133,6 +144,7 @@ public final class VigilServer implements AutoCloseable {
         }
         http = HttpApi.start(vertx, this, c.http());
         if (c.ha().enabled()) startHa(c);
+        if (c.ha().partitioned()) startPartitions(c);
         if (c.remote().enabled() && c.remote().pollInterval() != null) {
             long every = c.remote().pollInterval().toMillis();
             background.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
@@ -157,6 +169,14 @@ public final class VigilServer implements AutoCloseable {
     private final class Roles implements LeaseKeeper.RoleListener {
         @Override
         public void activated(long epoch, String why) {
+            if (partitioned) { // active-active: the lease only elects who delivers the outbox
+                synchronized (roleLock) {
+                    emitting = true;
+                    startRelays(config.publish());
+                }
+                roleChanged("ACTIVE", "became the relay leader: " + why + "; detection follows the Kafka partitions");
+                return;
+            }
             synchronized (roleLock) {
                 liveness.activate(epoch);
                 emitting = true;
@@ -188,6 +208,14 @@ public final class VigilServer implements AutoCloseable {
 
         @Override
         public void demoted(String why) {
+            if (partitioned) {
+                synchronized (roleLock) {
+                    emitting = false;
+                    stopRelays();
+                }
+                roleChanged("STANDBY", "no longer the relay leader: " + why + "; detection follows the Kafka partitions");
+                return;
+            }
             synchronized (roleLock) {
                 emitting = false;
                 stopDmaap();
@@ -210,7 +238,7 @@ public final class VigilServer implements AutoCloseable {
         peers = new PeerDirectory(new InstanceRepository(db), lease.owner(), PeerDirectory.advertisedUrl(c.http().host(), http.port()));
         peers.announce();
         lease.observeLease(peers::observe);
-        forwarder = new HeartbeatForwarder(vertx, lease.owner(), peers::activeUrl,
+        if (!c.ha().partitioned()) forwarder = new HeartbeatForwarder(vertx, lease.owner(), peers::activeUrl,
                 metrics.ingested(io.vigil.ingest.Channel.HTTP, "forwarded"),
                 metrics.ingested(io.vigil.ingest.Channel.HTTP, "forward_unavailable"));
         sharedConfig = new SharedConfig(new ConfigRepository(db), this::applyShared);
@@ -219,6 +247,19 @@ public final class VigilServer implements AutoCloseable {
         background.scheduleWithFixedDelay(peers::announce, ttl, ttl, TimeUnit.MILLISECONDS);
         lease.start();
         log.info("HA enabled: instance {} at {}, lease TTL {} ms; STANDBY until it holds the lease", lease.owner(), peers.url(), ttl);
+    }
+
+    /**
+     * Active-active over Kafka partitions: every instance joins the consumer group at start and detects the sources
+     * of the partitions it is assigned (see {@link io.vigil.server.ha.PartitionAssignments}); HTTP heartbeats are
+     * routed into the topic, keyed by sourceName, so they reach their partition's owner.
+     */
+    private void startPartitions(VigilConfig c) {
+        router = new io.vigil.server.ha.KafkaHeartbeatRouter(c.ingest().kafka().bootstrapServers(),
+                c.ingest().kafka().topics().getFirst(), c.ingest().kafka().properties());
+        kafkaIngest = KafkaWiring.startIngest(c.ingest().kafka(), liveness, metrics, partitions);
+        log.info("HA mode kafka-partitions: instance {} detects the sources of the partitions of {} it is assigned in group {}",
+                lease.owner(), c.ingest().kafka().topics().getFirst(), c.ingest().kafka().groupId());
     }
 
     /** A configuration reloaded on another instance (see {@link SharedConfig}). */
@@ -477,6 +518,7 @@ public final class VigilServer implements AutoCloseable {
      */
     public boolean isReady() {
         if (liveness == null || !liveness.isStoreHealthy() || lease == null) return false;
+        if (router != null) return true; // active-active: every instance takes heartbeats (into the Kafka topic)
         if (lease.isHolding()) return true;
         return forwarder != null && !liveness.isActive() && peers.activeUrl().isPresent()
                 && lease.lastKnown().map(l -> !lease.owner().equals(l.owner())).orElse(false);
@@ -485,6 +527,16 @@ public final class VigilServer implements AutoCloseable {
     /** Forwards heartbeats to the active instance while this one is STANDBY; null without HA. */
     public HeartbeatForwarder forwarder() {
         return forwarder;
+    }
+
+    /** Partition ownership in {@code ha.mode: kafka-partitions}; null otherwise. */
+    public io.vigil.server.ha.PartitionAssignments partitions() {
+        return partitions;
+    }
+
+    /** Routes HTTP heartbeats into the Kafka topic in {@code ha.mode: kafka-partitions}; null otherwise. */
+    public io.vigil.server.ha.KafkaHeartbeatRouter router() {
+        return router;
     }
 
     /** The HA peers (instances and the active's URL); null without HA. */
@@ -505,7 +557,9 @@ public final class VigilServer implements AutoCloseable {
         if (demo != null) demo.close();
         if (http != null) http.close();
         stopDmaap();
-        stopKafka();
+        stopKafka(); // in kafka-partitions mode this hands the partitions over (checkpointed) as the group rebalances
+        closeQuietly(partitions);
+        closeQuietly(router);
         capabilities.forEach(VigilServer::closeQuietly);
         background.shutdownNow();
         if (liveness != null) liveness.close();

@@ -68,6 +68,17 @@ import org.slf4j.LoggerFactory;
  * ONSET after the grace period. Until the consumer first works, the allowance is at least 10 s, because joining the
  * group takes seconds on a real cluster (sources restored after a restart are covered by the engine's grace).
  *
+ * <p><b>Partition ownership</b> (active-active, only when constructed with a {@link PartitionOwnership}): the
+ * ownership is told about every assignment and revocation from inside the rebalance callbacks, before offsets are
+ * committed, so the old owner has stopped emitting and checkpointed before the next owner starts. Offsets whose
+ * checkpoint was requested before a rebalance are not committed after it (they are re-read, never lost). A
+ * heartbeat the receiver answers {@link io.vigil.ingest.Acceptance#NOT_OWNER} that belongs to another partition
+ * ({@link SourcePartitioner}) arrived on the wrong partition (its producer did not key it by sourceName): the
+ * record is <i>forwarded</i>, copied unchanged to each partition its misrouted heartbeats belong to, with header
+ * {@code vigil.forwarded} so that it is never forwarded twice, and its offset is committed only once the copies are
+ * acknowledged ({@link #forwarded()}). Having no partitions is normal here (more members than partitions) and
+ * does not hold the channel.
+ *
  * <p><b>Threading.</b> One platform thread ({@code vigil-kafka-ingest}) owns the Kafka consumer and calls
  * {@link HeartbeatReceiver#accept} (non-blocking by contract). Getters are thread-safe.
  */
@@ -81,14 +92,23 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     private static final long STARTUP_HOLD_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long RATE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** Header on a record copied to its sourceName's partition by {@link #forward}. */
+    public static final String FORWARDED_HEADER = "vigil.forwarded";
+
     private final HeartbeatReceiver receiver;
     private final KafkaIngestSettings settings;
+    private final PartitionOwnership ownership;
     private final Thread thread;
     private volatile boolean closing;
 
     // Confined to the poll thread.
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> deadLetters;
+    private KafkaProducer<byte[], byte[]> forwarder;
+    /** Partitions of the topic (partition mode), read at every assignment. */
+    private int partitionCount;
+    /** Rebalances seen (partition mode): checkpoint offsets requested before one are not committed after it. */
+    private long rebalances;
     private Metric fetchTotal;
     private double lastFetchTotal = -1;
     private long lastHealthyNanos;
@@ -104,13 +124,15 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     /** Checkpoint-covered offsets handed from the completing thread to the poll thread. */
     private final ConcurrentLinkedQueue<DurableOffsets> durableDone = new ConcurrentLinkedQueue<>();
 
-    private record DurableOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, Throwable error) {
+    private record DurableOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, Throwable error, long rebalances) {
     }
 
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong unknownEventName = new AtomicLong();
     private final AtomicLong notOwner = new AtomicLong();
+    private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong rebalanceCount = new AtomicLong();
     private final AtomicLong poison = new AtomicLong();
     private final AtomicLong invalidEvents = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
@@ -128,8 +150,20 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
      * @param settings brokers, topics, group and tuning
      */
     public KafkaHeartbeatConsumer(HeartbeatReceiver receiver, KafkaIngestSettings settings) {
+        this(receiver, settings, null);
+    }
+
+    /**
+     * @param ownership told about assignments and revocations (active-active over partitions); null for a
+     *                  consumer that detects every source it reads. Needs exactly one topic.
+     */
+    public KafkaHeartbeatConsumer(HeartbeatReceiver receiver, KafkaIngestSettings settings, PartitionOwnership ownership) {
         this.receiver = Objects.requireNonNull(receiver, "receiver");
         this.settings = Objects.requireNonNull(settings, "settings");
+        if (ownership != null && settings.topics().size() != 1) {
+            throw new IllegalArgumentException("partition ownership needs exactly one heartbeat topic, got " + settings.topics());
+        }
+        this.ownership = ownership;
         this.thread = Thread.ofPlatform().name("vigil-kafka-ingest").daemon(true).unstarted(this::run);
     }
 
@@ -141,6 +175,10 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         if (settings.deadLetterTopic().isPresent()) {
             deadLetters = new KafkaProducer<>(KafkaSink.producerProperties(settings.bootstrapServers(), settings.clientProperties(),
                     "vigil-dead-letters"), new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        if (ownership != null) {
+            forwarder = new KafkaProducer<>(KafkaSink.producerProperties(settings.bootstrapServers(), settings.clientProperties(),
+                    "vigil-forwarder"), new ByteArraySerializer(), new ByteArraySerializer());
         }
         thread.start();
         log.info("Consuming VES heartbeats from Kafka {} topics {} as group {}", settings.bootstrapServers(), settings.topics(), settings.groupId());
@@ -220,18 +258,57 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
             poison(r, batch.rejected().isEmpty() ? "empty eventList" : "no usable event: " + batch.rejected().getFirst().reason());
             return;
         }
+        Map<Integer, String> forwardTo = null;
         for (Heartbeat hb : batch.heartbeats()) {
             try {
                 switch (receiver.accept(hb, Channel.KAFKA)) {
                     case ACCEPTED -> accepted.incrementAndGet();
                     case UNKNOWN_EVENT_NAME -> unknownEventName.incrementAndGet();
-                    case NOT_OWNER -> notOwner.incrementAndGet();
+                    case NOT_OWNER -> {
+                        notOwner.incrementAndGet();
+                        int home = misroutedTo(r, hb);
+                        if (home >= 0) {
+                            if (forwardTo == null) forwardTo = new java.util.TreeMap<>();
+                            forwardTo.putIfAbsent(home, hb.sourceName());
+                        }
+                    }
                 }
             } catch (RuntimeException e) { // a receiver bug: counted and logged, never kills the loop
                 invalid(r, "receiver failed on a heartbeat: " + e);
             }
         }
         for (VesBatch.Rejected rejected : batch.rejected()) invalid(r, rejected.reason());
+        if (forwardTo != null) forwardTo.forEach((partition, source) -> forward(r, partition, source));
+    }
+
+    /** The partition {@code hb} belongs to when it came on another one and was not forwarded already; else -1. */
+    private int misroutedTo(ConsumerRecord<byte[], byte[]> r, Heartbeat hb) {
+        if (ownership == null || partitionCount <= 0 || r.headers().lastHeader(FORWARDED_HEADER) != null) return -1;
+        int home = SourcePartitioner.partitionOf(hb.sourceName(), partitionCount);
+        return home == r.partition() ? -1 : home;
+    }
+
+    /**
+     * Copies a record holding heartbeats of another partition's sources to that partition, keyed by one of those
+     * sourceNames; the owner there takes its own sources and drops the others (they get their own copies).
+     */
+    private void forward(ConsumerRecord<byte[], byte[]> r, int partition, String sourceName) {
+        ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(r.topic(), partition, utf8(sourceName), r.value(), r.headers());
+        copy.headers().add(new RecordHeader(FORWARDED_HEADER, utf8(r.partition() + "@" + r.offset())));
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        try {
+            forwarder.send(copy, (md, error) -> {
+                if (error == null) {
+                    forwarded.incrementAndGet();
+                    sent.complete(null);
+                } else {
+                    sent.completeExceptionally(error); // the offset is not committed: re-read and forwarded again
+                }
+            });
+        } catch (RuntimeException e) {
+            sent.completeExceptionally(e);
+        }
+        deadLetterSends.add(sent);
     }
 
     private void poison(ConsumerRecord<byte[], byte[]> r, String reason) {
@@ -283,8 +360,9 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         deadLetterSends.clear();
         waitFor.add(receiver.durable().toCompletableFuture());
         durableInFlight = true;
+        long epochOfRequest = rebalances;
         CompletableFuture.allOf(waitFor.toArray(CompletableFuture[]::new))
-                .whenComplete((v, error) -> durableDone.add(new DurableOffsets(offsets, error)));
+                .whenComplete((v, error) -> durableDone.add(new DurableOffsets(offsets, error, epochOfRequest)));
     }
 
     /** Commits the offsets whose checkpoint completed, for the partitions still assigned. */
@@ -297,6 +375,8 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
                 done.offsets().forEach(processed::putIfAbsent); // later offsets of the same partition win
                 continue;
             }
+            // partition mode: a rebalance in between may have dropped those heartbeats with the partition's state
+            if (ownership != null && done.rebalances() != rebalances) continue;
             Map<TopicPartition, OffsetAndMetadata> commit = assignedOnly(done.offsets());
             if (commit.isEmpty()) continue;
             consumer.commitAsync(commit, (offsets, error) -> {
@@ -328,7 +408,7 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         double fetches = fetchTotal == null ? -1 : ((Number) fetchTotal.metricValue()).doubleValue();
         boolean answered = gotRecords || fetchTotal == null || fetches != lastFetchTotal;
         lastFetchTotal = fetches;
-        if (assignment.isEmpty()) {
+        if (assignment.isEmpty() && ownership == null) {
             unhealthyReason = "the consumer has no partitions of " + settings.topics() + " (group " + settings.groupId()
                     + " rebalancing, or partitions lost)";
         } else if (!answered) {
@@ -379,6 +459,10 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
 
     /** Final checkpoint wait and synchronous commit, bounded by closeTimeout. */
     private void finish() {
+        if (ownership != null) {
+            finishOwned();
+            return;
+        }
         long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
         Map<TopicPartition, OffsetAndMetadata> last = new HashMap<>();
         while (durableInFlight || !processed.isEmpty()) {
@@ -407,6 +491,58 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * Partition mode: hand the partitions over before this consumer stops feeding their sources (detection stops,
+     * decided events are written, every source checkpointed), then commit the offsets that checkpoint covered.
+     */
+    private void finishOwned() {
+        Set<Integer> owned = numbers(consumer.assignment());
+        if (owned.isEmpty()) return;
+        Map<TopicPartition, OffsetAndMetadata> seen = new HashMap<>(processed);
+        processed.clear();
+        List<CompletableFuture<?>> waitFor = new ArrayList<>(deadLetterSends);
+        deadLetterSends.clear();
+        waitFor.add(receiver.durable().toCompletableFuture()); // completed by the checkpoint of the hand-over
+        ownership.revoked(settings.topics().getFirst(), owned);
+        Map<TopicPartition, OffsetAndMetadata> last = new HashMap<>();
+        DurableOffsets done;
+        while ((done = durableDone.poll()) != null) {
+            durableInFlight = false;
+            if (done.error() == null && done.rebalances() == rebalances) done.offsets().forEach((tp, o) -> last.merge(tp, o, KafkaHeartbeatConsumer::later));
+        }
+        try {
+            CompletableFuture.allOf(waitFor.toArray(CompletableFuture[]::new)).get(settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            seen.forEach((tp, o) -> last.merge(tp, o, KafkaHeartbeatConsumer::later));
+        } catch (Exception e) {
+            log.warn("Kafka ingest closing: the hand-over checkpoint did not complete ({}); the latest records will be read "
+                    + "again by the next owner", e.toString());
+        }
+        rebalances++;
+        Map<TopicPartition, OffsetAndMetadata> commit = assignedOnly(last);
+        if (commit.isEmpty()) return;
+        try {
+            try {
+                consumer.commitSync(commit, settings.closeTimeout());
+            } catch (WakeupException e) {
+                consumer.commitSync(commit, settings.closeTimeout()); // close() woke a consumer that was not polling
+            }
+            commits.incrementAndGet();
+        } catch (RuntimeException e) {
+            commitFailures.incrementAndGet();
+            log.warn("Final Kafka offset commit failed ({}); the latest records will be read again by the next owner", e.toString());
+        }
+    }
+
+    private static OffsetAndMetadata later(OffsetAndMetadata a, OffsetAndMetadata b) {
+        return a.offset() >= b.offset() ? a : b;
+    }
+
+    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+        Set<Integer> out = new java.util.TreeSet<>();
+        for (TopicPartition tp : partitions) out.add(tp.partition());
+        return out;
+    }
+
     private void closeClients() {
         try {
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(settings.closeTimeout()));
@@ -414,6 +550,7 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
             log.warn("Closing the Kafka consumer failed: {}", e.toString());
         }
         if (deadLetters != null) deadLetters.close(settings.closeTimeout());
+        if (forwarder != null) forwarder.close(settings.closeTimeout());
     }
 
     private Metric findMetric(String name, String group) {
@@ -428,12 +565,20 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (ownership != null && !partitions.isEmpty()) {
+                // Stop emitting for those sources and checkpoint them before anything is committed or handed over;
+                // the checkpoint also completes the pending durable request.
+                requestDurable();
+                ownership.revoked(settings.topics().getFirst(), numbers(partitions));
+            }
             // Hand over what is checkpointed; the rest is re-read by the next owner.
             Map<TopicPartition, OffsetAndMetadata> ready = new HashMap<>();
             DurableOffsets done;
             while ((done = durableDone.poll()) != null) {
                 durableInFlight = false;
-                if (done.error() == null) done.offsets().forEach((tp, o) -> ready.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b));
+                if (done.error() == null && (ownership == null || done.rebalances() == rebalances)) {
+                    done.offsets().forEach((tp, o) -> ready.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b));
+                }
             }
             Map<TopicPartition, OffsetAndMetadata> commit = assignedOnly(ready);
             if (!commit.isEmpty()) {
@@ -446,18 +591,34 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
                 }
             }
             partitions.forEach(processed::remove);
+            if (ownership != null && !partitions.isEmpty()) {
+                rebalances++;
+                rebalanceCount.incrementAndGet();
+            }
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) log.info("Kafka ingest assigned {}", partitions);
+            if (ownership == null) return;
+            String topic = settings.topics().getFirst();
+            partitionCount = consumer.partitionsFor(topic).size();
+            rebalances++;
+            rebalanceCount.incrementAndGet();
+            ownership.assigned(topic, partitionCount, numbers(consumer.assignment()));
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("Kafka ingest lost partitions {} (group membership expired); their records since the last commit will be read again", partitions);
             partitions.forEach(processed::remove);
+            if (ownership != null && !partitions.isEmpty()) {
+                rebalances++;
+                rebalanceCount.incrementAndGet();
+                ownership.lost(settings.topics().getFirst(), numbers(partitions));
+            }
         }
+
     }
 
     private static byte[] utf8(String s) {
@@ -496,6 +657,16 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     /** Heartbeats dropped because this instance does not own their source. */
     public long notOwner() {
         return notOwner.get();
+    }
+
+    /** Records copied to the partition of their sources because they arrived on another one (partition mode). */
+    public long forwarded() {
+        return forwarded.get();
+    }
+
+    /** Assignments, revocations and losses seen (partition mode). */
+    public long rebalances() {
+        return rebalanceCount.get();
     }
 
     /** Records skipped as unusable (not JSON, not VES, empty, no usable event). */

@@ -75,7 +75,7 @@ public final class KafkaSink implements Sink {
      * Producer properties for delivery that loses nothing: the pass-through properties, then idempotence,
      * {@code acks=all} and one request in flight enforced (a conflicting user value is overridden with a warning).
      */
-    static Properties producerProperties(String bootstrapServers, Map<String, String> clientProperties, String clientId) {
+    public static Properties producerProperties(String bootstrapServers, Map<String, String> clientProperties, String clientId) {
         Properties p = new Properties();
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
