@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The engine over real TCP services, the in-process collector and an H2 store. */
+/** The engine over real TCP services, the in-process collector and an H2 store ({@link CollectEnginePostgresTest}: PostgreSQL). */
 class CollectEngineTest {
     @TempDir
     Path dir;
@@ -47,9 +47,18 @@ class CollectEngineTest {
     CollectSettings settings;
     final List<CollectEngine> engines = new ArrayList<>();
 
+    /** The store the tests run on; closed by {@link #closeDatabase()}. */
+    Database openDatabase() {
+        return Database.h2File(dir);
+    }
+
+    void closeDatabase() {
+        db.close();
+    }
+
     @BeforeEach
     void setUp() {
-        db = Database.h2File(dir);
+        db = openDatabase();
         epoch = new LeaseRepository(db).tryAcquire(LeaseRepository.ACTIVE, "test", Duration.ofMinutes(10)).orElseThrow().epoch();
         vertx = Vertx.vertx();
         checks = new CheckRunner(vertx, Clock.systemUTC());
@@ -69,7 +78,7 @@ class CollectEngineTest {
         db1.close();
         ssh.close();
         vertx.close();
-        db.close();
+        closeDatabase();
     }
 
     private CollectEngine engine(ChangeWriter writer) {

@@ -15,7 +15,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +32,18 @@ class CollectServerTest {
     Path dir;
     LocalTcpService ssh, mariadb;
     RunningServer server;
+
+    @BeforeAll
+    static void pollOften() {
+        // the waits below end within a few changesIntervals (100 ms): poll at 25 ms, not Awaitility's 100 ms
+        Awaitility.setDefaultPollInterval(Duration.ofMillis(25));
+        Awaitility.setDefaultPollDelay(Duration.ZERO);
+    }
+
+    @AfterAll
+    static void defaultPolling() {
+        Awaitility.reset();
+    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -59,7 +74,7 @@ class CollectServerTest {
         return """
                 publish: []
                 collect:
-                  changesInterval: 200ms
+                  changesInterval: 100ms
                   allInterval: 1s
                   datasources:
                     - name: local
