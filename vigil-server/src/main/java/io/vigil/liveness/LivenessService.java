@@ -4,6 +4,7 @@ import io.vigil.engine.ChangeEvent;
 import io.vigil.engine.Engine;
 import io.vigil.engine.EngineListener;
 import io.vigil.engine.EngineRunner;
+import io.vigil.engine.SourceKey;
 import io.vigil.engine.SourceSnapshot;
 import io.vigil.ingest.Acceptance;
 import io.vigil.ingest.Channel;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -431,11 +433,22 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             List<SourceSnapshot> dirty = new ArrayList<>();
             engine.drainDirty(dirty::add);
             PartitionFence f = fence.get();
-            // fenced like transitions, in chunks so that no transaction holds the lease row lock for long
+            // fenced like transitions, in chunks so that no transaction holds the lease row lock for long; change
+            // events decided meanwhile are written between chunks, so a large checkpoint (100k sources take seconds)
+            // never delays an ONSET. A source written by such an event is left out of the later chunks: their
+            // snapshot is older than the event's state and must not overwrite it.
+            Set<SourceKey> writtenMeanwhile = new HashSet<>();
             for (int from = 0; from < dirty.size(); from += MAX_EVENTS_PER_TX) {
                 List<SourceSnapshot> chunk = dirty.subList(from, Math.min(dirty.size(), from + MAX_EVENTS_PER_TX));
+                if (!writtenMeanwhile.isEmpty()) chunk = chunk.stream().filter(x -> !writtenMeanwhile.contains(x.key())).toList();
                 if (f == null) stateWriter.commit(chunk, List.of(), epoch);
                 else f = commitOwned(f, chunk, List.of());
+                if (pending.isEmpty()) queue.drainTo(pending, MAX_EVENTS_PER_TX);
+                if (!pending.isEmpty()) {
+                    for (ChangeEvent e : pending) writtenMeanwhile.add(e.source());
+                    writeEvents();
+                }
+                f = fence.get();
             }
             lastCheckpointMillis = clock.millis();
         } catch (RuntimeException e) {
