@@ -243,9 +243,10 @@ class DmaapPollerTest {
         poller.stop().toCompletableFuture().get(2, TimeUnit.SECONDS);
         mr.enqueue(TOPIC, event("Heartbeat_vDNS", "late", 1_764_201_600_000_000L));
 
-        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
-                .until(() -> mr.pollCount(TOPIC) == 1 && receiver.heartbeats().isEmpty());
-        assertThat(mr.queued(TOPIC)).isEqualTo(1);
+        // the loop has ended: nobody takes the item that arrives after stop (a poll already on the wire when stop
+        // ran may still reach the stand-in on a busy machine, so the poll count itself is not the criterion)
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> mr.queued(TOPIC) == 1 && receiver.heartbeats().isEmpty());
     }
 
     /** ONAP's reference data lies in ../shared/onap-fixtures from the project root (see its README). */
