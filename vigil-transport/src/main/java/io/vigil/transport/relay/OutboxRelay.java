@@ -53,6 +53,8 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
     private volatile long currentBackoffMillis;
     private volatile long headSeq = -1;
     private volatile long ackedSeq = -1;
+    /** The last record the sink accepted; the cursor catches up once per batch (see acknowledgeDelivered). */
+    private volatile long deliveredSeq = -1;
     private volatile long inFlightCreatedAtMillis; // 0 when idle
     private volatile long lastLatencyNanos;
 
@@ -126,8 +128,14 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
             }
             noteHead(batch);
             for (OutboxRecord record : batch) {
-                if (!deliverUntilAcknowledged(record)) return;
+                if (!deliverUntilAccepted(record)) {
+                    acknowledgeDelivered();
+                    return;
+                }
             }
+            // one cursor commit per batch, not per record: a crash redelivers at most this batch (receivers
+            // deduplicate on the event id), and the store round trip no longer halves the delivery rate
+            if (!acknowledgeDelivered()) return;
         }
     }
 
@@ -136,8 +144,8 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
         headSeq = Math.max(headSeq, batch.getLast().seq());
     }
 
-    /** Delivers and acknowledges one record, retrying as long as it takes; false when the relay closed first. */
-    private boolean deliverUntilAcknowledged(OutboxRecord record) {
+    /** Delivers one record, retrying as long as it takes; false when the relay closed first. */
+    private boolean deliverUntilAccepted(OutboxRecord record) {
         inFlightCreatedAtMillis = Math.max(1, record.createdAtMillis());
         int failures = 0;
         while (true) {
@@ -151,6 +159,7 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
             }
             failures++;
             failedAttempts.incrementAndGet();
+            if (failures == 1 && !acknowledgeDelivered()) return false; // record what got through before waiting
             Duration delay = settings.backoff().delayAfter(failures);
             if (failures == 1 || failures % LOG_EVERY_NTH_FAILURE == 0) {
                 log.warn("Sink '{}' failed to take seq {} (event {}), attempt {}; retrying in {} ms: {}", sink.name(),
@@ -161,23 +170,32 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
             currentBackoffMillis = 0;
             if (!stillOpen) return false;
         }
-        // Delivered. Move the cursor; if the store is down, retry: crashing now would only redeliver (at-least-once).
+        deliveredSeq = record.seq();
+        delivered.incrementAndGet();
+        inFlightCreatedAtMillis = 0;
+        return true;
+    }
+
+    /**
+     * Moves the cursor to the last delivered record; if the store is down, retries (crashing meanwhile would only
+     * redeliver: at-least-once). False when the relay closed before it could.
+     */
+    private boolean acknowledgeDelivered() {
+        long seq = deliveredSeq;
+        if (seq <= ackedSeq) return true;
         int ackFailures = 0;
         while (true) {
             try {
-                cursors.acknowledge(sink.name(), record.seq());
-                break;
+                cursors.acknowledge(sink.name(), seq);
+                ackedSeq = seq;
+                return true;
             } catch (RuntimeException e) {
                 ackFailures++;
-                log.warn("Relay to sink '{}' cannot record delivery of seq {} (attempt {}): {}", sink.name(), record.seq(),
+                log.warn("Relay to sink '{}' cannot record delivery up to seq {} (attempt {}): {}", sink.name(), seq,
                         ackFailures, e.toString());
                 if (closing || !pause(settings.backoff().delayAfter(ackFailures))) return false;
             }
         }
-        ackedSeq = record.seq();
-        delivered.incrementAndGet();
-        inFlightCreatedAtMillis = 0;
-        return true;
     }
 
     /** One delivery call; null on success, else the cause. Waits for the stage without a deadline: sinks bound it. */
