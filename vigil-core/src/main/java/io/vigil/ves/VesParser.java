@@ -86,7 +86,7 @@ public final class VesParser {
         int index = 0;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            item(p, t, "eventList[" + index + "]", index, ok, bad);
+            item(p, t, null, index, ok, bad); // the path is built only for a rejected item
             index++;
         }
         return new VesBatch(ok, bad);
@@ -97,7 +97,7 @@ public final class VesParser {
                              List<Heartbeat> ok, List<VesBatch.Rejected> bad) throws IOException {
         if (t != JsonToken.START_OBJECT) {
             p.skipChildren();
-            bad.add(new VesBatch.Rejected(index, path + ": expected an object"));
+            bad.add(new VesBatch.Rejected(index, at(path, index) + ": expected an object"));
             return;
         }
         String eventName = null, sourceName = null, problem = null;
@@ -116,7 +116,7 @@ public final class VesParser {
                         case "sourceName" -> sourceName = text(hv, p);
                         case "lastEpochMicrosec" -> {
                             epoch = epoch(hv, p);
-                            if (epoch < 0) problem = path + ".commonEventHeader.lastEpochMicrosec: must be a non-negative number";
+                            if (epoch < 0) problem = at(path, index) + ".commonEventHeader.lastEpochMicrosec: must be a non-negative number";
                         }
                         default -> p.skipChildren();
                     }
@@ -124,7 +124,7 @@ public final class VesParser {
             } else if ("event".equals(field) && v == JsonToken.START_OBJECT && !header) {
                 // tolerate {"eventList":[{"event":{…}}]}
                 int before = ok.size() + bad.size();
-                item(p, v, path + ".event", index, ok, bad);
+                item(p, v, at(path, index) + ".event", index, ok, bad);
                 if (ok.size() + bad.size() > before) {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         p.nextToken();
@@ -136,12 +136,17 @@ public final class VesParser {
                 p.skipChildren();
             }
         }
-        if (!header) problem = path + ".commonEventHeader: required";
-        else if (problem == null && (eventName == null || eventName.isEmpty())) problem = path + ".commonEventHeader.eventName: required";
-        else if (problem == null && (sourceName == null || sourceName.isEmpty())) problem = path + ".commonEventHeader.sourceName: required";
-        else if (problem == null && epoch == -1) problem = path + ".commonEventHeader.lastEpochMicrosec: required";
+        if (!header) problem = at(path, index) + ".commonEventHeader: required";
+        else if (problem == null && (eventName == null || eventName.isEmpty())) problem = at(path, index) + ".commonEventHeader.eventName: required";
+        else if (problem == null && (sourceName == null || sourceName.isEmpty())) problem = at(path, index) + ".commonEventHeader.sourceName: required";
+        else if (problem == null && epoch == -1) problem = at(path, index) + ".commonEventHeader.lastEpochMicrosec: required";
         if (problem != null) bad.add(new VesBatch.Rejected(index, problem));
         else ok.add(new Heartbeat(eventName, sourceName, epoch > MICROS_THRESHOLD ? epoch / 1000 : epoch));
+    }
+
+    /** The JSON path of an item: {@code path} as given, or {@code eventList[index]} when null (list items). */
+    private static String at(String path, int index) {
+        return path != null ? path : "eventList[" + index + "]";
     }
 
     private static String text(JsonToken t, JsonParser p) throws IOException {

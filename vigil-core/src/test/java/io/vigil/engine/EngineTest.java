@@ -264,4 +264,17 @@ class EngineTest {
         assertThat(events).hasSize(10_000).allMatch(e -> e.kind().equals("ONSET"));
         assertThat(events).extracting(e -> e.source().sourceName()).doesNotHaveDuplicates();
     }
+
+    @Test
+    void eventAndOutageIdsAreDistinctVersion4Uuids() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = Engine.randomId();
+            java.util.UUID u = java.util.UUID.fromString(id);
+            assertThat(u.version()).isEqualTo(4);
+            assertThat(u.variant()).isEqualTo(2);
+            ids.add(id);
+        }
+        assertThat(ids).hasSize(10_000);
+    }
 }
