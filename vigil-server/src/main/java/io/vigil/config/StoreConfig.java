@@ -15,7 +15,8 @@ public record StoreConfig(String url, String user, String password) {
     /** The data directory used when {@code --data-dir} is not given. */
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     /** H2 settings that make the shared Flyway migrations run unchanged (see STACK.md). */
-    public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    // DB_CLOSE_ON_EXIT=FALSE: Vigil closes the store itself after its last checkpoint; H2's own JVM hook would close it first
+    public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
 
     public static StoreConfig defaults() {
         return new StoreConfig(null, null, null);

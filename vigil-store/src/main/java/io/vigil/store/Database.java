@@ -60,7 +60,7 @@ public final class Database implements AutoCloseable {
     /** The JDBC URL of the H2 file store in {@code dataDir}, in the PostgreSQL compatibility mode the SQL needs. */
     public static String h2FileUrl(Path dataDir) {
         String dir = dataDir.toAbsolutePath().normalize().toString().replace('\\', '/');
-        return "jdbc:h2:file:" + dir + "/vigil;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        return "jdbc:h2:file:" + dir + "/vigil;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /**

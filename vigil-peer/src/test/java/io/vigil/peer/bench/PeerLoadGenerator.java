@@ -202,31 +202,40 @@ public final class PeerLoadGenerator {
             }
             Thread.sleep(5);
         }
+        long windowEnd = System.currentTimeMillis();
         Thread.sleep(2000); // let the last hangs time out
-        report(serverLog, interval);
+        report(serverLog, start + warmup * 1000, windowEnd);
         vertx.close().await();
     }
 
-    private static void report(Path serverLog, long interval) throws Exception {
-        Map<String, Long> detected = new HashMap<>();
+    private static void report(Path serverLog, long windowStart, long windowEnd) throws Exception {
+        // Match each hang with the first timeout of that client at or after the hang; any other timeout is spurious.
+        Map<String, List<Long>> timeouts = new HashMap<>();
+        long total = 0;
         for (String line : Files.readAllLines(serverLog)) {
             String[] parts = line.split(" ");
-            detected.putIfAbsent(parts[0], Long.parseLong(parts[1]));
+            timeouts.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Long.parseLong(parts[1]));
+            total++;
         }
         List<Long> delays = new ArrayList<>();
         int missed = 0;
         for (var e : HANGS.entrySet()) {
-            Long at = detected.get(e.getKey());
+            long hang = e.getValue();
+            Long at = timeouts.getOrDefault(e.getKey(), List.of()).stream().filter(t -> t >= hang).min(Long::compare)
+                    .orElse(null);
             if (at == null) {
                 missed++;
             } else {
-                delays.add(at - e.getValue());
+                delays.add(at - hang);
             }
         }
         delays.sort(null);
-        long spurious = detected.keySet().stream().filter(id -> !HANGS.containsKey(id)).count();
-        System.out.printf("hangs=%d detected=%d missed=%d spurious timeouts=%d%n", HANGS.size(), delays.size(), missed,
-                spurious);
+        long inWindow = timeouts.values().stream().flatMap(List::stream)
+                .filter(t -> t >= windowStart && t <= windowEnd).count();
+        long spuriousInWindow = inWindow - delays.size();
+        System.out.printf("hangs=%d detected=%d missed=%d timeout events=%d (clients with any: %d); in the hang window"
+                + " (%d s after warm-up, before shutdown): %d timeouts, %d spurious%n", HANGS.size(), delays.size(),
+                missed, total, timeouts.size(), (windowEnd - windowStart) / 1000, inWindow, spuriousInWindow);
         if (!delays.isEmpty()) {
             System.out.printf("detection delay after hang ms: min=%d p50=%d p90=%d p99=%d max=%d%n", delays.getFirst(),
                     pct(delays, 50), pct(delays, 90), pct(delays, 99), delays.getLast());
