@@ -1,5 +1,6 @@
 package io.vigil.server.collect;
 
+import io.vigil.collect.TcpService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CollectServerTest {
     @TempDir
     Path dir;
-    LocalTcpService ssh, mariadb;
+    TcpService ssh, mariadb;
     RunningServer server;
 
     @BeforeAll
@@ -47,8 +48,8 @@ class CollectServerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        ssh = LocalTcpService.start();
-        mariadb = LocalTcpService.start();
+        ssh = TcpService.start();
+        mariadb = TcpService.start();
         script("doctor.sh", "cat >> '" + dir.resolve("events.jsonl") + "'\necho >> '" + dir.resolve("events.jsonl") + "'\n");
         script("start-service.sh", "{ echo \"action=$VIGIL_ACTION group=$VIGIL_GROUP level=$VIGIL_LEVEL\"; cat; echo; } >> '"
                 + dir.resolve("actions.log") + "'\n");

@@ -1,5 +1,6 @@
 package io.vigil.server.collect;
 
+import io.vigil.collect.TcpService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CollectWebhookTest {
     @TempDir
     Path dir;
-    LocalTcpService ssh, mariadb;
+    TcpService ssh, mariadb;
     RunningServer server;
     HttpServer receiver;
     final List<JsonNode> events = new CopyOnWriteArrayList<>();
@@ -72,8 +73,8 @@ class CollectWebhookTest {
 
     @Test
     void webhookWorkerGetsEveryChangeInOrderRetriedUntilAcceptedAndWebhookActionRunsOnTheInstanceOfTheIp() throws Exception {
-        ssh = LocalTcpService.start();
-        mariadb = LocalTcpService.start();
+        ssh = TcpService.start();
+        mariadb = TcpService.start();
         startReceiver();
         String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
         server = RunningServer.start(dir, """

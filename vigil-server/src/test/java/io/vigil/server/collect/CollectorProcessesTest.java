@@ -1,5 +1,6 @@
 package io.vigil.server.collect;
 
+import io.vigil.collect.TcpService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,7 +32,7 @@ class CollectorProcessesTest {
     private static final Duration PROCESS_START = Duration.ofSeconds(60);
     @TempDir
     Path dir;
-    LocalTcpService ssh, mariadb;
+    TcpService ssh, mariadb;
     RunningServer server;
     final List<Process> processes = new ArrayList<>();
 
@@ -124,8 +125,8 @@ class CollectorProcessesTest {
 
     @Test
     void killedCollectorProcessIsSkippedWithoutLosingOrRepeatingEventsAndTakenBackInItsTurnAfterARestart() throws Exception {
-        ssh = LocalTcpService.start();
-        mariadb = LocalTcpService.start();
+        ssh = TcpService.start();
+        mariadb = TcpService.start();
         Path doctor = dir.resolve("doctor.sh");
         Files.writeString(doctor, "#!/bin/sh\n{ cat; echo; } >> '" + dir.resolve("events.jsonl") + "'\n");
         Files.setPosixFilePermissions(doctor, PosixFilePermissions.fromString("rwxr-xr-x"));
