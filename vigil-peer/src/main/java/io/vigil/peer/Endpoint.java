@@ -15,9 +15,11 @@ public interface Endpoint {
     /** Drives the protocol's timers; called every {@link Timing#tickMillis()}. */
     void tick(long now);
 
-    void suspend(long now);
+    /** Stops sending and answering; completes once applied. */
+    Future<Void> suspend(long now);
 
-    void resume(long now);
+    /** Continues where {@link #suspend} left off; completes once applied. */
+    Future<Void> resume(long now);
 
     /** Emits the stop events and releases every socket. */
     Future<Void> stop(long now);

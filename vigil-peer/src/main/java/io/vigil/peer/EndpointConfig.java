@@ -11,6 +11,7 @@ package io.vigil.peer;
  * @param endpointId       this endpoint's id (null if unset; always set for multicast)
  * @param sharedSecret     HMAC key, or null for unauthenticated frames
  * @param quorum           multicast: fewest live members that may elect a leader
+ * @param eventLoops       server: how many event loops share the connections (1 for clients and multicast)
  */
 public record EndpointConfig(
         PeerType type,
@@ -20,5 +21,6 @@ public record EndpointConfig(
         Timing timing,
         String endpointId,
         byte[] sharedSecret,
-        int quorum) {
+        int quorum,
+        int eventLoops) {
 }

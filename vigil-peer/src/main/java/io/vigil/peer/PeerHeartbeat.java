@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Thread safety: every method may be called from any thread. Commands are applied one after another in the order
- * they were given, on the adapter's own Vert.x event loop; listeners are called on that event loop too (see
- * {@link PeerListener}). A command that is not allowed in the current {@link AdapterState} is reported on the error
+ * they were given, on the adapter's own Vert.x event loop; listeners are called one at a time, from that loop or a
+ * server's own loops (see {@link PeerListener}). A command that is not allowed in the current {@link AdapterState} is reported on the error
  * channel and its future fails with {@link IllegalStateException}; it is never silently ignored.
  */
 public final class PeerHeartbeat implements AutoCloseable {
@@ -172,17 +172,15 @@ public final class PeerHeartbeat implements AutoCloseable {
                 if (state != AdapterState.RUNNING) {
                     yield reject(command, "only a running adapter can be suspended (state " + state + ")");
                 }
-                endpoint.suspend(now);
                 state = AdapterState.SUSPENDED;
-                yield Future.succeededFuture();
+                yield endpoint.suspend(now);
             }
             case RESUME -> {
                 if (state != AdapterState.SUSPENDED) {
                     yield reject(command, "only a suspended adapter can be resumed (state " + state + ")");
                 }
-                endpoint.resume(now);
                 state = AdapterState.RUNNING;
-                yield Future.succeededFuture();
+                yield endpoint.resume(now);
             }
             default -> throw new IllegalStateException("unhandled command " + command.command());
         };
@@ -241,10 +239,21 @@ public final class PeerHeartbeat implements AutoCloseable {
         return Future.failedFuture(new IllegalStateException(message));
     }
 
-    /** Delivers to every subscriber; one failing listener does not stop the others or the protocol. */
+    /**
+     * Delivers to every subscriber; one failing listener does not stop the others or the protocol. A server's events
+     * come from several event loops (its shards): the lock keeps listener calls one at a time.
+     */
     private final class FanOut implements PeerListener {
+        private final Object lock = new Object();
+
         @Override
         public void onEvent(PeerEvent event) {
+            synchronized (lock) {
+                deliver(event);
+            }
+        }
+
+        private void deliver(PeerEvent event) {
             for (PeerListener l : listeners) {
                 try {
                     l.onEvent(event);
@@ -256,6 +265,12 @@ public final class PeerHeartbeat implements AutoCloseable {
 
         @Override
         public void onError(PeerError error) {
+            synchronized (lock) {
+                deliverError(error);
+            }
+        }
+
+        private void deliverError(PeerError error) {
             LOG.debug("peer error {}: {}", error.kind(), error.message());
             for (PeerListener l : listeners) {
                 try {

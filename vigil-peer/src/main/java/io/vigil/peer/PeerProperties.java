@@ -34,6 +34,8 @@ public final class PeerProperties {
     public static final long DEFAULT_TIMEOUT_MILLIS = 2000;
     public static final int DEFAULT_RECONNECT_ATTEMPTS = 0;
     public static final long DEFAULT_RECONNECT_SLEEP_MILLIS = 5000;
+    /** Server event loops by default: one per core, at most 4 (one loop serves ~5,000 clients at 100 ms here). */
+    public static final int DEFAULT_SERVER_EVENT_LOOPS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     private final PeerType type;
     private final int port;
@@ -46,6 +48,7 @@ public final class PeerProperties {
     private final String endpointId;
     private final byte[] sharedSecret;
     private final int quorum;
+    private final int serverEventLoops;
 
     private PeerProperties(Builder b) {
         this.type = b.type;
@@ -59,6 +62,7 @@ public final class PeerProperties {
         this.endpointId = b.endpointId;
         this.sharedSecret = b.sharedSecret;
         this.quorum = b.quorum;
+        this.serverEventLoops = b.serverEventLoops;
     }
 
     public static Builder builder() {
@@ -103,6 +107,10 @@ public final class PeerProperties {
 
     public int quorum() {
         return quorum;
+    }
+
+    public int serverEventLoops() {
+        return serverEventLoops;
     }
 
     /**
@@ -150,7 +158,8 @@ public final class PeerProperties {
             throw new IllegalArgumentException("invalid " + startType + " settings: " + String.join("; ", problems));
         }
         return new EndpointConfig(startType, host, p, networkInterface,
-                new Timing(interval, timeout, attempts, sleep), endpointId, sharedSecret, quorum);
+                new Timing(interval, timeout, attempts, sleep), endpointId, sharedSecret, quorum,
+                startType == PeerType.SERVER ? serverEventLoops : 1);
     }
 
     /** Mutable builder; not thread-safe. Range checks happen here; the port is checked when a start resolves it. */
@@ -166,6 +175,7 @@ public final class PeerProperties {
         private String endpointId;
         private byte[] sharedSecret;
         private int quorum = 1;
+        private int serverEventLoops = DEFAULT_SERVER_EVENT_LOOPS;
 
         private Builder() {
         }
@@ -226,6 +236,15 @@ public final class PeerProperties {
             return this;
         }
 
+        /**
+         * How many event loops a server spreads its client connections over (each loop serves its share on its own
+         * thread; a client stays on one loop). Default: one per core, at most 4. Clients and multicast members use one.
+         */
+        public Builder serverEventLoops(int loops) {
+            this.serverEventLoops = loops;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming every out-of-range value at once */
         public PeerProperties build() {
             List<String> problems = new ArrayList<>();
@@ -240,6 +259,9 @@ public final class PeerProperties {
             }
             if (reconnectSleepMillis <= 0) {
                 problems.add("reconnectSleep must be > 0 ms, got " + reconnectSleepMillis);
+            }
+            if (serverEventLoops < 1 || serverEventLoops > 64) {
+                problems.add("serverEventLoops must be 1..64, got " + serverEventLoops);
             }
             if (quorum < 1) {
                 problems.add("quorum must be >= 1, got " + quorum);

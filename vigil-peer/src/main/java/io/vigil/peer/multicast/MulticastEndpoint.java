@@ -171,13 +171,15 @@ public final class MulticastEndpoint implements Endpoint, MulticastProtocol.Io {
     }
 
     @Override
-    public void suspend(long now) {
+    public Future<Void> suspend(long now) {
         protocol.suspend(now);
+        return Future.succeededFuture();
     }
 
     @Override
-    public void resume(long now) {
+    public Future<Void> resume(long now) {
         protocol.resume(now);
+        return Future.succeededFuture();
     }
 
     @Override

@@ -138,21 +138,23 @@ public final class TcpClientEndpoint implements Endpoint, ClientProtocol.Io {
     }
 
     @Override
-    public void suspend(long now) {
+    public Future<Void> suspend(long now) {
         suspended = true;
         protocol.suspend(now);
         if (socket != null) {
             socket.pause();
         }
+        return Future.succeededFuture();
     }
 
     @Override
-    public void resume(long now) {
+    public Future<Void> resume(long now) {
         suspended = false;
         protocol.resume(now);
         if (socket != null) {
             socket.resume();
         }
+        return Future.succeededFuture();
     }
 
     @Override

@@ -1,154 +1,126 @@
 package io.vigil.peer.tcp;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import io.vigil.peer.Endpoint;
 import io.vigil.peer.EndpointConfig;
+import io.vigil.peer.PeerListener;
 import io.vigil.peer.EndpointStartException;
 import io.vigil.peer.ErrorKind;
-import io.vigil.peer.PeerError;
-import io.vigil.peer.PeerListener;
-import io.vigil.peer.protocol.ServerProtocol;
-import io.vigil.peer.wire.Frame;
-import io.vigil.peer.wire.FrameCodec;
-import io.vigil.peer.wire.Nonces;
-import io.vigil.peer.wire.WireFormatException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The TCP server's socket edge: accepts connections, splits each byte stream into newline-terminated frames, decodes
- * them, and hands them to {@link ServerProtocol}; encodes what the protocol sends. A client that does not read is not
- * buffered without bound: while its write queue is full, heartbeats to it are dropped (it will see them as missing).
+ * The TCP server: {@link EndpointConfig#eventLoops()} shards, each a {@link TcpServerShard} on its own Vert.x event
+ * loop with its own share of the connections, listening on one shared port. A session lives on one shard from accept
+ * to close, so its events keep their order; shards never share state, so the server scales with cores instead of
+ * topping out at what one event loop can serve (about 5,000 clients at a 100 ms interval on the 2-core reference
+ * machine, see docs/benchmarks-peer.md).
+ *
+ * <p>The methods of this class run on the adapter's event loop and reach the shards by message; each returns a future
+ * that completes when every shard has applied the change.
  */
-public final class TcpServerEndpoint implements Endpoint, ServerProtocol.Io {
-
-    private static final Buffer NEWLINE = Buffer.buffer("\n");
+public final class TcpServerEndpoint implements Endpoint {
 
     private final Vertx vertx;
     private final EndpointConfig config;
     private final Clock clock;
     private final PeerListener out;
-    private final FrameCodec codec;
-    private final Map<Long, NetSocket> sockets = new HashMap<>();
-    private ServerProtocol protocol;
-    private NetServer server;
-    private long nextId;
-    private boolean suspended;
+    private final List<TcpServerShard> shards = new ArrayList<>();
+    private String deployment;
+    private int port = -1;
 
     public TcpServerEndpoint(Vertx vertx, EndpointConfig config, Clock clock, PeerListener out) {
         this.vertx = vertx;
         this.config = config;
         this.clock = clock;
         this.out = out;
-        this.codec = new FrameCodec(config.sharedSecret());
     }
 
     @Override
     public Future<Void> start(long now) {
-        protocol = new ServerProtocol(config.endpointId(), config.timing(), out, this, new Nonces(), now);
-        server = vertx.createNetServer(new NetServerOptions()
-                .setTcpNoDelay(true)
-                .setTcpKeepAlive(true)
-                .setAcceptBacklog(4096));
-        server.connectHandler(this::accept);
-        return server.listen(config.port(), config.host())
-                .recover(e -> Future.failedFuture(new EndpointStartException(ErrorKind.BIND_FAILED,
-                        "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage()
-                                + "; choose a free port or another address", e)))
-                .mapEmpty();
-    }
-
-    private void accept(NetSocket socket) {
-        long id = nextId++;
-        sockets.put(id, socket);
-        long now = clock.millis();
-        protocol.accepted(id, socket.remoteAddress().hostAddress(), socket.remoteAddress().port(), now);
-        RecordParser parser = RecordParser.newDelimited(NEWLINE, line -> onLine(id, line));
-        parser.maxRecordSize(FrameCodec.MAX_FRAME_BYTES);
-        parser.exceptionHandler(e -> protocol.rejected(id, ErrorKind.BAD_FRAME, "frame too long or unterminated",
-                clock.millis()));
-        socket.handler(parser);
-        socket.exceptionHandler(e -> out.onError(new PeerError(ErrorKind.IO_ERROR, "connection from "
-                + socket.remoteAddress() + ": " + e.getMessage(), clock.millis())));
-        socket.closeHandler(v -> {
-            sockets.remove(id);
-            protocol.closed(id, clock.millis());
-        });
-        if (suspended) {
-            socket.pause();
+        if (config.port() != 0) {
+            return deploy(config.port());
         }
+        // Port 0: Vert.x shares a listening socket between instances only on a fixed port, so find a free one first
+        // and bind every shard to it; if another process takes it in between, try another.
+        return deployOnFreePort(3);
     }
 
-    private void onLine(long id, Buffer line) {
-        long now = clock.millis();
-        byte[] bytes = line.getBytes();
-        try {
-            Frame frame = codec.decode(bytes, bytes.length);
-            protocol.received(id, frame, now);
-        } catch (WireFormatException e) {
-            protocol.rejected(id, e.authentication() ? ErrorKind.AUTH_FAILED : ErrorKind.BAD_FRAME, e.getMessage(),
-                    now);
+    private Future<Void> deployOnFreePort(int attemptsLeft) {
+        int free;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(config.host()))) {
+            free = probe.getLocalPort();
+        } catch (IOException e) {
+            return Future.failedFuture(new EndpointStartException(ErrorKind.BIND_FAILED, "cannot listen on "
+                    + config.host() + ":0: " + e.getMessage() + "; choose a port or another address", e));
         }
+        return deploy(free).recover(e -> attemptsLeft > 1 ? deployOnFreePort(attemptsLeft - 1) : Future.failedFuture(e));
     }
 
-    @Override
-    public void send(long connection, Frame frame) {
-        NetSocket s = sockets.get(connection);
-        if (s == null || s.writeQueueFull()) {
-            return;
+    /** One deployment of N instances: Vert.x gives each its own event loop and hands it accepted connections in turn. */
+    private Future<Void> deploy(int onPort) {
+        List<TcpServerShard> created = Collections.synchronizedList(new ArrayList<>());
+        return vertx.deployVerticle(() -> {
+                    TcpServerShard shard = new TcpServerShard(config, onPort, clock, out);
+                    created.add(shard);
+                    return shard;
+                }, new DeploymentOptions().setInstances(config.eventLoops()))
+                .map(id -> {
+                    deployment = id;
+                    shards.addAll(created);
+                    port = onPort;
+                    return null;
+                });
+    }
+
+    private Future<Void> undeploy() {
+        return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+    }
+
+    private Future<Void> onEveryShard(java.util.function.Function<TcpServerShard, Future<Void>> action) {
+        List<Future<Void>> applied = new ArrayList<>(shards.size());
+        for (TcpServerShard shard : shards) {
+            applied.add(shard.run(action));
         }
-        byte[] bytes = codec.encode(frame);
-        Buffer b = Buffer.buffer(bytes.length + 1).appendBytes(bytes).appendByte((byte) '\n');
-        s.write(b);
+        return Future.join(applied).mapEmpty();
     }
 
-    @Override
-    public void close(long connection) {
-        NetSocket s = sockets.get(connection);
-        if (s != null) {
-            s.close();
-        }
-    }
-
+    /** Shards tick themselves on their own event loops. */
     @Override
     public void tick(long now) {
-        protocol.tick(now);
     }
 
     @Override
-    public void suspend(long now) {
-        suspended = true;
-        protocol.suspend(now);
-        sockets.values().forEach(NetSocket::pause);
+    public Future<Void> suspend(long now) {
+        return onEveryShard(s -> {
+            s.suspend(now);
+            return Future.succeededFuture();
+        });
     }
 
     @Override
-    public void resume(long now) {
-        suspended = false;
-        protocol.resume(now);
-        sockets.values().forEach(s -> s.resume());
+    public Future<Void> resume(long now) {
+        return onEveryShard(s -> {
+            s.resume(now);
+            return Future.succeededFuture();
+        });
     }
 
     @Override
     public Future<Void> stop(long now) {
-        protocol.stop(now);
-        List<NetSocket> open = List.copyOf(sockets.values());
-        sockets.clear();
-        open.forEach(NetSocket::close);
-        return server.close();
+        return onEveryShard(s -> s.stopServing(now)).eventually(this::undeploy);
     }
 
     @Override
     public int localPort() {
-        return server == null ? -1 : server.actualPort();
+        return port;
     }
 
     @Override
@@ -156,8 +128,12 @@ public final class TcpServerEndpoint implements Endpoint, ServerProtocol.Io {
         return false;
     }
 
-    /** Sessions that completed the handshake and are not lost (for metrics and load tests). */
+    /** Sessions that completed the handshake and are not lost, over all shards (as of each shard's last tick). */
     public int connectedCount() {
-        return protocol.connectedCount();
+        int n = 0;
+        for (TcpServerShard shard : shards) {
+            n += shard.connectedCount();
+        }
+        return n;
     }
 }

@@ -8,9 +8,7 @@ import io.vigil.peer.LeadershipStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -29,11 +27,23 @@ public final class FrameCodec {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] MAC_MARKER = ",\"mac\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final HexFormat HEX = HexFormat.of();
     /** Largest frame accepted; real frames are ~200 bytes. Bounds memory per connection against a garbage stream. */
     public static final int MAX_FRAME_BYTES = 2048;
 
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PREFIX = ("{\"v\":" + Frame.VERSION + ",\"t\":\"").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TYPE_HB = "hb\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TYPE_HELLO = "hello\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = ",\"id\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SEQ = ",\"seq\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TS = ",\"ts\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NONCE = ",\"n\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PEER_NONCE = ",\"pn\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LDR = ",\"ldr\":\"".getBytes(StandardCharsets.US_ASCII);
+
     private final Mac mac;
+    private byte[] scratch = new byte[256];
+    private int pos;
 
     /** @param sharedSecret HMAC key, or null for unauthenticated frames */
     public FrameCodec(byte[] sharedSecret) {
@@ -55,42 +65,117 @@ public final class FrameCodec {
 
     /** The frame's bytes, without a line terminator. */
     public byte[] encode(Frame f) {
-        StringBuilder sb = new StringBuilder(192);
-        sb.append("{\"v\":").append(Frame.VERSION)
-                .append(",\"t\":\"").append(f.type().wireName()).append('"');
-        if (f.endpointId() != null) {
-            sb.append(",\"id\":\"");
-            JsonStringEncoder.getInstance().quoteAsString(f.endpointId(), sb);
-            sb.append('"');
-        }
-        sb.append(",\"seq\":").append(f.seq()).append(",\"ts\":").append(f.sentAt());
-        appendToken(sb, "n", f.nonce());
-        appendToken(sb, "pn", f.peerNonce());
-        if (f.leadership() != null) {
-            sb.append(",\"ldr\":\"").append(f.leadership().name()).append('"');
-        }
-        byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
-        if (mac == null) {
-            byte[] out = new byte[body.length + 1];
-            System.arraycopy(body, 0, out, 0, body.length);
-            out[body.length] = '}';
-            return out;
-        }
-        mac.update(body);
-        byte[] tag = HEX.formatHex(mac.doFinal()).getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[body.length + MAC_MARKER.length + tag.length + 2];
-        System.arraycopy(body, 0, out, 0, body.length);
-        System.arraycopy(MAC_MARKER, 0, out, body.length, MAC_MARKER.length);
-        System.arraycopy(tag, 0, out, body.length + MAC_MARKER.length, tag.length);
-        out[out.length - 2] = '"';
-        out[out.length - 1] = '}';
+        int n = encodeInto(f);
+        byte[] out = new byte[n];
+        System.arraycopy(scratch, 0, out, 0, n);
         return out;
     }
 
-    private static void appendToken(StringBuilder sb, String name, String token) {
+    /**
+     * Encodes into this codec's scratch array, returning the number of bytes written; read them from {@link #scratch()}
+     * before the next call. The hot path of the TCP server: no intermediate strings.
+     */
+    public int encodeInto(Frame f) {
+        pos = 0;
+        put(PREFIX);
+        put(f.type() == FrameType.HEARTBEAT ? TYPE_HB : TYPE_HELLO);
+        if (f.endpointId() != null) {
+            put(ID);
+            putJsonString(f.endpointId());
+            putByte('"');
+        }
+        put(SEQ);
+        putLong(f.seq());
+        put(TS);
+        putLong(f.sentAt());
+        putToken(NONCE, f.nonce());
+        putToken(PEER_NONCE, f.peerNonce());
+        if (f.leadership() != null) {
+            put(LDR);
+            putAscii(f.leadership().name());
+            putByte('"');
+        }
+        if (mac != null) {
+            mac.update(scratch, 0, pos);
+            byte[] tag = mac.doFinal();
+            put(MAC_MARKER);
+            ensure(64 + 2);
+            for (byte b : tag) {
+                scratch[pos++] = HEX_DIGITS[(b >> 4) & 0xf];
+                scratch[pos++] = HEX_DIGITS[b & 0xf];
+            }
+            putByte('"');
+        }
+        putByte('}');
+        return pos;
+    }
+
+    /** The array {@link #encodeInto} wrote to (it may be replaced by a larger one as frames grow). */
+    public byte[] scratch() {
+        return scratch;
+    }
+
+    private void putToken(byte[] field, String token) {
         if (token != null) {
             // Nonces are generated hex; validated on decode, so no escaping is needed.
-            sb.append(",\"").append(name).append("\":\"").append(token).append('"');
+            put(field);
+            putAscii(token);
+            putByte('"');
+        }
+    }
+
+    private void put(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, scratch, pos, b.length);
+        pos += b.length;
+    }
+
+    private void putByte(char c) {
+        ensure(1);
+        scratch[pos++] = (byte) c;
+    }
+
+    private void putAscii(String s) {
+        ensure(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            scratch[pos++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void putJsonString(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                StringBuilder sb = new StringBuilder(s.length() + 8);
+                JsonStringEncoder.getInstance().quoteAsString(s, sb);
+                put(sb.toString().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        putAscii(s);
+    }
+
+    private void putLong(long v) {
+        ensure(20);
+        if (v < 0) {
+            scratch[pos++] = '-';
+            v = -v; // seq and ts are never Long.MIN_VALUE
+        }
+        int start = pos;
+        do {
+            scratch[pos++] = (byte) ('0' + (v % 10));
+            v /= 10;
+        } while (v != 0);
+        for (int i = start, j = pos - 1; i < j; i++, j--) {
+            byte t = scratch[i];
+            scratch[i] = scratch[j];
+            scratch[j] = t;
+        }
+    }
+
+    private void ensure(int more) {
+        if (pos + more > scratch.length) {
+            scratch = java.util.Arrays.copyOf(scratch, Math.max(scratch.length * 2, pos + more));
         }
     }
 
@@ -106,11 +191,15 @@ public final class FrameCodec {
         if (length > MAX_FRAME_BYTES) {
             throw new WireFormatException("frame of " + length + " bytes exceeds " + MAX_FRAME_BYTES, false);
         }
-        int markerAt = lastIndexOf(bytes, length, MAC_MARKER);
         if (mac != null) {
-            if (markerAt < 0) {
-                throw new WireFormatException("frame carries no mac but a shared secret is configured: give both "
-                        + "sides the same secret", true);
+            // The mac is the last field, so its marker sits at a fixed distance from the end: no scan on the hot path.
+            int markerAt = length - 2 - 64 - MAC_MARKER.length;
+            if (!regionEquals(bytes, markerAt, MAC_MARKER)) {
+                markerAt = lastIndexOf(bytes, length, MAC_MARKER);
+                if (markerAt < 0) {
+                    throw new WireFormatException("frame carries no mac but a shared secret is configured: give both "
+                            + "sides the same secret", true);
+                }
             }
             int tagStart = markerAt + MAC_MARKER.length;
             int tagEnd = length - 2; // before "}
@@ -118,21 +207,53 @@ public final class FrameCodec {
                 throw new WireFormatException("mac is not the last field or not 64 hex digits", true);
             }
             mac.update(bytes, 0, markerAt);
-            byte[] expected = HEX.formatHex(mac.doFinal()).getBytes(StandardCharsets.US_ASCII);
-            byte[] actual = new byte[64];
-            System.arraycopy(bytes, tagStart, actual, 0, 64);
-            if (!MessageDigest.isEqual(expected, actual)) {
+            byte[] tag = mac.doFinal();
+            int diff = 0;
+            for (int i = 0; i < 32; i++) { // constant time, as MessageDigest.isEqual
+                diff |= bytes[tagStart + 2 * i] ^ HEX_DIGITS[(tag[i] >> 4) & 0xf];
+                diff |= bytes[tagStart + 2 * i + 1] ^ HEX_DIGITS[tag[i] & 0xf];
+            }
+            if (diff != 0) {
                 throw new WireFormatException("mac does not match: the sender uses another shared secret, or the "
                         + "frame was forged or altered", true);
             }
-        } else if (markerAt >= 0) {
-            throw new WireFormatException("frame carries a mac but no shared secret is configured here: give both "
-                    + "sides the same secret", true);
+            // The mac field is authenticated by position; parse the frame without it.
+            return parse(bytes, markerAt, true);
         }
-        return parse(bytes, length);
+        return parse(bytes, length, false);
     }
 
-    private static Frame parse(byte[] bytes, int length) throws WireFormatException {
+    private static boolean regionEquals(byte[] bytes, int at, byte[] needle) {
+        if (at < 0) {
+            return false;
+        }
+        for (int j = 0; j < needle.length; j++) {
+            if (bytes[at + j] != needle[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Parses {@code bytes[0, length)}; {@code macStripped} means the caller cut off the verified mac field, so the
+     * object's closing brace is implied.
+     */
+    private static Frame parse(byte[] bytes, int length, boolean macStripped) throws WireFormatException {
+        Frame fast = FlatFrameParser.parse(bytes, length, macStripped);
+        if (fast != null) {
+            return fast;
+        }
+        if (macStripped) {
+            byte[] closed = java.util.Arrays.copyOf(bytes, length + 1);
+            closed[length] = '}';
+            return parseGeneral(closed, length + 1);
+        }
+        return parseGeneral(bytes, length);
+    }
+
+    /** The general path (Jackson), for anything the flat parser does not take: escapes, nesting, odd numbers. */
+    static Frame parseGeneral(byte[] bytes, int length) throws WireFormatException {
         int version = -1;
         FrameType type = null;
         String id = null;
@@ -162,6 +283,8 @@ public final class FrameCodec {
                     case "n" -> nonce = token(p.getText(), "n");
                     case "pn" -> peerNonce = token(p.getText(), "pn");
                     case "ldr" -> leadership = leadership(p.getText());
+                    case "mac" -> throw new WireFormatException("frame carries a mac but no shared secret is "
+                            + "configured here: give both sides the same secret", true);
                     default -> {
                         if (value.isStructStart()) {
                             p.skipChildren();
@@ -172,6 +295,11 @@ public final class FrameCodec {
         } catch (IOException | IllegalStateException e) {
             throw new WireFormatException("frame is not valid JSON: " + e.getMessage(), false);
         }
+        return validated(version, type, id, seq, ts, nonce, peerNonce, leadership);
+    }
+
+    static Frame validated(int version, FrameType type, String id, long seq, long ts, String nonce, String peerNonce,
+            LeadershipStatus leadership) throws WireFormatException {
         if (version != Frame.VERSION) {
             throw new WireFormatException("unsupported wire version " + version + " (this side speaks "
                     + Frame.VERSION + ")", false);
@@ -182,7 +310,7 @@ public final class FrameCodec {
         return new Frame(type, id, seq, ts, nonce, peerNonce, leadership);
     }
 
-    private static String token(String s, String field) throws WireFormatException {
+    static String token(String s, String field) throws WireFormatException {
         if (s.isEmpty() || s.length() > 64) {
             throw new WireFormatException("field " + field + " must be 1..64 hex digits", false);
         }
@@ -195,7 +323,7 @@ public final class FrameCodec {
         return s;
     }
 
-    private static LeadershipStatus leadership(String s) throws WireFormatException {
+    static LeadershipStatus leadership(String s) throws WireFormatException {
         try {
             return LeadershipStatus.valueOf(s);
         } catch (IllegalArgumentException e) {

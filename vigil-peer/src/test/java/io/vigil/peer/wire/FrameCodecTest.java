@@ -81,4 +81,62 @@ class FrameCodecTest {
         assertThatThrownBy(() -> decode(codec, "{\"v\":1,\"t\":\"nope\",\"seq\":1,\"ts\":1,\"n\":\"ab\"}"))
                 .hasMessageContaining("unknown frame type");
     }
+
+    /**
+     * The flat fast path and the general (Jackson) path must agree: same frame, or an error with the same message.
+     * Each input goes through {@link FrameCodec#decode} (fast path first) and straight through the general path.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "{\"v\":1,\"t\":\"hb\",\"id\":\"a\",\"seq\":7,\"ts\":99,\"n\":\"ab\",\"pn\":\"cd\"}",
+        "{ \"ts\" : 99 , \"n\":\"ab\", \"t\":\"hello\", \"seq\":7, \"v\":1 }",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":7,\"ts\":99,\"n\":\"ab\",\"ldr\":\"NON_LEADER\",\"extra\":\"x\"}",
+        "{\"v\":1,\"t\":\"hb\",\"id\":\"n\\u00e9\",\"seq\":7,\"ts\":99,\"n\":\"ab\"}",
+        "{\"v\":1,\"t\":\"hb\",\"id\":\"nœud\",\"seq\":7,\"ts\":99,\"n\":\"ab\"}",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":7,\"ts\":99,\"n\":\"ab\",\"x\":[1,{\"y\":true}],\"z\":null}",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":-3,\"ts\":99,\"n\":\"ab\"}",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":9223372036854775807,\"ts\":99,\"n\":\"ab\"}",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":92233720368547758070,\"ts\":99,\"n\":\"ab\"}",
+        "{\"v\":1.0,\"t\":\"hb\",\"seq\":1,\"ts\":99,\"n\":\"ab\"}",
+        "{\"v\":\"1\",\"t\":\"hb\",\"seq\":1,\"ts\":99,\"n\":\"ab\"}",
+        "{\"v\":1,\"t\":5,\"seq\":1,\"ts\":99,\"n\":\"ab\"}",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":1,\"ts\":99,\"n\":\"AB\"}",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":1,\"ts\":99,\"n\":\"ab\",\"ldr\":\"KING\"}",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":1,\"ts\":99,\"n\":\"ab\",\"mac\":\"00\"}",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":1,\"ts\":99,\"n\":\"ab\"} trailing",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":1,\"ts\":99,\"n\":\"ab\",}",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":01,\"ts\":99,\"n\":\"ab\"}",
+        "{\"v\":1,\"t\":\"hb\" \"seq\":1}",
+        "{\"v\":1,\"t\":\"hb\",\"seq\":1,\"ts\":99",
+        "{}",
+        "[1]",
+    })
+    void fastAndGeneralPathsAgree(String input) {
+        byte[] b = input.getBytes(StandardCharsets.UTF_8);
+        Object viaDecode = outcome(() -> new FrameCodec(null).decode(b, b.length));
+        Object viaGeneral = outcome(() -> FrameCodec.parseGeneral(b, b.length));
+        assertThat(viaDecode).isEqualTo(viaGeneral);
+    }
+
+    private interface Decoding {
+        Frame run() throws WireFormatException;
+    }
+
+    private static Object outcome(Decoding d) {
+        try {
+            return d.run();
+        } catch (WireFormatException e) {
+            return "error(" + e.authentication() + "): " + e.getMessage().replaceAll(" at \\[Source.*", "");
+        }
+    }
+
+    @Test
+    void encodeIntoMatchesEncodeAndGrowsForLongIds() throws Exception {
+        FrameCodec codec = new FrameCodec(SECRET);
+        Frame big = new Frame(FrameType.HELLO, "x".repeat(600), Long.MAX_VALUE, 0, "ab", null, null);
+        int n = codec.encodeInto(big);
+        byte[] copy = java.util.Arrays.copyOf(codec.scratch(), n);
+        assertThat(copy).isEqualTo(new FrameCodec(SECRET).encode(big));
+        assertThat(new FrameCodec(SECRET).decode(copy, copy.length)).isEqualTo(big);
+    }
 }
