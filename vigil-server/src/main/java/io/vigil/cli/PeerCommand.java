@@ -269,9 +269,13 @@ public class PeerCommand implements Callable<Integer> {
         @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default 0.0.0.0).")
         String host = "0.0.0.0";
 
+        @Option(names = "--event-loops", paramLabel = "N",
+                description = "Event loops that share the client connections, 1..64 (default: one per core, at most 4).")
+        int eventLoops = PeerProperties.DEFAULT_SERVER_EVENT_LOOPS;
+
         @Override
         PeerProperties.Builder properties() {
-            return PeerProperties.builder().type(PeerType.SERVER).port(port).hostname(host);
+            return PeerProperties.builder().type(PeerType.SERVER).port(port).hostname(host).serverEventLoops(eventLoops);
         }
 
         @Override

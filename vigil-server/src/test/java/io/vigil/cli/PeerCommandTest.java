@@ -115,6 +115,13 @@ class PeerCommandTest {
     }
 
     @Test
+    void eventLoopsOutOfRangeIsAUsageError() throws Exception {
+        int code = run(noInput(), "server", "--port", "7999", "--event-loops", "0").get(10, TimeUnit.SECONDS);
+        assertThat(code).isEqualTo(PeerCommand.EXIT_USAGE);
+        assertThat(err()).contains("serverEventLoops must be 1..64, got 0");
+    }
+
+    @Test
     void clientThatNeverReachesTheServerExitsWithStartFailed() throws Exception {
         int code = run(noInput(), "client", "--host", "127.0.0.1", "--port", "" + freePort(),
                 "--reconnect-attempts", "1", "--reconnect-sleep", "50").get(10, TimeUnit.SECONDS);
