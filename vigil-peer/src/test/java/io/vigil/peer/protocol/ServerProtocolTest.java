@@ -84,6 +84,33 @@ class ServerProtocolTest {
     }
 
     @Test
+    void eachClientHeartbeatIsAnsweredAtOnceButNotMoreOftenThanEveryHalfInterval() {
+        connectClient();
+        advance(60);
+        int before = sent.size();
+        clientHeartbeat(serverNonce());
+        assertThat(sent).hasSize(before + 1); // answered in the same call, at the client's phase
+        assertThat(sent.getLast().type()).isEqualTo(FrameType.HEARTBEAT);
+        assertThat(sent.getLast().sentAt()).isEqualTo(now);
+        advance(40);
+        clientHeartbeat(serverNonce()); // 40 ms after the answer: less than half an interval
+        assertThat(sent).hasSize(before + 1);
+        advance(10);
+        clientHeartbeat(serverNonce()); // 50 ms after: answered
+        assertThat(sent).hasSize(before + 2);
+    }
+
+    @Test
+    void aClientThatCallsForNothingStillHearsTheServerEveryIntervalPlusAQuarterOfTheShorterOfIntervalAndTimeout() {
+        connectClient();
+        long helloAt = sent.getFirst().sentAt();
+        advance(290); // silent client (it will time out at 300): the server keeps sending on its own
+        List<Long> at = sent.stream().filter(f -> f.type() == FrameType.HEARTBEAT).map(Frame::sentAt).toList();
+        // Due 125 ms after the last frame (slack = min(100, 200) / 4 = 25 ms), sent on the first 10 ms tick from then.
+        assertThat(at).containsExactly(helloAt + 130, helloAt + 260);
+    }
+
+    @Test
     void closedConnectionEmitsTimeoutThenDisconnected() {
         connectClient();
         server.closed(1, now);
