@@ -1,18 +1,7 @@
 package io.vigil.peer.bench;
 
-import io.vertx.core.AbstractVerticle;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
-import io.vigil.peer.wire.Frame;
-import io.vigil.peer.wire.FrameCodec;
-import io.vigil.peer.wire.FrameType;
-import io.vigil.peer.wire.WireFormatException;
+import io.vigil.peer.bench.LoadShard.Count;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,221 +10,215 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Many heartbeat clients in one JVM, speaking the wire format directly (no adapter per client), for the server load
- * benchmark. Clients are split over shards, one event loop each; a shard sends one tenth of its clients' heartbeats
- * every tenth of an interval, so the load is smooth. After the warm-up, it hangs one random client every
- * {@code hangEveryMs} (stops writing and reading) and at the end matches those hangs with the server's timeout log
- * to report the detection delay.
+ * The client half of the peer load benchmark (docs/benchmarks-peer.md, section 2): many TCP heartbeat clients in one
+ * JVM, cheap enough to leave most of the machine to the server under test, and observable enough to tell who closed
+ * what.
  *
- * <p>Args: host port clients intervalMs seconds shards hangEveryMs serverTimeoutLog
+ * <p>What it measures, together with {@link PeerBenchServer} in another JVM: whether one peer server sustains
+ * {@code clients} heartbeat clients at {@code intervalMs} (the server prints its heartbeat events/s and CPU; this
+ * prints what it sent and received and its own CPU), and the server's detection delay under that load: after a
+ * warm-up (a third of the run, at most 20 s) it hangs one random connected client every {@code hangEveryMs} (stops
+ * writing and reading on it, for good), and at the end matches each hang with the first timeout of that client at or
+ * after the hang in the server's timeout log; it reports missed hangs, spurious timeouts in the hang window, and the
+ * delay's p50/p90/p99/max.
+ *
+ * <p>How: plain {@code java.nio}, no adapter per client. The clients are split over {@code shards} {@link LoadShard}s,
+ * one selector thread each; a shard sends one tenth of its clients a heartbeat every tenth of an interval, so the load
+ * is smooth. Frames are written by hand ({@link LoadFrames}, the documented wire format version 1, unauthenticated)
+ * into one reusable buffer per shard; after the server's hello, what the server sends is only counted by newline.
+ * Connections open in waves of {@value LoadShard#CONNECTS_IN_FLIGHT} unfinished handshakes per shard. A partial write
+ * is finished when the socket is writable again; until then that client's heartbeats are skipped and counted.
+ *
+ * <p>Every 5 s it prints: connected clients (and still opening), connect failures, frames sent/s and received/s,
+ * closes it saw (the server's end of stream, read or write errors, or a server hello it rejected), back-pressure skips
+ * (and connections with a pending remainder), connected clients that heard nothing from the server for 1 s, hung
+ * clients, the largest lateness of a send slot, and its CPU in cores. The first 10 closes are printed with the client
+ * id and reason. The generator never reconnects a closed client.
+ *
+ * <p>Args: {@code host port clients intervalMs seconds shards hangEveryMs serverTimeoutLog} ({@code hangEveryMs} 0:
+ * no hangs). The timeout log has one line per server timeout event, {@code "endpointId epochMillis"}. Client ids are
+ * {@code load-0} … {@code load-(clients-1)}. Example: {@code 127.0.0.1 7320 10000 100 85 2 500 /tmp/timeouts.log}.
  */
 public final class PeerLoadGenerator {
 
-    private static final AtomicLong SENT = new AtomicLong();
-    private static final AtomicLong RECEIVED = new AtomicLong();
-    private static final AtomicLong CONNECTED = new AtomicLong();
-    private static final AtomicLong FAILED = new AtomicLong();
-    private static final Map<String, Long> HANGS = new ConcurrentHashMap<>();
+    private static final long REPORT_EVERY_MILLIS = 5000;
+    /** After the run: time for the last hangs to time out before the server's log is read. */
+    private static final long GRACE_MILLIS = 2000;
 
     private PeerLoadGenerator() {
     }
 
-    /** One shard of clients on one event loop. */
-    private static final class Shard extends AbstractVerticle {
-        private final String host;
-        private final int port;
-        private final int first;
-        private final int count;
-        private final long interval;
-        private final List<Conn> conns = new ArrayList<>();
-        private final FrameCodec codec = new FrameCodec(null);
-        private int slot;
-
-        Shard(String host, int port, int first, int count, long interval) {
-            this.host = host;
-            this.port = port;
-            this.first = first;
-            this.count = count;
-            this.interval = interval;
-        }
-
-        private final class Conn {
-            final String id;
-            final String nonce;
-            NetSocket socket;
-            String serverNonce;
-            long seq;
-            boolean hung;
-
-            Conn(String id) {
-                this.id = id;
-                this.nonce = Long.toHexString(ThreadLocalRandom.current().nextLong() | 1L << 62);
-            }
-
-            void send(FrameType type) {
-                byte[] b = codec.encode(new Frame(type, id, ++seq, System.currentTimeMillis(), nonce, serverNonce,
-                        null));
-                socket.write(Buffer.buffer(b.length + 1).appendBytes(b).appendByte((byte) '\n'));
-                SENT.incrementAndGet();
-            }
-
-            void onLine(Buffer line) {
-                RECEIVED.incrementAndGet();
-                if (serverNonce == null) {
-                    byte[] b = line.getBytes();
-                    try {
-                        Frame f = codec.decode(b, b.length);
-                        if (f.type() == FrameType.HELLO) {
-                            serverNonce = f.nonce();
-                            send(FrameType.HEARTBEAT);
-                            CONNECTED.incrementAndGet();
-                        }
-                    } catch (WireFormatException e) {
-                        System.err.println(id + ": " + e.getMessage());
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void start(Promise<Void> started) {
-            NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-                    .setConnectTimeout(10_000));
-            for (int i = 0; i < count; i++) {
-                conns.add(new Conn("load-" + (first + i)));
-            }
-            connectNext(client, 0);
-            long tick = Math.max(1, interval / 10);
-            vertx.setPeriodic(tick, id -> {
-                int s = slot++ % 10;
-                for (int i = s; i < conns.size(); i += 10) {
-                    Conn c = conns.get(i);
-                    if (c.serverNonce != null && !c.hung && !c.socket.writeQueueFull()) {
-                        c.send(FrameType.HEARTBEAT);
-                    }
-                }
-            });
-            started.complete();
-        }
-
-        /** Connects in waves of 200 so the server's accept backlog is not flooded. */
-        private void connectNext(NetClient client, int from) {
-            int to = Math.min(conns.size(), from + 200);
-            int[] pending = {to - from};
-            for (int i = from; i < to; i++) {
-                Conn c = conns.get(i);
-                client.connect(port, host).onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        c.socket = ar.result();
-                        c.socket.handler(RecordParser.newDelimited("\n", c::onLine));
-                        c.send(FrameType.HELLO);
-                    } else {
-                        FAILED.incrementAndGet();
-                    }
-                    if (--pending[0] == 0 && to < conns.size()) {
-                        connectNext(client, to);
-                    }
-                });
-            }
-        }
-
-        void hangOnItsLoop() {
-            context.runOnContext(v -> hangOne());
-        }
-
-        /** Hangs one random connected client: it stops writing and reading. */
-        private void hangOne() {
-            Conn c = conns.get(ThreadLocalRandom.current().nextInt(conns.size()));
-            if (c.serverNonce != null && !c.hung) {
-                c.hung = true;
-                c.socket.pause();
-                HANGS.put(c.id, System.currentTimeMillis());
-            }
-        }
-    }
-
     public static void main(String[] args) throws Exception {
+        if (args.length != 8) {
+            System.err.println("usage: PeerLoadGenerator host port clients intervalMs seconds shards hangEveryMs "
+                    + "serverTimeoutLog");
+            System.exit(2);
+        }
         String host = args[0];
         int port = Integer.parseInt(args[1]);
         int clients = Integer.parseInt(args[2]);
         long interval = Long.parseLong(args[3]);
         long seconds = Long.parseLong(args[4]);
-        int shards = Integer.parseInt(args[5]);
+        int shardCount = Integer.parseInt(args[5]);
         long hangEvery = Long.parseLong(args[6]);
         Path serverLog = Path.of(args[7]);
-
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(shards));
-        List<Shard> list = new ArrayList<>();
-        for (int s = 0; s < shards; s++) {
-            int first = s * clients / shards;
-            int count = (s + 1) * clients / shards - first;
-            Shard shard = new Shard(host, port, first, count, interval);
-            list.add(shard);
-            vertx.deployVerticle(shard).await();
+        if (clients < 1 || interval < LoadShard.SLOTS || seconds < 1 || shardCount < 1 || hangEvery < 0) {
+            System.err.println("need clients ≥ 1, intervalMs ≥ " + LoadShard.SLOTS + ", seconds ≥ 1, shards ≥ 1, "
+                    + "hangEveryMs ≥ 0");
+            System.exit(2);
         }
+
+        InetSocketAddress server = new InetSocketAddress(host, port);
+        Map<String, Long> hangs = new ConcurrentHashMap<>();
+        List<LoadShard> shards = new ArrayList<>();
+        for (int s = 0; s < shardCount; s++) {
+            int first = (int) ((long) s * clients / shardCount);
+            int count = (int) ((long) (s + 1) * clients / shardCount) - first;
+            shards.add(new LoadShard(s, server, first, count, interval, hangs));
+        }
+        System.out.printf("load generator: %d clients to %s, interval %d ms, %d s, %d shards, one hang every %d ms"
+                + " after %d s%n", clients, server, interval, seconds, shardCount, hangEvery, warmupSeconds(seconds));
+
         CpuMeter cpu = new CpuMeter();
-        long warmup = Math.min(20, seconds / 3);
-        long lastSent = 0;
-        long lastReceived = 0;
         long start = System.currentTimeMillis();
-        long nextHang = start + warmup * 1000;
-        long nextReport = start + 5000;
-        while (System.currentTimeMillis() - start < seconds * 1000) {
+        shards.forEach(LoadShard::start);
+        long windowStart = start + warmupSeconds(seconds) * 1000;
+        long end = start + seconds * 1000;
+        long nextHang = windowStart;
+        long nextReport = start + REPORT_EVERY_MILLIS;
+        Totals last = Totals.of(shards);
+        long lastAt = start;
+        while (true) {
             long now = System.currentTimeMillis();
+            if (now >= end) {
+                break;
+            }
             if (hangEvery > 0 && now >= nextHang) {
-                Shard shard = list.get(ThreadLocalRandom.current().nextInt(list.size()));
-                shard.hangOnItsLoop();
+                shards.get(ThreadLocalRandom.current().nextInt(shards.size())).requestHang();
                 nextHang += hangEvery;
             }
             if (now >= nextReport) {
-                long sent = SENT.get();
-                long received = RECEIVED.get();
-                System.out.printf("t=%3ds connected=%6d failed=%d sent/s=%8.0f received/s=%8.0f hung=%d cpu=%.2f cores%n",
-                        (now - start) / 1000, CONNECTED.get(), FAILED.get(), (sent - lastSent) / 5.0,
-                        (received - lastReceived) / 5.0, HANGS.size(), cpu.sample());
-                lastSent = sent;
-                lastReceived = received;
-                nextReport += 5000;
+                Totals t = Totals.of(shards);
+                printProgress(now - start, t, last, now - lastAt, cpu.sample(), shards);
+                last = t;
+                lastAt = now;
+                nextReport += REPORT_EVERY_MILLIS;
             }
-            Thread.sleep(5);
+            long wake = Math.min(end, Math.min(nextReport, hangEvery > 0 ? nextHang : Long.MAX_VALUE));
+            Thread.sleep(Math.max(1, wake - System.currentTimeMillis()));
         }
         long windowEnd = System.currentTimeMillis();
-        Thread.sleep(2000); // let the last hangs time out
-        report(serverLog, start + warmup * 1000, windowEnd);
-        vertx.close().await();
+        Thread.sleep(GRACE_MILLIS); // the clients keep beating while the last hangs time out
+        Totals t = Totals.of(shards);
+        System.out.printf("generator: connected at the end %d of %d, connect failures %d, frames sent %d, received %d,"
+                + " closes %d (server end of stream %d, read error %d, write error %d, bad server hello %d),"
+                + " back-pressure skips %d, hung %d (hang requests that found no client: %d), send slots dropped %d%n",
+                t.get(Count.CONNECTED), clients, t.get(Count.CONNECT_FAILED), t.get(Count.SENT),
+                t.get(Count.RECEIVED), t.closes(), t.get(Count.CLOSED_EOF), t.get(Count.CLOSED_READ_ERROR),
+                t.get(Count.CLOSED_WRITE_ERROR), t.get(Count.CLOSED_BAD_HELLO), t.get(Count.BACK_PRESSURE_SKIPS),
+                t.get(Count.HUNG), t.get(Count.HANG_MISSES), t.get(Count.SLOTS_DROPPED));
+        report(serverLog, hangs, windowStart, windowEnd);
+        for (LoadShard shard : shards) {
+            shard.stop();
+        }
+        if (shards.stream().anyMatch(s -> s.died() != null)) {
+            System.out.println("A SHARD DIED: the figures above are not valid");
+            System.exit(1);
+        }
     }
 
-    private static void report(Path serverLog, long windowStart, long windowEnd) throws Exception {
-        // Match each hang with the first timeout of that client at or after the hang; any other timeout is spurious.
+    private static long warmupSeconds(long seconds) {
+        return Math.min(20, seconds / 3);
+    }
+
+    private static void printProgress(long elapsed, Totals t, Totals last, long millis, double cores,
+                                      List<LoadShard> shards) {
+        double perSecond = 1000.0 / Math.max(1, millis);
+        long maxLag = 0;
+        for (LoadShard shard : shards) {
+            maxLag = Math.max(maxLag, shard.counts().getAndSet(Count.MAX_LAG_MS.ordinal(), 0));
+        }
+        System.out.printf("t=%3ds connected=%6d opening=%d connectFailed=%d sent/s=%7.0f received/s=%7.0f"
+                        + " closes=%d (eof %d, read %d, write %d, hello %d) bpSkips/s=%.0f pending=%d silent=%d"
+                        + " hung=%d slotLagMax=%dms cpu=%.2f cores%s%n",
+                elapsed / 1000, t.get(Count.CONNECTED), t.get(Count.OPENING), t.get(Count.CONNECT_FAILED),
+                (t.get(Count.SENT) - last.get(Count.SENT)) * perSecond,
+                (t.get(Count.RECEIVED) - last.get(Count.RECEIVED)) * perSecond, t.closes(),
+                t.get(Count.CLOSED_EOF), t.get(Count.CLOSED_READ_ERROR), t.get(Count.CLOSED_WRITE_ERROR),
+                t.get(Count.CLOSED_BAD_HELLO),
+                (t.get(Count.BACK_PRESSURE_SKIPS) - last.get(Count.BACK_PRESSURE_SKIPS)) * perSecond,
+                t.get(Count.PENDING), t.get(Count.SILENT), t.get(Count.HUNG), maxLag, cores,
+                shards.stream().anyMatch(s -> s.died() != null) ? " A SHARD DIED" : "");
+    }
+
+    /** The shards' counters added up at one moment. */
+    private static final class Totals {
+        private final long[] values;
+
+        private Totals(long[] values) {
+            this.values = values;
+        }
+
+        static Totals of(List<LoadShard> shards) {
+            long[] v = new long[Count.values().length];
+            for (LoadShard shard : shards) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] += shard.counts().get(i);
+                }
+            }
+            return new Totals(v);
+        }
+
+        long get(Count c) {
+            return values[c.ordinal()];
+        }
+
+        long closes() {
+            return get(Count.CLOSED_EOF) + get(Count.CLOSED_READ_ERROR) + get(Count.CLOSED_WRITE_ERROR)
+                    + get(Count.CLOSED_BAD_HELLO);
+        }
+    }
+
+    /**
+     * Matches each hang with the first timeout of that client at or after the hang; a hang without one is missed.
+     * Every other timeout in the hang window (warm-up end to run end) is spurious.
+     */
+    static void report(Path serverLog, Map<String, Long> hangs, long windowStart, long windowEnd) throws Exception {
         Map<String, List<Long>> timeouts = new HashMap<>();
         long total = 0;
         for (String line : Files.readAllLines(serverLog)) {
-            String[] parts = line.split(" ");
+            String[] parts = line.trim().split(" ");
+            if (parts.length != 2) {
+                continue;
+            }
             timeouts.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Long.parseLong(parts[1]));
             total++;
         }
         List<Long> delays = new ArrayList<>();
         int missed = 0;
-        for (var e : HANGS.entrySet()) {
+        long matchedInWindow = 0;
+        for (var e : hangs.entrySet()) {
             long hang = e.getValue();
-            Long at = timeouts.getOrDefault(e.getKey(), List.of()).stream().filter(t -> t >= hang).min(Long::compare)
-                    .orElse(null);
+            Long at = timeouts.getOrDefault(e.getKey(), List.of()).stream().filter(t -> t >= hang)
+                    .min(Long::compare).orElse(null);
             if (at == null) {
                 missed++;
             } else {
                 delays.add(at - hang);
+                if (at >= windowStart && at <= windowEnd) {
+                    matchedInWindow++;
+                }
             }
         }
         delays.sort(null);
         long inWindow = timeouts.values().stream().flatMap(List::stream)
                 .filter(t -> t >= windowStart && t <= windowEnd).count();
-        long spuriousInWindow = inWindow - delays.size();
         System.out.printf("hangs=%d detected=%d missed=%d timeout events=%d (clients with any: %d); in the hang window"
-                + " (%d s after warm-up, before shutdown): %d timeouts, %d spurious%n", HANGS.size(), delays.size(),
-                missed, total, timeouts.size(), (windowEnd - windowStart) / 1000, inWindow, spuriousInWindow);
+                        + " (%d s after warm-up, before shutdown): %d timeouts, %d spurious%n", hangs.size(),
+                delays.size(), missed, total, timeouts.size(), (windowEnd - windowStart) / 1000, inWindow,
+                inWindow - matchedInWindow);
         if (!delays.isEmpty()) {
             System.out.printf("detection delay after hang ms: min=%d p50=%d p90=%d p99=%d max=%d%n", delays.getFirst(),
                     pct(delays, 50), pct(delays, 90), pct(delays, 99), delays.getLast());
