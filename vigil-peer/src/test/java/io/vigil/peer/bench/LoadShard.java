@@ -35,7 +35,7 @@ final class LoadShard implements Runnable {
     static final int CONNECTS_IN_FLIGHT = 200;
     /** Each interval is split into this many send slots; slot {@code s} serves the clients with index ≡ s. */
     static final int SLOTS = 10;
-    /** A connected client that heard nothing from the server for this long is counted as silent. */
+    /** A connected client that heard nothing from the server for this long (or 3 intervals, if longer) is silent. */
     static final long SILENT_AFTER_MILLIS = 1000;
     private static final int READ_BUFFER_BYTES = 64 * 1024;
     private static final int PRINT_CLOSES = 10;
@@ -64,7 +64,7 @@ final class LoadShard implements Runnable {
         BACK_PRESSURE_SKIPS,
         /** Gauge, refreshed every second: connections with an unwritten remainder. */
         PENDING,
-        /** Gauge, refreshed every second: connected, not hung, and nothing read for {@link #SILENT_AFTER_MILLIS}. */
+        /** Gauge, refreshed every second: connected, not hung, and nothing read for {@code silentAfterMillis}. */
         SILENT,
         HUNG,
         /** Hang requests that found no connected client to hang. */
@@ -115,6 +115,7 @@ final class LoadShard implements Runnable {
     private final int number;
     private final InetSocketAddress server;
     private final long intervalMillis;
+    private final long silentAfterMillis;
     private final Map<String, Long> hangs;
     private final Connection[] connections;
     private final Selector selector;
@@ -138,6 +139,7 @@ final class LoadShard implements Runnable {
         this.number = number;
         this.server = server;
         this.intervalMillis = intervalMillis;
+        this.silentAfterMillis = Math.max(SILENT_AFTER_MILLIS, 3 * intervalMillis);
         this.hangs = hangs;
         this.connections = new Connection[clients];
         for (int i = 0; i < clients; i++) {
@@ -488,7 +490,7 @@ final class LoadShard implements Runnable {
             if (c.pending != null) {
                 pending++;
             }
-            if (!c.hung && now - c.lastReadAt > SILENT_AFTER_MILLIS) {
+            if (!c.hung && now - c.lastReadAt > silentAfterMillis) {
                 silent++;
             }
         }
