@@ -135,11 +135,12 @@ public final class FrameCodec {
         scratch[pos++] = (byte) c;
     }
 
+    /** Only for strings known to be ASCII (nonces, enum names, checked ids): copies the low byte of each char. */
+    @SuppressWarnings("deprecation") // the one String copy into a byte[] without an intermediate array
     private void putAscii(String s) {
         ensure(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            scratch[pos++] = (byte) s.charAt(i);
-        }
+        s.getBytes(0, s.length(), scratch, pos);
+        pos += s.length();
     }
 
     private void putJsonString(String s) {
