@@ -11,18 +11,7 @@ PAIRS="${1:-10}"; SECS="${2:-3}"; BODYKIND="${3:-single}"
 CONNECTIONS="${CONNECTIONS:-64}"; SERVER_CPU="${SERVER_CPU:-0}"; LOAD_CPU="${LOAD_CPU:-1}"; HEAP="${HEAP:-512m}"
 OUT="${OUT:-$(mktemp -d /tmp/vigil-http-ab.XXXXXX)}"
 BENCH_JAR="$ROOT/vigil-bench/target/vigil-bench.jar"; VIGIL_JAR="$ROOT/vigil-server/target/vigil.jar"
-JAVA=""
-jdk_major() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true; }
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" && "$(jdk_major "$JAVA_HOME")" -ge 21 ]] 2>/dev/null; then
-  JAVA="$JAVA_HOME/bin/java"
-else
-  best=0
-  for d in /usr/lib/jvm/*/; do
-    d="${d%/}"; v="$(jdk_major "$d")"
-    if [[ -n "$v" && -x "$d/bin/java" && "$v" -ge 21 && "$v" -gt $best ]]; then JAVA="$d/bin/java"; best=$v; fi
-  done
-fi
-[[ -z "$JAVA" ]] && { echo "run-http-ab: no JDK >= 21 found; set JAVA_HOME to one" >&2; exit 2; }
+source "$ROOT/vigil-bench/find-java.sh"
 command -v wrk >/dev/null || { echo "run-http-ab: needs wrk (apt-get install -y wrk)" >&2; exit 2; }
 [[ -f "$BENCH_JAR" && -f "$VIGIL_JAR" ]] || (cd "$ROOT" && ./vigil mvn -q -B -o -DskipTests -pl vigil-bench -am package)
 mkdir -p "$OUT"

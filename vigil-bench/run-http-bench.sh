@@ -33,18 +33,7 @@ PORT_BARE=18090
 PORT_VIGIL=18080
 
 # a JDK >= 21: $JAVA_HOME if it is one, else the newest under /usr/lib/jvm (as ./vigil does); builds the jars if missing
-JAVA=""
-jdk_major() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true; }
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" && "$(jdk_major "$JAVA_HOME")" -ge 21 ]] 2>/dev/null; then
-  JAVA="$JAVA_HOME/bin/java"
-else
-  best=0
-  for d in /usr/lib/jvm/*/; do
-    d="${d%/}"; v="$(jdk_major "$d")"
-    if [[ -n "$v" && -x "$d/bin/java" && "$v" -ge 21 && "$v" -gt $best ]]; then JAVA="$d/bin/java"; best=$v; fi
-  done
-fi
-[[ -z "$JAVA" ]] && { echo "run-http-bench: no JDK >= 21 found; set JAVA_HOME to one" >&2; exit 2; }
+source "$ROOT/vigil-bench/find-java.sh"
 if [[ ! -f "$BENCH_JAR" || ! -f "$VIGIL_JAR" ]]; then
   (cd "$ROOT" && ./vigil mvn -q -B -o -DskipTests -pl vigil-bench -am package)
 fi

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server half of the peer load benchmark, in its own JVM (see docs/benchmarks-peer.md).
- * Args: port intervalMs timeoutMs seconds timeoutLogFile. Prints one line per 5 s: connected peers, heartbeat
+ * Args: port intervalMs timeoutMs seconds timeoutLogFile [eventLoops]. Prints one line per 5 s: connected peers, heartbeat
  * events/s, CPU cores used; appends every timeout event as "endpointId receivedTimestamp" to the log file.
  */
 public final class PeerBenchServer {
@@ -25,11 +25,13 @@ public final class PeerBenchServer {
         long interval = Long.parseLong(args[1]);
         long timeout = Long.parseLong(args[2]);
         long seconds = Long.parseLong(args[3]);
+        int loops = args.length > 5 ? Integer.parseInt(args[5]) : PeerProperties.DEFAULT_SERVER_EVENT_LOOPS;
         AtomicLong connected = new AtomicLong();
         AtomicLong heartbeats = new AtomicLong();
         try (PrintWriter timeouts = new PrintWriter(new FileWriter(args[4]), true);
              PeerHeartbeat server = PeerHeartbeat.create(PeerProperties.builder().port(port).hostname("127.0.0.1")
-                     .heartbeatIntervalMillis(interval).heartbeatTimeoutMillis(timeout).build())) {
+                     .heartbeatIntervalMillis(interval).heartbeatTimeoutMillis(timeout).serverEventLoops(loops)
+                     .build())) {
             AtomicLong errors = new AtomicLong();
             server.subscribe(new io.vigil.peer.PeerListener() {
                 @Override
