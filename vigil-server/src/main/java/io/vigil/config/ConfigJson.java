@@ -112,6 +112,7 @@ public final class ConfigJson {
         duration(ha, "leaseTtl", c.ha().leaseTtl());
         ha.put("instanceId", c.ha().instanceId());
         ha.put("mode", c.ha().mode().text());
+        ha.put("advertiseUrl", c.ha().advertiseUrl());
         if (!c.collect().equals(io.vigil.collect.CollectSettings.NONE)) CollectJsonForm.write(root, c.collect());
         return root;
     }

@@ -10,8 +10,11 @@ import java.time.Duration;
  * @param leaseTtl   how long a lease lives without renewal; default 5 s
  * @param instanceId this instance's id in the lease row; default {@code <hostname>-<pid>}
  * @param mode       {@link Mode#ACTIVE_STANDBY} (default) or {@link Mode#KAFKA_PARTITIONS}
+ * @param advertiseUrl the URL other instances reach this one at (absolute http/https, no query or fragment, no
+ *                   trailing slash); null (default): derived from {@code http.host} and the port. The environment
+ *                   variable {@code VIGIL_HA_ADVERTISE_URL} overrides it (docs/ha.md)
  */
-public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mode mode) {
+public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mode mode, String advertiseUrl) {
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
 
     /** How the instances share the work (docs/ha.md). */
@@ -46,6 +49,11 @@ public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mo
         if (leaseTtl == null) leaseTtl = DEFAULT_LEASE_TTL;
         if (instanceId == null) instanceId = defaultInstanceId();
         if (mode == null) mode = Mode.ACTIVE_STANDBY;
+    }
+
+    /** No configured advertised URL: it is derived from {@code http.host} and the port. */
+    public HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mode mode) {
+        this(enabled, leaseTtl, instanceId, mode, null);
     }
 
     /** Active/standby (the default mode). */

@@ -6,6 +6,7 @@ import io.vigil.monitor.ClosedLoop;
 import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TargetType;
 import io.vigil.monitor.TimeBase;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -219,7 +220,7 @@ final class VigilYamlReader {
     }
 
     private static HaConfig ha(ConfigNode n) {
-        n.allowOnly(keys("enabled", "leaseTtl", "instanceId", "mode"));
+        n.allowOnly(keys("enabled", "leaseTtl", "instanceId", "mode", "advertiseUrl"));
         boolean enabled = n.bool("enabled", false);
         Duration ttl = n.duration("leaseTtl", HaConfig.DEFAULT_LEASE_TTL, false);
         String id = n.has("instanceId") ? n.requiredString("instanceId", "") : null;
@@ -232,7 +233,23 @@ final class VigilYamlReader {
                 mode = HaConfig.Mode.ACTIVE_STANDBY;
             }
         }
-        return new HaConfig(enabled, ttl, id, mode);
+        return new HaConfig(enabled, ttl, id, mode, advertiseUrl(n));
+    }
+
+    /**
+     * {@code ha.advertiseUrl}: where the other instances forward heartbeats to, so an absolute http(s) URL to which
+     * they append the request path ({@code /eventListener/v7}): no query, no fragment; a trailing slash is dropped.
+     */
+    private static String advertiseUrl(ConfigNode n) {
+        String url = n.url("advertiseUrl", null);
+        if (url == null) return null;
+        URI uri = URI.create(url); // n.url parsed it already
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            n.error("advertiseUrl", "must not have a query or fragment: the other instances append the request path "
+                    + "to it (got \"" + url + "\")");
+            return null;
+        }
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** Active-active over Kafka partitions: every heartbeat comes through one Kafka topic, the store is shared. */

@@ -235,7 +235,8 @@ public final class VigilServer implements AutoCloseable {
 
     private void startHa(VigilConfig c) {
         long ttl = c.ha().leaseTtl().toMillis();
-        peers = new PeerDirectory(new InstanceRepository(db), lease.owner(), PeerDirectory.advertisedUrl(c.http().host(), http.port()));
+        peers = new PeerDirectory(new InstanceRepository(db), lease.owner(),
+                PeerDirectory.advertisedUrl(c.ha().advertiseUrl(), c.http().host(), http.port()));
         peers.announce();
         lease.observeLease(peers::observe);
         if (!c.ha().partitioned()) forwarder = new HeartbeatForwarder(vertx, lease.owner(), peers::activeUrl,

@@ -33,12 +33,22 @@ public final class PeerDirectory {
     }
 
     /**
-     * The URL other instances reach this one at: {@value #ADVERTISE_ENV} if set, else {@code http://<host>:<port>}
-     * with the bound address, or this machine's address when bound to all interfaces.
+     * The URL other instances reach this one at, from the first that is set: {@value #ADVERTISE_ENV}, then
+     * {@code configured} ({@code ha.advertiseUrl}), else {@code http://<host>:<port>} with the bound address, or this
+     * machine's address when bound to all interfaces.
      */
-    public static String advertisedUrl(String bindHost, int port) {
-        String fromEnv = System.getenv(ADVERTISE_ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) return fromEnv.endsWith("/") ? fromEnv.substring(0, fromEnv.length() - 1) : fromEnv;
+    public static String advertisedUrl(String configured, String bindHost, int port) {
+        return advertisedUrl(System.getenv(ADVERTISE_ENV), configured, bindHost, port);
+    }
+
+    /**
+     * {@link #advertisedUrl(String, String, int)} with the environment variable's value passed in ({@code fromEnv},
+     * null when unset), so that the precedence can be tested without a process environment. A trailing slash of
+     * either given URL is dropped: the forwarder appends the request path.
+     */
+    public static String advertisedUrl(String fromEnv, String configured, String bindHost, int port) {
+        if (fromEnv != null && !fromEnv.isBlank()) return withoutTrailingSlash(fromEnv);
+        if (configured != null && !configured.isBlank()) return withoutTrailingSlash(configured);
         String host = bindHost;
         if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
             try {
@@ -49,6 +59,10 @@ public final class PeerDirectory {
         }
         if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
         return "http://" + host + ":" + port;
+    }
+
+    private static String withoutTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** Writes (or refreshes) this instance's row; call at start and periodically. Store errors are logged. */
