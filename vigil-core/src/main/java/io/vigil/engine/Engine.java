@@ -644,6 +644,14 @@ public final class Engine {
 
     /** Sources matching the filters (null = any), at most {@code limit}. Weakly consistent. */
     public List<SourceView> sources(String eventName, LivenessState state, int limit) {
+        return sources(eventName, state, null, limit);
+    }
+
+    /**
+     * Sources matching the filters (null = any), at most {@code limit}; {@code flapping} keeps only those that are
+     * (true) or are not (false) FLAPPING. The limit counts matching sources only. Weakly consistent.
+     */
+    public List<SourceView> sources(String eventName, LivenessState state, Boolean flapping, int limit) {
         List<SourceView> out = new ArrayList<>();
         for (MonitorState ms : monitors.values()) {
             if (eventName != null && !eventName.equals(ms.monitor.eventName())) continue;
@@ -651,10 +659,16 @@ public final class Engine {
                 if (out.size() >= limit) return out;
                 LivenessState st = s.state;
                 if (state != null && st != state) continue;
+                if (flapping != null && isFlapping(s) != flapping) continue;
                 out.add(view(s, st));
             }
         }
         return out;
+    }
+
+    private static boolean isFlapping(Source s) {
+        SourceExtras x = s.ext;
+        return x != null && x.flapping;
     }
 
     public SourceView source(SourceKey key) {

@@ -221,6 +221,24 @@ class DetectionRulesTest {
         assertThat(engine.source(new SourceKey(HB, "a")).flapping()).isFalse();
     }
 
+    @Test
+    void sourcesCanBeListedByWhetherTheyAreFlapping() {
+        engine.configure(List.of(monitor(HB, rules(DetectorSpec.MISSED_COUNT, List.of(), 1,
+                new FlapRule(2, Duration.ofSeconds(30))))));
+        beat("a");
+        beat("b");
+        engine.tick();
+        flapOnce("a"); // a: ONSET and ABATED, 2 changes: flapping; b: one ONSET, not flapping
+        assertThat(engine.sources(HB, null, true, 10)).extracting(v -> v.key().sourceName()).containsExactly("a");
+        assertThat(engine.sources(null, null, false, 10)).extracting(v -> v.key().sourceName()).containsExactly("b");
+        assertThat(engine.sources(HB, LivenessState.ALIVE, true, 10)).extracting(v -> v.key().sourceName()).containsExactly("a");
+        assertThat(engine.sources(HB, LivenessState.MISSING, true, 10)).isEmpty();
+        assertThat(engine.sources(HB, null, null, 10)).hasSize(2);
+        // the limit counts matching sources only, whatever order the map keeps
+        assertThat(engine.sources(HB, null, false, 1)).extracting(v -> v.key().sourceName()).containsExactly("b");
+        assertThat(engine.sources(HB, null, true, 1)).extracting(v -> v.key().sourceName()).containsExactly("a");
+    }
+
     // ------------------------------------------------------------------ silences
 
     private Silence silence(String event, String source, long from, long to) {

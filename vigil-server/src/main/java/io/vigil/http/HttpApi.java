@@ -419,6 +419,18 @@ public final class HttpApi implements AutoCloseable {
                 return;
             }
         }
+        String flappingParam = emptyToNull(req.getParam("flapping"));
+        Boolean flapping = null;
+        if (flappingParam != null) {
+            switch (flappingParam) {
+                case "true" -> flapping = true;
+                case "false" -> flapping = false;
+                default -> {
+                    json(req, 400, Json.error("bad_parameter", "flapping: must be true or false (got \"" + flappingParam + "\")"));
+                    return;
+                }
+            }
+        }
         int limit;
         try {
             limit = intParam(req, "limit", 10_000);
@@ -427,8 +439,9 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         LivenessState st = state;
+        Boolean flap = flapping;
         blocking(req, () -> {
-            List<SourceView> views = server.liveness().engine().sources(eventName, st, limit);
+            List<SourceView> views = server.liveness().engine().sources(eventName, st, flap, limit);
             ObjectNode n = Json.object();
             n.put("count", views.size());
             ArrayNode arr = n.putArray("sources");
@@ -441,7 +454,7 @@ public final class HttpApi implements AutoCloseable {
                 o.put("lastSeenMillis", v.lastSeenMillis());
                 o.put("channel", v.channel() == null ? null : v.channel().name().toLowerCase());
                 o.put("suspicion", v.suspicion());
-                if (v.flapping()) o.put("flapping", true);
+                o.put("flapping", v.flapping());
                 if (v.onsetHeld() != null) o.put("onsetHeld", v.onsetHeld());
                 if (v.state() == LivenessState.MISSING) {
                     o.put("requestID", v.outageId());
