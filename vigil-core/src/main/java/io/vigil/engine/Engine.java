@@ -88,7 +88,10 @@ public final class Engine {
     /** MISSING sources whose ONSET is held, and why; written by the detector thread, read by views. */
     private final Map<Source, Hold> pending = new ConcurrentHashMap<>();
 
-    /** Why an ONSET is held, and when to look again (0: when something changes). */
+    /**
+     * Why an ONSET is held, when to look again (0: when something changes), and the dependency parent whose outage
+     * holds it (MISSING, overdue, or recovered with the child's one threshold still running), else null.
+     */
     private record Hold(String reason, long recheckAt, Source parent) {
     }
 
@@ -465,12 +468,12 @@ public final class Engine {
             Source parent = find(d.parent());
             if (parent == null) continue;
             if (parent.state == LivenessState.MISSING) {
-                return new Hold("parent " + d.parent() + " is MISSING", 0, parent);
+                return new Hold(DependencyHold.reason(d.parent(), DependencyHold.MISSING), 0, parent);
             }
             if (parent.state == LivenessState.ALIVE && now - parent.lastSeen > parent.monitor.interval) {
                 // the parent missed a heartbeat and its own verdict is still to come: wait for it
                 long verdict = parent.lastSeen + limit(parent) + 1;
-                return new Hold("parent " + d.parent() + " is overdue", Math.max(verdict, now) + WHEEL_TICK_MILLIS, parent);
+                return new Hold(DependencyHold.reason(d.parent(), DependencyHold.OVERDUE), Math.max(verdict, now) + WHEEL_TICK_MILLIS, parent);
             }
         }
         SourceExtras x = s.ext;
@@ -513,7 +516,7 @@ public final class Engine {
             Hold h = e.getValue();
             if (h.parent != parent) continue;
             Source child = e.getKey();
-            pending.put(child, new Hold("parent " + parent.key() + " recovered; waiting one threshold for this source",
+            pending.put(child, new Hold(DependencyHold.reason(parent.key(), DependencyHold.RECOVERED),
                     now + child.monitor.threshold + 1, parent));
             arm(child, now);
         }
@@ -686,8 +689,8 @@ public final class Engine {
         double suspicion = s.lastSeen == 0 ? 0
                 : m.detector.suspicion(x == null ? m.detector.initialState() : x.stats, clock.millis() - s.lastSeen);
         return new SourceView(s.key(), st, s.lastSeen, s.channel, st == LivenessState.MISSING ? s.outageId : null,
-                st == LivenessState.MISSING ? s.alarmStart : 0,
-                armed ? s.lastSeen + limit + 1 : 0, x != null && x.flapping, h == null ? null : h.reason, suspicion);
+                st == LivenessState.MISSING ? s.alarmStart : 0, armed ? s.lastSeen + limit + 1 : 0, x != null && x.flapping,
+                h == null ? null : h.reason, h == null || h.parent == null ? null : h.parent.key(), suspicion);
     }
 
     /** Number of sources per state. */

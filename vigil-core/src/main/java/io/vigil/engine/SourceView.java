@@ -14,6 +14,8 @@ import io.vigil.ingest.Channel;
  * @param deadlineMillis   when it will be declared missing if silent (0 while MISSING or held)
  * @param flapping         true while the source is FLAPPING
  * @param onsetHeld        while MISSING with its ONSET not published: why (silence, parent, flapping); else null
+ * @param heldBy           while its ONSET is held by a dependency: the parent whose outage holds it (MISSING,
+ *                         overdue, or recovered less than one threshold of this source ago); else null
  * @param suspicion        the detector's suspicion now (φ for phi-accrual, silence / threshold for missed-count)
  */
 public record SourceView(
@@ -26,10 +28,11 @@ public record SourceView(
         long deadlineMillis,
         boolean flapping,
         String onsetHeld,
+        SourceKey heldBy,
         double suspicion) {
 
     public SourceView(SourceKey key, LivenessState state, long lastSeenMillis, Channel channel, String outageId,
                       long alarmStartMillis, long deadlineMillis) {
-        this(key, state, lastSeenMillis, channel, outageId, alarmStartMillis, deadlineMillis, false, null, 0);
+        this(key, state, lastSeenMillis, channel, outageId, alarmStartMillis, deadlineMillis, false, null, null, 0);
     }
 }

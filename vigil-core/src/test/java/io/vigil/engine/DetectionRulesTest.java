@@ -375,6 +375,51 @@ class DetectionRulesTest {
     }
 
     @Test
+    void heldChildNamesItsParentUntilItsOnsetIsPublished() {
+        SourceKey site = new SourceKey(SITE, "site-a");
+        SourceKey vnf0 = new SourceKey(HB, "vnf-0");
+        siteAndChildren(2);
+        advance(3500);
+        assertThat(engine.source(vnf0).state()).isEqualTo(LivenessState.MISSING);
+        assertThat(engine.source(vnf0).heldBy()).isEqualTo(site);
+        assertThat(engine.source(site).heldBy()).isNull();
+        ChangeEvent heldOnset = events.stream().filter(e -> e.source().equals(vnf0) && e.kind().equals("ONSET")).findFirst().orElseThrow();
+        assertThat(heldOnset.isPublished()).isFalse();
+        assertThat(DependencyHold.parentIn(heldOnset.reason())).isEqualTo("Heartbeat_site/site-a");
+
+        // the site comes back with vnf-1; vnf-0 stays silent and gets one threshold, still held by the site
+        beat(SITE, "site-a");
+        beat("vnf-1");
+        advance(10);
+        assertThat(engine.source(vnf0).heldBy()).isEqualTo(site);
+        assertThat(engine.source(vnf0).onsetHeld()).contains("recovered");
+        assertThat(engine.source(new SourceKey(HB, "vnf-1")).heldBy()).isNull();
+        ChangeEvent heldAbated = events.stream().filter(e -> e.source().sourceName().equals("vnf-1") && e.kind().equals("ABATED"))
+                .findFirst().orElseThrow();
+        assertThat(DependencyHold.parentIn(heldAbated.reason())).isEqualTo("Heartbeat_site/site-a");
+
+        for (int i = 0; i < 4; i++) {
+            beat(SITE, "site-a");
+            beat("vnf-1");
+            advance(1000);
+        }
+        assertThat(published()).containsExactly("site-a:ONSET", "site-a:ABATED", "vnf-0:ONSET");
+        SourceView released = engine.source(vnf0);
+        assertThat(released.state()).isEqualTo(LivenessState.MISSING);
+        assertThat(released.heldBy()).isNull();
+        assertThat(released.onsetHeld()).isNull();
+    }
+
+    @Test
+    void childOfAnOverdueParentNamesThatParentWhileItWaitsForItsVerdict() {
+        siteAndChildren(1);
+        advance(2850); // vnf-0 decided missing 50 ms ago; the site is overdue, its verdict 150 ms away
+        assertThat(published()).isEmpty();
+        assertThat(engine.source(new SourceKey(HB, "vnf-0")).onsetHeld()).contains("overdue");
+        assertThat(engine.source(new SourceKey(HB, "vnf-0")).heldBy()).isEqualTo(new SourceKey(SITE, "site-a"));
+    }
+
+    @Test
     void childThatDiesBeforeItsParentKeepsItsPublishedOnsetAndAbated() {
         siteAndChildren(1);
         beat(SITE, "site-a");

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vigil.config.DetectionJson;
 import io.vigil.dependency.Dependency;
+import io.vigil.engine.DependencyHold;
 import io.vigil.engine.SourceKey;
 import io.vigil.silence.Silence;
 import io.vigil.silence.SilenceWindow;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *       "comment"}}, {@code GET /api/v1/silences[/{id}]}, {@code DELETE /api/v1/silences/{id}};</li>
  *   <li>{@code POST /api/v1/dependencies} {@code {"child": {"eventName", "sourceName"}, "parent": {"eventName",
  *       "sourceName"}}}, {@code GET /api/v1/dependencies}, {@code DELETE /api/v1/dependencies/{id}};</li>
- *   <li>{@code GET /api/v1/events/held?since=&limit=}: change events recorded but not published.</li>
+ *   <li>{@code GET /api/v1/events/held?since=&limit=}: change events recorded but not published; {@code heldBy} names
+ *       the dependency parent that held an event (read from its stored reason), else null.</li>
  * </ul>
  * Store work runs on worker threads; every error is a JSON body from {@link Json#error}.
  */
@@ -246,7 +248,8 @@ public final class DetectionApi implements ApiExtension {
             for (HeldEvent h : events) {
                 arr.addObject().put("seq", h.seq()).put("eventId", h.eventId()).put("kind", h.kind())
                         .put("eventName", h.eventName()).put("sourceName", h.sourceName()).put("requestID", h.outageId())
-                        .put("reason", h.reason()).put("time", Instant.ofEpochMilli(h.createdAtMillis()).toString())
+                        .put("reason", h.reason()).put("heldBy", DependencyHold.parentIn(h.reason()))
+                        .put("time", Instant.ofEpochMilli(h.createdAtMillis()).toString())
                         .put("timeMillis", h.createdAtMillis()).put("published", false);
             }
             return n;

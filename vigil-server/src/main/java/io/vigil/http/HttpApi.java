@@ -456,6 +456,7 @@ public final class HttpApi implements AutoCloseable {
                 o.put("suspicion", v.suspicion());
                 o.put("flapping", v.flapping());
                 if (v.onsetHeld() != null) o.put("onsetHeld", v.onsetHeld());
+                o.put("heldBy", v.heldBy() == null ? null : v.heldBy().toString());
                 if (v.state() == LivenessState.MISSING) {
                     o.put("requestID", v.outageId());
                     o.put("alarmStart", v.alarmStartMillis());

@@ -89,15 +89,29 @@ class SourcesFlappingApiTest {
     }
 
     @Test
-    void everySourceObjectSaysWhetherItIsFlapping() {
+    void everySourceObjectSaysWhetherItIsFlappingAndWhatHoldsIt() {
         JsonNode body = vigil.getJson("/api/v1/sources");
         assertThat(names(body)).containsExactlyInAnyOrder("flap-1", "steady-1");
         for (JsonNode s : body.path("sources")) {
             assertThat(s.path("flapping").isBoolean()).as(s.toString()).isTrue();
             assertThat(s.path("flapping").asBoolean()).as(s.toString()).isEqualTo(s.path("sourceName").asText().equals("flap-1"));
+            assertThat(s.has("heldBy")).as(s.toString()).isTrue();
+            assertThat(s.get("heldBy").isNull()).as(s.toString()).isTrue();
             // the fields that were there before are still there
             assertThat(s.has("eventName") && s.has("state") && s.has("lastSeen") && s.has("suspicion")).as(s.toString()).isTrue();
         }
+    }
+
+    @Test
+    void flappingStartIsAHeldEventThatNamesNoParent() {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            JsonNode held = vigil.getJson("/api/v1/events/held?since=5m").path("events");
+            JsonNode start = null;
+            for (JsonNode e : held) if (e.path("kind").asText().equals("FLAPPING_START")) start = e;
+            assertThat(start).isNotNull();
+            assertThat(start.path("sourceName").asText()).isEqualTo("flap-1");
+            assertThat(start.has("heldBy") && start.get("heldBy").isNull()).as(start.toString()).isTrue();
+        });
     }
 
     @Test
