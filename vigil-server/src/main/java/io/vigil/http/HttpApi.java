@@ -272,7 +272,7 @@ public final class HttpApi implements AutoCloseable {
         ObjectNode n = Json.object().put("service", "vigil").put("version", VigilServer.version());
         ArrayNode links = n.putArray("endpoints");
         for (String p : List.of("POST /eventListener/v7", "POST /eventListener/v7/eventBatch", "GET /api/v1/status",
-                "GET /api/v1/monitors", "GET /api/v1/sources?eventName=&state=", "GET /api/v1/events?since=",
+                "GET /api/v1/monitors", "GET /api/v1/sources?eventName=&state=&flapping=&limit=", "GET /api/v1/events?since=",
                 "POST /api/v1/config/reload", "GET /healthz", "GET /readyz", "GET /metrics")) {
             links.add(p);
         }
