@@ -6,11 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * <p>After a store error a standby waits one more TTL of working store before it competes for the lease, so that
  * when the database comes back the previous holder gets its lease back first (with its in-memory state) instead of
  * a standby restoring an older state from the store.
+ *
+ * <p>Time: the safety window, the store-error wait and the renewal latency are measured on a monotonic nanosecond
+ * source, {@link System#nanoTime()} in production. It is injected (not a {@link java.time.Clock}, whose
+ * {@code systemUTC()} is wall time and may jump) so that tests drive it with a manual clock and call {@link #tick()}
+ * and {@link #watchdog()} themselves instead of {@link #start()}.
  */
 public final class LeaseKeeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -61,7 +68,54 @@ public final class LeaseKeeper implements AutoCloseable {
     /** Where this instance stands; see the class comment. */
     public enum Phase { STANDBY, ACTIVE, SUSPENDED }
 
-    private final LeaseRepository leases;
+    /**
+     * The lease operations the keeper uses, with {@link LeaseRepository}'s contracts (expiry by the store's clock,
+     * the epoch rules); an interface so that tests can run the keeper against an in-memory lease on a manual clock.
+     */
+    interface LeaseStore {
+        Optional<Lease> tryAcquire(String name, String owner, Duration ttl);
+
+        boolean renew(String name, String owner, long epoch, Duration ttl);
+
+        Optional<Lease> current(String name);
+
+        boolean release(String name, String owner);
+
+        Instant databaseTime();
+
+        static LeaseStore of(LeaseRepository r) {
+            return new LeaseStore() {
+                @Override
+                public Optional<Lease> tryAcquire(String name, String owner, Duration ttl) {
+                    return r.tryAcquire(name, owner, ttl);
+                }
+
+                @Override
+                public boolean renew(String name, String owner, long epoch, Duration ttl) {
+                    return r.renew(name, owner, epoch, ttl);
+                }
+
+                @Override
+                public Optional<Lease> current(String name) {
+                    return r.current(name);
+                }
+
+                @Override
+                public boolean release(String name, String owner) {
+                    return r.release(name, owner);
+                }
+
+                @Override
+                public Instant databaseTime() {
+                    return r.databaseTime();
+                }
+            };
+        }
+    }
+
+    private final LeaseStore leases;
+    /** Monotonic nanoseconds ({@link System#nanoTime()} in production). */
+    private final LongSupplier nanoTime;
     private final String owner;
     private final Duration ttl;
     private final long ttlNanos;
@@ -73,6 +127,8 @@ public final class LeaseKeeper implements AutoCloseable {
             r -> Thread.ofPlatform().name("vigil-lease").daemon(true).unstarted(r));
     private final ScheduledExecutorService roleThread = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("vigil-role").daemon(true).unstarted(r));
+    /** Where listener calls run: {@code vigil-role}, or the caller's thread in tests. */
+    private final Executor roleCalls;
     private final CountDownLatch firstActivation = new CountDownLatch(1);
     private volatile Consumer<Lease> leaseObserver = l -> { };
     private volatile LongConsumer renewLatency = n -> { };
@@ -92,8 +148,19 @@ public final class LeaseKeeper implements AutoCloseable {
     private boolean checkedOwnLease;
 
     public LeaseKeeper(LeaseRepository leases, String owner, Duration ttl, RoleListener listener) {
+        this(LeaseStore.of(leases), owner, ttl, listener, System::nanoTime, null);
+    }
+
+    /**
+     * For tests: {@code nanoTime} is the monotonic clock, {@code roleCalls} runs the listener calls (null:
+     * {@code vigil-role}; {@code Runnable::run} makes every call happen inside {@link #tick()} or {@link #watchdog()}).
+     */
+    LeaseKeeper(LeaseStore leases, String owner, Duration ttl, RoleListener listener, LongSupplier nanoTime,
+                Executor roleCalls) {
         if (ttl.toMillis() < 300) throw new IllegalArgumentException("ha.leaseTtl must be at least 300ms, got " + ttl);
         this.leases = leases;
+        this.nanoTime = nanoTime;
+        this.roleCalls = roleCalls != null ? roleCalls : roleThread;
         this.owner = owner;
         this.ttl = ttl;
         this.listener = listener;
@@ -137,18 +204,26 @@ public final class LeaseKeeper implements AutoCloseable {
 
     private void step() {
         if (closed) return;
-        long next;
-        try {
-            next = phase == Phase.STANDBY ? standbyStep() : holderStep();
-        } catch (RuntimeException e) {
-            next = storeFailed(e);
-        }
+        long next = tick();
         if (!closed) leaseThread.schedule(this::step, next, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One step of the lease loop: a standby tries to take the lease, a holder renews it; a store error is absorbed.
+     * Returns the delay in milliseconds until the next step. Runs on {@code vigil-lease} after {@link #start()};
+     * tests that never call {@code start()} call it directly, one thread at a time.
+     */
+    long tick() {
+        try {
+            return phase == Phase.STANDBY ? standbyStep() : holderStep();
+        } catch (RuntimeException e) {
+            return storeFailed(e);
+        }
     }
 
     /** One attempt to take the lease; returns the delay until the next one. */
     private long standbyStep() {
-        if (hadStoreError && System.nanoTime() - storeErrorNanos < ttlNanos) {
+        if (hadStoreError && nanoTime.getAsLong() - storeErrorNanos < ttlNanos) {
             observe(leases.current(LeaseRepository.ACTIVE)); // the store works again: give the old holder its turn
             return standbyPollMillis;
         }
@@ -166,7 +241,7 @@ public final class LeaseKeeper implements AutoCloseable {
             }
             checkedOwnLease = true;
         }
-        long start = System.nanoTime();
+        long start = nanoTime.getAsLong();
         Optional<Lease> got = leases.tryAcquire(LeaseRepository.ACTIVE, owner, ttl);
         storeOk();
         if (got.isPresent()) {
@@ -209,12 +284,12 @@ public final class LeaseKeeper implements AutoCloseable {
     /** One renewal (ACTIVE or SUSPENDED); returns the delay until the next one. */
     private long holderStep() {
         long held = epoch;
-        long start = System.nanoTime();
+        long start = nanoTime.getAsLong();
         boolean renewed;
         try {
             renewed = leases.renew(LeaseRepository.ACTIVE, owner, held, ttl);
         } finally {
-            renewLatency.accept(System.nanoTime() - start);
+            renewLatency.accept(nanoTime.getAsLong() - start);
         }
         storeOk();
         if (renewed) {
@@ -256,9 +331,9 @@ public final class LeaseKeeper implements AutoCloseable {
     private long storeFailed(RuntimeException e) {
         if (!storeErrorSeen) log.warn("lease: the store cannot be reached ({}); retrying", e.getMessage());
         storeErrorSeen = true;
-        storeErrorNanos = System.nanoTime();
+        storeErrorNanos = nanoTime.getAsLong();
         hadStoreError = true;
-        if (phase == Phase.ACTIVE && System.nanoTime() - safeUntilNanos >= 0) {
+        if (phase == Phase.ACTIVE && nanoTime.getAsLong() - safeUntilNanos >= 0) {
             suspend("the lease could not be renewed for " + Duration.ofNanos(ttlNanos - marginNanos).toMillis()
                     + " ms (" + e.getMessage() + ")");
         }
@@ -283,8 +358,12 @@ public final class LeaseKeeper implements AutoCloseable {
 
     // ------------------------------------------------------------------ role thread
 
-    private void watchdog() {
-        if (phase == Phase.ACTIVE && System.nanoTime() - safeUntilNanos >= 0) {
+    /**
+     * Suspends an ACTIVE instance whose safety window lapsed. Runs every 50 ms on {@code vigil-role} after
+     * {@link #start()}; tests call it directly.
+     */
+    void watchdog() {
+        if (phase == Phase.ACTIVE && nanoTime.getAsLong() - safeUntilNanos >= 0) {
             suspend("no successful lease renewal for " + Duration.ofNanos(ttlNanos - marginNanos).toMillis()
                     + " ms; stopping " + Duration.ofNanos(marginNanos).toMillis() + " ms before the lease can expire");
         }
@@ -300,7 +379,7 @@ public final class LeaseKeeper implements AutoCloseable {
 
     private void toRole(Runnable r) {
         if (closed) return;
-        roleThread.execute(() -> {
+        roleCalls.execute(() -> {
             try {
                 r.run();
             } catch (RuntimeException e) {
@@ -316,7 +395,7 @@ public final class LeaseKeeper implements AutoCloseable {
      * {@code ttl − margin} ago. Lock-free; call it right before every externally visible action.
      */
     public boolean isHolding() {
-        return phase == Phase.ACTIVE && System.nanoTime() - safeUntilNanos < 0;
+        return phase == Phase.ACTIVE && nanoTime.getAsLong() - safeUntilNanos < 0;
     }
 
     public Phase phase() {
