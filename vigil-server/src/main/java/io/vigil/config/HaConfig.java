@@ -16,6 +16,8 @@ import java.time.Duration;
  */
 public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mode mode, String advertiseUrl) {
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
+    /** Shorter leases cannot be renewed safely (see LeaseKeeper.MIN_TTL). */
+    public static final Duration MIN_LEASE_TTL = Duration.ofSeconds(1);
 
     /** How the instances share the work (docs/ha.md). */
     public enum Mode {

@@ -223,6 +223,12 @@ final class VigilYamlReader {
         n.allowOnly(keys("enabled", "leaseTtl", "instanceId", "mode", "advertiseUrl"));
         boolean enabled = n.bool("enabled", false);
         Duration ttl = n.duration("leaseTtl", HaConfig.DEFAULT_LEASE_TTL, false);
+        if (ttl.compareTo(HaConfig.MIN_LEASE_TTL) < 0) {
+            // checked here, not only by the lease keeper, so `config check` says it and `serve` does not crash on it
+            n.error("leaseTtl", "must be at least 1s: renewals every TTL/3 must fit inside the safety window "
+                    + "TTL - max(TTL/4, 250ms) (got " + ttl.toMillis() + "ms)");
+            ttl = HaConfig.DEFAULT_LEASE_TTL;
+        }
         String id = n.has("instanceId") ? n.requiredString("instanceId", "") : null;
         HaConfig.Mode mode = HaConfig.Mode.ACTIVE_STANDBY;
         if (n.has("mode")) {

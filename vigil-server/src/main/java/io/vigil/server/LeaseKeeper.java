@@ -157,7 +157,7 @@ public final class LeaseKeeper implements AutoCloseable {
      */
     LeaseKeeper(LeaseStore leases, String owner, Duration ttl, RoleListener listener, LongSupplier nanoTime,
                 Executor roleCalls) {
-        if (ttl.toMillis() < 300) throw new IllegalArgumentException("ha.leaseTtl must be at least 300ms, got " + ttl);
+        if (ttl.compareTo(MIN_TTL) < 0) throw new IllegalArgumentException("ha.leaseTtl must be at least 1s, got " + ttl);
         this.leases = leases;
         this.nanoTime = nanoTime;
         this.roleCalls = roleCalls != null ? roleCalls : roleThread;
@@ -169,6 +169,12 @@ public final class LeaseKeeper implements AutoCloseable {
         this.renewPeriodMillis = Math.max(50, ttl.toMillis() / 3);
         this.standbyPollMillis = Math.max(50, ttl.toMillis() / 5);
     }
+
+    /**
+     * The shortest TTL that works: renewals (every TTL/3) must land well inside the safety window (TTL - margin); below
+     * 1 s a single slow renewal already suspends the active.
+     */
+    public static final Duration MIN_TTL = io.vigil.config.HaConfig.MIN_LEASE_TTL;
 
     /** How long before the lease can expire this instance stops emitting: a quarter of the TTL, at least 250 ms. */
     public static Duration marginFor(Duration ttl) {

@@ -51,6 +51,13 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aLeaseTtlTooShortToRenewSafelyIsAConfigErrorNotAStartupCrash() throws ConfigException {
+        assertThat(errorsOf("ha:\n  leaseTtl: 500ms\n")).containsExactly("ha.leaseTtl: must be at least 1s: renewals "
+                + "every TTL/3 must fit inside the safety window TTL - max(TTL/4, 250ms) (got 500ms)");
+        assertThat(ConfigLoader.parse("ha:\n  leaseTtl: 1s\n", "test.yaml").ha().leaseTtl()).hasSeconds(1);
+    }
+
+    @Test
     void unknownKeyIsAnErrorNamingTheKeyAndTheClosestKnownOne() {
         assertThat(errorsOf("http:\n  prot: 8080\n")).containsExactly(
                 "http.prot: unknown key (did you mean \"port\"?); known keys here: port, host, maxBodyBytes, auth");

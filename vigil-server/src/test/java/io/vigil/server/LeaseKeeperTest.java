@@ -363,9 +363,9 @@ class LeaseKeeperTest {
     }
 
     @Test
-    void aTtlBelow300msIsRefusedAndTheMarginIsAQuarterOfTheTtlAtLeast250ms() {
-        assertThatThrownBy(() -> keeper("x", Duration.ofMillis(299))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("ha.leaseTtl must be at least 300ms");
+    void aTtlBelow1sIsRefusedAndTheMarginIsAQuarterOfTheTtlAtLeast250ms() {
+        assertThatThrownBy(() -> keeper("x", Duration.ofMillis(999))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ha.leaseTtl must be at least 1s");
         assertThat(LeaseKeeper.marginFor(Duration.ofSeconds(3))).isEqualTo(Duration.ofMillis(750));
         assertThat(LeaseKeeper.marginFor(Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(250));
     }
