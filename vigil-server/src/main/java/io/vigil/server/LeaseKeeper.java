@@ -144,6 +144,10 @@ public final class LeaseKeeper implements AutoCloseable {
     private volatile boolean storeErrorSeen;
     private volatile boolean closed;
     private volatile RuntimeException activationFailure;
+    /** Set on the role thread when {@link RoleListener#activated} threw; the lease thread then steps down. */
+    private volatile RuntimeException failedActivation;
+    /** After stepping down from a failed activation, do not compete again before this (monotonic nanos). */
+    private volatile long competeAgainAtNanos;
     private boolean toldWaiting;
     private boolean checkedOwnLease;
 
@@ -221,6 +225,7 @@ public final class LeaseKeeper implements AutoCloseable {
      */
     long tick() {
         try {
+            if (failedActivation != null && phase != Phase.STANDBY) return stepDownAfterFailedActivation();
             return phase == Phase.STANDBY ? standbyStep() : holderStep();
         } catch (RuntimeException e) {
             return storeFailed(e);
@@ -229,6 +234,7 @@ public final class LeaseKeeper implements AutoCloseable {
 
     /** One attempt to take the lease; returns the delay until the next one. */
     private long standbyStep() {
+        if (nanoTime.getAsLong() - competeAgainAtNanos < 0) return standbyPollMillis;
         if (hadStoreError && nanoTime.getAsLong() - storeErrorNanos < ttlNanos) {
             observe(leases.current(LeaseRepository.ACTIVE)); // the store works again: give the old holder its turn
             return standbyPollMillis;
@@ -266,6 +272,7 @@ public final class LeaseKeeper implements AutoCloseable {
                     listener.activated(l.epoch(), why + " (epoch " + l.epoch() + ")");
                 } catch (RuntimeException e) {
                     activationFailure = e;
+                    failedActivation = e;
                     throw e;
                 } finally {
                     firstActivation.countDown();
@@ -332,6 +339,30 @@ public final class LeaseKeeper implements AutoCloseable {
         toldWaiting = false;
         toRole(() -> listener.demoted("another instance became active: the lease is now held by " + who));
         return 0;
+    }
+
+    /**
+     * {@link RoleListener#activated} threw: this instance holds the lease but is not working as the active, and while
+     * it renews nobody else can take over. Give the lease up (released, so a standby takes it at once), tell the
+     * listener to drop whatever it started, and stay out of the competition for one TTL so that another instance gets
+     * the first chance; if there is none, this one tries again then.
+     */
+    private long stepDownAfterFailedActivation() {
+        RuntimeException e = failedActivation;
+        failedActivation = null;
+        long held = epoch;
+        synchronized (this) {
+            phase = Phase.STANDBY;
+            safeUntilNanos = 0;
+        }
+        toldWaiting = false;
+        competeAgainAtNanos = nanoTime.getAsLong() + ttlNanos;
+        log.error("becoming ACTIVE under epoch {} failed ({}); released the lease so that another instance can take "
+                + "over; this instance competes again in {} ms. Check the store and the errors above", held,
+                e.getMessage(), ttl.toMillis());
+        toRole(() -> listener.demoted("activation under epoch " + held + " failed: " + e.getMessage()));
+        leases.release(LeaseRepository.ACTIVE, owner);
+        return standbyPollMillis;
     }
 
     private long storeFailed(RuntimeException e) {

@@ -61,7 +61,7 @@ class LeaseKeeperTest {
     }
 
     /** Every listener call as one line, in order. */
-    private static final class Roles implements LeaseKeeper.RoleListener {
+    private static class Roles implements LeaseKeeper.RoleListener {
         final List<String> calls = new ArrayList<>();
         final List<Lease> leases = new ArrayList<>();
         final List<Long> renewNanos = new ArrayList<>();
@@ -89,6 +89,47 @@ class LeaseKeeperTest {
         List<String> kinds() {
             return calls.stream().map(c -> c.split("[ :]")[0]).toList();
         }
+    }
+
+    // ------------------------------------------------------------------ a failed activation
+
+    @Test
+    void aFailedActivationGivesTheLeaseUpSoThatAStandbyTakesOverAtOnceAndRetriesOnlyAfterATtl() {
+        Roles failing = new Roles() {
+            int calls;
+
+            @Override
+            public void activated(long epoch, String why) {
+                super.activated(epoch, why);
+                if (++calls == 1) throw new IllegalStateException("store read failed");
+            }
+        };
+        LeaseKeeper a = new LeaseKeeper(store, "vigil-a", TTL, failing,
+                () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()), Runnable::run);
+        keepers.add(a);
+        Keeper b = keeper("vigil-b");
+
+        a.tick(); // takes the lease; the activation throws (logged by the role runner)
+        assertThat(a.phase()).isEqualTo(Phase.ACTIVE);
+        a.tick(); // the next step gives it up instead of renewing
+        assertThat(a.phase()).isEqualTo(Phase.STANDBY);
+        assertThat(a.isHolding()).isFalse();
+        assertThat(failing.calls).containsExactly("activated 1: the lease was free (epoch 1)",
+                "demoted: activation under epoch 1 failed: store read failed");
+        assertThat(store.row().owner()).as("released, not left to expire").isNull();
+
+        b.tick();
+        assertThat(b.lease.phase()).as("the standby takes over without waiting for an expiry").isEqualTo(Phase.ACTIVE);
+        assertThat(b.lease.epoch()).isEqualTo(2);
+
+        b.lease.close(); // b goes away: a competes again, but only one TTL after it stepped down
+        clock.advance(TTL.minusMillis(1));
+        a.tick();
+        assertThat(a.phase()).isEqualTo(Phase.STANDBY);
+        clock.advance(Duration.ofMillis(1));
+        a.tick();
+        assertThat(a.phase()).isEqualTo(Phase.ACTIVE);
+        assertThat(failing.calls).last().asString().startsWith("activated 3");
     }
 
     // ------------------------------------------------------------------ taking and keeping the lease
