@@ -74,8 +74,9 @@ class ActiveActiveKafkaProcessTest {
                 await().atMost(DEADLINE).until(() -> owned(c).size() == PARTITIONS && c.role().equals("ACTIVE"));
                 await().atMost(DEADLINE).until(() -> sink.of("vnf-11", "ONSET").size() == 1);
                 // a full grace + threshold later, still nothing else: no second ONSET, no false one for a live source
-                long quietUntil = System.currentTimeMillis() + 5_500;
-                await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() >= quietUntil);
+                await().during(Duration.ofMillis(5_500)).atMost(Duration.ofSeconds(10))
+                        .failFast("an alarm besides the two ONSETs", () -> sink.all().size() > 2)
+                        .until(() -> sink.all().size() == 2);
                 Map<String, Long> alarms = sink.all().stream()
                         .collect(Collectors.groupingBy(d -> d.status() + " " + d.source(), TreeMap::new, Collectors.counting()));
                 assertThat(alarms).as("exactly one ONSET per dead source, nothing for live ones; logs in " + dir)
