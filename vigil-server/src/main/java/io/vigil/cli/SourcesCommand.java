@@ -21,6 +21,10 @@ public final class SourcesCommand implements Callable<Integer> {
     @Option(names = "--state", paramLabel = "STATE", description = "only ALIVE, MISSING or UNKNOWN")
     String state;
 
+    @Option(names = "--flapping", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+            description = "only flapping sources (--flapping or --flapping=true) or only steady ones (--flapping=false)")
+    Boolean flapping;
+
     public SourcesCommand() {
     }
 
@@ -29,16 +33,23 @@ public final class SourcesCommand implements Callable<Integer> {
         StringBuilder q = new StringBuilder("/api/v1/sources?limit=100000");
         if (eventName != null) q.append("&eventName=").append(URLEncoder.encode(eventName, StandardCharsets.UTF_8));
         if (state != null) q.append("&state=").append(URLEncoder.encode(state, StandardCharsets.UTF_8));
+        if (flapping != null) q.append("&flapping=").append(flapping);
         try {
             JsonNode r = client.get(q.toString());
             if (client.json()) {
                 System.out.println(Json.pretty(r));
                 return 0;
             }
-            System.out.printf("%-24s %-28s %-8s %-8s %s%n", "EVENT NAME", "SOURCE", "STATE", "CHANNEL", "LAST SEEN");
+            System.out.printf("%-24s %-28s %-8s %-8s %-24s %s%n", "EVENT NAME", "SOURCE", "STATE", "CHANNEL", "LAST SEEN",
+                    "NOTE");
             for (JsonNode s : r.path("sources")) {
-                System.out.printf("%-24s %-28s %-8s %-8s %s%n", s.path("eventName").asText(), s.path("sourceName").asText(),
-                        s.path("state").asText(), s.path("channel").asText("-"), s.path("lastSeen").asText("-"));
+                String note = s.path("flapping").asBoolean() ? "flapping" : "";
+                if (!s.path("heldBy").isMissingNode() && !s.path("heldBy").isNull()) {
+                    note = (note.isEmpty() ? "" : note + ", ") + "held by " + s.path("heldBy").asText();
+                }
+                System.out.printf("%-24s %-28s %-8s %-8s %-24s %s%n", s.path("eventName").asText(),
+                        s.path("sourceName").asText(), s.path("state").asText(), s.path("channel").asText("-"),
+                        s.path("lastSeen").asText("-"), note);
             }
             return 0;
         } catch (ServerClient.CallFailed e) {

@@ -63,6 +63,10 @@ class ClientCommandsTest {
         });
         Run table = run("sources", "--server", server);
         assertThat(table.out()).contains("source-0", "ALIVE");
+        Run steady = run("sources", "--server", server, "--json", "--event-name", "Heartbeat_cli", "--flapping=false");
+        assertThat(RunningServer.json(steady.out()).path("count").asInt()).isEqualTo(3);
+        Run flapping = run("sources", "--server", server, "--json", "--event-name", "Heartbeat_cli", "--flapping");
+        assertThat(RunningServer.json(flapping.out()).path("count").asInt()).isZero();
         Run status = run("status", "--server", server);
         assertThat(status.exit()).isZero();
         assertThat(status.out()).contains("state:    RUNNING", "role:     ACTIVE");
