@@ -8,6 +8,10 @@ import io.vigil.peer.PeerHeartbeat;
 import io.vigil.peer.PeerProperties;
 import java.io.FileWriter;
 import java.io.PrintWriter;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,8 +32,20 @@ public final class PeerBenchServer {
         int loops = args.length > 5 ? Integer.parseInt(args[5]) : PeerProperties.DEFAULT_SERVER_EVENT_LOOPS;
         AtomicLong connected = new AtomicLong();
         AtomicLong heartbeats = new AtomicLong();
-        try (PrintWriter timeouts = new PrintWriter(new FileWriter(args[4]), true);
-             PeerHeartbeat server = PeerHeartbeat.create(PeerProperties.builder().port(port).hostname("127.0.0.1")
+        // Timeouts are queued by the listener and written by a separate thread: a listener must not block (it would
+        // hold up every event loop of the server, and a burst of timeouts would cause more of them).
+        ConcurrentLinkedQueue<String> timeoutLines = new ConcurrentLinkedQueue<>();
+        PrintWriter timeouts = new PrintWriter(new FileWriter(args[4]), false);
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+        Runnable drain = () -> {
+            synchronized (timeouts) {
+                for (String line; (line = timeoutLines.poll()) != null; ) {
+                    timeouts.println(line);
+                }
+                timeouts.flush();
+            }
+        };
+        try (PeerHeartbeat server = PeerHeartbeat.create(PeerProperties.builder().port(port).hostname("127.0.0.1")
                      .heartbeatIntervalMillis(interval).heartbeatTimeoutMillis(timeout).serverEventLoops(loops)
                      .build())) {
             AtomicLong errors = new AtomicLong();
@@ -51,12 +67,13 @@ public final class PeerBenchServer {
                     case HEARTBEAT -> heartbeats.incrementAndGet();
                     case CONNECTED -> connected.incrementAndGet();
                     case DISCONNECTED -> connected.decrementAndGet();
-                    case TIMEOUT -> timeouts.println(e.endpointId() + " " + e.receivedTimestamp());
+                    case TIMEOUT -> timeoutLines.add(e.endpointId() + " " + e.receivedTimestamp());
                     default -> {
                     }
                 }
                 }
             });
+            writer.scheduleWithFixedDelay(drain, 200, 200, TimeUnit.MILLISECONDS);
             server.command(Command.of(CommandName.START_SERVER)).join();
             System.out.println("server ready on " + port);
             CpuMeter cpu = new CpuMeter();
@@ -69,6 +86,9 @@ public final class PeerBenchServer {
                 lastBeats = beats;
             }
         }
+        writer.shutdownNow();
+        drain.run(); // the stop events of the last sessions
+        timeouts.close();
         System.out.println("event " + EventName.HEARTBEAT.jsonName() + " total " + heartbeats.get());
     }
 }
