@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.server.RunningServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,11 +40,7 @@ class DependenciesEndToEndTest {
     Path dir;
 
     private static List<String> published(RunningServer vigil) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : vigil.getJson("/api/v1/events?since=5m").path("events")) {
-            out.add(e.path("sourceName").asText() + ":" + e.path("kind").asText());
-        }
-        return out;
+        return vigil.sourceKinds("/api/v1/events?since=5m");
     }
 
     private static JsonNode source(RunningServer vigil, String eventName, String sourceName) {

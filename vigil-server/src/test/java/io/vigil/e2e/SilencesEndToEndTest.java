@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,19 +37,11 @@ class SilencesEndToEndTest {
     Path dir;
 
     private static List<String> published(RunningServer vigil) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : vigil.getJson("/api/v1/events?since=5m").path("events")) {
-            out.add(e.path("sourceName").asText() + ":" + e.path("kind").asText());
-        }
-        return out;
+        return vigil.sourceKinds("/api/v1/events?since=5m");
     }
 
     private static List<String> held(RunningServer vigil) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : vigil.getJson("/api/v1/events/held?since=5m").path("events")) {
-            out.add(e.path("sourceName").asText() + ":" + e.path("kind").asText());
-        }
-        return out;
+        return vigil.sourceKinds("/api/v1/events/held?since=5m");
     }
 
     @Test

@@ -56,6 +56,15 @@ public final class RunningServer implements AutoCloseable {
         return json(r.body());
     }
 
+    /** The events an events endpoint lists (e.g. {@code /api/v1/events/held?since=5m}) as "sourceName:kind", in order. */
+    public java.util.List<String> sourceKinds(String eventsPath) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode e : getJson(eventsPath).path("events")) {
+            out.add(e.path("sourceName").asText() + ":" + e.path("kind").asText());
+        }
+        return out;
+    }
+
     public static JsonNode json(String body) {
         try {
             return Json.MAPPER.readTree(body);
