@@ -107,6 +107,13 @@ public final class VigilMetrics {
         meters.add(Gauge.builder("vigil_sink_oldest_undelivered_age_seconds", r, x -> x.oldestUndeliveredAgeMillis() / 1000.0).tags(t).register(registry));
         meters.add(Gauge.builder("vigil_sink_last_delivery_latency_seconds", r, x -> x.lastDeliveryLatencyNanos() / 1e9).tags(t).register(registry));
         meters.add(Gauge.builder("vigil_sink_backoff_seconds", r, x -> x.currentBackoffMillis() / 1000.0).tags(t).register(registry));
+        Timer ages = Timer.builder("vigil_sink_delivery_age_seconds").tags(t)
+                .description("from a change event's decision to the sink's acknowledgement, retries included")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
+        meters.add(ages);
+        r.observeDeliveryAges(ms -> ages.record(ms, TimeUnit.MILLISECONDS));
         bound.put(r, meters);
     }
 

@@ -135,7 +135,7 @@ class VesIngestApiTest {
         assertThat(vigil.get("/readyz").statusCode()).isEqualTo(200);
         String metrics = vigil.get("/metrics").body();
         assertThat(metrics).contains("vigil_sources{", "vigil_detector_onset_lag", "vigil_sink_delivered_total{sink=\"log\"}",
-                "vigil_ha_active", "vigil_store_healthy");
+                "vigil_sink_delivery_age_seconds_bucket{sink=\"log\"", "vigil_ha_active", "vigil_store_healthy");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -57,6 +58,7 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
     private volatile long deliveredSeq = -1;
     private volatile long inFlightCreatedAtMillis; // 0 when idle
     private volatile long lastLatencyNanos;
+    private volatile LongConsumer deliveryAges = ms -> { };
 
     private OutboxRelay(Sink sink, OutboxCursors cursors, RelaySettings settings) {
         this.sink = Objects.requireNonNull(sink, "sink");
@@ -71,6 +73,14 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
         OutboxRelay relay = new OutboxRelay(sink, cursors, settings);
         relay.thread.start();
         return relay;
+    }
+
+    /**
+     * Observes each accepted delivery: the record's age in ms when the sink accepted it (from the change event's
+     * decision to the sink's acknowledgement, retries included). Called on the relay thread; must be cheap.
+     */
+    public void observeDeliveryAges(LongConsumer observer) {
+        this.deliveryAges = Objects.requireNonNull(observer, "observer");
     }
 
     /**
@@ -154,6 +164,7 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
             Throwable error = attempt(record);
             if (error == null) {
                 lastLatencyNanos = System.nanoTime() - start;
+                deliveryAges.accept(Math.max(0, settings.clock().millis() - record.createdAtMillis()));
                 if (failures > 0) log.info("Sink '{}' accepted seq {} after {} failed attempts", sink.name(), record.seq(), failures);
                 break;
             }

@@ -63,6 +63,18 @@ class OutboxRelayTest {
     }
 
     @Test
+    void eachAcceptedDeliveryReportsTheRecordsAgeRetriesIncluded() {
+        List<Long> ages = new CopyOnWriteArrayList<>();
+        sink.failNext(3);
+        start(fast()).observeDeliveryAges(ages::add);
+        append(5); // after the observer is in place; the relay polls every 20 ms
+
+        await().atMost(DEADLINE).until(() -> ages.size() == 5);
+        assertThat(ages).allSatisfy(age -> assertThat(age).isBetween(0L, DEADLINE.toMillis()));
+        assertThat(relay.failedAttempts()).as("failed attempts report nothing").isEqualTo(3);
+    }
+
+    @Test
     void failedDeliveryIsRetriedWithGrowingBackoffAndNoRecordIsSkipped() {
         sink.failNext(5);
         append(10);
