@@ -109,7 +109,7 @@ public final class VigilMetrics {
         meters.add(Gauge.builder("vigil_sink_backoff_seconds", r, x -> x.currentBackoffMillis() / 1000.0).tags(t).register(registry));
         Timer ages = Timer.builder("vigil_sink_delivery_age_seconds").tags(t)
                 .description("from a change event's decision to the sink's acknowledgement, retries included")
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
                 .register(registry);
         meters.add(ages);

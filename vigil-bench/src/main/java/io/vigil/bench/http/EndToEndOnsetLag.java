@@ -29,10 +29,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>With {@code silentEvery} k > 1 only every k-th source goes silent; the others keep sending heartbeats (every
  * threshold / 3, in eventBatches) until every silent source had its ONSET, so the sink sees a realistic trickle of
- * ONSETs among a large live fleet, and any ONSET of a beating source is counted as a false alarm.
+ * ONSETs among a large live fleet, and any ONSET of a beating source is counted as a false alarm. By default the
+ * whole live fleet is sent at once each period ({@code burst}); with {@code paced} each batch goes at its own moment
+ * in the period, as a fleet that beats continuously would send.
  *
  * <p>{@code java -cp vigil-bench.jar io.vigil.bench.http.EndToEndOnsetLag <serverUrl> <receiverPort> <sources>
- * <thresholdSeconds> <spreadSeconds> [silentEvery]}
+ * <thresholdSeconds> <spreadSeconds> [silentEvery] [burst|paced]}
  */
 public final class EndToEndOnsetLag {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +65,7 @@ public final class EndToEndOnsetLag {
         long thresholdMillis = Long.parseLong(args[3]) * 1000;
         long spreadMillis = Long.parseLong(args[4]) * 1000;
         int silentEvery = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        boolean paced = args.length > 6 && args[6].equals("paced");
         int silent = (n + silentEvery - 1) / silentEvery;
         if (thresholdMillis < spreadMillis + 20_000) {
             // lastSeen_i lies up to spread in the past: the first deadline must still be ahead once all are sent
@@ -131,24 +134,39 @@ public final class EndToEndOnsetLag {
             complete = all.await(thresholdMillis + 5 * 60_000, TimeUnit.MILLISECONDS);
         } else {
             // the other sources keep beating (current time) every threshold / 3 until every silent one had its ONSET
+            // burst: the whole live fleet in one go every period (a fleet whose clocks are aligned); paced: each batch
+            // at its own moment in the period (a fleet beating continuously), so ingest does not come in waves
             long until = System.currentTimeMillis() + thresholdMillis + 5 * 60_000;
+            long period = thresholdMillis / 3;
+            int batches = (n - silent + 99) / 100;
             do {
-                long now = System.currentTimeMillis();
+                long periodStart = System.currentTimeMillis();
                 StringBuilder sb = null;
                 int inBatch = 0;
+                int batch = 0;
                 for (int i = 0; i < n; i++) {
                     if (i % silentEvery == 0) continue;
                     if (sb == null) sb = new StringBuilder("{\"eventList\":[");
                     else sb.append(',');
+                    long now = System.currentTimeMillis();
                     sb.append(VesSamples.event(BenchMonitors.sourceName(i), now * 1000));
                     if (++inBatch == 100 || i == n - 1) {
+                        if (paced) {
+                            long due = periodStart + batch * period / batches;
+                            while (System.currentTimeMillis() < due) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                            }
+                        }
+                        batch++;
                         post(http, uri, Buffer.buffer(sb.append("]}").toString()), inFlight, failed);
                         sb = null;
                         inBatch = 0;
                     }
                 }
                 if (sb != null) post(http, uri, Buffer.buffer(sb.append("]}").toString()), inFlight, failed);
-            } while (!all.await(thresholdMillis / 3, TimeUnit.MILLISECONDS) && System.currentTimeMillis() < until);
+                long rest = Math.max(0, periodStart + period - System.currentTimeMillis());
+                if (all.await(rest, TimeUnit.MILLISECONDS)) break;
+            } while (System.currentTimeMillis() < until);
             complete = all.getCount() == 0;
         }
         System.out.printf("%s (%d silent of %d sources): done %d ms after the last deadline; duplicates %d;"
