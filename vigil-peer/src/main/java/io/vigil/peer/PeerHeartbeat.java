@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread safety: every method may be called from any thread. Commands are applied one after another in the order
  * they were given, on the adapter's own Vert.x event loop; listeners are called one at a time, from that loop or a
- * server's own loops (see {@link PeerListener}). A command that is not allowed in the current {@link AdapterState} is reported on the error
- * channel and its future fails with {@link IllegalStateException}; it is never silently ignored.
+ * server's own loops (see {@link PeerListener}). A command that is not allowed in the current {@link AdapterState} is
+ * reported on the error channel and its future fails with {@link IllegalStateException}; it is never silently ignored.
  */
 public final class PeerHeartbeat implements AutoCloseable {
 

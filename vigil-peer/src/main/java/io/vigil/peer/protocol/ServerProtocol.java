@@ -9,6 +9,7 @@ import io.vigil.peer.Timing;
 import io.vigil.peer.wire.Frame;
 import io.vigil.peer.wire.FrameType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,7 @@ public final class ServerProtocol {
         Session s = new Session(connection, host, port, now, nonces.get());
         sessions.put(connection, s);
         if (count == all.length) {
-            all = java.util.Arrays.copyOf(all, count * 2);
+            all = Arrays.copyOf(all, count * 2);
         }
         s.index = count;
         all[count++] = s;
@@ -273,7 +274,7 @@ public final class ServerProtocol {
             io.close(id);
         }
         sessions.clear();
-        java.util.Arrays.fill(all, 0, count, null);
+        Arrays.fill(all, 0, count, null);
         count = 0;
         connected = 0;
     }

@@ -5,16 +5,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vigil.peer.Endpoint;
 import io.vigil.peer.EndpointConfig;
-import io.vigil.peer.PeerListener;
 import io.vigil.peer.EndpointStartException;
 import io.vigil.peer.ErrorKind;
+import io.vigil.peer.PeerListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
-import java.util.Collections;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The TCP server: {@link EndpointConfig#eventLoops()} shards, each a {@link TcpServerShard} on its own Vert.x event
@@ -84,7 +85,7 @@ public final class TcpServerEndpoint implements Endpoint {
         return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
     }
 
-    private Future<Void> onEveryShard(java.util.function.Function<TcpServerShard, Future<Void>> action) {
+    private Future<Void> onEveryShard(Function<TcpServerShard, Future<Void>> action) {
         List<Future<Void>> applied = new ArrayList<>(shards.size());
         for (TcpServerShard shard : shards) {
             applied.add(shard.run(action));

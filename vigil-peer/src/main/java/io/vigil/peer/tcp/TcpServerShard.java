@@ -1,16 +1,16 @@
 package io.vigil.peer.tcp;
 
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
 import io.vigil.peer.EndpointConfig;
 import io.vigil.peer.EndpointStartException;
 import io.vigil.peer.ErrorKind;
@@ -42,7 +42,6 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
     private final Clock clock;
     private final PeerListener out;
     private final FrameCodec codec;
-    private final Map<Long, NetSocket> sockets = new HashMap<>();
     private final Map<Long, Channel> channels = new HashMap<>();
     private final byte[] readScratch = new byte[FrameCodec.MAX_FRAME_BYTES];
     private ServerProtocol protocol;
@@ -105,19 +104,17 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
 
     private void accept(NetSocket socket) {
         long id = nextId++;
-        Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
-        sockets.put(id, socket);
+        ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
+        Channel channel = vertxHandler.channel();
         channels.put(id, channel);
         long now = clock.millis();
         protocol.accepted(id, socket.remoteAddress().hostAddress(), socket.remoteAddress().port(), now);
         // Frames are read by a Netty handler ahead of Vert.x's own (the documented NetSocketInternal route for custom
         // protocols): lines are decoded straight from Netty's pooled buffers, with no per-read copies or queues.
-        ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
         vertxHandler.pipeline().addBefore(vertxHandler.name(), "vigil-peer-frames", new LineReader(id));
         socket.exceptionHandler(e -> out.onError(new PeerError(ErrorKind.IO_ERROR, "connection from "
                 + socket.remoteAddress() + ": " + e.getMessage(), clock.millis())));
         socket.closeHandler(v -> {
-            sockets.remove(id);
             channels.remove(id);
             protocol.closed(id, clock.millis());
         });
@@ -217,9 +214,9 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
 
     @Override
     public void close(long connection) {
-        NetSocket s = sockets.get(connection);
-        if (s != null) {
-            s.close();
+        Channel ch = channels.get(connection);
+        if (ch != null) {
+            ch.close();
         }
     }
 
@@ -241,10 +238,9 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         vertx.cancelTimer(timerId);
         protocol.stop(now);
         connected = 0;
-        List<NetSocket> open = List.copyOf(sockets.values());
-        sockets.clear();
+        List<Channel> open = List.copyOf(channels.values());
         channels.clear();
-        open.forEach(NetSocket::close);
+        open.forEach(Channel::close);
         return server.close();
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -176,7 +177,7 @@ public final class FrameCodec {
 
     private void ensure(int more) {
         if (pos + more > scratch.length) {
-            scratch = java.util.Arrays.copyOf(scratch, Math.max(scratch.length * 2, pos + more));
+            scratch = Arrays.copyOf(scratch, Math.max(scratch.length * 2, pos + more));
         }
     }
 
@@ -246,7 +247,7 @@ public final class FrameCodec {
             return fast;
         }
         if (macStripped) {
-            byte[] closed = java.util.Arrays.copyOf(bytes, length + 1);
+            byte[] closed = Arrays.copyOf(bytes, length + 1);
             closed[length] = '}';
             return parseGeneral(closed, length + 1);
         }
