@@ -8,14 +8,15 @@
 #           least any heartbeat server can cost here: the kernel's loopback TCP and an event loop);
 #   vigil — PeerBenchServer: the real adapter (PeerHeartbeat, server mode, interval 100 ms, timeout 200 ms);
 # each with PeerLoadGenerator (plain-NIO clients, 2 shards) in its own JVM. A vigil run hangs one random client every
-# 500 ms after the warm-up and matches the hangs with the server's timeout events. Every run lasts SECONDS (default 40).
+# 500 ms after the warm-up and matches the hangs with the server's timeout events. Every run lasts RUN_SECONDS
+# (default 40).
 # PIN=1 runs the server on CPU 1 and the generator on CPU 0 (taskset), so each gets exactly one core.
 # LOOPS (default 2): the servers' event loops. Output: one summary line per run, full logs under OUT.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/vigil-bench/find-java.sh"
-CLIENTS=("${@:-3000 5000 7000 10000}"); [[ $# -eq 0 ]] && CLIENTS=(3000 5000 7000 10000)
-SECONDS_PER_RUN="${SECONDS:-40}"; SECONDS_PER_RUN="${RUN_SECONDS:-40}"
+if [[ $# -gt 0 ]]; then CLIENTS=("$@"); else CLIENTS=(3000 5000 7000 10000); fi
+SECONDS_PER_RUN="${RUN_SECONDS:-40}"
 LOOPS="${LOOPS:-2}"; PORT="${PORT:-7390}"
 OUT="${OUT:-$(mktemp -d /tmp/vigil-peer-capacity.XXXXXX)}"
 (cd "$ROOT" && ./vigil mvn -q -B -pl vigil-peer -am test-compile \
