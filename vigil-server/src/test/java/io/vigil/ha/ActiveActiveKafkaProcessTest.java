@@ -91,17 +91,7 @@ class ActiveActiveKafkaProcessTest {
 
     private VigilProcess start(String id, String jdbcUrl, String sinkUrl, EmbeddedKafka kafka, String topic, String group,
                                List<VigilProcess> processes) throws Exception {
-        String yaml = HaCluster.yaml(jdbcUrl, sinkUrl, id) + """
-                  mode: kafka-partitions
-                ingest:
-                  kafka:
-                    bootstrapServers: %s
-                    topic: %s
-                    groupId: %s
-                    properties:
-                      heartbeat.interval.ms: "300"
-                      session.timeout.ms: "6000"
-                """.formatted(kafka.bootstrapServers(), topic, group);
+        String yaml = HaCluster.partitionsYaml(jdbcUrl, sinkUrl, id, kafka.bootstrapServers(), topic, group);
         VigilProcess p = VigilProcess.start(HaCluster.dir(dir, id), id, yaml);
         processes.add(p);
         return p;

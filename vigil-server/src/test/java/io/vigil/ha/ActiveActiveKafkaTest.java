@@ -137,17 +137,7 @@ class ActiveActiveKafkaTest {
                                 List<RunningServer> running) throws Exception {
         Path d = dir.resolve(id);
         Files.createDirectories(d);
-        String yaml = HaCluster.yaml(jdbcUrl, sinkUrl, id) + """
-                  mode: kafka-partitions
-                ingest:
-                  kafka:
-                    bootstrapServers: %s
-                    topic: %s
-                    groupId: %s
-                    properties:
-                      heartbeat.interval.ms: "300"
-                      session.timeout.ms: "6000"
-                """.formatted(kafka.bootstrapServers(), topic, group);
+        String yaml = HaCluster.partitionsYaml(jdbcUrl, sinkUrl, id, kafka.bootstrapServers(), topic, group);
         RunningServer s = RunningServer.start(d, yaml);
         running.add(s);
         return s;

@@ -43,6 +43,25 @@ final class HaCluster {
                 password.isEmpty() ? "" : "  password: \"" + password + "\"", EVENT, sinkUrl, TTL.toMillis(), instanceId);
     }
 
+    /**
+     * {@link #yaml} in active-active mode, consuming {@code topic} as consumer group {@code group}, with a 6 s Kafka
+     * session timeout so that a rebalance after a loss comes within the tests' deadlines.
+     */
+    static String partitionsYaml(String jdbcUrl, String sinkUrl, String instanceId, String bootstrapServers,
+                                 String topic, String group) {
+        return yaml(jdbcUrl, sinkUrl, instanceId) + """
+                  mode: kafka-partitions
+                ingest:
+                  kafka:
+                    bootstrapServers: %s
+                    topic: %s
+                    groupId: %s
+                    properties:
+                      heartbeat.interval.ms: "300"
+                      session.timeout.ms: "6000"
+                """.formatted(bootstrapServers, topic, group);
+    }
+
     static Path dir(Path root, String id) {
         return root.resolve(id);
     }
