@@ -1,5 +1,6 @@
 package io.vigil.server;
 
+import io.vigil.config.HaConfig;
 import io.vigil.store.lease.Lease;
 import io.vigil.store.lease.LeaseRepository;
 import java.time.Duration;
@@ -178,7 +179,7 @@ public final class LeaseKeeper implements AutoCloseable {
      * The shortest TTL that works: renewals (every TTL/3) must land well inside the safety window (TTL - margin); below
      * 1 s a single slow renewal already suspends the active.
      */
-    public static final Duration MIN_TTL = io.vigil.config.HaConfig.MIN_LEASE_TTL;
+    public static final Duration MIN_TTL = HaConfig.MIN_LEASE_TTL;
 
     /** How long before the lease can expire this instance stops emitting: a quarter of the TTL, at least 250 ms. */
     public static Duration marginFor(Duration ttl) {

@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A real Vigil server started in-process for a test, reached over a real socket. */
 public final class RunningServer implements AutoCloseable {
@@ -57,8 +59,8 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /** The events an events endpoint lists (e.g. {@code /api/v1/events/held?since=5m}) as "sourceName:kind", in order. */
-    public java.util.List<String> sourceKinds(String eventsPath) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public List<String> sourceKinds(String eventsPath) {
+        List<String> out = new ArrayList<>();
         for (JsonNode e : getJson(eventsPath).path("events")) {
             out.add(e.path("sourceName").asText() + ":" + e.path("kind").asText());
         }
