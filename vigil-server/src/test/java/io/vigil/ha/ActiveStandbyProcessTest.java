@@ -35,8 +35,12 @@ class ActiveStandbyProcessTest {
                 // "gone" dies well before the kill: the active raises its ONSET, the new active must not raise it again
                 beater.silence("gone");
                 await().atMost(Duration.ofSeconds(15)).until(() -> sink.of("gone", "ONSET").size() == 1);
-                // "dying" dies right before the kill: only the new active can raise its ONSET, exactly once
+                // "dying" dies just before the kill: only the new active can raise its ONSET, exactly once. Kill once
+                // every sender finished two rounds without it: none of its heartbeats is still in flight, and the
+                // active has checkpointed its last one.
+                long roundsBefore = beater.completedRounds();
                 beater.silence("dying");
+                await().atMost(Duration.ofSeconds(10)).until(() -> beater.completedRounds() >= roundsBefore + 2);
                 long killedAt = System.nanoTime();
                 a.kill9();
                 await().atMost(HaCluster.TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(20))
@@ -47,7 +51,8 @@ class ActiveStandbyProcessTest {
 
                 await().atMost(Duration.ofSeconds(15)).until(() -> sink.of("dying", "ONSET").size() == 1);
                 // and nothing more for a while: no second ONSET, no false alarm for the live source
-                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> sink.all().size() == 2);
+                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                        .untilAsserted(() -> assertThat(sink.all()).as("everything the sink received").hasSize(2));
                 assertThat(sink.of("gone", "ONSET")).hasSize(1);
                 assertThat(sink.of("dying", "ONSET")).hasSize(1);
                 assertThat(sink.of("live", "ONSET")).isEmpty();

@@ -17,10 +17,13 @@ final class Beater implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final List<AtomicLong> rounds = new ArrayList<>();
     private volatile boolean running = true;
 
     Beater(List<VigilProcess> instances, String eventName, List<String> sources, long periodMillis) {
         for (VigilProcess p : instances) {
+            AtomicLong done = new AtomicLong();
+            rounds.add(done);
             Thread t = Thread.ofPlatform().daemon(true).name("beater-" + p.id).start(() -> {
                 while (running) {
                     for (String s : sources) {
@@ -28,6 +31,7 @@ final class Beater implements AutoCloseable {
                         if (p.heartbeat(eventName, s) == 202) accepted.incrementAndGet();
                         else failed.incrementAndGet();
                     }
+                    done.incrementAndGet();
                     LockSupport.parkNanos(periodMillis * 1_000_000); // the senders' heartbeat period
                 }
             });
@@ -38,6 +42,14 @@ final class Beater implements AutoCloseable {
     /** The source stops sending heartbeats from now on. */
     void silence(String source) {
         silenced.add(source);
+    }
+
+    /**
+     * Rounds that every sender thread has completed (the slowest one's count): once it has grown by one after
+     * {@link #silence}, no heartbeat of the silenced source is still on its way.
+     */
+    long completedRounds() {
+        return rounds.stream().mapToLong(AtomicLong::get).min().orElse(0);
     }
 
     long accepted() {
