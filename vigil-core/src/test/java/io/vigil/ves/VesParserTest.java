@@ -4,35 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.testing.SharedFixtures;
+import io.vigil.testing.ProjectFiles;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class VesParserTest {
 
     @Test
-    void readsTheSharedVesExample() throws Exception {
-        Heartbeat hb = VesParser.parseEvent(SharedFixtures.read("examples/ves-heartbeat.json"));
+    void readsTheVesExample() throws Exception {
+        Heartbeat hb = VesParser.parseEvent(ProjectFiles.read(ProjectFiles.example("ves-heartbeat.json")));
         assertThat(hb).isEqualTo(new Heartbeat("Heartbeat_vDNS", "vdns-001", 1764201600000L));
     }
 
     @Test
-    void readsOnapTestEventsInMicrosecondsAndMilliseconds() throws Exception {
-        for (String f : List.of("tests_test1.json", "tests_test2.json", "tests_test3.json")) {
-            Heartbeat hb = VesParser.parseEvent(SharedFixtures.read("onap-fixtures/" + f));
-            assertThat(hb.eventTimeMillis()).as(f).isBetween(1_500_000_000_000L, 2_000_000_000_000L);
-        }
-        // test4 carries milliseconds already (≤ 1e15) and no heartbeatFields
-        assertThat(VesParser.parseEvent(SharedFixtures.read("onap-fixtures/tests_test4.json")).eventTimeMillis())
-                .isEqualTo(1621969018000L);
+    void lastEpochMicrosecUpTo1e15IsReadAsMillisecondsAsOnapDoes() throws Exception {
+        // version 3 events carry milliseconds in lastEpochMicrosec, and no heartbeatFields
+        assertThat(VesParser.parseEvent(ProjectFiles.resource("ves/heartbeat-millis.json")))
+                .isEqualTo(new Heartbeat("Heartbeat_vFW", "vfw-vm-03", 1764201600123L));
     }
 
     @Test
     void readsMessageRouterItemsWhichAreSerialisedEvents() throws Exception {
-        String[] items = new ObjectMapper().readValue(
-                SharedFixtures.read("onap-fixtures/example-mr-get-response-batch.json"), String[].class);
-        Heartbeat hb = VesParser.parseEvent(items[0]);
-        assertThat(hb).isEqualTo(new Heartbeat("Heartbeat_vDNS", "SOURCE_NAME1", 1548313727714L));
+        String[] items = new ObjectMapper().readValue(ProjectFiles.resource("ves/message-router-answer.json"), String[].class);
+        assertThat(items).hasSize(3);
+        assertThat(VesParser.parseEvent(items[0])).isEqualTo(new Heartbeat("Heartbeat_vDNS", "vdns-017", 1764201660000L));
+        assertThat(VesParser.parseEvent(items[2])).isEqualTo(new Heartbeat("Heartbeat_vFW", "vfw-vm-03", 1764201630000L));
     }
 
     @Test

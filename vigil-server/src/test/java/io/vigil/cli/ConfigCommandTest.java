@@ -30,7 +30,7 @@ class ConfigCommandTest {
 
     @Test
     void validOnapConfigPrintsSummaryAndExitsZero() {
-        int code = run("check", root().resolve("../shared/examples/onap-config.json").toString());
+        int code = run("check", root().resolve("examples/onap-config.json").toString());
         assertThat(code).isZero();
         assertThat(out.toString().strip()).isEqualTo("OK: 2 monitors (Heartbeat_vDNS, Heartbeat_vFW), ingest: dmaap, publish: dmaap");
         assertThat(err.toString()).isEmpty();

@@ -58,8 +58,8 @@ class ConfigDiffTest {
 
     @Test
     void onapConfigAgainstItsOwnReloadIsEmpty() throws Exception {
-        VigilConfig a = ConfigLoader.load(ProjectFiles.shared("examples/onap-config.json"));
-        VigilConfig b = ConfigLoader.load(ProjectFiles.shared("examples/onap-config.json"));
+        VigilConfig a = ConfigLoader.load(ProjectFiles.example("onap-config.json"));
+        VigilConfig b = ConfigLoader.load(ProjectFiles.example("onap-config.json"));
         ConfigDiff d = ConfigDiff.between(a, b);
         assertThat(d.monitorsUnchanged()).isTrue();
         assertThat(d.restartNeeded()).isEmpty();

@@ -73,7 +73,7 @@ class ConfigurationDocsTest {
     void yamlEquivalentOfTheOnapExampleIsTheSameConfiguration() throws Exception {
         List<String> blocks = yamlBlocks(docs());
         VigilConfig yaml = ConfigLoader.parse(blocks.get(blocks.size() - 1), "docs");
-        VigilConfig onap = ConfigLoader.load(ProjectFiles.shared("examples/onap-config.json"));
+        VigilConfig onap = ConfigLoader.load(ProjectFiles.example("onap-config.json"));
         assertThat(yaml.withRemote(onap.remote())).isEqualTo(
                 new VigilConfig(onap.http(), onap.store(), onap.monitors(), onap.ingest(), onap.publish(), onap.remote(),
                         onap.detection(), yaml.ha(), ConfigSource.YAML, null));

@@ -8,19 +8,16 @@ import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TargetType;
 import io.vigil.monitor.TimeBase;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** ONAP's heartbeat-service JSON, read unchanged. */
 class OnapConfigTest {
 
     @Test
-    void sharedExampleMapsEveryOnapKey() throws Exception {
-        VigilConfig c = ConfigLoader.load(ProjectFiles.shared("examples/onap-config.json"));
+    void exampleMapsEveryOnapKey() throws Exception {
+        VigilConfig c = ConfigLoader.load(ProjectFiles.example("onap-config.json"));
 
         assertThat(c.source()).isEqualTo(ConfigSource.ONAP_JSON);
         assertThat(c.monitors()).containsExactly(
@@ -43,34 +40,6 @@ class OnapConfigTest {
         assertThat(c.remote()).isEqualTo(new RemoteSettings(null, Duration.ofSeconds(300)));
         assertThat(c.http()).isEqualTo(HttpConfig.defaults());
         assertThat(c.ha().enabled()).isFalse();
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"etc_config.json", "miss_htbt_service_config.json", "tests_test-config.json"})
-    void everyOnapConfigFixtureLoads(String name) throws Exception {
-        VigilConfig c = ConfigLoader.load(ProjectFiles.shared("onap-fixtures/" + name));
-
-        assertThat(c.source()).isEqualTo(ConfigSource.ONAP_JSON);
-        assertThat(c.monitors()).extracting(Monitor::eventName)
-                .containsExactly("Heartbeat_vDNS", "Heartbeat_vFW", "Heartbeat_xx");
-        assertThat(c.monitors()).allSatisfy(m -> {
-            assertThat(m.thresholdMillis()).isEqualTo(180_000);
-            assertThat(m.closedLoop().policyName()).isEqualTo("vFireWall");
-        });
-        assertThat(c.ingest().dmaap().url()).isEqualTo("http://10.12.5.252:3904/events/unauthenticated.SEC_HEARTBEAT_INPUT");
-        assertThat(c.ingest().dmaap().group()).isEqualTo("groupID");
-        assertThat(c.store().url()).isEqualTo("jdbc:postgresql://10.0.4.1:5432/postgres");
-        assertThat(c.store().password()).isEqualTo("postgres");
-        assertThat(c.publish()).singleElement().isInstanceOf(PublishTarget.Dmaap.class);
-    }
-
-    @Test
-    void decodedHeartbeatConfigFixtureMatchesTheStringForm() throws Exception {
-        // The fixture holds heartbeat_config decoded: as an object it must give the same monitors.
-        String decoded = Files.readString(ProjectFiles.shared("onap-fixtures/etc_config.json.heartbeat_config.decoded.json"));
-        VigilConfig asObject = ConfigLoader.parse("{\"heartbeat_config\": " + decoded + "}", "decoded");
-        VigilConfig asString = ConfigLoader.load(ProjectFiles.shared("onap-fixtures/etc_config.json"));
-        assertThat(asObject.monitors()).isEqualTo(asString.monitors());
     }
 
     @Test
@@ -153,7 +122,7 @@ class OnapConfigTest {
 
     @Test
     void bindingServiceAnswerWrappedInConfigIsUnwrapped() throws Exception {
-        String onap = Files.readString(ProjectFiles.shared("examples/onap-config.json"));
+        String onap = Files.readString(ProjectFiles.example("onap-config.json"));
         VigilConfig wrapped = ConfigLoader.parse("{\"config\": " + onap + ", \"policies\": {}}", "cbs");
         assertThat(wrapped).isEqualTo(ConfigLoader.parse(onap, "plain"));
     }
@@ -208,13 +177,12 @@ class OnapConfigTest {
     }
 
     @Test
-    void onapYamlPropertiesFixtureIsReadByKeysToo() throws Exception {
-        // ONAP's fallback hbproperties.yaml uses the same pg_* / CBS_* keys in YAML; its extra keys are ignored.
-        Path props = ProjectFiles.shared("onap-fixtures/miss_htbt_service_config_hbproperties.yaml");
-        VigilConfig c = ConfigLoader.load(props);
+    void onapYamlPropertiesAreReadByKeysToo() throws Exception {
+        // ONAP's fallback hbproperties.yaml uses the same pg_* / CBS_* keys in YAML (unquoted True, numbers)
+        VigilConfig c = ConfigLoader.load(ProjectFiles.resource("onap-hbproperties.yaml"));
         assertThat(c.source()).isEqualTo(ConfigSource.ONAP_JSON);
-        assertThat(c.store().url()).isEqualTo("jdbc:postgresql://10.0.4.1:5432/postgres");
-        assertThat(c.remote().pollInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.store()).isEqualTo(new StoreConfig("jdbc:postgresql://db.example:5433/heartbeat", "hb", "secret"));
+        assertThat(c.remote().pollInterval()).isEqualTo(Duration.ofMinutes(2));
     }
 
     private static String quote(String s) {

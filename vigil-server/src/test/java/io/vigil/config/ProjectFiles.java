@@ -3,7 +3,7 @@ package io.vigil.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Files outside the module: the repository root holds {@code mvnw}; ONAP's fixtures lie beside it in ../shared. */
+/** Files outside the module: the repository root holds {@code mvnw} and {@code examples/}. */
 final class ProjectFiles {
     private ProjectFiles() {
     }
@@ -15,9 +15,9 @@ final class ProjectFiles {
         throw new IllegalStateException("no mvnw above " + Path.of("").toAbsolutePath());
     }
 
-    /** A file under ../shared relative to the repository root. */
-    static Path shared(String relative) {
-        return repoRoot().resolve("../shared").resolve(relative).normalize();
+    /** {@code examples/<name>} of the repository. */
+    static Path example(String name) {
+        return repoRoot().resolve("examples").resolve(name);
     }
 
     /** A test resource under src/test/resources/config. */

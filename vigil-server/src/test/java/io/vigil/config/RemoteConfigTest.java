@@ -26,7 +26,7 @@ class RemoteConfigTest {
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        String onap = Files.readString(ProjectFiles.shared("examples/onap-config.json"));
+        String onap = Files.readString(ProjectFiles.example("onap-config.json"));
         serve("/plain", 200, onap);
         serve("/wrapped", 200, "{\"config\": " + onap + ", \"policies\": {\"items\": []}}");
         serve("/yaml", 200, "monitors:\n  - eventName: E\n    heartbeatInterval: 2s\n");

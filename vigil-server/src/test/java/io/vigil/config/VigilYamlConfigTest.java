@@ -155,7 +155,7 @@ class VigilYamlConfigTest {
         VigilConfig again = ConfigLoader.parse(ConfigJson.toJson(original, true), "normalized");
         assertThat(again).isEqualTo(original);
 
-        VigilConfig onap = ConfigLoader.load(ProjectFiles.shared("examples/onap-config.json"));
+        VigilConfig onap = ConfigLoader.load(ProjectFiles.example("onap-config.json"));
         VigilConfig onapAgain = ConfigLoader.parse(ConfigJson.toJson(onap, true), "normalized");
         assertThat(onapAgain.monitors()).isEqualTo(onap.monitors());
         assertThat(onapAgain.ingest()).isEqualTo(onap.ingest());

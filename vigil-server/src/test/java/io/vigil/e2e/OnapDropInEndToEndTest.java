@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.http.Json;
 import io.vigil.server.RunningServer;
 import io.vigil.store.testing.TestDatabases;
-import io.vigil.testing.SharedFixtures;
+import io.vigil.testing.ProjectFiles;
 import io.vigil.transport.dmaap.testing.FakeMessageRouter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +38,7 @@ class OnapDropInEndToEndTest {
         try (var pg = TestDatabases.freshPostgres();
              FakeMessageRouter mr = FakeMessageRouter.start()) {
             mr.setMaxWait(Duration.ofMillis(200));
-            ObjectNode onap = (ObjectNode) Json.MAPPER.readTree(SharedFixtures.read("examples/onap-config.json"));
+            ObjectNode onap = (ObjectNode) Json.MAPPER.readTree(ProjectFiles.read(ProjectFiles.example("onap-config.json")));
             onap.put("pg_ipAddress", "127.0.0.1").put("pg_portNum", "5432").put("pg_userName", TestDatabases.postgresUser())
                     .put("pg_passwd", TestDatabases.postgresPassword()).put("pg_dbName", pg.name());
             ((ObjectNode) onap.at("/streams_subscribes/ves-heartbeat/dmaap_info")).put("topic_url", mr.topicUrl(IN).toString());

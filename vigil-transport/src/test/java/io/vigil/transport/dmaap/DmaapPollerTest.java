@@ -1,7 +1,6 @@
 package io.vigil.transport.dmaap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
@@ -11,9 +10,10 @@ import io.vigil.transport.dmaap.DmaapPoller.BadItemReason;
 import io.vigil.transport.dmaap.testing.FakeMessageRouter;
 import io.vigil.transport.dmaap.testing.RecordingReceiver;
 import io.vigil.transport.relay.BackoffPolicy;
+import io.vigil.testing.Conformance;
+import io.vigil.testing.OnapRecordings;
+import io.vigil.testing.ProjectFiles;
 import io.vigil.ves.Heartbeat;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -133,8 +133,19 @@ class DmaapPollerTest {
     }
 
     @Test
-    void readsTheMessageRouterAnswerOnapPublished() throws Exception {
-        String answer = Files.readString(onapFixture("example-mr-get-response-batch.json"));
+    void readsAMessageRouterAnswerOfSerialisedEvents() throws Exception {
+        readsTheWholeAnswer(ProjectFiles.resource("ves/message-router-answer.json"),
+                new Heartbeat("Heartbeat_vDNS", "vdns-017", 1_764_201_660_000L));
+    }
+
+    @Test
+    @Conformance
+    void readsTheMessageRouterAnswerOnapRecorded() throws Exception {
+        readsTheWholeAnswer(OnapRecordings.read("example-mr-get-response-batch.json"),
+                new Heartbeat("Heartbeat_vDNS", "SOURCE_NAME1", 1_548_313_727_714L));
+    }
+
+    private void readsTheWholeAnswer(String answer, Heartbeat first) throws Exception {
         mr.answerNextPollWith(200, answer);
         RecordingReceiver everything = new RecordingReceiver(Set.of("Heartbeat_vDNS", "Heartbeat_vFW", "Heartbeat_xx"));
         poller = new DmaapPoller(vertx, everything, settings());
@@ -145,7 +156,7 @@ class DmaapPollerTest {
         await().atMost(DEADLINE).until(() -> poller.items() == items);
         assertThat(poller.accepted() + poller.unknownEventName()).isEqualTo(items);
         assertThat(Stream.of(BadItemReason.values()).mapToLong(poller::badItems).sum()).isZero();
-        assertThat(everything.heartbeats()).first().isEqualTo(new Heartbeat("Heartbeat_vDNS", "SOURCE_NAME1", 1_548_313_727_714L));
+        assertThat(everything.heartbeats()).first().isEqualTo(first);
     }
 
     @Test
@@ -247,14 +258,5 @@ class DmaapPollerTest {
         // ran may still reach the stand-in on a busy machine, so the poll count itself is not the criterion)
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .until(() -> mr.queued(TOPIC) == 1 && receiver.heartbeats().isEmpty());
-    }
-
-    /** ONAP's reference data lies in ../shared/onap-fixtures from the project root (see its README). */
-    private static Path onapFixture(String name) {
-        for (Path root : List.of(Path.of("../.."), Path.of(".."), Path.of("."))) {
-            Path candidate = root.resolve("shared/onap-fixtures").resolve(name);
-            if (Files.isRegularFile(candidate)) return candidate;
-        }
-        return fail("ONAP fixture %s not found under ../shared/onap-fixtures (relative to the project root)", name);
     }
 }
