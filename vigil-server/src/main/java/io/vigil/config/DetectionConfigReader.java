@@ -4,6 +4,7 @@ import static io.vigil.config.ConfigNode.keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.dependency.Dependency;
+import io.vigil.dependency.DependencyCycles;
 import io.vigil.detect.DetectionRules;
 import io.vigil.detect.DetectorSpec;
 import io.vigil.detect.FlapRule;
@@ -202,6 +203,9 @@ final class DetectionConfigReader {
                 out.add(new Dependency("config-" + (i + 1), child, new SourceKey(pe, ps), "config"));
             }
         }
+        DependencyCycles.find(out).ifPresent(cycle -> root.error("dependencies", "form a cycle: "
+                + DependencyCycles.describe(cycle) + "; each source's ONSET would be held behind the other's forever. "
+                + "Remove one of these rules"));
         return out;
     }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vigil.config.DetectionJson;
 import io.vigil.dependency.Dependency;
+import io.vigil.dependency.DependencyCycles;
 import io.vigil.engine.DependencyHold;
 import io.vigil.engine.SourceKey;
 import io.vigil.silence.Silence;
@@ -55,6 +56,7 @@ public final class DetectionApi implements ApiExtension {
 
         List<Dependency> dependencies();
 
+        /** @throws DependencyCycles.CycleException when {@code d} would close a cycle with the rules in force */
         void addDependency(Dependency d);
 
         boolean deleteDependency(String id);
@@ -316,6 +318,8 @@ public final class DetectionApi implements ApiExtension {
         f.onComplete(ar -> {
             if (ar.succeeded()) {
                 answer.accept(ar.result());
+            } else if (ar.cause() instanceof DependencyCycles.CycleException cycle) {
+                HttpApi.json(req, 409, Json.error("dependency_cycle", cycle.getMessage()));
             } else {
                 log.error("HTTP {} {} failed; answered 503. Check the store and the log above", req.method(), req.path(), ar.cause());
                 HttpApi.json(req, 503, Json.error("unavailable", String.valueOf(ar.cause().getMessage())));

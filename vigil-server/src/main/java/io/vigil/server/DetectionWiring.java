@@ -1,6 +1,7 @@
 package io.vigil.server;
 
 import io.vigil.dependency.Dependency;
+import io.vigil.dependency.DependencyCycles;
 import io.vigil.engine.ChangeEvent;
 import io.vigil.engine.Engine;
 import io.vigil.http.DetectionApi;
@@ -166,8 +167,12 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
         return List.copyOf(all);
     }
 
+    /** Refuses a rule that would close a cycle with the config's and the stored ones; serialised so two halves of one cycle cannot both pass. */
     @Override
-    public void addDependency(Dependency d) {
+    public synchronized void addDependency(Dependency d) {
+        DependencyCycles.closedBy(dependencies(), d).ifPresent(cycle -> {
+            throw new DependencyCycles.CycleException(cycle);
+        });
         dependencies.insert(d, now());
         refresh();
     }

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vigil.config.ConfigDiff;
+import io.vigil.config.ConfigError;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConfigLoader;
 import io.vigil.config.DmaapIngest;
@@ -12,6 +13,8 @@ import io.vigil.config.PublishTarget;
 import io.vigil.config.RemoteConfig;
 import io.vigil.config.VigilConfig;
 import io.vigil.delivery.Sink;
+import io.vigil.dependency.Dependency;
+import io.vigil.dependency.DependencyCycles;
 import io.vigil.engine.ChangeEvent;
 import io.vigil.http.HttpApi;
 import io.vigil.liveness.LivenessService;
@@ -22,6 +25,7 @@ import io.vigil.server.ha.HeartbeatForwarder;
 import io.vigil.server.ha.PeerDirectory;
 import io.vigil.server.ha.SharedConfig;
 import io.vigil.store.config.ConfigRepository;
+import io.vigil.store.detection.DependencyRepository;
 import io.vigil.store.instance.InstanceRepository;
 import io.vigil.store.lease.LeaseRepository;
 import io.vigil.store.monitor.MonitorRepository;
@@ -388,9 +392,23 @@ public final class VigilServer implements AutoCloseable {
             log.error("reload failed, the running configuration stays: {}", e.getMessage());
             return new ReloadResult(false, null, null, e.getMessage());
         }
+        ConfigException cycle = dependencyCycleWithStored(next);
+        if (cycle != null) {
+            log.error("reload rejected, the running configuration stays: {}", cycle.getMessage());
+            return new ReloadResult(false, null, cycle, null);
+        }
         ReloadResult r = apply(next);
         if (r.applied() && sharedConfig != null) sharedConfig.publish(config);
         return r;
+    }
+
+    /** The config's dependencies may close a cycle with those added through the API (the config alone was checked at load). */
+    private ConfigException dependencyCycleWithStored(VigilConfig next) {
+        List<Dependency> all = new ArrayList<>(next.detection().dependencies());
+        all.addAll(new DependencyRepository(db).all());
+        return DependencyCycles.find(all).map(c -> new ConfigException(String.valueOf(options.configFile()),
+                List.of(new ConfigError("dependencies", "form a cycle with the dependencies added through the API: "
+                        + DependencyCycles.describe(c) + "; remove one of these rules")))).orElse(null);
     }
 
     private ReloadResult apply(VigilConfig next) {

@@ -108,4 +108,26 @@ class DetectionConfigTest {
         VigilConfig c = ConfigLoader.parse("monitors: [{eventName: E, heartbeatInterval: 1s, expectedSources: []}]", "t");
         assertThat(c.monitors().get(0).detection().expectedSources()).isEqualTo(List.of());
     }
+
+    @Test
+    void dependenciesThatFormACycleAreAConfigErrorNamingIt() {
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                dependencies:
+                  - {child: {eventName: E, sourceName: a}, parent: {eventName: E, sourceName: b}}
+                  - {child: {eventName: E, sourceName: b}, parent: {eventName: E, sourceName: a}}
+                """, "cycle"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::toString)
+                        .containsExactly("dependencies: form a cycle: E/b → E/a → E/b; each source's ONSET would be held "
+                                + "behind the other's forever. Remove one of these rules"));
+    }
+
+    @Test
+    void aCycleThroughAWildcardChildIsAConfigError() {
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                dependencies:
+                  - {child: {eventName: E, sourceName: hub}, parent: {eventName: E, sourceName: site-1}}
+                  - {child: {eventName: E, sourceName: "site-*"}, parent: {eventName: E, sourceName: hub}}
+                """, "cycle"))
+                .hasMessageContaining("dependencies: form a cycle: E/site-1 → E/hub → E/site-1");
+    }
 }

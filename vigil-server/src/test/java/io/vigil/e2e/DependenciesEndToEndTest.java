@@ -87,4 +87,24 @@ class DependenciesEndToEndTest {
             assertThat(source(vigil, "Heartbeat_site", "site-a").path("state").asText()).isEqualTo("ALIVE");
         }
     }
+
+    @Test
+    void aDependencyThatWouldCloseACycleIsRefusedWith409NamingIt() throws Exception {
+        try (RunningServer vigil = RunningServer.start(dir, CONFIG)) {
+            String aOnB = "{\"child\": {\"eventName\": \"E\", \"sourceName\": \"a\"}, \"parent\": {\"eventName\": \"E\", \"sourceName\": \"b\"}}";
+            String bOnA = "{\"child\": {\"eventName\": \"E\", \"sourceName\": \"b\"}, \"parent\": {\"eventName\": \"E\", \"sourceName\": \"a\"}}";
+            assertThat(vigil.post("/api/v1/dependencies", aOnB).statusCode()).isEqualTo(201);
+            var refused = vigil.post("/api/v1/dependencies", bOnA);
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(RunningServer.json(refused.body()).path("code").asText()).isEqualTo("dependency_cycle");
+            assertThat(RunningServer.json(refused.body()).path("error").asText()).contains("E/b → E/a → E/b");
+
+            // through the config's wildcard child: every vnf-* depends on site-a, so site-a may not depend on vnf-1
+            var throughConfig = vigil.post("/api/v1/dependencies", "{\"child\": {\"eventName\": \"Heartbeat_site\", "
+                    + "\"sourceName\": \"site-a\"}, \"parent\": {\"eventName\": \"Heartbeat_vDNS\", \"sourceName\": \"vnf-1\"}}");
+            assertThat(throughConfig.statusCode()).isEqualTo(409);
+            assertThat(throughConfig.body()).contains("Heartbeat_site/site-a").contains("Heartbeat_vDNS/vnf-1");
+            assertThat(vigil.getJson("/api/v1/dependencies").path("count").asInt()).isEqualTo(2);
+        }
+    }
 }
