@@ -16,6 +16,13 @@ import java.util.Objects;
  */
 public record Silence(String id, SourceMatcher matcher, SilenceWindow window, String comment, String origin) {
 
+    /**
+     * Why a silence without matchers is refused (API and config): muting every ONSET must be said on purpose, with an
+     * explicit {@code *}, never by leaving the matchers out.
+     */
+    public static final String MATCHERS_REQUIRED = "required: the eventName and/or sourceName of the sources to "
+            + "silence (a trailing * matches a prefix); to silence every source, say so with eventName \"*\"";
+
     public Silence {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(matcher, "matcher");

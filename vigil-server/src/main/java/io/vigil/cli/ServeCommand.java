@@ -7,7 +7,6 @@ import io.vigil.config.RemoteConfig;
 import io.vigil.config.VigilConfig;
 import io.vigil.server.ServerOptions;
 import io.vigil.server.VigilServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,11 +49,7 @@ public final class ServeCommand implements Callable<Integer> {
         boolean demo = false;
         try {
             if (configFile != null) {
-                if (!Files.isRegularFile(configFile)) {
-                    System.err.println("vigil: config file not found: " + configFile);
-                    return 2;
-                }
-                config = ConfigLoader.load(configFile);
+                config = ConfigLoader.load(configFile); // a missing file, a device or a FIFO is a ConfigException
             } else if (remote != null) {
                 config = new RemoteConfig().fetch(remote);
             } else {

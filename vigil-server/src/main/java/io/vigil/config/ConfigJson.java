@@ -105,6 +105,7 @@ public final class ConfigJson {
         ObjectNode detection = root.putObject("detection");
         duration(detection, "grace", c.detection().grace());
         duration(detection, "checkpointInterval", c.detection().checkpointInterval());
+        duration(detection, "maxSilenceDuration", c.detection().maxSilence());
         DetectionJson.silences(root.putArray("silences"), c.detection().silences());
         DetectionJson.dependencies(root.putArray("dependencies"), c.detection().dependencies());
         ObjectNode ha = root.putObject("ha");

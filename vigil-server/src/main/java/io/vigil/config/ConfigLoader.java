@@ -1,20 +1,26 @@
 package io.vigil.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * The one way to read a configuration. Recognises the format by its keys, not by the file name:
@@ -29,10 +35,32 @@ import java.util.List;
  * An empty document is a valid Vigil YAML with every default. Stateless and thread-safe.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    /** The largest configuration accepted, file or remote answer (a config is kilobytes; 4 MiB leaves ample room). */
+    public static final int MAX_BYTES = 4 * 1024 * 1024;
+    /**
+     * The longest line, so also the longest one-line scalar. SnakeYAML re-copies its buffer while it scans one run of
+     * characters, so its cost grows with the square of a line's length (a 50 M-character eventName kept a core busy for
+     * minutes); no key needs more than this.
+     */
+    public static final int MAX_LINE_CHARS = 64 * 1024;
+    /** The longest name (eventName, sourceName, …) in a configuration, as at ingest. */
+    public static final int MAX_NAME_LENGTH = 255;
+
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxDocumentLength(MAX_BYTES).maxStringLength(MAX_LINE_CHARS).build();
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(LIMITS).build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-    private static final ObjectMapper YAML = YAMLMapper.builder()
+    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .loaderOptions(yamlLimits()).streamReadConstraints(LIMITS).build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+    private static LoaderOptions yamlLimits() {
+        LoaderOptions o = new LoaderOptions();
+        o.setCodePointLimit(MAX_BYTES);
+        o.setMaxAliasesForCollections(50);
+        o.setNestingDepthLimit(50);
+        return o;
+    }
 
     private ConfigLoader() {
     }
@@ -43,18 +71,46 @@ public final class ConfigLoader {
      * file's directory ({@link io.vigil.collect.CommandPaths}).
      */
     public static VigilConfig load(Path file) throws ConfigException {
-        String content;
-        try {
-            content = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file.toString(), List.of(new ConfigError("", "file not found: " + file.toAbsolutePath())));
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), List.of(new ConfigError("", "cannot read " + file + ": " + e)));
-        }
-        VigilConfig config = parse(content, file.toString());
+        VigilConfig config = parse(read(file), file.toString());
         // the pull side's relative command paths mean "next to this file" (docs/collect.md), not the working directory
         Path dir = file.toAbsolutePath().getParent();
         return dir == null ? config : config.withCollect(io.vigil.collect.CommandPaths.resolve(config.collect(), dir));
+    }
+
+    /**
+     * The file's text. Only a regular file of at most {@link #MAX_BYTES} is opened: a device ({@code /dev/zero}) would
+     * be read until memory runs out, a FIFO would block for ever, a directory cannot be read. A file that grows while
+     * it is read is cut at the limit and refused.
+     */
+    static String read(Path file) throws ConfigException {
+        String origin = file.toString();
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(origin, List.of(new ConfigError("", "file not found: " + file.toAbsolutePath())));
+        } catch (IOException e) {
+            throw new ConfigException(origin, List.of(new ConfigError("", "cannot read " + file + ": " + e)));
+        }
+        if (!attributes.isRegularFile()) {
+            throw new ConfigException(origin, List.of(new ConfigError("", "not a regular file ("
+                    + (attributes.isDirectory() ? "a directory" : "a device, FIFO or socket")
+                    + "): give the path of a configuration file")));
+        }
+        if (attributes.size() > MAX_BYTES) throw tooLarge(origin, attributes.size());
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw new ConfigException(origin, List.of(new ConfigError("", "cannot read " + file + ": " + e)));
+        }
+        if (bytes.length > MAX_BYTES) throw tooLarge(origin, bytes.length);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static ConfigException tooLarge(String origin, long size) {
+        return new ConfigException(origin, List.of(new ConfigError("", "too large: " + (size > MAX_BYTES ? "more than "
+                + MAX_BYTES : size) + " bytes; a configuration may have at most " + MAX_BYTES + " bytes (4 MiB)")));
     }
 
     /**
@@ -65,9 +121,10 @@ public final class ConfigLoader {
      */
     public static VigilConfig parse(String content, String originName) throws ConfigException {
         if (content.startsWith("\uFEFF")) content = content.substring(1); // a BOM from Windows editors
+        if (content.length() > MAX_BYTES) throw tooLarge(originName, content.length());
         JsonNode root;
         try {
-            root = readTree(content);
+            root = readTree(content, originName);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -101,13 +158,15 @@ public final class ConfigLoader {
         return !presentKeys(root, OnapConfigReader.MARKERS).isEmpty();
     }
 
-    private static JsonNode readTree(String content) throws JsonProcessingException {
+    private static JsonNode readTree(String content, String originName) throws JsonProcessingException, ConfigException {
         String trimmed = content.strip();
+        ConfigError longLine = longLine(content);
         if (trimmed.startsWith("{")) {
             // JSON gets the JSON parser: its syntax errors point at the right place.
             try {
                 return JSON.readTree(content);
             } catch (JsonProcessingException jsonError) {
+                if (longLine != null) throw jsonError;
                 try {
                     return YAML.readTree(content); // a YAML flow mapping that is not strict JSON
                 } catch (JsonProcessingException yamlError) {
@@ -115,7 +174,28 @@ public final class ConfigLoader {
                 }
             }
         }
+        if (longLine != null) throw new ConfigException(originName, List.of(longLine));
         return YAML.readTree(content);
+    }
+
+    /**
+     * The first line longer than {@link #MAX_LINE_CHARS}, checked before a YAML reader sees it (its cost grows with the
+     * square of a line's length). A JSON document on one line (a config binding service answer) may be longer: it goes
+     * to the JSON parser, whose cost is linear and whose strings are limited by {@link #LIMITS}.
+     */
+    private static ConfigError longLine(String content) {
+        int line = 1, start = 0;
+        for (int i = 0, n = content.length(); i <= n; i++) {
+            if (i == n || content.charAt(i) == '\n') {
+                if (i - start > MAX_LINE_CHARS) {
+                    return new ConfigError("line " + line, "longer than " + MAX_LINE_CHARS + " characters (" + (i - start)
+                            + "); no value needs that much: is this the right file?");
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        return null;
     }
 
     /** The config binding service may answer {@code {"config": {...}, "policies": ...}}: take the config. */

@@ -128,6 +128,24 @@ final class ConfigNode {
         return s;
     }
 
+    /**
+     * A name (eventName, sourceName or a pattern of them): text of at most {@link ConfigLoader#MAX_NAME_LENGTH}
+     * characters, the limit ingest applies, so a config never names a source no heartbeat could carry.
+     * Null (error recorded) when too long, absent-and-required, or not text.
+     */
+    String name(String key, String reasonWhenMissing) {
+        String s = reasonWhenMissing == null ? string(key) : requiredString(key, reasonWhenMissing);
+        return s != null && !nameFits(key, s) ? null : s;
+    }
+
+    /** Records an error under {@code key} (null: this node) and returns false when {@code name} is too long. */
+    boolean nameFits(String key, String name) {
+        if (name.length() <= ConfigLoader.MAX_NAME_LENGTH) return true;
+        error(key, "longer than " + ConfigLoader.MAX_NAME_LENGTH + " characters (" + name.length()
+                + "); names are limited as at ingest");
+        return false;
+    }
+
     /** An http(s) URL, or null (error recorded) when absent-and-required or malformed. */
     String url(String key, String reasonWhenMissing) {
         String s = reasonWhenMissing == null ? string(key) : requiredString(key, reasonWhenMissing);

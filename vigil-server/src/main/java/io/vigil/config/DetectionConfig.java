@@ -15,19 +15,23 @@ import java.util.List;
  * @param checkpointInterval how often lastSeen times are written behind to the store; default 1 s
  * @param silences           maintenance windows from the config (ids {@code config-N}); API ones live in the store
  * @param dependencies       parent/child rules from the config (ids {@code config-N}); API ones live in the store
+ * @param maxSilence         the longest one-off silence (endsAt − startsAt), API or config; default 30 days, so a
+ *                           forgotten or mistyped silence cannot mute its sources for years
  */
 public record DetectionConfig(Duration grace, Duration checkpointInterval, List<Silence> silences,
-                              List<Dependency> dependencies) {
+                              List<Dependency> dependencies, Duration maxSilence) {
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_MAX_SILENCE = Duration.ofDays(30);
 
     public DetectionConfig {
         if (checkpointInterval == null) checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
+        if (maxSilence == null) maxSilence = DEFAULT_MAX_SILENCE;
         silences = silences == null ? List.of() : List.copyOf(silences);
         dependencies = dependencies == null ? List.of() : List.copyOf(dependencies);
     }
 
     public DetectionConfig(Duration grace, Duration checkpointInterval) {
-        this(grace, checkpointInterval, List.of(), List.of());
+        this(grace, checkpointInterval, List.of(), List.of(), DEFAULT_MAX_SILENCE);
     }
 
     public static DetectionConfig defaults() {

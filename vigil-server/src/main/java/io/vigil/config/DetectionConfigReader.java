@@ -43,6 +43,7 @@ final class DetectionConfigReader {
             for (ConfigNode item : items) {
                 JsonNode v = item.raw();
                 if (!v.isValueNode() || v.asText().isBlank()) item.error(null, "must be a sourceName");
+                else if (!item.nameFits(null, v.asText())) continue;
                 else if (expected.contains(v.asText())) item.error(null, "duplicate sourceName \"" + v.asText() + "\"");
                 else expected.add(v.asText());
             }
@@ -91,7 +92,7 @@ final class DetectionConfigReader {
     }
 
     /** Top-level {@code silences}: one-off ({@code startsAt}/{@code endsAt}) or recurring ({@code start}/{@code duration}). */
-    static List<Silence> silences(ConfigNode root) {
+    static List<Silence> silences(ConfigNode root, Duration maxSilence) {
         List<ConfigNode> items = root.list("silences");
         List<Silence> out = new ArrayList<>();
         if (items == null) return out;
@@ -99,7 +100,9 @@ final class DetectionConfigReader {
             ConfigNode s = items.get(i);
             if (!s.requireObject()) continue;
             s.allowOnly(keys("matchers", "comment", "startsAt", "endsAt", "days", "start", "duration", "timeZone"));
+            if (!s.has("matchers")) s.error("matchers", Silence.MATCHERS_REQUIRED);
             SourceMatcher matcher = matcher(s.object("matchers"));
+            if (s.has("matchers") && matcher.equals(SourceMatcher.ANY)) s.error("matchers", Silence.MATCHERS_REQUIRED);
             String comment = s.string("comment");
             SilenceWindow window;
             if (s.has("startsAt") || s.has("endsAt")) {
@@ -109,6 +112,11 @@ final class DetectionConfigReader {
                 if (from == null || to == null) continue;
                 if (to <= from) {
                     s.error("endsAt", "must be after startsAt");
+                    continue;
+                }
+                if (to - from > maxSilence.toMillis()) {
+                    s.error("endsAt", "the window is longer than detection.maxSilenceDuration ("
+                            + DurationSyntax.format(maxSilence) + "); split it, or raise that limit");
                     continue;
                 }
                 window = new SilenceWindow.Once(from, to);
@@ -176,7 +184,7 @@ final class DetectionConfigReader {
 
     private static SourceMatcher matcher(ConfigNode m) {
         m.allowOnly(keys("eventName", "sourceName"));
-        return new SourceMatcher(m.string("eventName"), m.string("sourceName"));
+        return new SourceMatcher(m.name("eventName", null), m.name("sourceName", null));
     }
 
     /** Top-level {@code dependencies}: {@code - child: {eventName, sourceName}, parent: {eventName, sourceName}}. */
@@ -193,8 +201,8 @@ final class DetectionConfigReader {
             SourceMatcher child = matcher(d.object("child"));
             ConfigNode p = d.object("parent");
             p.allowOnly(keys("eventName", "sourceName"));
-            String pe = d.has("parent") ? p.requiredString("eventName", "required: the parent's eventName") : null;
-            String ps = d.has("parent") ? p.requiredString("sourceName", "required: the parent's sourceName (exact)") : null;
+            String pe = d.has("parent") ? p.name("eventName", "required: the parent's eventName") : null;
+            String ps = d.has("parent") ? p.name("sourceName", "required: the parent's sourceName (exact)") : null;
             if (ps != null && ps.endsWith("*")) {
                 p.error("sourceName", "must name one source exactly (wildcards are for the child)");
                 ps = null;

@@ -89,7 +89,7 @@ final class OnapConfigReader {
         Map<String, String> firstPath = new HashMap<>();
         for (ConfigNode v : vnfs) {
             if (!v.requireObject()) continue;
-            String eventName = v.requiredString("eventName", "required: the VES eventName to monitor");
+            String eventName = v.name("eventName", "required: the VES eventName to monitor");
             Duration interval = v.duration("heartbeatinterval", null, false);
             if (interval == null && !v.has("heartbeatinterval"))
                 v.error("heartbeatinterval", "required: seconds between two heartbeats");

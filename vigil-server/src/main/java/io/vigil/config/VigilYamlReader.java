@@ -90,7 +90,7 @@ final class VigilYamlReader {
             Set<String> known = keys("eventName", "heartbeatInterval", "missedHeartbeats", "timeBase", "closedLoop");
             known.addAll(DetectionConfigReader.MONITOR_KEYS);
             m.allowOnly(known);
-            String eventName = m.requiredString("eventName", "required: the VES commonEventHeader.eventName this monitor owns");
+            String eventName = m.name("eventName", "required: the VES commonEventHeader.eventName this monitor owns");
             Duration interval = m.duration("heartbeatInterval", null, false);
             if (interval == null && !m.has("heartbeatInterval"))
                 m.error("heartbeatInterval", "required: a positive duration like 500ms, 2s, 5m");
@@ -213,10 +213,11 @@ final class VigilYamlReader {
     }
 
     private static DetectionConfig detection(ConfigNode n, ConfigNode root) {
-        n.allowOnly(keys("grace", "checkpointInterval"));
+        n.allowOnly(keys("grace", "checkpointInterval", "maxSilenceDuration"));
+        Duration maxSilence = n.duration("maxSilenceDuration", DetectionConfig.DEFAULT_MAX_SILENCE, false);
         return new DetectionConfig(n.duration("grace", null, true),
                 n.duration("checkpointInterval", DetectionConfig.DEFAULT_CHECKPOINT_INTERVAL, false),
-                DetectionConfigReader.silences(root), DetectionConfigReader.dependencies(root));
+                DetectionConfigReader.silences(root, maxSilence), DetectionConfigReader.dependencies(root), maxSilence);
     }
 
     private static HaConfig ha(ConfigNode n) {

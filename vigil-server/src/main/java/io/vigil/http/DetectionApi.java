@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vigil.config.DetectionJson;
+import io.vigil.config.DurationSyntax;
 import io.vigil.dependency.Dependency;
 import io.vigil.dependency.DependencyCycles;
 import io.vigil.engine.DependencyHold;
@@ -17,6 +18,7 @@ import io.vigil.silence.SilenceWindow;
 import io.vigil.silence.SourceMatcher;
 import io.vigil.store.detection.HeldEvent;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -41,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class DetectionApi implements ApiExtension {
     private static final Logger log = LoggerFactory.getLogger(DetectionApi.class);
     private static final int MAX_BODY = 64 * 1024;
+    /** The furthest ahead a silence may start. */
+    private static final Duration MAX_LEAD = Duration.ofDays(365);
+    private static final long LATEST_TIME = Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
 
     /** What the API needs from the server. Methods may block (they run on worker threads). */
     public interface Backend {
@@ -50,6 +55,9 @@ public final class DetectionApi implements ApiExtension {
         List<Silence> silences();
 
         void addSilence(Silence s);
+
+        /** The longest one-off silence accepted (config {@code detection.maxSilenceDuration}). */
+        Duration maxSilence();
 
         /** @return false when there is no stored silence with this id */
         boolean deleteSilence(String id);
@@ -164,12 +172,19 @@ public final class DetectionApi implements ApiExtension {
     private void createSilence(HttpServerRequest req, JsonNode body) {
         try {
             SourceMatcher matcher = matcher(body.get("matchers"), "matchers");
+            if (matcher.equals(SourceMatcher.ANY)) throw new IllegalArgumentException("matchers: " + Silence.MATCHERS_REQUIRED);
             long now = backend.now();
             long startsAt = body.hasNonNull("startsAt") ? time(body.get("startsAt"), "startsAt") : now;
             if (!body.hasNonNull("endsAt")) throw new IllegalArgumentException("endsAt: required, an ISO-8601 time like 2026-01-01T02:00:00Z");
             long endsAt = time(body.get("endsAt"), "endsAt");
             if (endsAt <= startsAt) throw new IllegalArgumentException("endsAt must be after startsAt");
             if (endsAt <= now) throw new IllegalArgumentException("endsAt is in the past: the silence would never apply");
+            Duration max = backend.maxSilence();
+            if (endsAt - startsAt > max.toMillis())
+                throw new IllegalArgumentException("endsAt: the silence would last longer than detection.maxSilenceDuration ("
+                        + DurationSyntax.format(max) + "); make it shorter and renew it if needed");
+            if (startsAt - now > MAX_LEAD.toMillis())
+                throw new IllegalArgumentException("startsAt: more than " + MAX_LEAD.toDays() + " days ahead; make the silence closer to its window");
             JsonNode c = body.get("comment");
             String comment = c == null || c.isNull() ? null : c.asText();
             Silence s = new Silence(UUID.randomUUID().toString(), matcher, new SilenceWindow.Once(startsAt, endsAt), comment, "api");
@@ -278,14 +293,20 @@ public final class DetectionApi implements ApiExtension {
         return v.asText().isBlank() ? null : v.asText();
     }
 
-    /** An ISO-8601 instant or epoch milliseconds. */
+    /** An ISO-8601 instant or epoch milliseconds, from 1970 to 9999. */
     private static long time(JsonNode v, String field) {
-        if (v.isIntegralNumber()) return v.asLong();
-        try {
-            return Instant.parse(v.asText().trim()).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + ": must be an ISO-8601 time like 2026-01-01T02:00:00Z or epoch milliseconds (got " + v + ")");
+        long t;
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            t = v.asLong();
+        } else {
+            try {
+                t = Instant.parse(v.asText().trim()).toEpochMilli();
+            } catch (DateTimeParseException | ArithmeticException e) {
+                throw new IllegalArgumentException(field + ": must be an ISO-8601 time like 2026-01-01T02:00:00Z or epoch milliseconds (got " + v + ")");
+            }
         }
+        if (t < 0 || t > LATEST_TIME) throw new IllegalArgumentException(field + ": must be between 1970 and 9999 (got " + v + ")");
+        return t;
     }
 
     private void body(HttpServerRequest req, java.util.function.Consumer<JsonNode> then) {

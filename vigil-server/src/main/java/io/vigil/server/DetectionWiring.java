@@ -10,6 +10,7 @@ import io.vigil.store.detection.DependencyRepository;
 import io.vigil.store.detection.HeldEvent;
 import io.vigil.store.detection.HeldEventRepository;
 import io.vigil.store.detection.SilenceRepository;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -141,6 +142,11 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
         List<Silence> all = new ArrayList<>(server.config().detection().silences());
         all.addAll(silences.current(now()));
         return List.copyOf(all);
+    }
+
+    @Override
+    public Duration maxSilence() {
+        return server.config().detection().maxSilence();
     }
 
     @Override

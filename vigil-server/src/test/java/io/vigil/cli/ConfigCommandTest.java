@@ -1,11 +1,13 @@
 package io.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -75,5 +77,57 @@ class ConfigCommandTest {
         assertThat(run("check")).isEqualTo(2);
         assertThat(run()).isEqualTo(2);
         assertThat(err.toString()).contains("Usage:");
+    }
+
+    @Test
+    void aDeviceIsRefusedAsNotARegularFileWithoutReadingIt() {
+        assertThat(run("check", "/dev/zero")).isEqualTo(2);
+        assertThat(err.toString()).contains("/dev/zero: invalid configuration (1 error)", "not a regular file");
+    }
+
+    @Test
+    void aFifoIsRefusedWithoutBlocking(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("config.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        // nobody writes to it: opening it for reading would block for ever
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThat(run("check", fifo.toString())).isEqualTo(2));
+        assertThat(err.toString()).contains("not a regular file");
+        assertThat(run("check", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("not a regular file (a directory)");
+    }
+
+    @Test
+    void aFileLargerThanTheLimitIsRefusedBeforeItIsParsed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("huge.yaml");
+        try (var out = Files.newBufferedWriter(file)) {
+            out.write("monitors:\n  - heartbeatInterval: 1s\n    eventName: ");
+            char[] chunk = new char[1 << 20];
+            java.util.Arrays.fill(chunk, 'x');
+            for (int i = 0; i < 50; i++) out.write(chunk); // a 50 M-character eventName
+            out.write("\n");
+        }
+        long start = System.nanoTime();
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThat(run("check", file.toString())).isEqualTo(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(err.toString()).contains("too large", "at most 4194304 bytes");
+    }
+
+    @Test
+    void aLongScalarUnderTheFileLimitIsRefusedQuicklyNamingItsLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("long.yaml");
+        Files.writeString(file, "monitors:\n  - heartbeatInterval: 1s\n    eventName: " + "x".repeat(3_000_000) + "\n");
+        long start = System.nanoTime();
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThat(run("check", file.toString())).isEqualTo(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(err.toString()).contains("line 3: longer than 65536 characters");
+    }
+
+    @Test
+    void aNameLongerThanIngestAllowsIsAnErrorEvenWhenTheLineFits(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("name.yaml");
+        Files.writeString(file, "monitors:\n  - heartbeatInterval: 1s\n    eventName: " + "x".repeat(1000) + "\n");
+        assertThat(run("check", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("monitors[0].eventName: longer than 255 characters (1000)");
     }
 }

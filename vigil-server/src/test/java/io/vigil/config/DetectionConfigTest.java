@@ -2,11 +2,13 @@ package io.vigil.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vigil.dependency.Dependency;
 import io.vigil.detect.DetectorSpec;
 import io.vigil.detect.FlapRule;
 import io.vigil.engine.SourceKey;
+import io.vigil.silence.Silence;
 import io.vigil.silence.SilenceWindow;
 import io.vigil.silence.SourceMatcher;
 import java.time.DayOfWeek;
@@ -93,7 +95,7 @@ class DetectionConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).errors()).extracting(ConfigError::path).containsExactlyInAnyOrder(
                         "monitors[0].detector.type", "monitors[0].detector.threshold", "monitors[0].recoveryHeartbeats", "monitors[0].flapping.changes",
-                        "silences[0].endsAt", "silences[1].start", "dependencies[0].parent.sourceName"));
+                        "silences[0].endsAt", "silences[1].matchers", "silences[1].start", "dependencies[0].parent.sourceName"));
     }
 
     @Test
@@ -129,5 +131,43 @@ class DetectionConfigTest {
                   - {child: {eventName: E, sourceName: "site-*"}, parent: {eventName: E, sourceName: hub}}
                 """, "cycle"))
                 .hasMessageContaining("dependencies: form a cycle: E/site-1 → E/hub → E/site-1");
+    }
+
+    @Test
+    void aSilenceWithoutMatchersOrLongerThanTheMaximumIsAConfigError() {
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                silences:
+                  - {startsAt: 2026-01-01T00:00:00Z, endsAt: 2026-01-01T01:00:00Z}
+                  - {matchers: {}, startsAt: 2026-01-01T00:00:00Z, endsAt: 2026-01-01T01:00:00Z}
+                  - {matchers: {eventName: E}, startsAt: 2026-01-01T00:00:00Z, endsAt: 2099-01-01T00:00:00Z}
+                """, "t"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::toString)
+                        .containsExactly("silences[0].matchers: " + Silence.MATCHERS_REQUIRED,
+                                "silences[1].matchers: " + Silence.MATCHERS_REQUIRED,
+                                "silences[2].endsAt: the window is longer than detection.maxSilenceDuration (720h); split it, or raise that limit"));
+    }
+
+    @Test
+    void theMaximumSilenceIsConfigurableAndAnExplicitStarSilencesEverySource() throws Exception {
+        VigilConfig c = ConfigLoader.parse("""
+                detection: {maxSilenceDuration: 9600h}
+                silences:
+                  - {matchers: {eventName: "*"}, startsAt: 2026-01-01T00:00:00Z, endsAt: 2026-12-01T00:00:00Z}
+                """, "t");
+        assertThat(c.detection().maxSilence()).isEqualTo(Duration.ofDays(400));
+        assertThat(c.detection().silences().getFirst().matcher().matches(new SourceKey("any", "thing"))).isTrue();
+    }
+
+    @Test
+    void namesLongerThanIngestAcceptsAreConfigErrors() {
+        String longName = "n".repeat(256);
+        assertThatThrownBy(() -> ConfigLoader.parse("monitors: [{eventName: " + longName + ", heartbeatInterval: 1s, "
+                + "expectedSources: [" + longName + "]}]\n"
+                + "dependencies: [{child: {sourceName: " + longName + "}, parent: {eventName: E, sourceName: p}}]", "t"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::path)
+                        .containsExactly("monitors[0].eventName", "monitors[0].expectedSources[0]",
+                                "dependencies[0].child.sourceName"));
+        assertThat(catchThrowable(() -> ConfigLoader.parse("monitors: [{eventName: " + "n".repeat(255)
+                + ", heartbeatInterval: 1s}]", "t"))).isNull();
     }
 }

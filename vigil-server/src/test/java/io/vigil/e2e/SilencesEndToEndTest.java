@@ -93,4 +93,33 @@ class SilencesEndToEndTest {
             assertThat(vigil.get("/api/v1/silences/nope").statusCode()).isEqualTo(404);
         }
     }
+
+    @Test
+    void aSilenceMustNameItsSourcesAndEndWithinTheMaximumDuration() throws Exception {
+        try (RunningServer vigil = RunningServer.start(dir, CONFIG)) {
+            String inAnHour = Instant.now().plus(Duration.ofHours(1)).toString();
+            for (String matchers : List.of("", "\"matchers\": null, ", "\"matchers\": {}, ", "\"matchers\": {\"sourceName\": \" \"}, ")) {
+                HttpResponse<String> r = vigil.post("/api/v1/silences", "{" + matchers + "\"endsAt\": \"" + inAnHour + "\"}");
+                assertThat(r.statusCode()).as(matchers).isEqualTo(400);
+                assertThat(RunningServer.json(r.body()).path("code").asText()).isEqualTo("invalid_silence");
+                assertThat(RunningServer.json(r.body()).path("error").asText()).startsWith("matchers: required").contains("\"*\"");
+            }
+            HttpResponse<String> all = vigil.post("/api/v1/silences", "{\"matchers\": {\"eventName\": \"*\"}, \"endsAt\": \"" + inAnHour + "\"}");
+            assertThat(all.statusCode()).as(all.body()).isEqualTo(201);
+
+            for (String endsAt : List.of("\"2099-01-01T00:00:00Z\"", "\"+999999-01-01T00:00:00Z\"", String.valueOf(Long.MAX_VALUE),
+                    "\"" + Instant.now().plus(Duration.ofDays(31)) + "\"", "1e300", "-1")) {
+                HttpResponse<String> r = vigil.post("/api/v1/silences", "{\"matchers\": {\"sourceName\": \"a\"}, \"endsAt\": " + endsAt + "}");
+                assertThat(r.statusCode()).as(endsAt + " → " + r.body()).isEqualTo(400);
+                assertThat(RunningServer.json(r.body()).path("error").asText()).as(endsAt).startsWith("endsAt");
+            }
+            HttpResponse<String> farStart = vigil.post("/api/v1/silences", "{\"matchers\": {\"sourceName\": \"a\"}, "
+                    + "\"startsAt\": \"2999-01-01T00:00:00Z\", \"endsAt\": \"2999-01-02T00:00:00Z\"}");
+            assertThat(farStart.statusCode()).isEqualTo(400);
+            assertThat(farStart.body()).contains("startsAt");
+            HttpResponse<String> month = vigil.post("/api/v1/silences", "{\"matchers\": {\"sourceName\": \"a\"}, \"endsAt\": \""
+                    + Instant.now().plus(Duration.ofDays(29)) + "\"}");
+            assertThat(month.statusCode()).as(month.body()).isEqualTo(201);
+        }
+    }
 }
