@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param allInterval     how often the engine calls {@code get_all} and then takes a snapshot ({@code collect.allInterval})
  * @param callTimeout     bound on one RPC to a collector ({@code collect.callTimeout})
  * @param collectors      base URLs of {@code vigil collector} processes; empty = the in-process collector
- * @param eventQueue      whether collectors also append their results to the persistent event queue (the store)
+ * @param eventQueue      where collectors also append their results in the background (the store, a Kafka topic, none)
  * @param datasources     the datasources, names unique
  * @param workers         where status-change events go ({@code workers[]})
  * @param actions         named actions for delayed actions and plan steps ({@code actions})
@@ -26,7 +26,7 @@ public record CollectSettings(
         Duration allInterval,
         Duration callTimeout,
         List<String> collectors,
-        boolean eventQueue,
+        EventQueueSpec eventQueue,
         List<DatasourceSpec> datasources,
         List<WorkerSpec> workers,
         Map<String, ActionSpec> actions) {
@@ -36,12 +36,13 @@ public record CollectSettings(
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
 
     /** Nothing configured: the pull side does not start. */
-    public static final CollectSettings NONE = new CollectSettings(null, null, null, null, true, null, null, null);
+    public static final CollectSettings NONE = new CollectSettings(null, null, null, null, null, null, null, null);
 
     public CollectSettings {
         if (changesInterval == null) changesInterval = DEFAULT_CHANGES_INTERVAL;
         if (allInterval == null) allInterval = DEFAULT_ALL_INTERVAL;
         if (callTimeout == null) callTimeout = DEFAULT_CALL_TIMEOUT;
+        if (eventQueue == null) eventQueue = EventQueueSpec.STORE;
         collectors = collectors == null ? List.of() : List.copyOf(collectors);
         datasources = datasources == null ? List.of() : List.copyOf(datasources);
         workers = workers == null ? List.of() : List.copyOf(workers);

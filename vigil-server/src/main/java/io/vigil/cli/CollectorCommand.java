@@ -7,7 +7,8 @@ import io.vigil.collect.datasource.Datasources;
 import io.vigil.collect.rpc.CollectorHttpServer;
 import io.vigil.collect.rpc.CollectorService;
 import io.vigil.collect.rpc.EventQueue;
-import io.vigil.collect.rpc.StoreEventQueue;
+import io.vigil.collect.EventQueueSpec;
+import io.vigil.server.collect.EventQueues;
 import io.vigil.config.ConfigError;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConfigLoader;
@@ -73,12 +74,13 @@ public final class CollectorCommand implements Callable<Integer> {
         CheckRunner checks = new CheckRunner(vertx, Clock.systemUTC());
         CollectorHttpServer server;
         try {
-            if (s.eventQueue()) {
+            if (s.eventQueue() instanceof EventQueueSpec.Store) {
                 String url = config.store().url();
                 db = url != null && url.startsWith("jdbc:postgresql:") ? Database.open(url, config.store().user(), config.store().password())
                         : Database.h2File(dataDir != null ? dataDir : Path.of("data", "collector-" + port));
-                queue = new StoreEventQueue(db);
             }
+            Database store = db;
+            queue = EventQueues.open(s.eventQueue(), () -> store);
             String name = id;
             CollectorService service = new CollectorService(name == null ? "pending" : name,
                     Datasources.build(s.datasources(), checks, Clock.systemUTC()), queue, Clock.systemUTC());

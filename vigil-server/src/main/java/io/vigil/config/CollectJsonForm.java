@@ -3,6 +3,7 @@ package io.vigil.config;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.collect.CollectSettings;
+import io.vigil.collect.EventQueueSpec;
 import io.vigil.collect.action.ActionSpec;
 import io.vigil.collect.datasource.CheckSpec;
 import io.vigil.collect.datasource.DatasourceSpec;
@@ -23,7 +24,16 @@ final class CollectJsonForm {
         c.put("allInterval", DurationSyntax.format(s.allInterval()));
         c.put("callTimeout", DurationSyntax.format(s.callTimeout()));
         strings(c.putArray("collectors"), s.collectors());
-        c.put("eventQueue", s.eventQueue() ? "store" : "none");
+        switch (s.eventQueue()) {
+            case EventQueueSpec.None n -> c.put("eventQueue", "none");
+            case EventQueueSpec.Store st -> c.put("eventQueue", "store");
+            case EventQueueSpec.Kafka k -> {
+                ObjectNode q = c.putObject("eventQueue").put("type", "kafka").put("bootstrapServers", k.bootstrapServers())
+                        .put("topic", k.topic());
+                ObjectNode props = q.putObject("properties");
+                k.properties().forEach(props::put);
+            }
+        }
         ArrayNode ds = c.putArray("datasources");
         for (DatasourceSpec d : s.datasources()) {
             ObjectNode n = ds.addObject();

@@ -4,6 +4,7 @@ import static io.vigil.config.ConfigNode.keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.collect.CollectSettings;
+import io.vigil.collect.EventQueueSpec;
 import io.vigil.collect.action.ActionSpec;
 import io.vigil.collect.datasource.CheckSpec;
 import io.vigil.collect.datasource.DatasourceSpec;
@@ -44,11 +45,36 @@ final class CollectYamlReader {
                 u.error(null, "must be a collector base URL like http://127.0.0.1:7001 (got " + ConfigNode.describe(u.raw()) + ")");
             else collectors.add(url);
         }
-        String queue = c.oneOf("eventQueue", "store", List.of("store", "none"));
+        EventQueueSpec queue = eventQueue(c);
         List<DatasourceSpec> datasources = datasources(c);
         List<WorkerSpec> workers = workers(root);
         Map<String, ActionSpec> actions = actions(root.object("actions"));
-        return new CollectSettings(changes, all, callTimeout, collectors, !"none".equals(queue), datasources, workers, actions);
+        return new CollectSettings(changes, all, callTimeout, collectors, queue, datasources, workers, actions);
+    }
+
+    /**
+     * {@code collect.eventQueue}: {@code store} (default) or {@code none}, or an object {@code {type: store|none|kafka}};
+     * type kafka takes {@code bootstrapServers}, {@code topic} and optional producer {@code properties}.
+     */
+    private static EventQueueSpec eventQueue(ConfigNode c) {
+        if (!c.has("eventQueue") || !c.raw().path("eventQueue").isObject()) {
+            return "none".equals(c.oneOf("eventQueue", "store", List.of("store", "none"))) ? EventQueueSpec.NONE : EventQueueSpec.STORE;
+        }
+        ConfigNode q = c.object("eventQueue");
+        String type = q.oneOf("type", null, List.of("store", "none", "kafka"));
+        if (type == null) {
+            if (!q.has("type")) q.error("type", "required: one of store, none, kafka");
+            return EventQueueSpec.STORE;
+        }
+        if (!"kafka".equals(type)) {
+            q.allowOnly(keys("type"));
+            return "none".equals(type) ? EventQueueSpec.NONE : EventQueueSpec.STORE;
+        }
+        q.allowOnly(keys("type", "bootstrapServers", "topic", "properties"));
+        String servers = q.requiredString("bootstrapServers", "required for type kafka: host:port[,host:port...]");
+        String topic = q.requiredString("topic", "required for type kafka: the topic collected events go to");
+        Map<String, String> properties = q.stringMap("properties");
+        return servers == null || topic == null ? EventQueueSpec.STORE : new EventQueueSpec.Kafka(servers, topic, properties);
     }
 
     // ------------------------------------------------------------------ datasources

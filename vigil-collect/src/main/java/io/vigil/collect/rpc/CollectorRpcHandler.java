@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * The collector RPC over HTTP/JSON (documented in docs/collect.md):
  * <ul>
- *   <li>{@code POST /rpc/get_all} and {@code POST /rpc/get_changes} with {@code {"datasources":["a","b"]}} (absent or
- *       empty: all) answer 200 with {@link RpcResult#toJson()}; an unknown datasource or a malformed body answers 400
+ *   <li>{@code POST /rpc/get_all} and {@code POST /rpc/get_changes} with {@code {"datasource_names":["a","b"]}} (or
+ *       {@code "datasources"}; absent or empty: all) answer 200 with {@link RpcResult#toJson()}; an unknown parameter, an unknown datasource or a malformed body answers 400
  *       {@code {"error","code"}}.</li>
  *   <li>{@code GET /rpc/datasources} answers {@code {"collector","datasources":[...]}}.</li>
  * </ul>
@@ -68,7 +68,9 @@ public final class CollectorRpcHandler {
             names = datasources(body);
             var stage = all ? service.getAll(names) : service.getChanges(names);
             stage.whenComplete((r, e) -> {
-                if (e != null) error(req, 500, "collect_failed", e.getMessage());
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof EventQueueFullException) error(req, 503, "event_queue_full", cause.getMessage());
+                else if (e != null) error(req, 500, "collect_failed", e.getMessage());
                 else json(req, 200, r.toJson());
             });
         } catch (IllegalArgumentException e) {
@@ -76,17 +78,39 @@ public final class CollectorRpcHandler {
         }
     }
 
-    /** The {@code datasources} list of a request body; empty body or missing key = every datasource. */
+    /** The parameters a get_all / get_changes body may carry: Vigil's name and the original's. */
+    static final List<String> PARAMETERS = List.of("datasources", "datasource_names");
+
+    /**
+     * The datasource names of a request body: {@code datasources} or {@code datasource_names} (the name Vitrage's
+     * collector RPC uses; both may be given only when they agree). An empty body, absent keys or an empty list mean
+     * every datasource. Any other key is an error, so a misspelt parameter never silently means "all".
+     */
     static List<String> datasources(String body) {
         if (body == null || body.isBlank()) return List.of();
         JsonNode n = CollectJson.read(body);
-        if (!n.isObject()) throw new IllegalArgumentException("body must be a JSON object like {\"datasources\":[\"local\"]}");
-        JsonNode ds = n.get("datasources");
-        if (ds == null || ds.isNull()) return List.of();
-        if (!ds.isArray()) throw new IllegalArgumentException("\"datasources\" must be a list of datasource names");
+        if (!n.isObject()) throw new IllegalArgumentException("body must be a JSON object like {\"datasource_names\":[\"local\"]}");
+        for (var it = n.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!PARAMETERS.contains(key))
+                throw new IllegalArgumentException("unknown parameter \"" + key + "\"; get_all and get_changes take "
+                        + "\"datasource_names\" (or \"datasources\"): a list of datasource names");
+        }
+        List<String> vigil = names(n, "datasources");
+        List<String> original = names(n, "datasource_names");
+        if (vigil != null && original != null && !vigil.equals(original))
+            throw new IllegalArgumentException("\"datasources\" and \"datasource_names\" disagree; give one of them");
+        List<String> out = original != null ? original : vigil;
+        return out == null ? List.of() : out;
+    }
+
+    private static List<String> names(JsonNode body, String key) {
+        JsonNode ds = body.get(key);
+        if (ds == null || ds.isNull()) return null;
+        if (!ds.isArray()) throw new IllegalArgumentException("\"" + key + "\" must be a list of datasource names");
         List<String> out = new ArrayList<>();
         for (JsonNode d : ds) {
-            if (!d.isTextual()) throw new IllegalArgumentException("\"datasources\" must hold names (text), got " + d);
+            if (!d.isTextual()) throw new IllegalArgumentException("\"" + key + "\" must hold names (text), got " + d);
             out.add(d.asText());
         }
         return out;

@@ -75,6 +75,7 @@ public final class CollectorService implements Collector {
 
     private CompletionStage<RpcResult> call(String rpc, List<String> requested) {
         List<String> names = resolve(requested);
+        if (!queue.hasRoom()) return CompletableFuture.failedFuture(new EventQueueFullException());
         long started = clock.millis();
         Map<String, CompletableFuture<List<Entity>>> running = new LinkedHashMap<>();
         for (String n : names) running.put(n, datasources.get(n).collect().toCompletableFuture());

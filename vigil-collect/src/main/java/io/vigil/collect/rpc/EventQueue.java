@@ -9,6 +9,14 @@ public interface EventQueue extends AutoCloseable {
     /** Queues one RPC result for writing. Non-blocking. */
     void append(RpcResult result);
 
+    /**
+     * False while the queue cannot take more results without losing some (its destination has been unreachable for
+     * long); collectors then refuse calls with {@link EventQueueFullException} instead of dropping results.
+     */
+    default boolean hasRoom() {
+        return true;
+    }
+
     @Override
     default void close() {
     }

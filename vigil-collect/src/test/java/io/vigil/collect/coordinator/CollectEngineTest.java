@@ -1,5 +1,6 @@
 package io.vigil.collect.coordinator;
 
+import io.vigil.collect.EventQueueSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -68,7 +69,7 @@ class CollectEngineTest {
                 new EntitySpec(EntityType.INSTANCES, "i-1", "127.0.0.1", null, null, null, new CheckSpec.Tcp(ssh.port(), null)),
                 new EntitySpec(EntityType.SERVICES, "node10", "127.0.0.1", "mariadb", "master", null, new CheckSpec.Tcp(db1.port(), null))));
         // long intervals: the tests drive rounds themselves with refresh() and changesNow()
-        settings = new CollectSettings(Duration.ofHours(1), Duration.ofHours(1), null, null, true, List.of(ds), null, null);
+        settings = new CollectSettings(Duration.ofHours(1), Duration.ofHours(1), null, null, EventQueueSpec.STORE, List.of(ds), null, null);
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.vigil.collect.coordinator;
 
+import io.vigil.collect.EventQueueSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.OperatingSystemMXBean;
@@ -58,7 +59,7 @@ class RoundBenchmark {
                     : new EntitySpec(EntityType.SERVICES, "svc-" + i, "127.0.0.1", "mariadb", "slave", null, null));
         }
         DatasourceSpec ds = new DatasourceSpec("fleet", DatasourceSpec.Type.TCP, new CheckSpec.Tcp(svc.port(), null), null, null, es);
-        CollectSettings settings = new CollectSettings(Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(60), null, false, List.of(ds), null, null);
+        CollectSettings settings = new CollectSettings(Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(60), null, EventQueueSpec.NONE, List.of(ds), null, null);
         CheckRunner checks = new CheckRunner(vertx, Clock.systemUTC());
         CollectorService service = new CollectorService("bench", Datasources.build(List.of(ds), checks, Clock.systemUTC()), EventQueue.NONE, Clock.systemUTC());
         CollectorHttpServer http = CollectorHttpServer.start(vertx, "127.0.0.1", 0, service);

@@ -90,6 +90,36 @@ class CollectorPoolTest {
         }
     }
 
+    private HttpResponse<String> post(String rpc, String body) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + "/rpc/" + rpc))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
+    void datasourceNamesIsTheOriginalsParameterForBothCalls() throws Exception {
+        for (String rpc : List.of("get_all", "get_changes")) {
+            HttpResponse<String> r = post(rpc, "{\"datasource_names\":[\"local\"]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(CollectJson.read(r.body()).path("datasources").toString()).isEqualTo("[\"local\"]");
+        }
+        HttpResponse<String> unknown = post("get_changes", "{\"datasource_names\":[\"nope\"]}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(CollectJson.read(unknown.body()).path("error").asText()).contains("unknown datasource \"nope\"");
+    }
+
+    @Test
+    void anUnknownParameterIsA400AndNeverMeansEveryDatasource() throws Exception {
+        HttpResponse<String> r = post("get_all", "{\"datasource_name\":[\"local\"]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(CollectJson.read(r.body()).path("error").asText())
+                .contains("unknown parameter \"datasource_name\"").contains("datasource_names");
+        HttpResponse<String> both = post("get_all", "{\"datasources\":[\"local\"],\"datasource_names\":[]}");
+        assertThat(both.statusCode()).isEqualTo(400);
+        assertThat(CollectJson.read(both.body()).path("error").asText()).contains("disagree");
+    }
+
     @Test
     void deadCollectorIsSkippedWhileTheOtherAnswersAndRetriedOnceItIsBack() throws Exception {
         HttpCollector ca = new HttpCollector(vertx, "http://127.0.0.1:" + a.port(), Duration.ofSeconds(2));

@@ -16,7 +16,6 @@ import io.vigil.collect.rpc.CollectorPool;
 import io.vigil.collect.rpc.CollectorService;
 import io.vigil.collect.rpc.EventQueue;
 import io.vigil.collect.rpc.HttpCollector;
-import io.vigil.collect.rpc.StoreEventQueue;
 import io.vigil.collect.snapshot.SnapshotStore;
 import io.vigil.collect.worker.CollectEventsOnly;
 import io.vigil.delivery.Sink;
@@ -72,7 +71,7 @@ public final class CollectRuntime implements AutoCloseable {
         this.vertx = vertx;
         this.clock = clock;
         this.checks = new CheckRunner(vertx, clock);
-        this.queue = settings.eventQueue() ? new StoreEventQueue(db) : EventQueue.NONE;
+        this.queue = EventQueues.open(settings.eventQueue(), () -> db);
         List<Collector> collectors = new ArrayList<>();
         if (settings.collectors().isEmpty()) {
             local = new CollectorService("in-process", Datasources.build(settings.datasources(), checks, clock), queue, clock);
