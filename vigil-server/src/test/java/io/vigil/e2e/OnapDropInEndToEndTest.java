@@ -39,7 +39,7 @@ class OnapDropInEndToEndTest {
              FakeMessageRouter mr = FakeMessageRouter.start()) {
             mr.setMaxWait(Duration.ofMillis(200));
             ObjectNode onap = (ObjectNode) Json.MAPPER.readTree(ProjectFiles.read(ProjectFiles.example("onap-config.json")));
-            onap.put("pg_ipAddress", "127.0.0.1").put("pg_portNum", "5432").put("pg_userName", TestDatabases.postgresUser())
+            onap.put("pg_ipAddress", TestDatabases.postgresHost()).put("pg_portNum", String.valueOf(TestDatabases.postgresPort())).put("pg_userName", TestDatabases.postgresUser())
                     .put("pg_passwd", TestDatabases.postgresPassword()).put("pg_dbName", pg.name());
             ((ObjectNode) onap.at("/streams_subscribes/ves-heartbeat/dmaap_info")).put("topic_url", mr.topicUrl(IN).toString());
             ((ObjectNode) onap.at("/streams_publishes/dcae_cl_out/dmaap_info")).put("topic_url", mr.topicUrl(OUT).toString());

@@ -79,19 +79,7 @@ class StoreOutageTest {
     }
 
     private static void restartPostgres() throws Exception {
-        String version;
-        try (var versions = Files.list(Path.of("/etc/postgresql"))) {
-            version = versions.findFirst().orElseThrow().getFileName().toString();
-        }
-        Process p = new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart")
-                .redirectErrorStream(true).start();
-        boolean done = p.waitFor(60, TimeUnit.SECONDS);
-        if (!done || p.exitValue() != 0) {
-            // never leave the shared server down
-            new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start").inheritIO().start()
-                    .waitFor(60, TimeUnit.SECONDS);
-            throw new IllegalStateException("restarting PostgreSQL failed: " + new String(p.getInputStream().readAllBytes()));
-        }
+        TestDatabases.restartPostgres();
     }
 
     private static String role(RunningServer s) {

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * Runs each {@link StoreTest} on every backend. One database per backend per test run (opening PostgreSQL
  * databases is too slow to do per test), emptied before each test, closed and removed when the run ends.
- * PostgreSQL follows the CI rule of {@link TestDatabases#requirePostgres()}.
+ * PostgreSQL is the machine's server or one started from Maven (see {@link TestDatabases}).
  */
 public final class StoreBackends implements TestTemplateInvocationContextProvider {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(StoreBackends.class);
@@ -72,7 +72,7 @@ public final class StoreBackends implements TestTemplateInvocationContextProvide
         }
     }
 
-    /** The run-wide database of {@code backend}; skips or fails per the PostgreSQL CI rule. */
+    /** The run-wide database of {@code backend}; PostgreSQL per {@link TestDatabases}: the machine's server or an embedded one. */
     static Database shared(ExtensionContext context, Backend backend) {
         ExtensionContext.Store store = context.getRoot().getStore(NS);
         return switch (backend) {
