@@ -48,7 +48,7 @@ public final class PeerHeartbeat implements AutoCloseable {
     private Future<Void> lastCommand = Future.succeededFuture();
     private Endpoint endpoint;
     private long timerId = -1;
-    private volatile AdapterState state = AdapterState.STOPPED;
+    private volatile AdapterState state;
     private volatile PeerType runningType;
     private volatile int localPort = -1;
 
@@ -58,6 +58,7 @@ public final class PeerHeartbeat implements AutoCloseable {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.context = vertx.getOrCreateContext();
+        this.state = properties.startWithApplication() ? AdapterState.STOPPED : AdapterState.LOADED;
     }
 
     /** An adapter with its own Vert.x instance (closed by {@link #close()}) and the system clock. */
@@ -101,6 +102,15 @@ public final class PeerHeartbeat implements AutoCloseable {
         return result;
     }
 
+    /**
+     * What an application calls when it starts: applies {@code start} (the configured type) unless the property
+     * {@code startWithApplication} is false, in which case the adapter stays {@link AdapterState#LOADED} until a
+     * {@code resume} command.
+     */
+    public CompletableFuture<Void> startWithApplication() {
+        return properties.startWithApplication() ? command(Command.of(CommandName.START)) : CompletableFuture.completedFuture(null);
+    }
+
     public AdapterState state() {
         return state;
     }
@@ -122,7 +132,7 @@ public final class PeerHeartbeat implements AutoCloseable {
     @Override
     public void close() {
         if (Context.isOnEventLoopThread()) {
-            context.runOnContext(v -> lastCommand.transform(ignored -> state == AdapterState.STOPPED
+            context.runOnContext(v -> lastCommand.transform(ignored -> !isRunning()
                             ? Future.<Void>succeededFuture() : stopEndpoint())
                     .onComplete(ar -> {
                         if (ownsVertx) {
@@ -132,7 +142,7 @@ public final class PeerHeartbeat implements AutoCloseable {
             return;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        context.runOnContext(v -> lastCommand.transform(ignored -> state == AdapterState.STOPPED
+        context.runOnContext(v -> lastCommand.transform(ignored -> !isRunning()
                         ? Future.<Void>succeededFuture() : stopEndpoint())
                 .onComplete(ar -> done.complete(null)));
         try {
@@ -149,25 +159,24 @@ public final class PeerHeartbeat implements AutoCloseable {
         }
     }
 
+    private boolean isRunning() {
+        return state != AdapterState.STOPPED && state != AdapterState.LOADED;
+    }
+
     private Future<Void> apply(Command command) {
         long now = clock.millis();
         PeerType startType = command.command().startType(properties.type());
         if (startType != null) {
-            if (state != AdapterState.STOPPED) {
+            if (state != AdapterState.STOPPED && state != AdapterState.LOADED) {
                 return reject(command, state == AdapterState.DISCONNECTED
                         ? "the client is disconnected; send stop before starting again"
                         : "already running as " + runningType + "; send stop first (changing type needs stop)");
             }
-            EndpointConfig config;
-            try {
-                config = properties.resolve(startType, command);
-            } catch (IllegalArgumentException e) {
-                return fail(ErrorKind.BAD_COMMAND, e.getMessage(), now);
-            }
-            return start(config, now);
+            return startAs(startType, command, now);
         }
         return switch (command.command()) {
-            case STOP -> state == AdapterState.STOPPED ? reject(command, "nothing is running") : stopEndpoint();
+            case STOP -> state == AdapterState.STOPPED || state == AdapterState.LOADED
+                    ? reject(command, "nothing is running") : stopEndpoint();
             case SUSPEND -> {
                 if (state != AdapterState.RUNNING) {
                     yield reject(command, "only a running adapter can be suspended (state " + state + ")");
@@ -176,6 +185,9 @@ public final class PeerHeartbeat implements AutoCloseable {
                 yield endpoint.suspend(now);
             }
             case RESUME -> {
+                if (state == AdapterState.LOADED) {
+                    yield startAs(properties.type(), command, now);
+                }
                 if (state != AdapterState.SUSPENDED) {
                     yield reject(command, "only a suspended adapter can be resumed (state " + state + ")");
                 }
@@ -184,6 +196,16 @@ public final class PeerHeartbeat implements AutoCloseable {
             }
             default -> throw new IllegalStateException("unhandled command " + command.command());
         };
+    }
+
+    private Future<Void> startAs(PeerType type, Command command, long now) {
+        EndpointConfig config;
+        try {
+            config = properties.resolve(type, command);
+        } catch (IllegalArgumentException e) {
+            return fail(ErrorKind.BAD_COMMAND, e.getMessage(), now);
+        }
+        return start(config, now);
     }
 
     private Future<Void> start(EndpointConfig config, long now) {

@@ -23,6 +23,9 @@ import java.util.Objects;
  * <tr><td>endpointId</td><td>none</td><td>optional for server/client; names the member in multicast (required there)</td></tr>
  * <tr><td>sharedSecret</td><td>none</td><td>if set, every frame carries an HMAC-SHA256 under it; frames without a valid
  *     one are rejected. Both sides must use the same secret.</td></tr>
+ * <tr><td>startWithApplication</td><td>true</td><td>whether the application starts the adapter with itself
+ *     ({@link PeerHeartbeat#startWithApplication()}); false ("Start with application: No") leaves it
+ *     {@link AdapterState#LOADED} until a {@code resume} command starts it as {@code type}</td></tr>
  * <tr><td>quorum</td><td>1</td><td>multicast: fewest live members (this one included) that may elect a leader; set to a
  *     majority of the group to keep the minority side of a partition leaderless</td></tr>
  * </table>
@@ -49,6 +52,7 @@ public final class PeerProperties {
     private final byte[] sharedSecret;
     private final int quorum;
     private final int serverEventLoops;
+    private final boolean startWithApplication;
 
     private PeerProperties(Builder b) {
         this.type = b.type;
@@ -63,6 +67,7 @@ public final class PeerProperties {
         this.sharedSecret = b.sharedSecret;
         this.quorum = b.quorum;
         this.serverEventLoops = b.serverEventLoops;
+        this.startWithApplication = b.startWithApplication;
     }
 
     public static Builder builder() {
@@ -111,6 +116,11 @@ public final class PeerProperties {
 
     public int serverEventLoops() {
         return serverEventLoops;
+    }
+
+    /** False: the adapter waits, {@link AdapterState#LOADED}, until a {@code resume} command starts it. */
+    public boolean startWithApplication() {
+        return startWithApplication;
     }
 
     /**
@@ -176,6 +186,7 @@ public final class PeerProperties {
         private byte[] sharedSecret;
         private int quorum = 1;
         private int serverEventLoops = DEFAULT_SERVER_EVENT_LOOPS;
+        private boolean startWithApplication = true;
 
         private Builder() {
         }
@@ -240,6 +251,12 @@ public final class PeerProperties {
          * How many event loops a server spreads its client connections over (each loop serves its share on its own
          * thread; a client stays on one loop). Default: one per core, at most 4. Clients and multicast members use one.
          */
+        /** {@code false} = "Start with application: No": loaded, started only by a {@code resume} command. */
+        public Builder startWithApplication(boolean start) {
+            this.startWithApplication = start;
+            return this;
+        }
+
         public Builder serverEventLoops(int loops) {
             this.serverEventLoops = loops;
             return this;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.peer.AdapterState;
 import io.vigil.peer.Command;
-import io.vigil.peer.CommandName;
 import io.vigil.peer.ErrorKind;
 import io.vigil.peer.EventName;
 import io.vigil.peer.PeerError;
@@ -87,6 +86,10 @@ public class PeerCommand implements Callable<Integer> {
         @Option(names = "--endpoint-id", paramLabel = "ID", description = "This endpoint's id.")
         String endpointId;
 
+        @Option(names = "--no-start", description = "Start with application: No. Load the adapter but start it only "
+                + "when {\"command\":\"resume\"} arrives on stdin (a start command works too).")
+        boolean noStart;
+
         @Option(names = "--secret-file", paramLabel = "FILE",
                 description = "File holding the shared secret that authenticates every frame (HMAC-SHA256). "
                         + "Default: the environment variable VIGIL_PEER_SECRET; none = unauthenticated.")
@@ -98,7 +101,7 @@ public class PeerCommand implements Callable<Integer> {
                     : System.getenv("VIGIL_PEER_SECRET");
             return b.heartbeatIntervalMillis(interval).heartbeatTimeoutMillis(timeout)
                     .reconnectAttempts(reconnectAttempts).reconnectSleepMillis(reconnectSleep)
-                    .endpointId(endpointId).sharedSecret(secret);
+                    .endpointId(endpointId).sharedSecret(secret).startWithApplication(!noStart);
         }
     }
 
@@ -115,8 +118,6 @@ public class PeerCommand implements Callable<Integer> {
         PrintStream err = System.err;
 
         abstract PeerProperties.Builder properties();
-
-        abstract CommandName startCommand();
 
         boolean exitOnDisconnect() {
             return false;
@@ -173,7 +174,7 @@ public class PeerCommand implements Callable<Integer> {
             });
             try {
                 try {
-                    adapter.command(Command.of(mode.startCommand())).join();
+                    adapter.startWithApplication().join(); // the mode's type, unless --no-start
                 } catch (CompletionException e) {
                     // the reason is already on stderr via the error channel
                     return firstErrorKind == ErrorKind.BAD_COMMAND ? EXIT_USAGE : EXIT_START_FAILED;
@@ -278,10 +279,6 @@ public class PeerCommand implements Callable<Integer> {
             return PeerProperties.builder().type(PeerType.SERVER).port(port).hostname(host).serverEventLoops(eventLoops);
         }
 
-        @Override
-        CommandName startCommand() {
-            return CommandName.START_SERVER;
-        }
     }
 
     @CommandLine.Command(name = "client", mixinStandardHelpOptions = true,
@@ -302,10 +299,6 @@ public class PeerCommand implements Callable<Integer> {
             return PeerProperties.builder().type(PeerType.CLIENT).port(port).hostname(host);
         }
 
-        @Override
-        CommandName startCommand() {
-            return CommandName.START_CLIENT;
-        }
 
         @Override
         boolean exitOnDisconnect() {
@@ -338,9 +331,5 @@ public class PeerCommand implements Callable<Integer> {
                     .networkInterface(networkInterface).quorum(quorum);
         }
 
-        @Override
-        CommandName startCommand() {
-            return CommandName.START_MULTICAST;
-        }
     }
 }

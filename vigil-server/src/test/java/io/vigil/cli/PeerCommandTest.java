@@ -98,6 +98,32 @@ class PeerCommandTest {
     }
 
     @Test
+    void noStartLoadsTheServerAndResumeOnStdinStartsIt() throws Exception {
+        int port = freePort();
+        PipedOutputStream commands = new PipedOutputStream();
+        CompletableFuture<Integer> exit = run(new PipedInputStream(commands), "server", "--port", "" + port,
+                "--host", "127.0.0.1", "--interval", "50", "--timeout", "150", "--no-start");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return false; // listening: it must not be yet
+            } catch (IOException refused) {
+                return true;
+            }
+        });
+        commands.write("{\"command\":\"resume\"}\n".getBytes(StandardCharsets.UTF_8));
+        commands.flush();
+        await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return true;
+            }
+        });
+        commands.write("{\"command\":\"exit\"}\n".getBytes(StandardCharsets.UTF_8));
+        commands.flush();
+        assertThat(exit.get(5, TimeUnit.SECONDS)).isEqualTo(PeerCommand.EXIT_OK);
+        assertThat(err()).doesNotContain("\"error\"");
+    }
+
+    @Test
     void portInUseExitsWithStartFailed() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             int code = run(noInput(), "server", "--port", "" + taken.getLocalPort()).get(10, TimeUnit.SECONDS);

@@ -84,6 +84,30 @@ class AdapterCommandsTest extends TcpTestBase {
     }
 
     @Test
+    void startWithApplicationNoLeavesTheAdapterLoadedUntilResumeStartsIt() {
+        PeerHeartbeat hb = adapter(props().type(PeerType.SERVER).port(0).startWithApplication(false).build(), recorder);
+        hb.startWithApplication().join();
+        assertThat(hb.state()).isEqualTo(AdapterState.LOADED);
+        assertThat(hb.localPort()).isEqualTo(-1);
+        assertThatThrownBy(() -> hb.command(Command.of(CommandName.STOP)).join()).hasMessageContaining("nothing is running");
+        assertThatThrownBy(() -> hb.command(Command.of(CommandName.SUSPEND)).join()).isInstanceOf(CompletionException.class);
+        send(hb, CommandName.RESUME);
+        assertThat(hb.state()).isEqualTo(AdapterState.RUNNING);
+        assertThat(hb.runningType()).isEqualTo(PeerType.SERVER);
+        assertThat(hb.localPort()).isPositive();
+        send(hb, CommandName.STOP);
+        assertThat(hb.state()).isEqualTo(AdapterState.STOPPED);
+        assertThatThrownBy(() -> hb.command(Command.of(CommandName.RESUME)).join()).hasMessageContaining("suspended");
+    }
+
+    @Test
+    void startWithApplicationByDefaultStartsTheConfiguredType() {
+        PeerHeartbeat hb = adapter(props().type(PeerType.SERVER).port(0).build(), recorder);
+        hb.startWithApplication().join();
+        assertThat(hb.state()).isEqualTo(AdapterState.RUNNING);
+    }
+
+    @Test
     void portInUseIsABindFailureOnTheErrorChannel() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             PeerHeartbeat hb = adapter(props().port(taken.getLocalPort()).build(), recorder);
