@@ -36,6 +36,8 @@ detection:
 publish:
   - type: webhook
     url: http://127.0.0.1:$RECEIVER_PORT/onset
+limits:
+  newSourcesPerSecond: 100000000  # every source is new in this run
 YAML
 rm -rf "$OUT/data"
 "$JAVA" -Xmx$HEAP -jar "$VIGIL_JAR" serve --config "$OUT/vigil.yaml" --data-dir "$OUT/data" >"$OUT/vigil.log" 2>&1 &

@@ -17,7 +17,7 @@ command -v wrk >/dev/null || { echo "run-http-ab: needs wrk (apt-get install -y 
 mkdir -p "$OUT"
 "$JAVA" -cp "$BENCH_JAR" io.vigil.bench.http.VesBodyFiles "$OUT" >/dev/null
 printf 'local f = assert(io.open(os.getenv("BODY"), "rb"))\nwrk.method = "POST"\nwrk.body = f:read("*a")\nf:close()\nwrk.headers["Content-Type"] = "application/json"\n' > "$OUT/post.lua"
-printf 'http:\n  port: 18080\n  host: 127.0.0.1\nmonitors:\n  - eventName: Heartbeat_bench\n    heartbeatInterval: 60s\n    missedHeartbeats: 3\n    timeBase: arrival\npublish:\n  - type: log\n' > "$OUT/vigil.yaml"
+printf 'http:\n  port: 18080\n  host: 127.0.0.1\nmonitors:\n  - eventName: Heartbeat_bench\n    heartbeatInterval: 60s\n    missedHeartbeats: 3\n    timeBase: arrival\npublish:\n  - type: log\nlimits:\n  newSourcesPerSecond: 100000000\n' > "$OUT/vigil.yaml"
 rm -rf "$OUT/data"
 taskset -c "$SERVER_CPU" "$JAVA" -Xmx$HEAP -cp "$BENCH_JAR" io.vigil.bench.http.BareVertxServer 18090 >"$OUT/bare.log" 2>&1 & BARE=$!
 taskset -c "$SERVER_CPU" "$JAVA" -Xmx$HEAP -jar "$VIGIL_JAR" serve --config "$OUT/vigil.yaml" --data-dir "$OUT/data" >"$OUT/vigil.log" 2>&1 & VIGIL=$!

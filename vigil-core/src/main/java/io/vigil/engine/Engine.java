@@ -6,6 +6,7 @@ import io.vigil.detect.DetectionRules;
 import io.vigil.detect.FlapRule;
 import io.vigil.ingest.Acceptance;
 import io.vigil.ingest.Channel;
+import io.vigil.ingest.SourceAdmission;
 import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TimeBase;
 import io.vigil.silence.Silence;
@@ -79,6 +80,8 @@ public final class Engine {
     private final LongAdder abatements = new LongAdder();
     private final LongAdder held = new LongAdder();
 
+    /** Admission of new sources from ingest (limits.maxSources, limits.newSourcesPerSecond); null: no limit. */
+    private volatile SourceAdmission admission;
     private volatile EngineListener recorder;
     private volatile List<Silence> silences = List.of();
     private volatile List<Dependency> dependencies = List.of();
@@ -122,10 +125,16 @@ public final class Engine {
             return Acceptance.UNKNOWN_EVENT_NAME;
         }
         long now = clock.millis();
-        // ONAP's rule: lastSeen is the event's own time; one from the future is clamped to the arrival time
-        long seen = m.monitor.timeBase() == TimeBase.ARRIVAL ? now : Math.min(hb.eventTimeMillis(), now);
+        // ONAP's rule: lastSeen is the event's own time; one from the future, or one before 2000 (a sender without a
+        // clock), is replaced by the arrival time
+        long sent = hb.eventTimeMillis();
+        long seen = m.monitor.timeBase() == TimeBase.ARRIVAL || sent < Heartbeat.EARLIEST_EVENT_TIME_MILLIS ? now : Math.min(sent, now);
         Source s = m.sources.get(hb.sourceName());
-        if (s == null) s = m.sources.computeIfAbsent(hb.sourceName(), m::newSource);
+        if (s == null) {
+            SourceAdmission a = admission;
+            if (a != null && !a.admit(now, trackedSources())) return Acceptance.SOURCE_LIMIT;
+            s = m.sources.computeIfAbsent(hb.sourceName(), m::newSource);
+        }
         if (s.channel != channel) s.channel = channel; // a volatile write per heartbeat costs more than the read
         long previous = s.observe(seen);
         SourceExtras x = s.ext;
@@ -144,6 +153,21 @@ public final class Engine {
         if (s.state != LivenessState.ALIVE && s.claimSignal()) signals.offer(s);
         accepted.increment();
         return Acceptance.ACCEPTED;
+    }
+
+    /**
+     * Limits the sources that heartbeats may create from now on (restored and expected sources are not limited);
+     * null for none, the default.
+     */
+    public void admitSourcesBy(SourceAdmission admission) {
+        this.admission = admission;
+    }
+
+    /** Sources tracked now, all monitors together. */
+    public long trackedSources() {
+        long n = 0;
+        for (MonitorState ms : monitors.values()) n += ms.sources.size();
+        return n;
     }
 
     /** Holds detection for sources last heard through {@code channel} (that path is broken, not the sources). */

@@ -9,6 +9,14 @@ import java.util.concurrent.CompletionStage;
  */
 public interface HeartbeatReceiver {
 
+    /**
+     * The rules of the door: every channel parses with these ({@code VesParser.parse(body, receiver.limits())}), so a
+     * name that breaks them is refused before it gets here. The defaults unless the receiver is configured otherwise.
+     */
+    default IngestLimits limits() {
+        return IngestLimits.DEFAULTS;
+    }
+
     /** Takes one heartbeat that arrived now through {@code channel}. */
     Acceptance accept(Heartbeat heartbeat, Channel channel);
 

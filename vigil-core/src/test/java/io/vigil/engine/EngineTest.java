@@ -125,6 +125,44 @@ class EngineTest {
     }
 
     @Test
+    void eventTimeBeforeTheYear2000IsReplacedByTheArrivalTime() {
+        // issue 19.8: 0 used to leave the source UNKNOWN for ever, 1 raised its ONSET at once
+        Engine e = new Engine(clock, events::add, -1);
+        e.configure(List.of(monitor(HB, 1000, 2, TimeBase.EVENT)));
+        long now = clock.millis();
+        e.accept(new Heartbeat(HB, "zero", 0), Channel.HTTP);
+        e.accept(new Heartbeat(HB, "one", 1), Channel.HTTP);
+        e.accept(new Heartbeat(HB, "y1999", Heartbeat.EARLIEST_EVENT_TIME_MILLIS - 1), Channel.HTTP);
+        e.tick();
+        for (String name : List.of("zero", "one", "y1999")) {
+            assertThat(e.source(new SourceKey(HB, name)).lastSeenMillis()).as(name).isEqualTo(now);
+            assertThat(e.source(new SourceKey(HB, name)).state()).as(name).isEqualTo(LivenessState.ALIVE);
+        }
+        clock.advanceMillis(2000);
+        e.tick();
+        assertThat(events).extracting(ev -> ev.kind()).containsOnly(ChangeEvent.ALIVE);
+        clock.advanceMillis(1);
+        e.tick();
+        assertThat(events).filteredOn(ev -> ev.kind().equals(ChangeEvent.ONSET)).hasSize(3);
+    }
+
+    @Test
+    void newSourcesPastTheAdmissionLimitsAreRefusedWhileKnownSourcesKeepWorking() {
+        engine.admitSourcesBy(new io.vigil.ingest.SourceAdmission(new io.vigil.ingest.IngestLimits(255, 3, 2)));
+        assertThat(beat("a")).isEqualTo(Acceptance.ACCEPTED);
+        assertThat(beat("b")).isEqualTo(Acceptance.ACCEPTED);
+        assertThat(beat("c")).as("two new sources per second").isEqualTo(Acceptance.SOURCE_LIMIT);
+        assertThat(beat("a")).as("a known source is not limited").isEqualTo(Acceptance.ACCEPTED);
+        clock.advanceMillis(500); // one token back
+        assertThat(beat("c")).isEqualTo(Acceptance.ACCEPTED);
+        clock.advanceMillis(5000);
+        assertThat(beat("d")).as("three sources tracked at most").isEqualTo(Acceptance.SOURCE_LIMIT);
+        assertThat(beat("b")).isEqualTo(Acceptance.ACCEPTED);
+        assertThat(engine.trackedSources()).isEqualTo(3);
+        assertThat(engine.source(new SourceKey(HB, "d"))).isNull();
+    }
+
+    @Test
     void arrivalTimeBaseIgnoresTheEventTime() {
         engine.accept(new Heartbeat(HB, "a", 5), Channel.HTTP);
         engine.tick();

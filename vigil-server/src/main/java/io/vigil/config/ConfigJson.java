@@ -31,6 +31,11 @@ public final class ConfigJson {
         http.put("maxBodyBytes", c.http().maxBodyBytes());
         auth(http, "auth", c.http().auth(), revealSecrets);
 
+        ObjectNode limits = root.putObject("limits");
+        limits.put("nameLength", c.limits().nameLength());
+        limits.put("maxSources", c.limits().maxSources());
+        limits.put("newSourcesPerSecond", c.limits().newSourcesPerSecond());
+
         ObjectNode store = root.putObject("store");
         store.put("url", c.store().url()); // null = embedded H2 under the data dir
         if (c.store().user() != null) store.put("user", c.store().user());

@@ -63,7 +63,7 @@ final class OnapConfigReader {
             root.duration("CBS_polling_interval", null, false); // still validated, though unused
         }
         return new VigilConfig(null, store, monitors, new IngestConfig(dmaap, kafka), publish, remote, null, null,
-                ConfigSource.ONAP_JSON, null);
+                ConfigSource.ONAP_JSON, null, null);
     }
 
     private static List<Monitor> monitors(ConfigNode root, ObjectMapper json) {

@@ -1,6 +1,7 @@
 package io.vigil.config;
 
 import io.vigil.collect.CollectSettings;
+import io.vigil.ingest.IngestLimits;
 import io.vigil.monitor.Monitor;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param ha        high availability ({@code ha})
  * @param source    the format it was read from
  * @param collect   the pull side: {@code collect}, {@code workers}, {@code actions} (see docs/collect.md)
+ * @param limits    what ingest takes at the door ({@code limits})
  */
 public record VigilConfig(
         HttpConfig http,
@@ -30,7 +32,8 @@ public record VigilConfig(
         DetectionConfig detection,
         HaConfig ha,
         ConfigSource source,
-        CollectSettings collect) {
+        CollectSettings collect,
+        IngestLimits limits) {
 
     public VigilConfig {
         if (http == null) http = HttpConfig.defaults();
@@ -43,6 +46,7 @@ public record VigilConfig(
         if (ha == null) ha = HaConfig.defaults();
         Objects.requireNonNull(source, "source");
         if (collect == null) collect = CollectSettings.NONE;
+        if (limits == null) limits = IngestLimits.DEFAULTS;
     }
 
     /**
@@ -51,7 +55,7 @@ public record VigilConfig(
      */
     public static VigilConfig defaults() {
         return new VigilConfig(null, null, List.of(), null, List.of(new PublishTarget.Log()), null, null, null,
-                ConfigSource.DEFAULT, null);
+                ConfigSource.DEFAULT, null, null);
     }
 
     /** The monitor for {@code eventName}, or null. */
@@ -61,19 +65,19 @@ public record VigilConfig(
     }
 
     public VigilConfig withHttp(HttpConfig newHttp) {
-        return new VigilConfig(newHttp, store, monitors, ingest, publish, remote, detection, ha, source, collect);
+        return new VigilConfig(newHttp, store, monitors, ingest, publish, remote, detection, ha, source, collect, limits);
     }
 
     public VigilConfig withMonitors(List<Monitor> newMonitors) {
-        return new VigilConfig(http, store, newMonitors, ingest, publish, remote, detection, ha, source, collect);
+        return new VigilConfig(http, store, newMonitors, ingest, publish, remote, detection, ha, source, collect, limits);
     }
 
     public VigilConfig withCollect(CollectSettings newCollect) {
-        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, source, newCollect);
+        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, source, newCollect, limits);
     }
 
     /** Overlays the remote URL given on the command line or in the environment (ONAP's JSON has none). */
     public VigilConfig withRemote(RemoteSettings newRemote) {
-        return new VigilConfig(http, store, monitors, ingest, publish, newRemote, detection, ha, source, collect);
+        return new VigilConfig(http, store, monitors, ingest, publish, newRemote, detection, ha, source, collect, limits);
     }
 }

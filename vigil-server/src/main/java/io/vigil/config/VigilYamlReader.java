@@ -2,6 +2,7 @@ package io.vigil.config;
 
 import static io.vigil.config.ConfigNode.keys;
 
+import io.vigil.ingest.IngestLimits;
 import io.vigil.monitor.ClosedLoop;
 import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TargetType;
@@ -20,7 +21,7 @@ import java.util.Set;
  */
 final class VigilYamlReader {
     static final Set<String> TOP_LEVEL = keys("http", "store", "monitors", "ingest", "publish", "config", "detection", "ha",
-            "collect", "workers", "actions", "silences", "dependencies");
+            "collect", "workers", "actions", "silences", "dependencies", "limits");
     static final Set<String> AUTH = keys("user", "password");
 
     private VigilYamlReader() {
@@ -43,7 +44,16 @@ final class VigilYamlReader {
                     + "(the default is a local H2 file)");
         if (ha.mode() == HaConfig.Mode.KAFKA_PARTITIONS) checkPartitioned(root, ha, store, ingest);
         var collect = CollectYamlReader.read(root);
-        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, ConfigSource.YAML, collect);
+        IngestLimits limits = limits(root.object("limits"));
+        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, ConfigSource.YAML, collect, limits);
+    }
+
+    private static IngestLimits limits(ConfigNode n) {
+        n.allowOnly(keys("nameLength", "maxSources", "newSourcesPerSecond"));
+        Integer nameLength = n.integer("nameLength", IngestLimits.MAX_NAME_LENGTH, 1, IngestLimits.MAX_NAME_LENGTH);
+        Integer maxSources = n.integer("maxSources", (int) IngestLimits.DEFAULT_MAX_SOURCES, 1, Integer.MAX_VALUE);
+        Integer perSecond = n.integer("newSourcesPerSecond", IngestLimits.DEFAULT_NEW_SOURCES_PER_SECOND, 1, Integer.MAX_VALUE);
+        return new IngestLimits(nameLength, maxSources, perSecond);
     }
 
     private static HttpConfig http(ConfigNode n) {

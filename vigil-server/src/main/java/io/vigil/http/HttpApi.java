@@ -54,7 +54,7 @@ public final class HttpApi implements AutoCloseable {
     private final HttpConfig cfg;
     private final List<HttpServer> servers = new ArrayList<>();
     private final String expectedAuth;
-    private final Counter accepted, unknown, notOwner, malformed, missingField, tooLarge, unauthorized;
+    private final Counter accepted, unknown, notOwner, sourceLimit, malformed, missingField, tooLarge, unauthorized;
     private int port;
 
     private HttpApi(Vertx vertx, VigilServer server, HttpConfig cfg) {
@@ -67,6 +67,7 @@ public final class HttpApi implements AutoCloseable {
         accepted = m.ingested(Channel.HTTP, "accepted");
         unknown = m.ingested(Channel.HTTP, "unknown_event_name");
         notOwner = m.ingested(Channel.HTTP, "not_owner");
+        sourceLimit = m.ingested(Channel.HTTP, "source_limit");
         malformed = m.rejected(Channel.HTTP, "malformed");
         missingField = m.rejected(Channel.HTTP, "missing_field");
         tooLarge = m.rejected(Channel.HTTP, "too_large");
@@ -208,7 +209,7 @@ public final class HttpApi implements AutoCloseable {
     private void ingestBody(HttpServerRequest req, byte[] bytes) {
         VesBatch batch;
         try {
-            batch = VesParser.parse(bytes);
+            batch = VesParser.parse(bytes, server.liveness().limits());
         } catch (VesFormatException e) {
             malformed.increment();
             json(req, 400, Json.error("invalid_ves", e.getMessage()));
@@ -218,7 +219,7 @@ public final class HttpApi implements AutoCloseable {
             routeToKafka(req, batch, bytes);
             return;
         }
-        int ok = 0, unknownNames = 0;
+        int ok = 0, unknownNames = 0, refused = 0;
         var receiver = server.liveness();
         for (Heartbeat hb : batch.heartbeats()) {
             Acceptance a = receiver.accept(hb, Channel.HTTP);
@@ -226,23 +227,43 @@ public final class HttpApi implements AutoCloseable {
                 case ACCEPTED -> ok++;
                 case UNKNOWN_EVENT_NAME -> unknownNames++;
                 case NOT_OWNER -> notOwner.increment();
+                case SOURCE_LIMIT -> refused++;
             }
         }
         if (ok > 0) accepted.increment(ok);
         if (unknownNames > 0) unknown.increment(unknownNames);
-        answerAccepted(req, batch);
+        if (refused > 0) sourceLimit.increment(refused);
+        answer(req, batch, refused);
     }
 
-    /** 202, or 400 naming the events of the batch that were rejected (the others were taken). */
     private void answerAccepted(HttpServerRequest req, VesBatch batch) {
-        if (batch.rejected().isEmpty()) {
+        answer(req, batch, 0);
+    }
+
+    /**
+     * 202; or 400 naming the events of the batch that were rejected (the others were taken); or 429 when the only
+     * problem is that new sources were refused by {@code limits.maxSources} / {@code limits.newSourcesPerSecond}.
+     */
+    private void answer(HttpServerRequest req, VesBatch batch, int refusedNewSources) {
+        if (batch.rejected().isEmpty() && refusedNewSources == 0) {
             req.response().setStatusCode(202).end();
+            return;
+        }
+        String limitsNote = refusedNewSources + " heartbeats of new sources refused: more than limits.maxSources sources, "
+                + "or more than limits.newSourcesPerSecond new ones per second; known sources are taken";
+        if (batch.rejected().isEmpty()) {
+            ObjectNode err = Json.error("source_limit", limitsNote);
+            err.put("accepted", batch.heartbeats().size() - refusedNewSources);
+            err.put("refusedNewSources", refusedNewSources);
+            req.response().putHeader("Retry-After", "1");
+            json(req, 429, err);
             return;
         }
         missingField.increment(batch.rejected().size());
         ObjectNode err = Json.error("invalid_events", batch.rejected().size() + " of " + batch.size()
-                + " events rejected; the others were accepted");
-        err.put("accepted", batch.heartbeats().size());
+                + " events rejected; the others were accepted" + (refusedNewSources > 0 ? "; " + limitsNote : ""));
+        err.put("accepted", batch.heartbeats().size() - refusedNewSources);
+        if (refusedNewSources > 0) err.put("refusedNewSources", refusedNewSources);
         ArrayNode rej = err.putArray("rejected");
         for (VesBatch.Rejected r : batch.rejected()) rej.addObject().put("index", r.index()).put("reason", r.reason());
         json(req, 400, err);

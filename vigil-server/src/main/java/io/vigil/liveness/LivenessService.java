@@ -9,6 +9,8 @@ import io.vigil.engine.SourceSnapshot;
 import io.vigil.ingest.Acceptance;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.HeartbeatReceiver;
+import io.vigil.ingest.IngestLimits;
+import io.vigil.ingest.SourceAdmission;
 import io.vigil.monitor.ClosedLoop;
 import io.vigil.monitor.Monitor;
 import io.vigil.onap.ControlLoopEvents;
@@ -85,6 +87,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private final Clock clock;
     private final Runnable onOutboxWritten;
     private final Consumer<ChangeEvent> onEvent;
+    /** Shared by every engine of this service, so a role change does not reset the rate of new sources. */
+    private final SourceAdmission admission = new SourceAdmission(IngestLimits.DEFAULTS);
     private final LinkedBlockingQueue<ChangeEvent> queue = new LinkedBlockingQueue<>();
     private final List<ChangeEvent> pending = new ArrayList<>();
     private final Map<String, ClosedLoop> closedLoops = new ConcurrentHashMap<>();
@@ -134,7 +138,23 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         EngineListener toJournal = queue::add;
         Engine e = new Engine(clock, toJournal, graceMillis);
         e.configure(monitors);
+        e.admitSourcesBy(admission);
         return e;
+    }
+
+    /** Applies {@code limits.*} to every channel from now on (at start and at each reload). */
+    public void setLimits(IngestLimits limits) {
+        admission.setLimits(limits);
+    }
+
+    @Override
+    public IngestLimits limits() {
+        return admission.limits();
+    }
+
+    /** Who admits new sources; its refusal counters are exported as metrics. */
+    public SourceAdmission admission() {
+        return admission;
     }
 
     /** The engine of the current role; replaced by {@link #activate} and {@link #deactivate}. */

@@ -77,6 +77,12 @@ public final class VigilMetrics {
             Gauge.builder("vigil_ingest_held", e, l -> l.engine().isHeld(ch) ? 1 : 0).tag("channel", ch.name().toLowerCase())
                     .description("1 while detection is held because this ingest channel is broken").register(registry);
         }
+        FunctionCounter.builder("vigil_ingest_new_sources_refused_total", e, l -> l.admission().refusedAtMaxSources())
+                .tag("limit", "maxSources").description("heartbeats of new sources refused by limits.maxSources, all channels")
+                .register(registry);
+        FunctionCounter.builder("vigil_ingest_new_sources_refused_total", e, l -> l.admission().refusedOverRate())
+                .tag("limit", "newSourcesPerSecond")
+                .description("heartbeats of new sources refused by limits.newSourcesPerSecond, all channels").register(registry);
         Gauge.builder("vigil_journal_pending_events", liveness, LivenessService::pendingEvents)
                 .description("change events decided but not yet in the store").register(registry);
         Gauge.builder("vigil_store_healthy", liveness, l -> l.isStoreHealthy() ? 1 : 0).register(registry);
@@ -130,6 +136,8 @@ public final class VigilMetrics {
                 .tags("channel", "dmaap", "result", "accepted").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", p, DmaapPoller::unknownEventName)
                 .tags("channel", "dmaap", "result", "unknown_event_name").register(registry));
+        meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", p, DmaapPoller::sourceLimit)
+                .tags("channel", "dmaap", "result", "source_limit").register(registry));
         for (DmaapPoller.BadItemReason r : DmaapPoller.BadItemReason.values()) {
             meters.add(FunctionCounter.builder("vigil_ingest_rejected_total", p, x -> x.badItems(r))
                     .tags("channel", "dmaap", "reason", r.label()).register(registry));

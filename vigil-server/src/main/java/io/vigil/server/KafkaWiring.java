@@ -103,6 +103,8 @@ final class KafkaWiring {
                 .tags("channel", "kafka", "result", "unknown_event_name").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", c, x -> x.notOwner())
                 .tags("channel", "kafka", "result", "not_owner").register(registry));
+        meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", c, x -> x.sourceLimit())
+                .tags("channel", "kafka", "result", "source_limit").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_rejected_total", c, x -> x.poisonRecords())
                 .tags("channel", "kafka", "reason", "poison_record").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_rejected_total", c, x -> x.invalidEvents())

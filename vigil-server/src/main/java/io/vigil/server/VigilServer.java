@@ -132,6 +132,7 @@ public final class VigilServer implements AutoCloseable {
                 c.detection().checkpointInterval(), c.detection().grace(),
                 e -> lease.isHolding() && lease.epoch() == e, this::wakeRelays, this::onEvent);
         liveness.configure(c.monitors());
+        liveness.setLimits(c.limits());
         if (c.ha().partitioned()) liveness.usePartitions(c.ingest().kafka().topics().getFirst());
         monitorRepo.replaceAll(c.monitors());
         lease = new LeaseKeeper(new LeaseRepository(db), c.ha().instanceId(), c.ha().leaseTtl(), new Roles());
@@ -418,6 +419,7 @@ public final class VigilServer implements AutoCloseable {
         try {
             var removed = liveness.configure(next.monitors());
             liveness.forget(removed);
+            liveness.setLimits(next.limits());
             monitorRepo.replaceAll(next.monitors());
             synchronized (roleLock) { // relays and DMaaP polling run only while this instance is the active one
                 if (!before.publish().equals(next.publish()) && emitting) {

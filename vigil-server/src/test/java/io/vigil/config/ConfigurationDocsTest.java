@@ -76,7 +76,7 @@ class ConfigurationDocsTest {
         VigilConfig onap = ConfigLoader.load(ProjectFiles.example("onap-config.json"));
         assertThat(yaml.withRemote(onap.remote())).isEqualTo(
                 new VigilConfig(onap.http(), onap.store(), onap.monitors(), onap.ingest(), onap.publish(), onap.remote(),
-                        onap.detection(), yaml.ha(), ConfigSource.YAML, null));
+                        onap.detection(), yaml.ha(), ConfigSource.YAML, null, null));
     }
 
     private static void collect(JsonNode node, String path, TreeSet<String> out) {

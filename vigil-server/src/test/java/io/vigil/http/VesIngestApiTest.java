@@ -63,7 +63,7 @@ class VesIngestApiTest {
     @Test
     void batchKeepsValidEventsAndNamesTheRejectedOnes() {
         String body = "{\"eventList\":[" + inner(heartbeat("Heartbeat_vFW", "b-1"))
-                + ",{\"commonEventHeader\":{\"eventName\":\"Heartbeat_vFW\",\"lastEpochMicrosec\":1}},"
+                + ",{\"commonEventHeader\":{\"domain\":\"heartbeat\",\"eventName\":\"Heartbeat_vFW\",\"lastEpochMicrosec\":1}},"
                 + inner(heartbeat("Heartbeat_vFW", "b-3")) + "]}";
         HttpResponse<String> r = vigil.post("/eventListener/v7/eventBatch", body);
         assertThat(r.statusCode()).isEqualTo(400);
@@ -87,7 +87,7 @@ class VesIngestApiTest {
         HttpResponse<String> r = vigil.post("/eventListener/v7", "{\"event\":{");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(json(r.body()).path("error").asText()).startsWith("body: malformed JSON");
-        r = vigil.post("/eventListener/v7", "{\"event\":{\"commonEventHeader\":{\"eventName\":\"Heartbeat_vFW\",\"sourceName\":\"x\"}}}");
+        r = vigil.post("/eventListener/v7", "{\"event\":{\"commonEventHeader\":{\"domain\":\"heartbeat\",\"eventName\":\"Heartbeat_vFW\",\"sourceName\":\"x\"}}}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(json(r.body()).path("rejected").get(0).path("reason").asText()).isEqualTo("event.commonEventHeader.lastEpochMicrosec: required");
     }

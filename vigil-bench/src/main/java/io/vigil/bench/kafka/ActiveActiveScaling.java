@@ -89,6 +89,7 @@ public final class ActiveActiveScaling {
                             topic: %s
                             groupId: bench-aa-%d
                         publish: []
+                        limits: {newSourcesPerSecond: 100000000}
                         ha: {enabled: true, mode: kafka-partitions, instanceId: vigil-%d}
                         """.formatted(db, EVENT, kafka.bootstrapServers(), topic, n, i));
                 Path logback = d.resolve("logback.xml");

@@ -87,6 +87,7 @@ public final class KafkaIngestBenchmark {
                         monitors: [{eventName: %s, heartbeatInterval: 300s}]
                         ingest: {kafka: {bootstrapServers: '%s', topic: %s, groupId: bench-%d}}
                         publish: []
+                        limits: {newSourcesPerSecond: 100000000}
                         """.formatted(eventName, kafka.bootstrapServers(), topic, round), "bench.yaml");
                 try (VigilServer vigil = VigilServer.start(new ServerOptions(config, null, dir, false))) {
                     LongSupplier accepted = () -> vigil.liveness().engine().acceptedCount();

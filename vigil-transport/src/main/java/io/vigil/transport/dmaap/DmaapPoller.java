@@ -110,6 +110,7 @@ public final class DmaapPoller implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong unknownEventName = new AtomicLong();
     private final AtomicLong notOwner = new AtomicLong();
+    private final AtomicLong sourceLimit = new AtomicLong();
     private final Map<BadItemReason, LongAdder> badItems = new EnumMap<>(BadItemReason.class);
     private volatile boolean held;
 
@@ -256,7 +257,7 @@ public final class DmaapPoller implements AutoCloseable {
     private void handleItem(int index, byte[] json) {
         VesBatch batch;
         try {
-            batch = VesParser.parse(json);
+            batch = VesParser.parse(json, receiver.limits());
         } catch (VesFormatException e) {
             bad(BadItemReason.INVALID_VES, index, e.getMessage());
             return;
@@ -267,6 +268,7 @@ public final class DmaapPoller implements AutoCloseable {
                     case ACCEPTED -> accepted.incrementAndGet();
                     case UNKNOWN_EVENT_NAME -> unknownEventName.incrementAndGet();
                     case NOT_OWNER -> notOwner.incrementAndGet();
+                    case SOURCE_LIMIT -> sourceLimit.incrementAndGet();
                 }
             } catch (RuntimeException e) {
                 bad(BadItemReason.RECEIVER_ERROR, index, e.toString());
@@ -364,6 +366,11 @@ public final class DmaapPoller implements AutoCloseable {
     /** Heartbeats dropped because this instance does not own their source. */
     public long notOwner() {
         return notOwner.get();
+    }
+
+    /** Heartbeats of new sources refused by {@code limits.maxSources} or {@code limits.newSourcesPerSecond}. */
+    public long sourceLimit() {
+        return sourceLimit.get();
     }
 
     /** Items or events skipped for {@code reason}. */

@@ -131,6 +131,7 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong unknownEventName = new AtomicLong();
     private final AtomicLong notOwner = new AtomicLong();
+    private final AtomicLong sourceLimit = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong rebalanceCount = new AtomicLong();
     private final AtomicLong poison = new AtomicLong();
@@ -249,7 +250,7 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         }
         VesBatch batch;
         try {
-            batch = VesParser.parse(value);
+            batch = VesParser.parse(value, receiver.limits());
         } catch (VesFormatException e) {
             poison(r, e.getMessage());
             return;
@@ -264,6 +265,7 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
                 switch (receiver.accept(hb, Channel.KAFKA)) {
                     case ACCEPTED -> accepted.incrementAndGet();
                     case UNKNOWN_EVENT_NAME -> unknownEventName.incrementAndGet();
+                    case SOURCE_LIMIT -> sourceLimit.incrementAndGet();
                     case NOT_OWNER -> {
                         notOwner.incrementAndGet();
                         int home = misroutedTo(r, hb);
@@ -657,6 +659,11 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     /** Heartbeats dropped because this instance does not own their source. */
     public long notOwner() {
         return notOwner.get();
+    }
+
+    /** Heartbeats of new sources refused by {@code limits.maxSources} or {@code limits.newSourcesPerSecond}. */
+    public long sourceLimit() {
+        return sourceLimit.get();
     }
 
     /** Records copied to the partition of their sources because they arrived on another one (partition mode). */
