@@ -43,8 +43,8 @@ public final class ConfigLoader {
      * minutes); no key needs more than this.
      */
     public static final int MAX_LINE_CHARS = 64 * 1024;
-    /** The longest name (eventName, sourceName, …) in a configuration, as at ingest. */
-    public static final int MAX_NAME_LENGTH = 255;
+    /** The longest name (eventName, sourceName, …) in a configuration, as at ingest: the store's column size. */
+    public static final int MAX_NAME_LENGTH = io.vigil.ingest.IngestLimits.MAX_NAME_LENGTH;
 
     private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
             .maxDocumentLength(MAX_BYTES).maxStringLength(MAX_LINE_CHARS).build();
