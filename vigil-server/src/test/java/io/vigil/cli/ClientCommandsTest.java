@@ -56,7 +56,7 @@ class ClientCommandsTest {
         Run send = run("send", "--server", server, "--event-name", "Heartbeat_cli", "--sources", "3", "--count", "30", "--batch", "5");
         assertThat(send.exit()).as(send.err()).isZero();
         assertThat(send.out()).contains("30 accepted, 0 failed");
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             Run sources = run("sources", "--server", server, "--json", "--event-name", "Heartbeat_cli");
             assertThat(sources.exit()).isZero();
             assertThat(RunningServer.json(sources.out()).path("count").asInt()).isEqualTo(3);

@@ -80,16 +80,16 @@ class PeerCommandTest {
                 .heartbeatIntervalMillis(50).endpointId("cli").reconnectAttempts(100).reconnectSleepMillis(100)
                 .build());
         peer.command(Command.of(CommandName.START_CLIENT)).join();
-        await().atMost(Duration.ofSeconds(5)).until(() -> out().contains("\"eventName\":\"heartbeat\""));
+        await().atMost(Duration.ofSeconds(15)).until(() -> out().contains("\"eventName\":\"heartbeat\""));
         assertThat(out().lines().findFirst().orElseThrow())
                 .contains("\"eventName\":\"connected\"", "\"hostname\":\"127.0.0.1\"", "\"endpointId\":\"cli\"",
                         "\"receivedTimestamp\":", "\"seqnum\":", "\"leadershipStatus\":null", "\"port\":");
 
         commands.write("{\"command\":\"launch\"}\n{\"command\":\"stop\"}\n".getBytes(StandardCharsets.UTF_8));
         commands.flush();
-        await().atMost(Duration.ofSeconds(5)).until(() -> out().contains("\"eventName\":\"timeout\""));
+        await().atMost(Duration.ofSeconds(15)).until(() -> out().contains("\"eventName\":\"timeout\""));
         assertThat(out()).containsSubsequence("\"disconnected\"", "\"timeout\"");
-        await().atMost(Duration.ofSeconds(5)).until(() -> err().contains("unknown command 'launch'"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> err().contains("unknown command 'launch'"));
         assertThat(err()).contains("\"error\":\"BAD_COMMAND\"");
 
         commands.write("{\"command\":\"exit\"}\n".getBytes(StandardCharsets.UTF_8));
@@ -164,7 +164,7 @@ class PeerCommandTest {
         CompletableFuture<Integer> exit = run(noInput(), "client", "--host", "127.0.0.1", "--port", "" + port,
                 "--interval", "50", "--timeout", "150", "--reconnect-attempts", "2", "--reconnect-sleep", "50",
                 "--exit-on-disconnect");
-        await().atMost(Duration.ofSeconds(5)).until(() -> out().contains("\"connected\""));
+        await().atMost(Duration.ofSeconds(15)).until(() -> out().contains("\"connected\""));
         peer.command(Command.of(CommandName.STOP)).join();
         assertThat(exit.get(5, TimeUnit.SECONDS)).isEqualTo(PeerCommand.EXIT_PEER_LOST);
         assertThat(out()).containsSubsequence("\"connected\"", "\"timeout\"", "\"disconnected\"");

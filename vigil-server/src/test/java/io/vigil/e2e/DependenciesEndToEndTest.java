@@ -67,7 +67,7 @@ class DependenciesEndToEndTest {
             JsonNode parent = source(vigil, "Heartbeat_site", "site-a");
             assertThat(parent.has("heldBy") && parent.get("heldBy").isNull()).as(parent.toString()).isTrue();
             assertThat(published(vigil)).containsExactly("site-a:ONSET");
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
                 JsonNode held = vigil.getJson("/api/v1/events/held?since=5m").path("events");
                 assertThat(held).hasSize(1);
                 assertThat(held.get(0).path("sourceName").asText()).isEqualTo("vnf-1");

@@ -50,13 +50,13 @@ class DmaapOutageEndToEndTest {
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     vigil.getJson("/api/v1/status").path("ingest").path("held").has("dmaap"));
             // three thresholds of silence for everybody while MR is down: still no ONSET
-            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(250))
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
                     .until(() -> onsets(vigil).isEmpty());
 
             mr.up();
             await().atMost(Duration.ofSeconds(30)).until(() -> !onsets(vigil).isEmpty());
             assertThat(vigil.getJson("/api/v1/status").path("ingest").path("held").has("dmaap")).isFalse();
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> onsets(vigil).equals(List.of("dies")));
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15)).until(() -> onsets(vigil).equals(List.of("dies")));
         } finally {
             timer.shutdownNow();
         }

@@ -74,7 +74,7 @@ class ActiveActiveKafkaProcessTest {
                 await().atMost(DEADLINE).until(() -> owned(c).size() == PARTITIONS && c.role().equals("ACTIVE"));
                 await().atMost(DEADLINE).until(() -> sink.of("vnf-11", "ONSET").size() == 1);
                 // a full grace + threshold later, still nothing else: no second ONSET, no false one for a live source
-                await().during(Duration.ofMillis(5_500)).atMost(Duration.ofSeconds(10))
+                await().during(Duration.ofMillis(5_500)).atMost(Duration.ofSeconds(20))
                         .failFast("an alarm besides the two ONSETs", () -> sink.all().size() > 2)
                         .until(() -> sink.all().size() == 2);
                 Map<String, Long> alarms = sink.all().stream()

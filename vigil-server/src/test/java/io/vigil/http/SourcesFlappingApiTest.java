@@ -104,7 +104,7 @@ class SourcesFlappingApiTest {
 
     @Test
     void flappingStartIsAHeldEventThatNamesNoParent() {
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             JsonNode held = vigil.getJson("/api/v1/events/held?since=5m").path("events");
             JsonNode start = null;
             for (JsonNode e : held) if (e.path("kind").asText().equals("FLAPPING_START")) start = e;

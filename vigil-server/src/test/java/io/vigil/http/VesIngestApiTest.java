@@ -52,7 +52,7 @@ class VesIngestApiTest {
     void singleHeartbeatIsAcceptedWith202AndTheSourceIsListed() {
         HttpResponse<String> r = vigil.post("/eventListener/v7", heartbeat("Heartbeat_vFW", "fw-1"));
         assertThat(r.statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             JsonNode s = vigil.getJson("/api/v1/sources?eventName=Heartbeat_vFW");
             assertThat(s.path("sources").findValuesAsText("sourceName")).contains("fw-1");
             assertThat(s.path("sources").get(0).path("state").asText()).isEqualTo("ALIVE");
@@ -72,7 +72,7 @@ class VesIngestApiTest {
         assertThat(err.path("accepted").asInt()).isEqualTo(2);
         assertThat(err.path("rejected").get(0).path("index").asInt()).isEqualTo(1);
         assertThat(err.path("rejected").get(0).path("reason").asText()).isEqualTo("eventList[1].commonEventHeader.sourceName: required");
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(vigil.getJson("/api/v1/sources?eventName=Heartbeat_vFW").path("sources").findValuesAsText("sourceName"))
                         .contains("b-1", "b-3"));
     }

@@ -39,13 +39,13 @@ class PeerFeedsEngineTest {
                     .hostname("127.0.0.1").port(server.localPort()).endpointId("db-1")
                     .heartbeatIntervalMillis(50).heartbeatTimeoutMillis(100).build())) {
                 client.command(Command.of(CommandName.START)).get();
-                await().atMost(Duration.ofSeconds(5)).until(() -> kinds(events).contains("db-1:ALIVE"));
+                await().atMost(Duration.ofSeconds(15)).until(() -> kinds(events).contains("db-1:ALIVE"));
 
                 client.command(Command.of(CommandName.SUSPEND)).get(); // the peer hangs
-                await().atMost(Duration.ofSeconds(5)).until(() -> kinds(events).contains("db-1:ONSET"));
+                await().atMost(Duration.ofSeconds(15)).until(() -> kinds(events).contains("db-1:ONSET"));
 
                 client.command(Command.of(CommandName.RESUME)).get();
-                await().atMost(Duration.ofSeconds(5)).until(() -> kinds(events).contains("db-1:ABATED"));
+                await().atMost(Duration.ofSeconds(15)).until(() -> kinds(events).contains("db-1:ABATED"));
                 assertThat(kinds(events)).containsExactly("db-1:ALIVE", "db-1:ONSET", "db-1:ABATED");
             }
         }

@@ -97,7 +97,8 @@ class MulticastGroupTest {
     }
 
     private static org.awaitility.core.ConditionFactory within(long millis) {
-        return await().atMost(Duration.ofMillis(millis)).pollInterval(Duration.ofMillis(5));
+        // an upper bound for something that must happen, not a claim about speed: generous for a loaded machine
+        return await().atMost(Duration.ofMillis(Math.max(10_000, 5 * millis))).pollInterval(Duration.ofMillis(5));
     }
 
     @Test
@@ -123,7 +124,7 @@ class MulticastGroupTest {
         within(500).until(() -> events.get("m3").transitionsOf("m1").size() == 3);
         assertThat(events.get("m3").transitionsOf("m1")).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED);
         // and it stays that way
-        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .failFast("another leader than m2", () -> !leaders().equals(List.of("m2")))
                 .until(() -> leaders().equals(List.of("m2")));
     }
@@ -140,7 +141,7 @@ class MulticastGroupTest {
         within(3000).until(() -> events.get("m2").transitionsOf("m1").size() == 4);
         assertThat(events.get("m2").transitionsOf("m1")).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED, CONNECTED);
         // the rejoined lowest id never leads beside m2
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .failFast("another leader than m2", () -> !leaders().equals(List.of("m2")))
                 .until(() -> leaders().equals(List.of("m2")));
     }

@@ -192,8 +192,8 @@ class CollectServerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.readString(log).contains("connection refused"));
         String ran = Files.readString(log);
         assertThat(ran).contains("action=start group=node10 level=services").contains("\"action\":{\"name\":\"start\"");
-        await().atMost(Duration.ofSeconds(5)).until(() -> server.getJson("/api/v1/actions/delayed").path("actions").isEmpty());
-        await().atMost(Duration.ofSeconds(5)).until(() -> server.getJson("/api/v1/actions/history").path("fired").size() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> server.getJson("/api/v1/actions/delayed").path("actions").isEmpty());
+        await().atMost(Duration.ofSeconds(15)).until(() -> server.getJson("/api/v1/actions/history").path("fired").size() == 1);
 
         mariadb.restart();
         await().atMost(Duration.ofSeconds(10)).until(() -> workerEvents().stream().filter(e -> e.path("name").asText().equals("node10")).count() == 2);

@@ -73,7 +73,7 @@ class LeaseRepositoryTest {
         LeaseRepository leases = new LeaseRepository(db);
         long first = leases.tryAcquire("active", "a", SHORT).orElseThrow().epoch();
 
-        Lease taken = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+        Lease taken = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10))
                 .until(() -> leases.tryAcquire("active", "b", LONG), Optional::isPresent).orElseThrow();
 
         assertThat(taken.owner()).isEqualTo("b");
@@ -86,7 +86,7 @@ class LeaseRepositoryTest {
         LeaseRepository leases = new LeaseRepository(db);
         Lease lease = leases.tryAcquire("active", "a", SHORT).orElseThrow();
         long first = lease.epoch();
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10))
                 .until(() -> leases.databaseTime().isAfter(lease.expiresAt()));
 
         assertThat(leases.renew("active", "a", first, LONG)).as("renewing an expired lease").isFalse();

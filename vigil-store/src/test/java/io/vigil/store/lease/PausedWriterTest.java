@@ -30,7 +30,7 @@ class PausedWriterTest {
         try {
             paused.setAutoCommit(false);
             LeaseRepository.lockActiveEpoch(paused); // ... and then the process stops
-            await().atMost(Duration.ofSeconds(5)).until(() -> leases.databaseTime().isAfter(old.expiresAt()));
+            await().atMost(Duration.ofSeconds(15)).until(() -> leases.databaseTime().isAfter(old.expiresAt()));
 
             long t0 = System.nanoTime();
             Optional<Lease> taken = leases.tryAcquire(LeaseRepository.ACTIVE, "new", Duration.ofSeconds(5));

@@ -112,15 +112,15 @@ class DmaapPublishSinkTest {
         try (OutboxRelay relay = OutboxRelay.start(sink, outbox, settings)) {
             payloads.subList(0, 10).forEach(p -> outbox.append("vnf", "ONSET", p));
             relay.wakeUp();
-            await().atMost(Duration.ofSeconds(5)).until(() -> relay.delivered() == 10);
+            await().atMost(Duration.ofSeconds(15)).until(() -> relay.delivered() == 10);
 
             mr.failWith(503);
             payloads.subList(10, 20).forEach(p -> outbox.append("vnf", "ONSET", p));
             relay.wakeUp();
-            await().atMost(Duration.ofSeconds(5)).until(() -> relay.failedAttempts() >= 3);
+            await().atMost(Duration.ofSeconds(15)).until(() -> relay.failedAttempts() >= 3);
             mr.down();
             payloads.subList(20, 30).forEach(p -> outbox.append("vnf", "ONSET", p));
-            await().atMost(Duration.ofSeconds(5)).until(() -> relay.failedAttempts() >= 6);
+            await().atMost(Duration.ofSeconds(15)).until(() -> relay.failedAttempts() >= 6);
             assertThat(relay.delivered()).isEqualTo(10);
 
             mr.up();

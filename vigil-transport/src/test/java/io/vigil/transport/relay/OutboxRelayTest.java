@@ -116,7 +116,7 @@ class OutboxRelayTest {
         append(1);
         relay.wakeUp();
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> relay.delivered() == 2);
+        await().atMost(DEADLINE).until(() -> relay.delivered() == 2); // the periodic poll is an hour away
         assertThat(sink.accepted()).containsExactly(1L, 2L);
     }
 
@@ -128,7 +128,7 @@ class OutboxRelayTest {
 
         append(1);
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> relay.delivered() == 2);
+        await().atMost(DEADLINE).until(() -> relay.delivered() == 2);
     }
 
     @Test
@@ -150,7 +150,7 @@ class OutboxRelayTest {
         await().atMost(DEADLINE).until(() -> sink.attempts().contains(1L));
 
         CompletableFuture<Void> closed = CompletableFuture.runAsync(relay::close);
-        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> !closed.isDone());
+        await().during(Duration.ofMillis(100)).atMost(DEADLINE).until(() -> !closed.isDone());
         gate.complete(null);
         closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
 
