@@ -64,7 +64,7 @@ class OnapDropInEndToEndTest {
                 assertThat(onset.path("closedLoopEventClient").asText()).isEqualTo("DCAE_Heartbeat_MS");
                 assertThat(onset.path("from").asText()).isEqualTo("DCAE");
                 assertThat(mr.published(OUT).getFirst().headers().get("content-type")).startsWith("application/json");
-                // awaited: on a loaded machine a slow long poll can hold the DMaaP channel for a moment (issue 15)
+                // awaited: on a loaded machine a slow long poll can hold the DMaaP channel for a moment
                 await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(vigil.getJson("/api/v1/sources?state=MISSING")
                         .path("sources").findValuesAsText("sourceName")).containsExactly("SRC_B"));
 
