@@ -88,7 +88,8 @@ class ClientTransitionsTest extends TcpTestBase {
         within(2000).until(() -> client.transitions().contains(CONNECTED));
         send(s, CommandName.STOP);
         within(2000).until(() -> client.transitions().size() >= 2);
-        assertThat(client.transitions()).containsExactly(CONNECTED, TIMEOUT);
+        // DISCONNECTED may already follow on a slow machine (the 300 ms window runs on): the order is the claim
+        assertThat(client.transitions()).startsWith(CONNECTED, TIMEOUT);
         within(2000).until(() -> client.transitions().size() == 3);
         assertThat(client.transitions()).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED);
         assertThat(client.errors()).as("each refused attempt is reported").isNotEmpty();
