@@ -14,12 +14,15 @@ import io.vigil.timing.TimingWheel;
 import io.vigil.ves.Heartbeat;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -693,6 +696,86 @@ public final class Engine {
         return out;
     }
 
+    /**
+     * One page of the sources table: the sources matching {@code q}'s filters, in its order, from its offset. One
+     * pass over all sources; with an order, a bounded heap keeps the best {@code offset + limit} of them, so the cost
+     * is O(n log(offset + limit)) time and O(offset + limit) memory (about 60 ms for 1M sources on one core, see
+     * docs/dashboard.md). Weakly consistent: sources that change during the pass may show either value.
+     */
+    public SourcePage query(SourceQuery q) {
+        long now = clock.millis();
+        int window = (int) Math.min(Integer.MAX_VALUE - 8, (long) q.offset() + q.limit());
+        long total = 0;
+        List<Source> unordered = new ArrayList<>();
+        Comparator<Ranked> order = rankOrder(q.order(), q.descending());
+        PriorityQueue<Ranked> best = new PriorityQueue<>(Math.min(window, 4096) + 1, order.reversed());
+        for (MonitorState ms : monitors.values()) {
+            if (q.eventName() != null && !q.eventName().equals(ms.monitor.eventName())) continue;
+            for (Source s : ms.sources.values()) {
+                if (q.state() != null && s.state != q.state()) continue;
+                if (q.flapping() != null && isFlapping(s) != q.flapping()) continue;
+                if (q.channel() != null && s.channel != q.channel()) continue;
+                if (q.text() != null && !containsIgnoreCase(s.name, q.text())) continue;
+                total++;
+                if (q.order() == SourceQuery.SourceOrder.NONE) {
+                    if (total > q.offset() && unordered.size() < q.limit()) unordered.add(s);
+                    continue;
+                }
+                Ranked r = new Ranked(s, rank(s, q.order(), now));
+                if (best.size() < window) {
+                    best.add(r);
+                } else if (order.compare(r, best.peek()) < 0) {
+                    best.poll();
+                    best.add(r);
+                }
+            }
+        }
+        List<SourceView> page = new ArrayList<>(Math.min(q.limit(), Math.max(unordered.size(), best.size())));
+        if (q.order() == SourceQuery.SourceOrder.NONE) {
+            for (Source s : unordered) page.add(view(s, s.state));
+        } else {
+            Ranked[] sorted = best.toArray(new Ranked[0]);
+            Arrays.sort(sorted, order);
+            for (int i = q.offset(); i < sorted.length; i++) page.add(view(sorted[i].source, sorted[i].source.state));
+        }
+        return new SourcePage(total, page);
+    }
+
+    /** A source with its sort key, taken once so that the heap stays consistent while the source changes. */
+    private record Ranked(Source source, double key) {
+    }
+
+    private double rank(Source s, SourceQuery.SourceOrder order, long now) {
+        return switch (order) {
+            case NONE, NAME -> 0;
+            case LAST_SEEN -> s.lastSeen;
+            case STATE -> s.state.ordinal();
+            case SUSPICION -> {
+                if (s.lastSeen == 0) yield 0;
+                SourceExtras x = s.ext;
+                MonitorState m = s.monitor;
+                yield m.detector.suspicion(x == null ? m.detector.initialState() : x.stats, now - s.lastSeen);
+            }
+        };
+    }
+
+    /** By key (reversed when descending), then eventName and sourceName ascending, so pages never overlap. */
+    private static Comparator<Ranked> rankOrder(SourceQuery.SourceOrder order, boolean descending) {
+        Comparator<Ranked> byName = Comparator.<Ranked, String>comparing(r -> r.source.monitor.monitor.eventName())
+                .thenComparing(r -> r.source.name);
+        if (order == SourceQuery.SourceOrder.NAME) return descending ? byName.reversed() : byName;
+        Comparator<Ranked> byKey = Comparator.comparingDouble(Ranked::key);
+        return (descending ? byKey.reversed() : byKey).thenComparing(byName);
+    }
+
+    private static boolean containsIgnoreCase(String haystack, String needle) {
+        int n = needle.length();
+        for (int i = 0, last = haystack.length() - n; i <= last; i++) {
+            if (haystack.regionMatches(true, i, needle, 0, n)) return true;
+        }
+        return false;
+    }
+
     private static boolean isFlapping(Source s) {
         SourceExtras x = s.ext;
         return x != null && x.flapping;
@@ -725,6 +808,19 @@ public final class Engine {
             for (Source s : ms.sources.values()) c.merge(s.state, 1L, Long::sum);
         }
         return c;
+    }
+
+    /** Number of sources per monitor (eventName) and state; every state present, zero included. Weakly consistent. */
+    public Map<String, Map<LivenessState, Long>> countsByMonitor() {
+        Map<String, Map<LivenessState, Long>> out = new HashMap<>();
+        for (MonitorState ms : monitors.values()) {
+            long[] c = new long[LivenessState.values().length];
+            for (Source s : ms.sources.values()) c[s.state.ordinal()]++;
+            Map<LivenessState, Long> m = new EnumMap<>(LivenessState.class);
+            for (LivenessState st : LivenessState.values()) m.put(st, c[st.ordinal()]);
+            out.put(ms.monitor.eventName(), m);
+        }
+        return out;
     }
 
     /**

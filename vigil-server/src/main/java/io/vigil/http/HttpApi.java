@@ -16,7 +16,7 @@ import io.vigil.config.HttpConfig;
 import io.vigil.config.PublishTarget;
 import io.vigil.delivery.OutboxRecord;
 import io.vigil.engine.LivenessState;
-import io.vigil.engine.SourceView;
+import io.vigil.engine.SourceQuery;
 import io.vigil.ingest.Acceptance;
 import io.vigil.ingest.Channel;
 import io.vigil.monitor.Monitor;
@@ -135,9 +135,9 @@ public final class HttpApi implements AutoCloseable {
                 }
                 case "/metrics" -> blocking(req, () -> server.registry().scrape(), body ->
                         req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(body));
-                case "/", "/api/v1" -> json(req, 200, index());
+                case "/api/v1" -> json(req, 200, index());
                 case "/api/v1/status" -> blocking(req, this::status, body -> json(req, 200, body));
-                case "/api/v1/monitors" -> json(req, 200, monitors());
+                case "/api/v1/monitors" -> blocking(req, this::monitors, body -> json(req, 200, body));
                 case "/api/v1/sources" -> sources(req);
                 case "/api/v1/events" -> events(req);
                 case "/api/v1/config/reload" -> {
@@ -293,7 +293,9 @@ public final class HttpApi implements AutoCloseable {
         ObjectNode n = Json.object().put("service", "vigil").put("version", VigilServer.version());
         ArrayNode links = n.putArray("endpoints");
         for (String p : List.of("POST /eventListener/v7", "POST /eventListener/v7/eventBatch", "GET /api/v1/status",
-                "GET /api/v1/monitors", "GET /api/v1/sources?eventName=&state=&flapping=&limit=", "GET /api/v1/events?since=",
+                "GET /api/v1/monitors", "GET /api/v1/sources?eventName=&state=&flapping=&channel=&q=&sort=&offset=&limit=",
+                "GET /api/v1/sources/{eventName}/{sourceName}", "GET /api/v1/events?since=&eventName=&sourceName=&limit=",
+                "GET /api/v1/events/stream", "GET /api/v1/openapi.json", "GET / (dashboard)",
                 "POST /api/v1/config/reload", "GET /healthz", "GET /readyz", "GET /metrics")) {
             links.add(p);
         }
@@ -398,7 +400,19 @@ public final class HttpApi implements AutoCloseable {
     private ObjectNode monitors() {
         ObjectNode n = Json.object();
         ArrayNode arr = n.putArray("monitors");
-        for (Monitor m : server.config().monitors()) arr.add(monitorJson(m));
+        Map<String, Map<LivenessState, Long>> counts = server.liveness().engine().countsByMonitor();
+        for (Monitor m : server.config().monitors()) {
+            ObjectNode o = monitorJson(m);
+            ObjectNode c = o.putObject("sources");
+            long total = 0;
+            for (LivenessState st : LivenessState.values()) {
+                long k = counts.getOrDefault(m.eventName(), Map.of()).getOrDefault(st, 0L);
+                c.put(st.name().toLowerCase(), k);
+                total += k;
+            }
+            c.put("total", total);
+            arr.add(o);
+        }
         return n;
     }
 
@@ -429,64 +443,14 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void sources(HttpServerRequest req) {
-        String eventName = emptyToNull(req.getParam("eventName"));
-        String stateParam = emptyToNull(req.getParam("state"));
-        LivenessState state = null;
-        if (stateParam != null) {
-            try {
-                state = LivenessState.valueOf(stateParam.toUpperCase());
-            } catch (IllegalArgumentException e) {
-                json(req, 400, Json.error("bad_parameter", "state: must be one of ALIVE, MISSING, UNKNOWN (got \"" + stateParam + "\")"));
-                return;
-            }
-        }
-        String flappingParam = emptyToNull(req.getParam("flapping"));
-        Boolean flapping = null;
-        if (flappingParam != null) {
-            switch (flappingParam) {
-                case "true" -> flapping = true;
-                case "false" -> flapping = false;
-                default -> {
-                    json(req, 400, Json.error("bad_parameter", "flapping: must be true or false (got \"" + flappingParam + "\")"));
-                    return;
-                }
-            }
-        }
-        int limit;
+        SourceQuery query;
         try {
-            limit = intParam(req, "limit", 10_000);
+            query = SourcesQuery.parse(req::getParam);
         } catch (IllegalArgumentException e) {
             json(req, 400, Json.error("bad_parameter", e.getMessage()));
             return;
         }
-        LivenessState st = state;
-        Boolean flap = flapping;
-        blocking(req, () -> {
-            List<SourceView> views = server.liveness().engine().sources(eventName, st, flap, limit);
-            ObjectNode n = Json.object();
-            n.put("count", views.size());
-            ArrayNode arr = n.putArray("sources");
-            for (SourceView v : views) {
-                ObjectNode o = arr.addObject();
-                o.put("eventName", v.key().eventName());
-                o.put("sourceName", v.key().sourceName());
-                o.put("state", v.state().name());
-                o.put("lastSeen", v.lastSeenMillis() > 0 ? Instant.ofEpochMilli(v.lastSeenMillis()).toString() : null);
-                o.put("lastSeenMillis", v.lastSeenMillis());
-                o.put("channel", v.channel() == null ? null : v.channel().name().toLowerCase());
-                o.put("suspicion", v.suspicion());
-                o.put("flapping", v.flapping());
-                if (v.onsetHeld() != null) o.put("onsetHeld", v.onsetHeld());
-                o.put("heldBy", v.heldBy() == null ? null : v.heldBy().toString());
-                if (v.state() == LivenessState.MISSING) {
-                    o.put("requestID", v.outageId());
-                    o.put("alarmStart", v.alarmStartMillis());
-                } else if (v.deadlineMillis() > 0) {
-                    o.put("deadline", Instant.ofEpochMilli(v.deadlineMillis()).toString());
-                }
-            }
-            return n;
-        }, body -> json(req, 200, body));
+        blocking(req, () -> SourcesQuery.pageJson(query, server.liveness().engine().query(query)), body -> json(req, 200, body));
     }
 
     private void events(HttpServerRequest req) {
@@ -499,8 +463,10 @@ public final class HttpApi implements AutoCloseable {
             json(req, 400, Json.error("bad_parameter", e.getMessage()));
             return;
         }
+        String eventName = emptyToNull(req.getParam("eventName"));
+        String sourceName = emptyToNull(req.getParam("sourceName"));
         blocking(req, () -> {
-            List<OutboxRecord> recs = server.outbox().recent(since, limit);
+            List<OutboxRecord> recs = server.outbox().recent(since, limit, eventName, sourceName);
             ObjectNode n = Json.object();
             n.put("count", recs.size());
             ArrayNode arr = n.putArray("events");
@@ -587,7 +553,10 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static int intParam(HttpServerRequest req, String name, int dflt) {
-        String v = req.getParam(name);
+        return intParam(req.getParam(name), name, dflt);
+    }
+
+    static int intParam(String v, String name, int dflt) {
         if (v == null || v.isBlank()) return dflt;
         try {
             int n = Integer.parseInt(v.trim());
@@ -598,12 +567,12 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private static String emptyToNull(String s) {
+    static String emptyToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
 
     private static void notFound(HttpServerRequest req) {
-        json(req, 404, Json.error("not_found", "no such endpoint: " + req.method() + " " + req.path() + " (GET / lists them)"));
+        json(req, 404, Json.error("not_found", "no such endpoint: " + req.method() + " " + req.path() + " (GET /api/v1 lists them)"));
     }
 
     private static void methodNotAllowed(HttpServerRequest req, String allowed) {

@@ -76,6 +76,7 @@ public final class VigilServer implements AutoCloseable {
     private final RemoteConfig remoteConfig = new RemoteConfig();
     private final List<OutboxRelay> relays = new CopyOnWriteArrayList<>();
     private final List<io.vigil.http.ApiExtension> apiExtensions = new CopyOnWriteArrayList<>();
+    private final io.vigil.liveness.ChangeFeed changes = new io.vigil.liveness.ChangeFeed();
     private final List<AutoCloseable> capabilities = new CopyOnWriteArrayList<>();
     private AutoCloseable kafkaIngest;
     private volatile VigilConfig config;
@@ -157,6 +158,17 @@ public final class VigilServer implements AutoCloseable {
         background.scheduleWithFixedDelay(this::prune, 1, 10, TimeUnit.MINUTES);
         CollectWiring.start(this);
         DetectionWiring.start(this);
+        apiExtensions.add(new io.vigil.http.dashboard.DashboardApi(vertx, new io.vigil.http.dashboard.DashboardApi.Backend() {
+            @Override
+            public io.vigil.liveness.ChangeFeed changes() {
+                return changes;
+            }
+
+            @Override
+            public io.vigil.engine.SourceView source(io.vigil.engine.SourceKey key) {
+                return liveness.engine().source(key);
+            }
+        }));
         if (options.demo()) demo = DemoSource.start(vertx, liveness);
         log.info("Vigil {} is RUNNING: http://{}:{}/ , {} monitors, publishing to {}", version(), c.http().host(),
                 http.port(), c.monitors().size(), c.publish().stream().map(PublishTarget::type).toList());
@@ -321,6 +333,7 @@ public final class VigilServer implements AutoCloseable {
 
     private void onEvent(ChangeEvent e) {
         metrics.recordChange(e, liveness.engine());
+        changes.publish(e);
         if (e.isAlarm()) {
             log.info("{} {} {} ({}) requestID={}", e.kind(), e.source().eventName(), e.source().sourceName(), e.reason(), e.outageId());
         }
@@ -467,6 +480,11 @@ public final class VigilServer implements AutoCloseable {
 
     public ServiceState state() {
         return state;
+    }
+
+    /** Every durable change event, live (the dashboard's event stream). */
+    public io.vigil.liveness.ChangeFeed changes() {
+        return changes;
     }
 
     public LivenessService liveness() {

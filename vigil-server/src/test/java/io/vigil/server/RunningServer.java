@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.config.ConfigLoader;
 import io.vigil.config.VigilConfig;
 import io.vigil.http.Json;
+import io.vigil.http.openapi.OpenApiContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -75,7 +76,29 @@ public final class RunningServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a request and checks the answer against the OpenAPI document when its path is documented: a 2xx must be
+     * a documented status with a body matching its schema; any JSON error must have the API's error shape.
+     */
     public static HttpResponse<String> send(HttpRequest req) {
+        HttpResponse<String> r = sendUnchecked(req);
+        OpenApiContract contract = OpenApiContract.bundled();
+        String path = req.uri().getPath();
+        if (contract.operation(req.method(), path) != null) {
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            if (r.statusCode() / 100 == 2) {
+                contract.check(req.method(), path, r.statusCode(), type, r.body());
+            } else if (type.startsWith("application/json")) {
+                List<String> v = contract.violationsOf(json(r.body()), "Error");
+                if (!v.isEmpty()) throw new AssertionError(req.method() + " " + path + " → " + r.statusCode()
+                        + ": the error body does not have the API's error shape: " + v + "; body: " + r.body());
+            }
+        }
+        return r;
+    }
+
+    /** Sends a request; no check of the answer (for a test that sends what the API must reject or is not Vigil). */
+    public static HttpResponse<String> sendUnchecked(HttpRequest req) {
         try {
             return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

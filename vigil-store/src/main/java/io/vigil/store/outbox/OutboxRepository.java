@@ -111,6 +111,26 @@ public final class OutboxRepository implements OutboxCursors {
         });
     }
 
+    /**
+     * Up to {@code limit} events of one source created at or after {@code sinceMillis}, oldest first (the events API
+     * filtered to a source, for the dashboard's source page). {@code sourceName} null: every source of the monitor.
+     */
+    public List<OutboxRecord> recent(long sinceMillis, int limit, String eventName, String sourceName) {
+        if (eventName == null && sourceName == null) return recent(sinceMillis, limit);
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM outbox WHERE created_at_ms >= ?"
+                    + (eventName == null ? "" : " AND event_name = ?") + (sourceName == null ? "" : " AND source_name = ?")
+                    + " ORDER BY seq LIMIT ?")) {
+                int i = 1;
+                ps.setLong(i++, sinceMillis);
+                if (eventName != null) ps.setString(i++, eventName);
+                if (sourceName != null) ps.setString(i++, sourceName);
+                ps.setInt(i, limit);
+                return read(ps);
+            }
+        });
+    }
+
     /** The highest seq in the outbox, 0 when it is empty. */
     public long headSeq() {
         return db.withConnection(c -> {
