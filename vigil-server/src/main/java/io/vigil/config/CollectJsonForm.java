@@ -113,6 +113,13 @@ final class CollectJsonForm {
                 strings(n.putArray("command"), x.command());
                 timeout(n, x.timeout());
             }
+            case CheckSpec.Database d -> {
+                n.put("type", "database");
+                n.put("url", d.url());
+                if (d.user() != null) n.put("user", d.user());
+                if (d.password() != null) n.put("password", d.password());
+                timeout(n, d.timeout());
+            }
             case CheckSpec.None x -> n.put("type", "none");
         }
     }

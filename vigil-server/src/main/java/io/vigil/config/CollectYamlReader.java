@@ -149,10 +149,10 @@ final class CollectYamlReader {
     }
 
     private static CheckSpec check(ConfigNode n) {
-        n.allowOnly(keys("type", "port", "timeout", "url", "path", "expectStatus", "field", "expect", "command"));
-        String type = n.has("type") ? n.oneOf("type", null, List.of("tcp", "http", "command", "none")) : null;
+        n.allowOnly(keys("type", "port", "timeout", "url", "path", "expectStatus", "field", "expect", "command", "user", "password"));
+        String type = n.has("type") ? n.oneOf("type", null, List.of("tcp", "http", "command", "database", "none")) : null;
         if (type == null) {
-            if (!n.has("type")) n.error("type", "required: one of tcp, http, command, none");
+            if (!n.has("type")) n.error("type", "required: one of tcp, http, command, database, none");
             return null;
         }
         Duration timeout = n.duration("timeout", null, false);
@@ -178,6 +178,16 @@ final class CollectYamlReader {
                     return null;
                 }
                 return new CheckSpec.Command(cmd, timeout);
+            }
+            case "database" -> {
+                only(n, "database", "url", "user", "password", "timeout");
+                String url = n.requiredString("url", "required for a database check: a JDBC URL, e.g. jdbc:postgresql://{ip}:5432/postgres");
+                if (url == null) return null;
+                if (!url.startsWith("jdbc:")) {
+                    n.error("url", "must be a JDBC URL starting with jdbc:, e.g. jdbc:postgresql://{ip}:5432/postgres");
+                    return null;
+                }
+                return new CheckSpec.Database(url, n.string("user"), n.string("password"), timeout);
             }
             default -> {
                 only(n, "none");

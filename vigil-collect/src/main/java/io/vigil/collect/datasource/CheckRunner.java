@@ -113,12 +113,14 @@ public final class CheckRunner implements AutoCloseable {
     /** Runs one check; never fails. */
     public Future<Entity> check(EntitySpec s, CheckSpec check, String datasource) {
         if (check == null || check instanceof CheckSpec.None) return Future.succeededFuture(observed(s, datasource, Entity.RUNNING, Entity.OK));
-        if (s.ip() == null && !(check instanceof CheckSpec.Command) && !(check instanceof CheckSpec.Http h && h.url() != null))
+        if (s.ip() == null && !(check instanceof CheckSpec.Command) && !(check instanceof CheckSpec.Http h && h.url() != null)
+                && !(check instanceof CheckSpec.Database d && !d.url().contains("{ip}")))
             return Future.succeededFuture(observed(s, datasource, "no ip", StatusCodes.NETWORK_ERROR));
         return switch (check) {
             case CheckSpec.Tcp t -> tcp(s, t, datasource);
             case CheckSpec.Http h -> http(s, h, datasource);
             case CheckSpec.Command c -> command(s, c, datasource);
+            case CheckSpec.Database d -> database(s, d, datasource);
             case CheckSpec.None none -> Future.succeededFuture(observed(s, datasource, Entity.RUNNING, Entity.OK));
         };
     }
@@ -191,6 +193,32 @@ public final class CheckRunner implements AutoCloseable {
         });
         return p.future();
     }
+
+    /** Blocking JDBC on a virtual thread, bounded by the command slots like commands. */
+    private Future<Entity> database(EntitySpec s, CheckSpec.Database d, String ds) {
+        Promise<Entity> p = Promise.promise();
+        commands.execute(() -> {
+            int seconds = (int) Math.max(1, (d.timeout().toMillis() + 999) / 1000);
+            java.util.Properties props = new java.util.Properties();
+            if (d.user() != null) props.setProperty("user", d.user());
+            if (d.password() != null) props.setProperty("password", d.password());
+            if (d.url().startsWith("jdbc:postgresql:")) { // bound every phase (seconds); H2 refuses unknown settings
+                props.setProperty("connectTimeout", Integer.toString(seconds));
+                props.setProperty("socketTimeout", Integer.toString(seconds));
+                props.setProperty("loginTimeout", Integer.toString(seconds));
+            }
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(d.urlFor(s.ip()), props)) {
+                p.complete(c.isValid(seconds) ? observed(s, ds, Entity.RUNNING, Entity.OK)
+                        : observed(s, ds, DATABASE_FAILURE_STATE, StatusCodes.DATABASE_FAILURE));
+            } catch (java.sql.SQLException | RuntimeException e) {
+                p.complete(observed(s, ds, DATABASE_FAILURE_STATE, StatusCodes.DATABASE_FAILURE));
+            }
+        });
+        return p.future();
+    }
+
+    /** The state of an entity whose database check failed (clmgr's wording of ER0003). */
+    public static final String DATABASE_FAILURE_STATE = "database communication failure";
 
     private Entity fromCommand(EntitySpec s, String ds, ExternalCommand.Outcome o) {
         if (o.problem() != null) {

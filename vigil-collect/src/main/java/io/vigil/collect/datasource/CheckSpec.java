@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How an entity's state is found. A closed set; YAML {@code check: {type: tcp|http|command|none, ...}}.
+ * How an entity's state is found. A closed set; YAML {@code check: {type: tcp|http|command|database|none, ...}}.
  * Every check has a timeout; a check never throws, it reports a failed state instead.
  */
 public sealed interface CheckSpec {
@@ -45,6 +45,30 @@ public sealed interface CheckSpec {
             if (command.isEmpty()) throw new IllegalArgumentException("command check needs a command");
             command = List.copyOf(command);
             if (timeout == null) timeout = Duration.ofSeconds(10);
+        }
+    }
+
+    /**
+     * Opens a JDBC connection to {@code url} ({@code {ip}} in it is replaced by the entity's ip) and asks
+     * {@link java.sql.Connection#isValid}: passes when the database answers within the timeout; otherwise the state is
+     * {@code database communication failure}, code {@link StatusCodes#DATABASE_FAILURE} ({@code ER0003}).
+     * PostgreSQL and H2 drivers are built in. {@code password} is a secret: never logged or echoed.
+     */
+    record Database(String url, String user, String password, Duration timeout) implements CheckSpec {
+        public Database {
+            Objects.requireNonNull(url, "url");
+            if (!url.startsWith("jdbc:")) throw new IllegalArgumentException("database check url must be a JDBC URL (jdbc:…), got " + url);
+            if (timeout == null) timeout = DEFAULT_TIMEOUT;
+        }
+
+        /** The URL for one entity. */
+        public String urlFor(String ip) {
+            return ip == null ? url : url.replace("{ip}", ip);
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "****") + ", timeout=" + timeout + "]";
         }
     }
 

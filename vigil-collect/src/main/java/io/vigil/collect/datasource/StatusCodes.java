@@ -3,8 +3,10 @@ package io.vigil.collect.datasource;
 import java.util.Locale;
 
 /**
- * The six-digit status codes of collected entities (documented in docs/collect.md). {@code 000000} is healthy; the
- * first digit says which kind of check failed: 1 network, 2 HTTP, 3 command.
+ * The status codes of collected entities (documented in docs/collect.md). {@code 000000} is healthy. Vigil's own
+ * six-digit codes say which kind of check failed by their first digit: 1 network, 2 HTTP, 3 command. The database
+ * check reports clmgr's {@code ER0003}; {@link #clmgr} maps any code to clmgr's {@code ERxxxx} codes for the clmgr
+ * document shape.
  */
 public final class StatusCodes {
     public static final String OK = Entity.OK;
@@ -14,8 +16,33 @@ public final class StatusCodes {
     public static final String HTTP_FIELD_MISMATCH = "201000";
     public static final String COMMAND_TIMED_OUT = "309999";
     public static final String COMMAND_NOT_RUN = "309998";
+    /** clmgr's code for a database that does not answer (the database check's only failure code). */
+    public static final String DATABASE_FAILURE = "ER0003";
+
+    /** clmgr's codes: {@code 000000} and {@code ERxxxx}, with their meaning (docs/collect.md lists this table). */
+    public static final java.util.Map<String, String> CLMGR = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(java.util.Map.of(
+            "000000", "OK",
+            "ER0001", "Service not reachable",
+            "ER0002", "Service timed out",
+            "ER0003", "Database communication failure",
+            "ER0004", "Health check failed",
+            "ER0005", "Check command failed")));
 
     private StatusCodes() {
+    }
+
+    /**
+     * The clmgr code of a status code: {@code 000000} stays, an {@code ERxxxx} code stays, a network failure is
+     * {@code ER0001} (timeout {@code ER0002}), an HTTP failure {@code ER0004}, a command failure {@code ER0005}.
+     */
+    public static String clmgr(String code) {
+        if (code == null || code.equals(OK) || code.startsWith("ER")) return code;
+        if (code.equals(CONNECTION_TIMED_OUT) || code.equals(COMMAND_TIMED_OUT)) return "ER0002";
+        return switch (code.charAt(0)) {
+            case '1' -> "ER0001";
+            case '2' -> "ER0004";
+            default -> "ER0005";
+        };
     }
 
     /** {@code 2} and the HTTP status on five digits: 503 gives {@code 200503}. */
