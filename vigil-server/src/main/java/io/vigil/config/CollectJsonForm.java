@@ -18,7 +18,7 @@ final class CollectJsonForm {
     private CollectJsonForm() {
     }
 
-    static void write(ObjectNode root, CollectSettings s) {
+    static void write(ObjectNode root, CollectSettings s, boolean revealSecrets) {
         ObjectNode c = root.putObject("collect");
         c.put("changesInterval", DurationSyntax.format(s.changesInterval()));
         c.put("allInterval", DurationSyntax.format(s.allInterval()));
@@ -39,7 +39,7 @@ final class CollectJsonForm {
             ObjectNode n = ds.addObject();
             n.put("name", d.name());
             n.put("type", d.type().wire());
-            if (d.check() != null) check(n.putObject("check"), d.check());
+            if (d.check() != null) check(n.putObject("check"), d.check(), revealSecrets);
             if (d.command() != null) strings(n.putArray("command"), d.command());
             if (d.cacheTtl() != null) n.put("cache", DurationSyntax.format(d.cacheTtl()));
             ArrayNode instances = n.putArray("instances");
@@ -53,7 +53,7 @@ final class CollectJsonForm {
                     en.put("status", e.status());
                 }
                 en.put("group", e.group());
-                if (e.check() != null) check(en.putObject("check"), e.check());
+                if (e.check() != null) check(en.putObject("check"), e.check(), revealSecrets);
             }
         }
         ArrayNode workers = root.putArray("workers");
@@ -89,7 +89,7 @@ final class CollectJsonForm {
         }
     }
 
-    private static void check(ObjectNode n, CheckSpec c) {
+    private static void check(ObjectNode n, CheckSpec c, boolean revealSecrets) {
         switch (c) {
             case CheckSpec.Tcp t -> {
                 n.put("type", "tcp");
@@ -117,7 +117,7 @@ final class CollectJsonForm {
                 n.put("type", "database");
                 n.put("url", d.url());
                 if (d.user() != null) n.put("user", d.user());
-                if (d.password() != null) n.put("password", d.password());
+                if (d.password() != null) n.put("password", revealSecrets ? d.password() : ConfigJson.MASK);
                 timeout(n, d.timeout());
             }
             case CheckSpec.None x -> n.put("type", "none");

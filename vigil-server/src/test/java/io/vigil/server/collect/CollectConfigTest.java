@@ -115,4 +115,34 @@ class CollectConfigTest {
         assertThat(ConfigLoader.parse(CONTRACT, "no file").collect().actions().get("start").command())
                 .as("a config without a file (remote) keeps the path as written").containsExactly("./start-service.sh");
     }
+
+    @Test
+    void databaseChecksAndAKafkaEventQueueLoadRoundTripAndHideThePassword() throws Exception {
+        String yaml = """
+                collect:
+                  eventQueue: {type: kafka, bootstrapServers: 'k:9092', topic: collected}
+                  datasources:
+                    - name: local
+                      services:
+                        - {name: db1, ip: 10.0.0.5, mode: postgresql, check: {type: database, url: 'jdbc:postgresql://{ip}:5432/postgres', user: hb, password: s3cret}}
+                """;
+        VigilConfig c = ConfigLoader.parse(yaml, "db");
+        assertThat(c.collect().eventQueue()).isEqualTo(new io.vigil.collect.EventQueueSpec.Kafka("k:9092", "collected", null));
+        assertThat(c.collect().datasources().getFirst().entities().getFirst().check())
+                .isEqualTo(new CheckSpec.Database("jdbc:postgresql://{ip}:5432/postgres", "hb", "s3cret", null));
+        assertThat(ConfigJson.toJson(c, false)).doesNotContain("s3cret");
+        VigilConfig back = ConfigLoader.parse(ConfigJson.toJson(c, true), "back");
+        assertThat(back.collect()).isEqualTo(c.collect());
+
+        ConfigException bad = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse("""
+                collect:
+                  eventQueue: {type: kafka, topic: t}
+                  datasources:
+                    - name: local
+                      services:
+                        - {name: db1, ip: 10.0.0.5, check: {type: database, url: 'postgres://x'}}
+                """, "bad"));
+        assertThat(bad.errors()).extracting(ConfigError::toString).anySatisfy(e -> assertThat(e).contains("eventQueue.bootstrapServers"))
+                .anySatisfy(e -> assertThat(e).contains("check.url").contains("JDBC"));
+    }
 }
