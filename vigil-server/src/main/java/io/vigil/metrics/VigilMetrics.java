@@ -91,6 +91,14 @@ public final class VigilMetrics {
         Gauge.builder("vigil_ha_epoch", lease, LeaseKeeper::epoch).register(registry);
     }
 
+    /** The dashboard's live event stream: connected clients, and clients closed for reading too slowly. */
+    public Counter bindEventStream(io.vigil.liveness.ChangeFeed feed) {
+        Gauge.builder("vigil_http_event_stream_clients", feed, io.vigil.liveness.ChangeFeed::subscriberCount)
+                .description("clients connected to GET /api/v1/events/stream").register(registry);
+        return Counter.builder("vigil_http_event_stream_slow_closed_total")
+                .description("event stream connections closed because the client read too slowly").register(registry);
+    }
+
     public void recordChange(ChangeEvent e, Engine engine) {
         counters.computeIfAbsent("chg|" + e.kind(), k -> Counter.builder("vigil_change_events_total")
                 .description("change events written to the store, by kind").tag("kind", e.kind()).register(registry)).increment();

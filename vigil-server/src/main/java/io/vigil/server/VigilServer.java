@@ -158,6 +158,7 @@ public final class VigilServer implements AutoCloseable {
         background.scheduleWithFixedDelay(this::prune, 1, 10, TimeUnit.MINUTES);
         CollectWiring.start(this);
         DetectionWiring.start(this);
+        io.micrometer.core.instrument.Counter slowStreamClients = metrics.bindEventStream(changes);
         apiExtensions.add(new io.vigil.http.dashboard.DashboardApi(vertx, new io.vigil.http.dashboard.DashboardApi.Backend() {
             @Override
             public io.vigil.liveness.ChangeFeed changes() {
@@ -167,6 +168,11 @@ public final class VigilServer implements AutoCloseable {
             @Override
             public io.vigil.engine.SourceView source(io.vigil.engine.SourceKey key) {
                 return liveness.engine().source(key);
+            }
+
+            @Override
+            public void slowClientClosed() {
+                slowStreamClients.increment();
             }
         }));
         if (options.demo()) demo = DemoSource.start(vertx, liveness);

@@ -57,6 +57,9 @@ public final class DashboardApi implements ApiExtension {
 
         /** The source's current view, or null when it is not tracked. */
         SourceView source(SourceKey key);
+
+        /** Counts an event stream connection closed because its client read too slowly. */
+        void slowClientClosed();
     }
 
     private record Asset(Buffer body, String contentType) {
@@ -158,7 +161,6 @@ public final class DashboardApi implements ApiExtension {
         HttpServerResponse res = req.response();
         res.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
-        res.write("retry: 2000\n: connected\n\n");
         Context ctx = vertx.getOrCreateContext();
         AtomicInteger queued = new AtomicInteger();
         AutoCloseable[] subscription = new AutoCloseable[1];
@@ -177,7 +179,7 @@ public final class DashboardApi implements ApiExtension {
         subscription[0] = backend.changes().subscribe(event -> {
             if (queued.incrementAndGet() > MAX_QUEUED) {
                 queued.decrementAndGet();
-                ctx.runOnContext(v -> closeSlow(res));
+                ctx.runOnContext(v -> closeSlow(res, backend));
                 throw new IllegalStateException("slow event stream client"); // the feed drops this subscriber
             }
             String frame = frame(event);
@@ -185,17 +187,20 @@ public final class DashboardApi implements ApiExtension {
                 queued.decrementAndGet();
                 if (res.closed() || res.ended()) return;
                 if (res.writeQueueFull()) {
-                    closeSlow(res);
+                    closeSlow(res, backend);
                     return;
                 }
                 res.write(frame);
             });
         });
+        // subscribed before the first byte goes out: a client that sees the stream open misses no later event
+        res.write("retry: 2000\n: connected\n\n");
         if (res.closed()) stop.run();
     }
 
-    private static void closeSlow(HttpServerResponse res) {
+    private static void closeSlow(HttpServerResponse res, Backend backend) {
         if (!res.closed() && !res.ended()) {
+            backend.slowClientClosed();
             log.debug("an event stream client reads too slowly; closed (it reconnects and reloads)");
             res.reset();
         }

@@ -113,6 +113,7 @@ class DashboardApiTest {
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            assertThat(vigil.get("/metrics").body()).contains("vigil_http_event_stream_clients 1.0");
             CompletableFuture<List<JsonNode>> frames = CompletableFuture.supplyAsync(() -> readChanges(in, "stream-1", 2));
             assertThat(vigil.post("/eventListener/v7", heartbeat(FAST, "stream-1")).statusCode()).isEqualTo(202);
             // silent for 2 x 100 ms: ONSET
