@@ -811,6 +811,16 @@ public final class Engine {
     }
 
     /** Number of sources per monitor (eventName) and state; every state present, zero included. Weakly consistent. */
+    /**
+     * Sources tracked per monitor (eventName), in any state: what ONAP keeps as the source count of
+     * {@code vnf_table_1}. O(monitors).
+     */
+    public Map<String, Integer> sourceCountsByMonitor() {
+        Map<String, Integer> out = new HashMap<>();
+        for (MonitorState ms : monitors.values()) out.put(ms.monitor.eventName(), ms.sources.size());
+        return out;
+    }
+
     public Map<String, Map<LivenessState, Long>> countsByMonitor() {
         Map<String, Map<LivenessState, Long>> out = new HashMap<>();
         for (MonitorState ms : monitors.values()) {

@@ -133,7 +133,7 @@ public final class HttpApi implements AutoCloseable {
                     json(req, ready ? 200 : 503, Json.object().put("status", ready ? "READY" : "NOT_READY")
                             .put("storeHealthy", server.liveness().isStoreHealthy()).put("active", server.lease().isHolding()));
                 }
-                case "/metrics" -> blocking(req, () -> server.registry().scrape(), body ->
+                case "/metrics" -> blocking(req, () -> server.metrics().scrape(), body ->
                         req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(body));
                 case "/api/v1" -> json(req, 200, index());
                 case "/api/v1/status" -> blocking(req, this::status, body -> json(req, 200, body));
@@ -411,6 +411,7 @@ public final class HttpApi implements AutoCloseable {
                 total += k;
             }
             c.put("total", total);
+            o.put("sourceCount", total); // ONAP's source count per eventName (vnf_table_1)
             arr.add(o);
         }
         return n;

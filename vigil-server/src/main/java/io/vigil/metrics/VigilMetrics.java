@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.vigil.engine.ChangeEvent;
@@ -27,12 +29,15 @@ import java.util.concurrent.TimeUnit;
  * journal (store), the sinks, and the HA role. The names are documented in {@code docs/operations.md}.
  */
 public final class VigilMetrics {
-    private final MeterRegistry registry;
+    private final PrometheusMeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<Object, List<Meter>> bound = new ConcurrentHashMap<>();
     private final Timer onsetLag;
 
-    public VigilMetrics(MeterRegistry registry) {
+    private volatile LivenessService boundLiveness;
+    private volatile MultiGauge monitorSources;
+
+    public VigilMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
         this.onsetLag = Timer.builder("vigil_detector_onset_lag")
                 .description("time from a source's deadline (lastSeen + interval x missed) to the ONSET decision")
@@ -60,6 +65,9 @@ public final class VigilMetrics {
     }
 
     public void bindEngine(LivenessService liveness, LeaseKeeper lease) {
+        boundLiveness = liveness;
+        monitorSources = MultiGauge.builder("vigil_monitor_sources")
+                .description("sources tracked per monitor (eventName), any state: ONAP's source count").register(registry);
         // the engine is replaced at every HA role change: always read the current one (counters restart from 0 then)
         LivenessService e = liveness;
         FunctionCounter.builder("vigil_engine_heartbeats_total", e, l -> l.engine().acceptedCount()).tag("result", "accepted")
@@ -179,6 +187,20 @@ public final class VigilMetrics {
     }
 
     /** The registry behind {@code /metrics}, for capabilities that bind their own meters (Kafka ingest and sink). */
+    /**
+     * The Prometheus text of every meter, after refreshing the per-monitor source counts
+     * ({@code vigil_monitor_sources{event_name}}: monitors come and go with reloads).
+     */
+    public String scrape() {
+        LivenessService l = boundLiveness;
+        if (l != null && monitorSources != null) {
+            List<MultiGauge.Row<?>> rows = new ArrayList<>();
+            l.engine().sourceCountsByMonitor().forEach((eventName, n) -> rows.add(MultiGauge.Row.of(Tags.of("event_name", eventName), n)));
+            monitorSources.register(rows, true);
+        }
+        return registry.scrape();
+    }
+
     public MeterRegistry registry() {
         return registry;
     }

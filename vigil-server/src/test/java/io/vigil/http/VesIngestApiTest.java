@@ -139,6 +139,21 @@ class VesIngestApiTest {
     }
 
     @Test
+    void monitorsCountTheirSourcesAsOnapsVnfTable1DidInTheApiAndTheMetrics() {
+        assertThat(vigil.post("/eventListener/v7", heartbeat("Heartbeat_vFW", "count-a")).statusCode()).isEqualTo(202);
+        assertThat(vigil.post("/eventListener/v7", heartbeat("Heartbeat_vFW", "count-b")).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode vfw = null;
+            for (JsonNode m : vigil.getJson("/api/v1/monitors").path("monitors")) {
+                if (m.path("eventName").asText().equals("Heartbeat_vFW")) vfw = m;
+            }
+            assertThat(vfw).isNotNull();
+            assertThat(vfw.path("sourceCount").asInt()).isGreaterThanOrEqualTo(2);
+            assertThat(vigil.get("/metrics").body()).containsPattern("vigil_monitor_sources\\{event_name=\"Heartbeat_vFW\"} [1-9]");
+        });
+    }
+
+    @Test
     void basicAuthIsEnforcedWhenConfigured(@TempDir Path other) throws Exception {
         try (RunningServer secured = RunningServer.start(other, """
                 http:
