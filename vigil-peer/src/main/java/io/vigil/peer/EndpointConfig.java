@@ -12,6 +12,7 @@ package io.vigil.peer;
  * @param sharedSecret     HMAC key, or null for unauthenticated frames
  * @param quorum           multicast: fewest live members that may elect a leader
  * @param eventLoops       server: how many event loops share the connections (1 for clients and multicast)
+ * @param maxConnections   server: the most connections open at once; more are closed as they arrive
  */
 public record EndpointConfig(
         PeerType type,
@@ -22,5 +23,6 @@ public record EndpointConfig(
         String endpointId,
         byte[] sharedSecret,
         int quorum,
-        int eventLoops) {
+        int eventLoops,
+        int maxConnections) {
 }

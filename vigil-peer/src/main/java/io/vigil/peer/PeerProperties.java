@@ -26,6 +26,8 @@ import java.util.Objects;
  * <tr><td>startWithApplication</td><td>true</td><td>whether the application starts the adapter with itself
  *     ({@link PeerHeartbeat#startWithApplication()}); false ("Start with application: No") leaves it
  *     {@link AdapterState#LOADED} until a {@code resume} command starts it as {@code type}</td></tr>
+ * <tr><td>serverMaxConnections</td><td>10,000</td><td>server: the most client connections open at once (below the
+ *     process's file-descriptor limit); more are closed as they arrive and reported once</td></tr>
  * <tr><td>quorum</td><td>1</td><td>multicast: fewest live members (this one included) that may elect a leader; set to a
  *     majority of the group to keep the minority side of a partition leaderless</td></tr>
  * </table>
@@ -39,6 +41,8 @@ public final class PeerProperties {
     public static final long DEFAULT_RECONNECT_SLEEP_MILLIS = 5000;
     /** Server event loops by default: one per core, at most 4 (one loop serves ~5,000 clients at 100 ms here). */
     public static final int DEFAULT_SERVER_EVENT_LOOPS = Math.min(4, Runtime.getRuntime().availableProcessors());
+    /** Server connections by default: well below a usual file-descriptor limit (here 20,000 per process). */
+    public static final int DEFAULT_SERVER_MAX_CONNECTIONS = 10_000;
 
     private final PeerType type;
     private final int port;
@@ -53,6 +57,7 @@ public final class PeerProperties {
     private final int quorum;
     private final int serverEventLoops;
     private final boolean startWithApplication;
+    private final int serverMaxConnections;
 
     private PeerProperties(Builder b) {
         this.type = b.type;
@@ -68,6 +73,7 @@ public final class PeerProperties {
         this.quorum = b.quorum;
         this.serverEventLoops = b.serverEventLoops;
         this.startWithApplication = b.startWithApplication;
+        this.serverMaxConnections = b.serverMaxConnections;
     }
 
     public static Builder builder() {
@@ -123,6 +129,10 @@ public final class PeerProperties {
         return startWithApplication;
     }
 
+    public int serverMaxConnections() {
+        return serverMaxConnections;
+    }
+
     /**
      * The settings one start command runs with: the command's overrides over these properties, validated.
      *
@@ -169,7 +179,7 @@ public final class PeerProperties {
         }
         return new EndpointConfig(startType, host, p, networkInterface,
                 new Timing(interval, timeout, attempts, sleep), endpointId, sharedSecret, quorum,
-                startType == PeerType.SERVER ? serverEventLoops : 1);
+                startType == PeerType.SERVER ? serverEventLoops : 1, serverMaxConnections);
     }
 
     /** Mutable builder; not thread-safe. Range checks happen here; the port is checked when a start resolves it. */
@@ -187,6 +197,7 @@ public final class PeerProperties {
         private int quorum = 1;
         private int serverEventLoops = DEFAULT_SERVER_EVENT_LOOPS;
         private boolean startWithApplication = true;
+        private int serverMaxConnections = DEFAULT_SERVER_MAX_CONNECTIONS;
 
         private Builder() {
         }
@@ -262,6 +273,16 @@ public final class PeerProperties {
             return this;
         }
 
+        /**
+         * The most client connections a server keeps open at once; one more is closed as soon as it is accepted (and
+         * reported on the error channel, at most once per 10 s with the count). Keep it below the process's
+         * file-descriptor limit so that a flood of connections cannot starve the rest of the process. Default 10,000.
+         */
+        public Builder serverMaxConnections(int max) {
+            this.serverMaxConnections = max;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming every out-of-range value at once */
         public PeerProperties build() {
             List<String> problems = new ArrayList<>();
@@ -279,6 +300,9 @@ public final class PeerProperties {
             }
             if (serverEventLoops < 1 || serverEventLoops > 64) {
                 problems.add("serverEventLoops must be 1..64, got " + serverEventLoops);
+            }
+            if (serverMaxConnections < 1) {
+                problems.add("serverMaxConnections must be >= 1, got " + serverMaxConnections);
             }
             if (quorum < 1) {
                 problems.add("quorum must be >= 1, got " + quorum);

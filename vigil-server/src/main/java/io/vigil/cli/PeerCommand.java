@@ -274,9 +274,14 @@ public class PeerCommand implements Callable<Integer> {
                 description = "Event loops that share the client connections, 1..64 (default: one per core, at most 4).")
         int eventLoops = PeerProperties.DEFAULT_SERVER_EVENT_LOOPS;
 
+        @Option(names = "--max-connections", paramLabel = "N",
+                description = "Most client connections open at once; more are closed as they arrive (default 10000).")
+        int maxConnections = PeerProperties.DEFAULT_SERVER_MAX_CONNECTIONS;
+
         @Override
         PeerProperties.Builder properties() {
-            return PeerProperties.builder().type(PeerType.SERVER).port(port).hostname(host).serverEventLoops(eventLoops);
+            return PeerProperties.builder().type(PeerType.SERVER).port(port).hostname(host).serverEventLoops(eventLoops)
+                    .serverMaxConnections(maxConnections);
         }
 
     }

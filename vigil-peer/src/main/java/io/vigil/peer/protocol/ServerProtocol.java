@@ -29,6 +29,8 @@ import java.util.function.Supplier;
  * <tr><td>a connected client is silent for interval + timeout (hangs)</td><td>timeout, disconnected (the connection
  *     stays open, the session becomes LOST)</td></tr>
  * <tr><td>a heartbeat arrives on a LOST session (the hung client recovers)</td><td>connected</td></tr>
+ * <tr><td>a LOST session stays silent for another interval + timeout</td><td>none; the connection is closed (the
+ *     reaper: a silent connection must not hold a descriptor for ever; a live client reconnects)</td></tr>
  * <tr><td>{@link #stop}</td><td>disconnected, timeout for each connected session</td></tr>
  * </table>
  *
@@ -36,6 +38,12 @@ import java.util.function.Supplier;
  * than half an interval ago; a connection that calls for nothing (a hung or slow client) still gets a heartbeat at most
  * interval + min(interval, timeout)/4 after the last one. So a client hears the server at least every 1.25 intervals,
  * well inside its interval + timeout, and on the wire the answer carries the acknowledgement of the client's frame.
+ *
+ * <p>Only on evidence: a session times out only when the server has proven it read everything that arrived up to
+ * the session's deadline. The edge passes that proof to {@link #tick(long, long)} as a read watermark (the time up to
+ * which every byte on every connection has been read and handed to {@link #received}); a server that is itself behind
+ * (a connect burst, a long read loop, a stall) holds its verdicts until it has caught up instead of declaring its
+ * clients dead.
  *
  * <p>Not thread-safe: the caller serialises all calls (the adapter runs them on one event loop).
  */
@@ -199,8 +207,20 @@ public final class ServerProtocol {
         }
     }
 
-    /** Advances time: sends heartbeats that are due and times out silent sessions. Call every {@link Timing#tickMillis()}. */
+    /** {@link #tick(long, long)} for an edge that has read everything up to {@code now}. */
     public void tick(long now) {
+        tick(now, now);
+    }
+
+    /**
+     * Advances time: sends heartbeats that are due, times out silent sessions and closes sessions lost for good. Call
+     * every {@link Timing#tickMillis()}.
+     *
+     * @param now       the current time
+     * @param heardUpTo the read watermark, at most {@code now}: every frame that reached this server before it has been
+     *                  passed to {@link #received}. A session is judged silent only up to this time.
+     */
+    public void tick(long now, long heardUpTo) {
         if (stopped || suspendedAt >= 0) {
             return;
         }
@@ -210,12 +230,15 @@ public final class ServerProtocol {
             // This process was frozen (GC pause, SIGSTOP): our own silence is not the clients' fault.
             shift(gap);
         }
+        long heard = Math.min(now, heardUpTo);
+        long limit = timing.silenceLimitMillis();
         long interval = timing.intervalMillis();
         List<Session> expired = null;
+        List<Session> reaped = null;
         for (int i = 0; i < count; i++) {
             Session s = all[i];
             if (s.state == SessionState.HANDSHAKE) {
-                if (now - s.openedAt >= handshakeLimitMillis()) {
+                if (heard - s.openedAt >= handshakeLimitMillis()) {
                     if (expired == null) {
                         expired = new ArrayList<>();
                     }
@@ -228,16 +251,27 @@ public final class ServerProtocol {
             if (now - s.lastSentAt >= interval + sendSlack) {
                 send(s, FrameType.HEARTBEAT, now);
             }
-            if (s.state == SessionState.CONNECTED && now - s.lastHeard >= timing.silenceLimitMillis()) {
+            if (s.state == SessionState.CONNECTED && heard - s.lastHeard >= limit) {
                 setState(s, SessionState.LOST);
                 emit(EventName.TIMEOUT, s, now);
                 emit(EventName.DISCONNECTED, s, now);
+            } else if (s.state == SessionState.LOST && heard - s.lastHeard >= 2 * limit) {
+                if (reaped == null) {
+                    reaped = new ArrayList<>();
+                }
+                reaped.add(s);
             }
         }
         if (expired != null) {
             for (Session s : expired) {
                 reject(s, ErrorKind.BAD_FRAME, "no complete handshake within " + handshakeLimitMillis() + " ms",
                         now);
+            }
+        }
+        if (reaped != null) {
+            for (Session s : reaped) {
+                forget(s.id); // its timeout and disconnected went out when it became LOST
+                io.close(s.id);
             }
         }
     }

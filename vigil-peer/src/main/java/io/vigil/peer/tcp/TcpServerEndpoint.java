@@ -34,6 +34,7 @@ public final class TcpServerEndpoint implements Endpoint {
     private final Clock clock;
     private final PeerListener out;
     private final List<TcpServerShard> shards = new ArrayList<>();
+    private final ConnectionCap cap;
     private String deployment;
     private int port = -1;
 
@@ -42,6 +43,7 @@ public final class TcpServerEndpoint implements Endpoint {
         this.config = config;
         this.clock = clock;
         this.out = out;
+        this.cap = new ConnectionCap(config.maxConnections());
     }
 
     @Override
@@ -69,7 +71,7 @@ public final class TcpServerEndpoint implements Endpoint {
     private Future<Void> deploy(int onPort) {
         List<TcpServerShard> created = Collections.synchronizedList(new ArrayList<>());
         return vertx.deployVerticle(() -> {
-                    TcpServerShard shard = new TcpServerShard(config, onPort, clock, out);
+                    TcpServerShard shard = new TcpServerShard(config, onPort, clock, out, cap);
                     created.add(shard);
                     return shard;
                 }, new DeploymentOptions().setInstances(config.eventLoops()))

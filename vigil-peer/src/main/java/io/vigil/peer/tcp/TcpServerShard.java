@@ -47,12 +47,15 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
     private ServerProtocol protocol;
     private NetServer server;
     private long timerId = -1;
+    private long previousTickAt;
+    private final ConnectionCap cap; // shared by the shards
     private long nextId;
     private boolean suspended;
     private volatile int connected;
 
-    TcpServerShard(EndpointConfig config, int port, Clock clock, PeerListener out) {
+    TcpServerShard(EndpointConfig config, int port, Clock clock, PeerListener out, ConnectionCap cap) {
         this.config = config;
+        this.cap = cap;
         this.port = port;
         this.clock = clock;
         this.out = out;
@@ -62,6 +65,7 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
     @Override
     public Future<?> start() {
         long now = clock.millis();
+        previousTickAt = now;
         protocol = new ServerProtocol(config.endpointId(), config.timing(), out, this, new Nonces(), now);
         server = vertx.createNetServer(new NetServerOptions()
                 .setTcpNoDelay(true)
@@ -97,15 +101,30 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         return connected;
     }
 
+    /**
+     * The event loop runs its socket reads before its timers in every turn, and this tick is a timer: whatever reached
+     * a socket before the previous tick started has been read by now. So the previous tick's start is this shard's
+     * read watermark, and sessions are judged silent only up to it. When the loop is behind (thousands of clients
+     * connecting at once, a long read turn) the next tick comes late and judges only what the loop has caught up with,
+     * instead of timing out clients whose heartbeats are still waiting in their sockets. Costs at most one tick of
+     * detection delay.
+     */
     private void tick() {
-        protocol.tick(clock.millis());
+        long now = clock.millis();
+        protocol.tick(now, previousTickAt);
+        previousTickAt = now;
         connected = protocol.connectedCount();
     }
 
     private void accept(NetSocket socket) {
-        long id = nextId++;
         ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
         Channel channel = vertxHandler.channel();
+        if (!cap.tryOpen()) {
+            channel.close();
+            refused(socket);
+            return;
+        }
+        long id = nextId++;
         channels.put(id, channel);
         long now = clock.millis();
         protocol.accepted(id, socket.remoteAddress().hostAddress(), socket.remoteAddress().port(), now);
@@ -115,11 +134,23 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         socket.exceptionHandler(e -> out.onError(new PeerError(ErrorKind.IO_ERROR, "connection from "
                 + socket.remoteAddress() + ": " + e.getMessage(), clock.millis())));
         socket.closeHandler(v -> {
+            cap.closed();
             channels.remove(id);
             protocol.closed(id, clock.millis());
         });
         if (suspended) {
             channel.config().setAutoRead(false);
+        }
+    }
+
+    private void refused(NetSocket socket) {
+        long now = clock.millis();
+        long count = cap.refused(now);
+        if (count > 0) {
+            out.onError(new PeerError(ErrorKind.IO_ERROR, "connection from " + socket.remoteAddress() + " refused: "
+                    + cap.max() + " connections are open, the server's cap (serverMaxConnections); " + count
+                    + " refused since the last report. Raise the cap if these clients are expected, else find who "
+                    + "opens them", now));
         }
     }
 
@@ -238,9 +269,9 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         vertx.cancelTimer(timerId);
         protocol.stop(now);
         connected = 0;
-        List<Channel> open = List.copyOf(channels.values());
+        List<Channel> toClose = List.copyOf(channels.values());
         channels.clear();
-        open.forEach(Channel::close);
+        toClose.forEach(Channel::close);
         return server.close();
     }
 }

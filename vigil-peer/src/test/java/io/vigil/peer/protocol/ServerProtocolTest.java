@@ -45,6 +45,14 @@ class ServerProtocolTest {
         }
     }
 
+    /** Ticks every 10 ms for {@code millis} while the read loop has proven only {@code heardUpTo}. */
+    private void advanceBehind(long millis, long heardUpTo) {
+        for (long end = now + millis; now < end; ) {
+            now = Math.min(end, now + 10);
+            server.tick(now, heardUpTo);
+        }
+    }
+
     /** Accepts connection 1 and completes the handshake as client "c1" with nonce "c1". */
     private void connectClient() {
         server.accepted(1, "127.0.0.1", 40000, now);
@@ -206,5 +214,80 @@ class ServerProtocolTest {
         now += 5000; // e.g. SIGSTOP of this process
         server.tick(now);
         assertThat(events.names()).containsExactly(CONNECTED);
+    }
+
+    @Test
+    void aServerBehindItsReadsDoesNotTimeOutAClientWhoseHeartbeatIsStillUnread() {
+        connectClient();
+        long lastHeard = now;
+        // The read loop is busy (a connect burst): the clock runs on, but the watermark stays 200 ms after the last
+        // heartbeat read; the client's next heartbeat waits unread in its socket.
+        for (int i = 0; i < 100; i++) {
+            now += 10;
+            server.tick(now, lastHeard + 200);
+        }
+        assertThat(events.names()).containsExactly(CONNECTED);
+        clientHeartbeat(serverNonce()); // read at last, 1 s late
+        server.tick(now + 10, now);
+        assertThat(events.names()).containsExactly(CONNECTED, HEARTBEAT);
+    }
+
+    @Test
+    void aSilentClientTimesOutOnceTheWatermarkPassesItsDeadlineNotBefore() {
+        connectClient();
+        long lastHeard = now;
+        advanceBehind(2000, lastHeard + 299);
+        assertThat(events.names()).containsExactly(CONNECTED);
+        now += 10;
+        server.tick(now, lastHeard + 300);
+        assertThat(events.names()).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED);
+    }
+
+    @Test
+    void theWatermarkNeverRunsAheadOfTheClock() {
+        connectClient();
+        now += 290;
+        server.tick(now, now + 1000);
+        assertThat(events.names()).containsExactly(CONNECTED);
+    }
+
+    @Test
+    void aLostSessionSilentForAnotherIntervalPlusTimeoutIsClosedWithoutFurtherEvents() {
+        connectClient();
+        advance(300);
+        assertThat(events.names()).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED);
+        advance(290);
+        assertThat(closed).isEmpty();
+        advance(10); // 600 ms = 2 × (interval + timeout) of silence
+        assertThat(closed).containsExactly(1L);
+        assertThat(events.names()).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED);
+        assertThat(events.errors()).isEmpty();
+        server.closed(1, now);
+        advance(1000);
+        assertThat(closed).containsExactly(1L);
+        assertThat(events.names()).hasSize(3);
+        assertThat(server.connectedCount()).isZero();
+    }
+
+    @Test
+    void theReaperAlsoWaitsForTheWatermark() {
+        connectClient();
+        long lastHeard = now;
+        advanceBehind(5000, lastHeard + 310);
+        assertThat(events.names()).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED);
+        server.tick(now + 10, lastHeard + 590);
+        assertThat(closed).isEmpty();
+        server.tick(now + 20, lastHeard + 600);
+        assertThat(closed).containsExactly(1L);
+    }
+
+    @Test
+    void theHandshakeLimitIsJudgedAgainstTheWatermark() {
+        server.accepted(1, "10.0.0.9", 5555, now);
+        long openedAt = now;
+        advanceBehind(20_000, openedAt + 4990);
+        assertThat(closed).isEmpty();
+        server.tick(now + 10, openedAt + 5000);
+        assertThat(closed).containsExactly(1L);
     }
 }
