@@ -67,16 +67,14 @@ final class CollectJsonForm {
                 }
                 case WorkerSpec.Webhook x -> {
                     n.put("type", "webhook");
-                    n.put("url", x.url());
-                    ObjectNode h = n.putObject("headers");
-                    x.headers().forEach(h::put);
+                    n.put("url", ConfigJson.url(x.url(), revealSecrets));
+                    ConfigJson.strings(n, "headers", x.headers(), revealSecrets);
                 }
                 case WorkerSpec.Kafka x -> {
                     n.put("type", "kafka");
                     n.put("bootstrapServers", x.bootstrapServers());
                     n.put("topic", x.topic());
-                    ObjectNode p = n.putObject("properties");
-                    x.properties().forEach(p::put);
+                    ConfigJson.strings(n, "properties", x.properties(), revealSecrets);
                 }
             }
         }
@@ -84,7 +82,7 @@ final class CollectJsonForm {
         for (ActionSpec a : s.actions().values()) {
             ObjectNode n = actions.putObject(a.name());
             if (a.command() != null) strings(n.putArray("command"), a.command());
-            else n.put("webhook", a.webhook());
+            else n.put("webhook", ConfigJson.url(a.webhook(), revealSecrets));
             n.put("timeout", DurationSyntax.format(a.timeout()));
         }
     }
@@ -98,7 +96,7 @@ final class CollectJsonForm {
             }
             case CheckSpec.Http h -> {
                 n.put("type", "http");
-                if (h.url() != null) n.put("url", h.url());
+                if (h.url() != null) n.put("url", ConfigJson.url(h.url(), revealSecrets));
                 if (h.port() != null) n.put("port", h.port());
                 n.put("path", h.path());
                 if (h.expectStatus() != null) n.put("expectStatus", h.expectStatus());

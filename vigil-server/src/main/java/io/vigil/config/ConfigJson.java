@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.monitor.ClosedLoop;
 import io.vigil.monitor.Monitor;
+import io.vigil.secret.Secrets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -14,11 +15,13 @@ import java.util.Map;
  * The normalized form of a {@link VigilConfig} as JSON with Vigil's YAML keys and every default filled in:
  * what {@code vigil config check --json} prints and what {@code GET /api/v1/config} may answer. With
  * secrets revealed, the output loads back through {@link ConfigLoader} to an equal configuration
- * (except {@code source}, which is not printed and becomes YAML). Passwords are {@code "******"} unless revealed.
+ * (except {@code source}, which is not printed and becomes YAML). Unless revealed, every secret is {@code "******"}:
+ * passwords, the values of credential headers and properties (Authorization, tokens, API keys, JAAS configs), and the
+ * credentials inside URLs ({@link Secrets}).
  */
 public final class ConfigJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
-    static final String MASK = "******";
+    static final String MASK = Secrets.MASK;
 
     private ConfigJson() {
     }
@@ -37,7 +40,7 @@ public final class ConfigJson {
         limits.put("newSourcesPerSecond", c.limits().newSourcesPerSecond());
 
         ObjectNode store = root.putObject("store");
-        store.put("url", c.store().url()); // null = embedded H2 under the data dir
+        store.put("url", url(c.store().url(), revealSecrets)); // null = embedded H2 under the data dir
         if (c.store().user() != null) store.put("user", c.store().user());
         if (c.store().password() != null) store.put("password", secret(c.store().password(), revealSecrets));
 
@@ -64,7 +67,7 @@ public final class ConfigJson {
         DmaapIngest d = c.ingest().dmaap();
         if (d != null) {
             ObjectNode n = ingest.putObject("dmaap");
-            n.put("url", d.url());
+            n.put("url", url(d.url(), revealSecrets));
             n.put("group", d.group());
             n.put("consumer", d.consumer());
             n.put("pollTimeout", DurationSyntax.format(d.pollTimeout()));
@@ -78,7 +81,7 @@ public final class ConfigJson {
             ArrayNode topics = n.putArray("topics");
             k.topics().forEach(topics::add);
             n.put("groupId", k.groupId());
-            strings(n, "properties", k.properties());
+            strings(n, "properties", k.properties(), revealSecrets);
             if (k.deadLetterTopic() != null) n.put("deadLetterTopic", k.deadLetterTopic());
         }
 
@@ -88,24 +91,24 @@ public final class ConfigJson {
             n.put("type", t.type());
             switch (t) {
                 case PublishTarget.Dmaap x -> {
-                    n.put("url", x.url());
+                    n.put("url", url(x.url(), revealSecrets));
                     auth(n, "auth", x.auth(), revealSecrets);
                 }
                 case PublishTarget.Webhook x -> {
-                    n.put("url", x.url());
-                    strings(n, "headers", x.headers());
+                    n.put("url", url(x.url(), revealSecrets));
+                    strings(n, "headers", x.headers(), revealSecrets);
                 }
                 case PublishTarget.Kafka x -> {
                     n.put("bootstrapServers", x.bootstrapServers());
                     n.put("topic", x.topic());
-                    strings(n, "properties", x.properties());
+                    strings(n, "properties", x.properties(), revealSecrets);
                 }
                 case PublishTarget.Log x -> { }
             }
         }
 
         ObjectNode remote = root.putObject("config").putObject("remote");
-        remote.put("url", c.remote().url());
+        remote.put("url", url(c.remote().url(), revealSecrets));
         duration(remote, "pollInterval", c.remote().pollInterval());
         ObjectNode detection = root.putObject("detection");
         duration(detection, "grace", c.detection().grace());
@@ -143,13 +146,19 @@ public final class ConfigJson {
         return reveal ? s : MASK;
     }
 
+    /** A URL with its credentials masked unless revealed ({@link Secrets#redactUrl}). */
+    static String url(String url, boolean reveal) {
+        return reveal ? url : Secrets.redactUrl(url);
+    }
+
     private static void duration(ObjectNode n, String key, Duration d) {
         if (d == null) n.putNull(key);
         else n.put(key, DurationSyntax.format(d));
     }
 
-    private static void strings(ObjectNode parent, String key, Map<String, String> map) {
+    /** Headers or properties; the values of credential names ({@link Secrets#isSecretName}) masked unless revealed. */
+    static void strings(ObjectNode parent, String key, Map<String, String> map, boolean reveal) {
         ObjectNode n = parent.putObject(key);
-        map.forEach(n::put);
+        (reveal ? map : Secrets.maskValues(map)).forEach(n::put);
     }
 }

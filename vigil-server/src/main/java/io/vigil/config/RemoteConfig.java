@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.secret.Secrets;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -52,34 +53,35 @@ public final class RemoteConfig {
      * @throws ConfigException       when it was fetched but is invalid (every error, origin = the URL)
      */
     public VigilConfig fetch(String url) throws RemoteConfigException, ConfigException {
+        String shown = Secrets.redactUrl(url); // what messages say: the URL without its credentials
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                     .header("Accept", "application/json, application/yaml;q=0.9, */*;q=0.5").GET().build();
         } catch (IllegalArgumentException e) {
-            throw new RemoteConfigException("remote config URL \"" + url + "\" is not a valid http(s) URL: " + e.getMessage(), e);
+            throw new RemoteConfigException("remote config URL \"" + shown + "\" is not a valid http(s) URL: " + e.getMessage(), e);
         }
         HttpResponse<String> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
-            throw new RemoteConfigException("remote config " + url + ": no answer within " + DurationSyntax.format(timeout), e);
+            throw new RemoteConfigException("remote config " + shown + ": no answer within " + DurationSyntax.format(timeout), e);
         } catch (ConnectException e) {
-            throw new RemoteConfigException("remote config " + url + ": cannot connect (" + describe(e) + ")", e);
+            throw new RemoteConfigException("remote config " + shown + ": cannot connect (" + describe(e) + ")", e);
         } catch (IOException e) {
-            throw new RemoteConfigException("remote config " + url + ": " + describe(e), e);
+            throw new RemoteConfigException("remote config " + shown + ": " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RemoteConfigException("remote config " + url + ": interrupted", e);
+            throw new RemoteConfigException("remote config " + shown + ": interrupted", e);
         }
         int status = response.statusCode();
         if (status / 100 != 2) {
             String body = response.body() == null ? "" : response.body().strip();
             if (body.length() > 200) body = body.substring(0, 200) + "…";
-            throw new RemoteConfigException("remote config " + url + ": HTTP " + status
+            throw new RemoteConfigException("remote config " + shown + ": HTTP " + status
                     + (body.isEmpty() ? "" : " " + body), null);
         }
-        return ConfigLoader.parse(response.body(), url);
+        return ConfigLoader.parse(response.body(), shown);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -129,5 +130,30 @@ class ConfigCommandTest {
         Files.writeString(file, "monitors:\n  - heartbeatInterval: 1s\n    eventName: " + "x".repeat(1000) + "\n");
         assertThat(run("check", file.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("monitors[0].eventName: longer than 255 characters (1000)");
+    }
+
+    @Test
+    void jsonMasksEverySecretBearingValue(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("secrets.yaml");
+        Files.writeString(file, """
+                http: {auth: {user: admin, password: http-pw}}
+                store: {url: "jdbc:postgresql://vigil:url-pw@db:5432/vigil?password=param-pw", user: vigil, password: store-pw}
+                ingest:
+                  dmaap: {url: "http://mr-user:mr-url-pw@mr:3904/events/T", auth: {user: u, password: mr-pw}}
+                  kafka: {bootstrapServers: k:9092, topic: t, properties: {sasl.jaas.config: "x password=jaas-pw;", client.id: vigil}}
+                publish:
+                  - {type: webhook, url: "http://hook-user:hook-pw@hooks/x?token=hook-token", headers: {Authorization: "Bearer bearer-token", X-Api-Key: api-key-value, X-Source: vigil}}
+                  - {type: kafka, bootstrapServers: k:9092, topic: o, properties: {ssl.key.password: key-pw}}
+                config:
+                  remote: {url: "http://cbs-user:cbs-pw@cbs/service_component/vigil"}
+                """);
+        assertThat(run("check", "--json", file.toString())).isZero();
+        String json = out.toString();
+        for (String secret : List.of("http-pw", "url-pw", "param-pw", "store-pw", "mr-url-pw", "mr-pw", "jaas-pw",
+                "hook-pw", "hook-token", "bearer-token", "api-key-value", "key-pw", "cbs-pw")) {
+            assertThat(json).as(secret).doesNotContain(secret);
+        }
+        assertThat(json).contains("\"X-Source\" : \"vigil\"", "\"client.id\" : \"vigil\"",
+                "\"Authorization\" : \"******\"", "http://******@hooks/x?token=******");
     }
 }

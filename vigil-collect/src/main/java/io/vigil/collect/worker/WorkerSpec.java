@@ -1,5 +1,6 @@
 package io.vigil.collect.worker;
 
+import io.vigil.secret.Secrets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ public sealed interface WorkerSpec {
 
         @Override
         public String sinkName() {
-            return "worker:webhook:" + url;
+            return "worker:webhook:" + Secrets.redactUrl(url);
         }
     }
 

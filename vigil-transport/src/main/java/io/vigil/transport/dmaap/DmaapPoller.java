@@ -16,6 +16,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.HeartbeatReceiver;
+import io.vigil.secret.Secrets;
 import io.vigil.ves.Heartbeat;
 import io.vigil.ves.VesBatch;
 import io.vigil.ves.VesFormatException;
@@ -136,7 +137,7 @@ public final class DmaapPoller implements AutoCloseable {
     public synchronized void start() {
         if (context != null) throw new IllegalStateException("DMaaP poller already started");
         context = vertx.getOrCreateContext();
-        log.info("Polling DMaaP Message Router at {}", pollUrl);
+        log.info("Polling DMaaP Message Router at {}", Secrets.redactUrl(pollUrl.toString()));
         context.runOnContext(v -> poll());
     }
 

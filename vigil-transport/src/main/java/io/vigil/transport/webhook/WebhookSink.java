@@ -12,8 +12,11 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vigil.delivery.OutboxRecord;
 import io.vigil.delivery.Sink;
+import io.vigil.secret.Secrets;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  * Sends each change event as one HTTP {@code POST url} with the record's JSON payload as body,
  * {@code Content-Type: application/json} and the configured extra headers. A 2xx answer acknowledges the event;
  * any other status, a connection error or the timeout fails the delivery (the relay retries it).
+ *
+ * <p>Credentials in the URL ({@code http://user:pass@host/path}) are sent as HTTP basic auth (unless an
+ * {@code Authorization} header is configured) and never shown: the sink's name and every message carry the URL with
+ * them masked ({@link Secrets#redactUrl}).
  *
  * <p>The timeout bounds the whole exchange (connect, send, response and body). The sink holds one keep-alive
  * connection: the relay sends one event at a time, so more would only cost sockets. Thread-safe.
@@ -49,9 +56,16 @@ public class WebhookSink implements Sink {
      * @param timeout bound on one delivery
      */
     public WebhookSink(Vertx vertx, String name, URI url, Map<String, String> headers, Duration timeout) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.url = requireHttpUrl(url);
-        this.headers = Map.copyOf(new LinkedHashMap<>(headers));
+        this.name = Secrets.redactUrl(Objects.requireNonNull(name, "name"));
+        URI checked = requireHttpUrl(url);
+        this.url = withoutUserInfo(checked);
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        if (checked.getUserInfo() != null && all.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+            // http://user:pass@host/…: the credentials go as HTTP basic auth, never in the request line or a log
+            all.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    checked.getUserInfo().getBytes(StandardCharsets.UTF_8)));
+        }
+        this.headers = Map.copyOf(all);
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("sink timeout must be > 0, got " + timeout);
         this.timeoutMillis = timeout.toMillis();
         this.context = vertx.getOrCreateContext();
@@ -60,7 +74,7 @@ public class WebhookSink implements Sink {
                 new PoolOptions().setHttp1MaxSize(1));
     }
 
-    /** A webhook named {@code webhook:<url>} with the default timeout. */
+    /** A webhook named {@code webhook:<url>} (credentials masked) with the default timeout. */
     public WebhookSink(Vertx vertx, URI url, Map<String, String> headers) {
         this(vertx, "webhook:" + url, url, headers, DEFAULT_TIMEOUT);
     }
@@ -70,7 +84,7 @@ public class WebhookSink implements Sink {
         return name;
     }
 
-    /** The URL this sink posts to. */
+    /** The URL this sink posts to, without user info (that goes as an {@code Authorization} header). */
     public URI url() {
         return url;
     }
@@ -117,11 +131,19 @@ public class WebhookSink implements Sink {
         client.close();
     }
 
+    private static URI withoutUserInfo(URI url) {
+        if (url.getRawUserInfo() == null) return url;
+        String raw = url.toString();
+        int at = raw.indexOf('@', raw.indexOf("://") + 3);
+        return URI.create(raw.substring(0, raw.indexOf("://") + 3) + raw.substring(at + 1));
+    }
+
     private static URI requireHttpUrl(URI url) {
         Objects.requireNonNull(url, "url");
         String scheme = url.getScheme();
         if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || url.getHost() == null) {
-            throw new IllegalArgumentException("sink url must be an absolute http(s) URL such as http://host:3904/events/TOPIC, got: " + url);
+            throw new IllegalArgumentException("sink url must be an absolute http(s) URL such as http://host:3904/events/TOPIC, got: "
+                    + Secrets.redactUrl(url.toString()));
         }
         return url;
     }

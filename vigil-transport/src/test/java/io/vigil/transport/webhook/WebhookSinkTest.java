@@ -69,4 +69,37 @@ class WebhookSinkTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("absolute http(s) URL").hasMessageContaining("ftp://host/x");
     }
+
+    @Test
+    void urlCredentialsAreSentAsBasicAuthAndNeverShown() throws Exception {
+        URI plain = receiver.url("/hooks/secret");
+        URI withCredentials = URI.create(plain.getScheme() + "://ops%40example:p%3Ass@" + plain.getRawAuthority() + plain.getRawPath());
+        try (WebhookSink sink = new WebhookSink(vertx, withCredentials, Map.of())) {
+            sink.deliver(RECORD).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(sink.name()).isEqualTo("webhook:" + plain.getScheme() + "://******@" + plain.getRawAuthority() + "/hooks/secret")
+                    .doesNotContain("p%3Ass");
+            assertThat(sink.url()).isEqualTo(plain);
+        }
+        assertThat(receiver.published("/hooks/secret")).singleElement().satisfies(p -> assertThat(p.headers())
+                .containsEntry("authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        "ops@example:p:ss".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void aConfiguredAuthorizationHeaderWinsOverUrlCredentialsAndFailuresDoNotShowThem() {
+        try (FakeMessageRouter down = FakeMessageRouter.start(vertx)) {
+            URI url = down.url("/h");
+            URI withCredentials = URI.create("http://u:hunter2@" + url.getRawAuthority() + "/h");
+            down.failWith(500);
+            try (WebhookSink sink = new WebhookSink(vertx, "webhook:" + withCredentials, withCredentials,
+                    Map.of("Authorization", "Bearer t"), Duration.ofSeconds(2))) {
+                assertThat(sink.name()).doesNotContain("hunter2");
+                assertThatThrownBy(() -> sink.deliver(RECORD).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                        .cause().message().doesNotContain("hunter2");
+            }
+            assertThat(down.published("/h")).allSatisfy(p -> assertThat(p.headers()).containsEntry("authorization", "Bearer t"));
+        }
+        assertThatThrownBy(() -> new WebhookSink(vertx, URI.create("ftp://u:hunter2@host/x"), Map.of()))
+                .hasMessageNotContaining("hunter2");
+    }
 }

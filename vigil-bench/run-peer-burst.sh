@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Spurious timeouts of a peer server while thousands of clients connect at once (issue 12; docs/benchmarks-peer.md §3).
+#
+#   vigil-bench/run-peer-burst.sh [CLIENTS...]          (default: 5000)
+#
+# For each client count: PeerBenchServer (the real adapter, interval 100 ms, timeout 200 ms, LOOPS event loops) is
+# started, and once it listens PeerLoadGenerator opens every client at once (waves of 200 unfinished handshakes per
+# generator shard, as a fleet reconnecting after a server restart does) and keeps them beating for RUN_SECONDS
+# (default 30). No client hangs and none closes, so every server timeout event is spurious: the line reports them
+# all, including the connect burst, and how many came in the first 5 s.
+# PIN=1 (the default here) runs the server on CPU 1 and the generator on CPU 0 (taskset).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/vigil-bench/find-java.sh"
+if [[ $# -gt 0 ]]; then CLIENTS=("$@"); else CLIENTS=(5000); fi
+SECONDS_PER_RUN="${RUN_SECONDS:-30}"
+LOOPS="${LOOPS:-2}"; PORT="${PORT:-7490}"
+OUT="${OUT:-$(mktemp -d /tmp/vigil-peer-burst.XXXXXX)}"
+(cd "$ROOT" && ./vigil mvn -q -B -o -pl vigil-peer -am test-compile \
+  && ./vigil mvn -q -B -o -pl vigil-peer dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test)
+CP="$ROOT/vigil-peer/target/classes:$ROOT/vigil-peer/target/test-classes:$(cat "$OUT/cp.txt")"
+SRV_PIN=(); GEN_PIN=()
+if [[ "${PIN:-1}" == 1 ]]; then SRV_PIN=(taskset -c 1); GEN_PIN=(taskset -c 0); fi
+
+echo "# $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD) $(nproc) cpus, loadavg $(cut -d' ' -f1-3 /proc/loadavg), pin=${PIN:-1}, loops=$LOOPS, ${SECONDS_PER_RUN}s per run, logs in $OUT"
+for n in "${CLIENTS[@]}"; do
+  log="$OUT/burst-$n"; : > "$log.timeouts"
+  "${SRV_PIN[@]}" "$JAVA" -Xmx1g -cp "$CP" io.vigil.peer.bench.PeerBenchServer "$PORT" 100 200 $((SECONDS_PER_RUN + 5)) "$log.timeouts" "$LOOPS" > "$log.server" 2>&1 &
+  srv=$!
+  for _ in $(seq 600); do grep -q "server ready" "$log.server" 2>/dev/null && break; sleep 0.1; done
+  start_ms=$(date +%s%3N)
+  "${GEN_PIN[@]}" "$JAVA" -Xmx1g -cp "$CP" io.vigil.peer.bench.PeerLoadGenerator 127.0.0.1 "$PORT" "$n" 100 "$SECONDS_PER_RUN" 2 0 "$log.timeouts" > "$log.generator" 2>&1 || true
+  wait "$srv" || true
+  total=$(grep -c . "$log.timeouts" || true)
+  first5=$(awk -v s="$start_ms" '$2 < s + 5000' "$log.timeouts" | wc -l)
+  connected5=$( (grep -E '^t= *5s' "$log.generator" || true) | grep -o 'connected= *[0-9]*' | tr -d ' ' | cut -d= -f2)
+  closes=$( (grep -E '^generator:' "$log.generator" || true) | grep -o 'closes [0-9]*' | cut -d' ' -f2)
+  dropped=$( (grep -E '^generator:' "$log.generator" || true) | grep -o 'send slots dropped [0-9]*' | awk '{print $4}')
+  printf "clients=%d connected@5s=%s spurious timeouts=%s (first 5 s: %s) generator closes=%s slots dropped=%s\n" \
+    "$n" "${connected5:-?}" "$total" "$first5" "${closes:-?}" "${dropped:-?}"
+  PORT=$((PORT + 1))
+done
