@@ -22,11 +22,22 @@ final class ConfigNode {
     private final JsonNode node;
     private final String path;
     private final List<ConfigError> errors;
+    private final int[] nameLength; // shared by the nodes of one document: the limit of limits.nameLength
 
     ConfigNode(JsonNode node, String path, List<ConfigError> errors) {
+        this(node, path, errors, new int[] {ConfigLoader.MAX_NAME_LENGTH});
+    }
+
+    private ConfigNode(JsonNode node, String path, List<ConfigError> errors, int[] nameLength) {
         this.node = node == null ? MissingNode.getInstance() : node;
         this.path = path;
         this.errors = errors;
+        this.nameLength = nameLength;
+    }
+
+    /** Names read from now on, in this node and every node of its document, may have at most {@code max} characters. */
+    void limitNames(int max) {
+        nameLength[0] = max;
     }
 
     String path() {
@@ -85,7 +96,7 @@ final class ConfigNode {
             error(key, "must be a mapping of keys (got " + describe(v) + ")");
             v = null;
         }
-        return new ConfigNode(v, pathOf(key), errors);
+        return new ConfigNode(v, pathOf(key), errors, nameLength);
     }
 
     /** The elements of the list under {@code key}; null when absent; an error when it is not a list. */
@@ -97,7 +108,7 @@ final class ConfigNode {
             return null;
         }
         List<ConfigNode> out = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) out.add(new ConfigNode(v.get(i), pathOf(key) + "[" + i + "]", errors));
+        for (int i = 0; i < v.size(); i++) out.add(new ConfigNode(v.get(i), pathOf(key) + "[" + i + "]", errors, nameLength));
         return out;
     }
 
@@ -129,8 +140,8 @@ final class ConfigNode {
     }
 
     /**
-     * A name (eventName, sourceName or a pattern of them): text of at most {@link ConfigLoader#MAX_NAME_LENGTH}
-     * characters, the limit ingest applies, so a config never names a source no heartbeat could carry.
+     * A name (eventName, sourceName or a pattern of them): text of at most {@code limits.nameLength} characters
+     * (default and most {@link ConfigLoader#MAX_NAME_LENGTH}, see {@link #limitNames}), the limit ingest applies, so a config never names a source no heartbeat could carry.
      * Null (error recorded) when too long, absent-and-required, or not text.
      */
     String name(String key, String reasonWhenMissing) {
@@ -140,9 +151,9 @@ final class ConfigNode {
 
     /** Records an error under {@code key} (null: this node) and returns false when {@code name} is too long. */
     boolean nameFits(String key, String name) {
-        if (name.length() <= ConfigLoader.MAX_NAME_LENGTH) return true;
-        error(key, "longer than " + ConfigLoader.MAX_NAME_LENGTH + " characters (" + name.length()
-                + "); names are limited as at ingest");
+        if (name.length() <= nameLength[0]) return true;
+        error(key, "longer than " + nameLength[0] + " characters (" + name.length()
+                + "); names are limited as at ingest (limits.nameLength)");
         return false;
     }
 

@@ -29,6 +29,8 @@ final class VigilYamlReader {
 
     static VigilConfig read(ConfigNode root) {
         root.allowOnly(TOP_LEVEL);
+        IngestLimits limits = limits(root.object("limits"));
+        root.limitNames(limits.nameLength()); // the config names no source that ingest would refuse
         HttpConfig http = http(root.object("http"));
         StoreConfig store = store(root.object("store"));
         List<Monitor> monitors = monitors(root);
@@ -44,7 +46,6 @@ final class VigilYamlReader {
                     + "(the default is a local H2 file)");
         if (ha.mode() == HaConfig.Mode.KAFKA_PARTITIONS) checkPartitioned(root, ha, store, ingest);
         var collect = CollectYamlReader.read(root);
-        IngestLimits limits = limits(root.object("limits"));
         return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, ConfigSource.YAML, collect, limits);
     }
 

@@ -170,4 +170,13 @@ class DetectionConfigTest {
         assertThat(catchThrowable(() -> ConfigLoader.parse("monitors: [{eventName: " + "n".repeat(255)
                 + ", heartbeatInterval: 1s}]", "t"))).isNull();
     }
+
+    @Test
+    void aSmallerLimitsNameLengthAppliesToTheConfigsOwnNames() {
+        assertThatThrownBy(() -> ConfigLoader.parse("monitors: [{eventName: Heartbeat_vDNS_long, heartbeatInterval: 1s}]\n"
+                + "limits: {nameLength: 10}", "t"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(ConfigError::toString)
+                        .containsExactly("monitors[0].eventName: longer than 10 characters (19); names are limited as at "
+                                + "ingest (limits.nameLength)"));
+    }
 }
