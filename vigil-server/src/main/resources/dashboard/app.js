@@ -118,6 +118,7 @@ function fmtTime(iso) {
 
 function fmtDuration(ms) {
   if (ms < 0) ms = 0;
+  if (ms < 1000) return Math.round(ms) + ' ms';
   const s = Math.floor(ms / 1000);
   if (s < 60) return s + ' s';
   const m = Math.floor(s / 60);
@@ -257,7 +258,7 @@ const views = {
       el('td', null, i.instanceId + (i.instanceId === status.activeId ? ' (active)' : '')), el('td', null, i.url || ''),
       el('td', null, fmtTime(i.startedAt)), el('td', null, fmtTime(i.seenAt)))),
     ha.enabled ? 'no instance registered' : 'single instance (ha.enabled false)', 4);
-    fill(document.querySelector('#channels tbody'), channelRows(status.ingest || {}), 'no ingest channel reported', 3);
+    fill(document.querySelector('#channels tbody'), channelRows(status.ingest || {}), 'no ingest channel reported', 6);
     fill(document.querySelector('#sinks tbody'), (status.sinks || []).map(s => {
       const { name, delivered, lag, failedAttempts, ...rest } = s;
       return el('tr', null, el('td', null, name), el('td', null, delivered), el('td', { class: lag > 0 ? 'warn' : '' }, lag),
@@ -297,27 +298,29 @@ function compact(obj) {
 }
 
 /**
- * The ingest channels of /api/v1/status: {@code ingest.channels} (per channel: state, watermark, lag…) when the server
- * reports it, else the held channels and the DMaaP poller.
+ * The ingest channels of /api/v1/status: {@code ingest.channels} (per channel: watermark, lag, blind, held sources,
+ * parts) when the server reports it, else the held channels and the DMaaP poller.
  */
 function channelRows(ingest) {
   const rows = [];
   const held = ingest.held || {};
+  const row = (name, working, lag, watermark, heldSources, details) => el('tr', null, el('td', null, name),
+    el('td', { class: working ? 'ok' : 'bad' }, working ? 'working' : 'held'),
+    el('td', { class: lag > 5000 ? 'warn' : '' }, lag === null || lag === undefined ? '—' : fmtDuration(lag)),
+    el('td', null, watermark ? fmtTime(watermark) : '—'), el('td', null, heldSources === undefined ? '—' : heldSources),
+    el('td', { class: 'mono' }, details));
   if (ingest.channels && typeof ingest.channels === 'object') {
-    const list = Array.isArray(ingest.channels) ? ingest.channels
-      : Object.entries(ingest.channels).map(([name, v]) => ({ name, ...(typeof v === 'object' ? v : { value: v }) }));
-    for (const ch of list) {
-      const { name, channel, state: st, held: h, ...rest } = ch;
-      const id = name || channel;
-      const isHeld = h === true || (st && /held/i.test(st)) || held[id] !== undefined;
-      rows.push(el('tr', null, el('td', null, id), el('td', { class: isHeld ? 'bad' : 'ok' },
-        st || (isHeld ? 'held' : 'working')), el('td', { class: 'mono' }, compact(held[id] ? { reason: held[id], ...rest } : rest))));
+    for (const [name, ch] of Object.entries(ingest.channels)) {
+      const working = !ch.blind && held[name] === undefined;
+      const parts = (ch.parts || []).map(p => p.name + (p.blind ? ' (blind)' : '') + ' ' + fmtDuration(p.lagMillis)).join(', ');
+      rows.push(row(name, working, ch.lagMillis, ch.watermark, ch.heldSources, [held[name], parts].filter(Boolean).join('; ')));
     }
+    for (const [name, why] of Object.entries(held)) if (!ingest.channels[name]) rows.push(row(name, false, null, null, undefined, why));
     return rows;
   }
-  for (const [ch, why] of Object.entries(held)) rows.push(el('tr', null, el('td', null, ch), el('td', { class: 'bad' }, 'held'), el('td', null, why)));
-  if (ingest.dmaap && held.dmaap === undefined) rows.push(el('tr', null, el('td', null, 'dmaap'), el('td', { class: 'ok' }, 'working'), el('td', null, ingest.dmaap)));
-  if (held.http === undefined) rows.push(el('tr', null, el('td', null, 'http'), el('td', { class: 'ok' }, 'working'), el('td', null, 'VES listener')));
+  for (const [ch, why] of Object.entries(held)) rows.push(row(ch, false, null, null, undefined, why));
+  if (ingest.dmaap && held.dmaap === undefined) rows.push(row('dmaap', true, null, null, undefined, ingest.dmaap));
+  if (held.http === undefined) rows.push(row('http', true, null, null, undefined, 'VES listener'));
   return rows;
 }
 
