@@ -40,8 +40,8 @@ final class JsonCalls {
     }
 
     private static JsonNode send(ServerClient client, HttpRequest.Builder b) throws ServerClient.CallFailed, Rejected {
-        HttpRequest req = b.timeout(Duration.ofSeconds(120)).build();
-        try (HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+        HttpRequest req = client.authorize(b).timeout(Duration.ofSeconds(120)).build();
+        try (HttpClient c = client.newHttpClient()) {
             HttpResponse<String> r = c.send(req, HttpResponse.BodyHandlers.ofString());
             JsonNode body;
             try {
@@ -51,6 +51,8 @@ final class JsonCalls {
             }
             String message = body.has("error") ? body.get("error").asText() : r.body();
             if (r.statusCode() == 404 && !body.has("code")) throw new ServerClient.CallFailed("server answered 404: " + message);
+            if (r.statusCode() == 401 || r.statusCode() == 403)
+                throw new ServerClient.CallFailed("server answered " + r.statusCode() + ": " + message + ServerClient.hint(r.statusCode()));
             if (r.statusCode() >= 400 && r.statusCode() < 500) throw new Rejected("server answered " + r.statusCode() + ": " + message);
             if (r.statusCode() >= 500) throw new ServerClient.CallFailed("server answered " + r.statusCode() + ": " + message);
             return body;

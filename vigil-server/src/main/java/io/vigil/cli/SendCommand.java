@@ -108,16 +108,19 @@ public final class SendCommand implements Callable<Integer> {
         String target = url != null ? url : client.base() + (batch > 1 ? "/eventListener/v7/eventBatch" : "/eventListener/v7");
         URI uri = URI.create(target);
         Vertx vertx = Vertx.vertx();
-        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
-                new PoolOptions().setHttp1MaxSize(connections));
-        String auth = user == null ? null : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
+        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setSsl(tls);
+        if (tls && client.cacert() != null) options.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(client.cacert().toString()));
+        HttpClient http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(connections));
+        String auth = user != null ? "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))
+                : client.token() != null ? "Bearer " + client.token() : null;
         Semaphore inFlight = new Semaphore(connections * 2);
         LongAdder ok = new LongAdder(), failed = new LongAdder();
         AtomicLong firstError = new AtomicLong();
         String[] lastError = {null};
         long start = System.nanoTime();
         long sent = 0;
-        int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
         String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         while (sent < total && System.nanoTime() < deadlineNanos) {
             int n = (int) Math.min(batch, total - sent);

@@ -88,7 +88,8 @@ public final class ServeCommand implements Callable<Integer> {
     private static void installSighup(VigilServer server) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofPlatform().name("vigil-sighup").start(() -> {
-                log.info("SIGHUP: reloading the configuration");
+                log.info("SIGHUP: reloading the configuration and the TLS certificate files");
+                server.reloadCertificates();
                 server.reload();
             }));
         } catch (IllegalArgumentException | UnsupportedOperationException e) {

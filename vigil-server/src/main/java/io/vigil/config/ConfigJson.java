@@ -33,6 +33,20 @@ public final class ConfigJson {
         http.put("host", c.http().host());
         http.put("maxBodyBytes", c.http().maxBodyBytes());
         auth(http, "auth", c.http().auth(), revealSecrets);
+        var access = c.http().access();
+        if (!access.tokens().isEmpty() || !access.trustLoopback()) {
+            ObjectNode a = http.has("auth") ? (ObjectNode) http.get("auth") : http.putObject("auth");
+            ArrayNode tokens = a.putArray("tokens");
+            // only the digest is known (and it is no secret): the output loads back to the same tokens
+            for (var t : access.tokens()) tokens.addObject().put("name", t.name()).put("role", t.role().text()).put("token", t.digestSpec());
+            a.put("trustLoopback", access.trustLoopback());
+        }
+        if (c.http().tls() != null) {
+            ObjectNode t = http.putObject("tls");
+            t.put("certFile", c.http().tls().certFile().toString());
+            t.put("keyFile", c.http().tls().keyFile().toString());
+            if (c.http().tls().clientCaFile() != null) t.put("clientCaFile", c.http().tls().clientCaFile().toString());
+        }
 
         ObjectNode limits = root.putObject("limits");
         limits.put("nameLength", c.limits().nameLength());

@@ -3,6 +3,9 @@ package io.vigil.config;
 import static io.vigil.config.ConfigNode.keys;
 
 import io.vigil.ingest.IngestLimits;
+import io.vigil.http.auth.ApiAccess;
+import io.vigil.http.auth.ApiToken;
+import io.vigil.http.auth.Role;
 import io.vigil.monitor.ClosedLoop;
 import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TargetType;
@@ -58,11 +61,74 @@ final class VigilYamlReader {
     }
 
     private static HttpConfig http(ConfigNode n) {
-        n.allowOnly(keys("port", "host", "maxBodyBytes", "auth"));
+        n.allowOnly(keys("port", "host", "maxBodyBytes", "auth", "tls"));
         int port = n.integer("port", HttpConfig.DEFAULT_PORT, 0, 65535);
         String host = n.has("host") ? n.requiredString("host", "") : HttpConfig.DEFAULT_HOST;
         long max = n.bytes("maxBodyBytes", HttpConfig.DEFAULT_MAX_BODY_BYTES);
-        return new HttpConfig(port, host, max, auth(n, "auth"));
+        BasicAuth basic = null;
+        ApiAccess access = ApiAccess.defaults();
+        if (n.has("auth")) {
+            ConfigNode a = n.object("auth");
+            a.allowOnly(keys("user", "password", "tokens", "trustLoopback"));
+            if (a.has("user") || a.has("password")) {
+                String user = a.requiredString("user", "required when http.auth.password is given");
+                String password = a.string("password");
+                if (password == null && !a.has("password")) a.error("password", "required when http.auth.user is given");
+                if (user != null && password != null) basic = new BasicAuth(user, password);
+            }
+            access = new ApiAccess(tokens(a), a.bool("trustLoopback", true));
+        }
+        return new HttpConfig(port, host, max, basic, access, tls(n));
+    }
+
+    /** {@code http.auth.tokens}: a list of {name, role, token}; names unique, tokens distinct. */
+    private static List<ApiToken> tokens(ConfigNode auth) {
+        List<ConfigNode> items = auth.list("tokens");
+        List<ApiToken> out = new ArrayList<>();
+        if (items == null) return out;
+        Set<String> names = new java.util.HashSet<>();
+        Set<String> digests = new java.util.HashSet<>();
+        for (ConfigNode t : items) {
+            if (!t.requireObject()) continue;
+            t.allowOnly(keys("name", "role", "token"));
+            String name = t.requiredString("name", "required: who holds the token (it is written to the audit log)");
+            String roleText = t.oneOf("role", null, List.of("ingest", "read", "admin"));
+            if (roleText == null && !t.has("role")) t.error("role", "required: one of ingest, read, admin");
+            String spec = t.requiredString("token", "required: the secret, or sha256:<hex> of it");
+            if (name != null && !names.add(name)) t.error("name", "duplicate token name \"" + name + "\"");
+            if (name == null || roleText == null || spec == null) continue;
+            try {
+                ApiToken tok = ApiToken.of(name, Role.parse(roleText), spec);
+                if (!digests.add(tok.digestSpec())) t.error("token", "the same token is given twice; each holder needs its own");
+                else out.add(tok);
+            } catch (IllegalArgumentException e) {
+                t.error("token", e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** {@code http.tls}: certFile and keyFile (both or neither), optional clientCaFile; the files must be readable. */
+    private static HttpTls tls(ConfigNode parent) {
+        if (!parent.has("tls")) return null;
+        ConfigNode n = parent.object("tls");
+        n.allowOnly(keys("certFile", "keyFile", "clientCaFile"));
+        java.nio.file.Path cert = readableFile(n, "certFile", "required: the server certificate chain (PEM)");
+        java.nio.file.Path key = readableFile(n, "keyFile", "required: the private key of certFile (PEM)");
+        java.nio.file.Path ca = n.has("clientCaFile") ? readableFile(n, "clientCaFile", "") : null;
+        return cert == null || key == null ? null : new HttpTls(cert, key, ca);
+    }
+
+    /** A file path under {@code key} that exists and can be read, or null after recording the problem. */
+    static java.nio.file.Path readableFile(ConfigNode n, String key, String reasonWhenMissing) {
+        String text = n.requiredString(key, reasonWhenMissing);
+        if (text == null) return null;
+        java.nio.file.Path p = java.nio.file.Path.of(text);
+        if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
+            n.error(key, "cannot read file " + p.toAbsolutePath() + " (missing, not a regular file, or not readable)");
+            return null;
+        }
+        return p;
     }
 
     /** Optional {@code user}/{@code password} pair under {@code key}; both or neither. */

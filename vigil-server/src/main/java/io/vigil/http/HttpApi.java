@@ -17,6 +17,9 @@ import io.vigil.config.PublishTarget;
 import io.vigil.delivery.OutboxRecord;
 import io.vigil.engine.LivenessState;
 import io.vigil.engine.SourceQuery;
+import io.vigil.http.auth.AccessGate;
+import io.vigil.http.auth.AccessPolicy;
+import io.vigil.http.auth.Decision;
 import io.vigil.ingest.Acceptance;
 import io.vigil.ingest.Channel;
 import io.vigil.monitor.Monitor;
@@ -26,11 +29,9 @@ import io.vigil.ves.Heartbeat;
 import io.vigil.ves.VesBatch;
 import io.vigil.ves.VesFormatException;
 import io.vigil.ves.VesParser;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,16 +54,16 @@ public final class HttpApi implements AutoCloseable {
     private final VigilServer server;
     private final HttpConfig cfg;
     private final List<HttpServer> servers = new ArrayList<>();
-    private final String expectedAuth;
+    private final AccessGate gate;
     private final Counter accepted, unknown, notOwner, sourceLimit, malformed, missingField, tooLarge, unauthorized;
     private int port;
+    private ServerCertificates certificates;
 
     private HttpApi(Vertx vertx, VigilServer server, HttpConfig cfg) {
         this.vertx = vertx;
         this.server = server;
         this.cfg = cfg;
-        this.expectedAuth = cfg.auth() == null ? null : "Basic " + Base64.getEncoder().encodeToString(
-                (cfg.auth().user() + ":" + cfg.auth().password()).getBytes(StandardCharsets.UTF_8));
+        this.gate = new AccessGate(AccessPolicy.of(cfg.auth(), cfg.access()));
         var m = server.metrics();
         accepted = m.ingested(Channel.HTTP, "accepted");
         unknown = m.ingested(Channel.HTTP, "unknown_event_name");
@@ -80,8 +81,8 @@ public final class HttpApi implements AutoCloseable {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         // the instances share one port; Vert.x shares a listening socket only between equal ports, so pick port 0's now
         int port = cfg.port() == 0 ? freePort(cfg.host()) : cfg.port();
-        HttpServerOptions opts = new HttpServerOptions().setHost(cfg.host()).setPort(port)
-                .setTcpNoDelay(true).setCompressionSupported(false).setIdleTimeout(300);
+        HttpServerOptions opts = ServerCertificates.configure(new HttpServerOptions().setHost(cfg.host()).setPort(port)
+                .setTcpNoDelay(true).setCompressionSupported(false).setIdleTimeout(300), cfg.tls());
         HttpServer first = vertx.createHttpServer(opts).requestHandler(api::handle);
         try {
             first.listen().await(10, TimeUnit.SECONDS);
@@ -97,11 +98,21 @@ public final class HttpApi implements AutoCloseable {
             s.listen().await(10, TimeUnit.SECONDS);
             api.servers.add(s);
         }
+        api.certificates = ServerCertificates.watch(vertx, cfg.tls(), api.servers);
         return api;
     }
 
     public int port() {
         return port;
+    }
+
+    /**
+     * Re-reads the TLS certificate files (SIGHUP); they are also re-read when they change.
+     *
+     * @return false when there is no TLS or the new files could not be loaded (the old certificate stays)
+     */
+    public boolean reloadCertificates() {
+        return certificates != null && certificates.reload();
     }
 
     private static int freePort(String host) throws java.io.IOException {
@@ -112,10 +123,20 @@ public final class HttpApi implements AutoCloseable {
 
     // ------------------------------------------------------------------ routing
 
+    /** The access rules of {@code http.auth} (a reload that changes only the tokens applies them here). */
+    public AccessGate gate() {
+        return gate;
+    }
+
     private void handle(HttpServerRequest req) {
         String path = req.path();
         HttpMethod method = req.method();
         try {
+            if (gate.admit(req) instanceof Decision.Deny deny) {
+                server.metrics().httpDenied(deny.status()).increment();
+                if (path.startsWith("/eventListener/")) unauthorized.increment();
+                return;
+            }
             if (path.startsWith("/eventListener/")) {
                 if (!isVesPath(path)) {
                     notFound(req);
@@ -168,12 +189,6 @@ public final class HttpApi implements AutoCloseable {
     // ------------------------------------------------------------------ VES ingest (hot path)
 
     private void ingest(HttpServerRequest req) {
-        if (expectedAuth != null && !expectedAuth.equals(req.getHeader("Authorization"))) {
-            unauthorized.increment();
-            req.response().putHeader("WWW-Authenticate", "Basic realm=\"vigil\"");
-            json(req, 401, Json.error("unauthorized", "missing or wrong HTTP basic credentials for the VES listener"));
-            return;
-        }
         long max = cfg.maxBodyBytes();
         String len = req.getHeader("Content-Length");
         if (len != null) {
@@ -589,6 +604,7 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        if (certificates != null) certificates.close();
         for (HttpServer s : servers) {
             try {
                 s.close().await(5, TimeUnit.SECONDS);

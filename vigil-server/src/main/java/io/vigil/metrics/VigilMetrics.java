@@ -59,6 +59,13 @@ public final class VigilMetrics {
                 .tags("channel", channel.name().toLowerCase(), "reason", reason).register(registry));
     }
 
+    /** HTTP requests refused by the access rules (http.auth), by status: 401 (no or wrong credentials), 403 (role, loopback). */
+    public Counter httpDenied(int status) {
+        return counters.computeIfAbsent("denied|" + status, k -> Counter.builder("vigil_http_denied_total")
+                .description("HTTP requests refused by the access rules (http.auth), by status")
+                .tag("status", Integer.toString(status)).register(registry));
+    }
+
     public Counter reloads(String result) {
         return counters.computeIfAbsent("reload|" + result, k -> Counter.builder("vigil_config_reloads_total")
                 .description("configuration reloads by result (applied, rejected, failed)").tag("result", result).register(registry));

@@ -176,7 +176,7 @@ public final class VigilServer implements AutoCloseable {
             }
         }));
         if (options.demo()) demo = DemoSource.start(vertx, liveness);
-        log.info("Vigil {} is RUNNING: http://{}:{}/ , {} monitors, publishing to {}", version(), c.http().host(),
+        log.info("Vigil {} is RUNNING: " + c.http().scheme() + "://{}:{}/ , {} monitors, publishing to {}", version(), c.http().host(),
                 http.port(), c.monitors().size(), c.publish().stream().map(PublishTarget::type).toList());
     }
 
@@ -394,6 +394,11 @@ public final class VigilServer implements AutoCloseable {
      * Fetches the configuration again (the remote URL if set, else the config file), validates it and applies it.
      * An invalid configuration is rejected with its errors and the running one stays. Serialised.
      */
+    /** Re-reads the HTTP server's TLS certificate files (SIGHUP); false when there is no TLS or they are broken. */
+    public boolean reloadCertificates() {
+        return http != null && http.reloadCertificates();
+    }
+
     public synchronized ReloadResult reload() {
         VigilConfig next;
         try {

@@ -60,7 +60,7 @@ class ConfigValidationTest {
     @Test
     void unknownKeyIsAnErrorNamingTheKeyAndTheClosestKnownOne() {
         assertThat(errorsOf("http:\n  prot: 8080\n")).containsExactly(
-                "http.prot: unknown key (did you mean \"port\"?); known keys here: port, host, maxBodyBytes, auth");
+                "http.prot: unknown key (did you mean \"port\"?); known keys here: port, host, maxBodyBytes, auth, tls");
         assertThat(errorsOf("monitors:\n  - eventName: E\n    heartbeatInterval: 1s\n    missedHeartbeat: 2\n"))
                 .containsExactly("monitors[0].missedHeartbeat: unknown key (did you mean \"missedHeartbeats\"?); known keys here: "
                         + "eventName, heartbeatInterval, missedHeartbeats, timeBase, closedLoop, detector, expectedSources, recoveryHeartbeats, flapping");
@@ -89,7 +89,11 @@ class ConfigValidationTest {
             monitors: [E]                                           | monitors[0]: must be a mapping of keys (got "E")
             http: 8080                                              | http: must be a mapping of keys (got "8080")
             http: {host: ''}                                        | http.host: must not be empty
-            http: {auth: {user: u}}                                 | http.auth.password: required when http.auth is given
+            http: {auth: {user: u}}                                 | http.auth.password: required when http.auth.user is given
+            http: {auth: {tokens: [{name: a, role: boss, token: t}]}} | http.auth.tokens[0].role: must be one of ingest, read, admin (got "boss")
+            http: {auth: {tokens: [{name: a, role: read, token: 'sha256:12'}]}} | http.auth.tokens[0].token: sha256: must be followed by 64 hex digits (the SHA-256 of the token as sha256sum prints it)
+            http: {auth: {tokens: [{role: read, token: t}]}}        | http.auth.tokens[0].name: required: who holds the token (it is written to the audit log)
+            http: {auth: {tokens: [{name: a, role: read, token: t}, {name: b, role: admin, token: t}]}} | http.auth.tokens[1].token: the same token is given twice; each holder needs its own
             store: {user: sa}                                       | store.user: needs store.url; the default H2 file store takes no credentials
             ingest: {dmaap: {group: g}}                             | ingest.dmaap.url: required: the Message Router topic URL, e.g. http://mr:3904/events/TOPIC
             ingest: {dmaap: {url: 'http://mr/e/T', limit: 0}}       | ingest.dmaap.limit: must be an integer from 1 to 2147483647 (got "0")
@@ -110,6 +114,14 @@ class ConfigValidationTest {
             """)
     void eachRuleReportsItsPathAndReason(String yaml, String expected) {
         assertThat(errorsOf(yaml)).containsExactly(expected);
+    }
+
+    @Test
+    void tlsFilesMustBeReadableAndComeAsAPair() {
+        assertThat(errorsOf("http: {tls: {certFile: /nonexistent/c.pem, clientCaFile: /nonexistent/ca.pem}}")).containsExactly(
+                "http.tls.certFile: cannot read file /nonexistent/c.pem (missing, not a regular file, or not readable)",
+                "http.tls.keyFile: required: the private key of certFile (PEM)",
+                "http.tls.clientCaFile: cannot read file /nonexistent/ca.pem (missing, not a regular file, or not readable)");
     }
 
     @Test

@@ -29,8 +29,10 @@ class ConfigurationDocsTest {
     @Test
     void everyKeyTheLoaderAcceptsHasARowInTheDocs() throws Exception {
         // A config using every key once; its normalized form lists every key path.
+        String pem = ProjectFiles.repoRoot().resolve("pom.xml").toString(); // any readable file: only checked for access
         VigilConfig full = ConfigLoader.parse("""
-                http: {auth: {user: u, password: p}}
+                http: {auth: {user: u, password: p, tokens: [{name: n, role: read, token: t}], trustLoopback: false},
+                       tls: {certFile: '%1$s', keyFile: '%1$s', clientCaFile: '%1$s'}}
                 store: {url: 'jdbc:postgresql://h/d', user: u, password: p}
                 monitors: [{eventName: E, heartbeatInterval: 1, detector: {type: phi-accrual}, expectedSources: [a],
                             recoveryHeartbeats: 2, flapping: {changes: 4, window: 5m}}]
@@ -46,7 +48,7 @@ class ConfigurationDocsTest {
                   - {type: dmaap, url: 'http://mr/e/O', auth: {user: u, password: p}}
                   - {type: webhook, url: 'http://w/h'}
                   - {type: kafka, bootstrapServers: k, topic: t}
-                """, "full");
+                """.formatted(pem), "full");
         TreeSet<String> paths = new TreeSet<>();
         collect(ConfigJson.toTree(full, true), "", paths);
         paths.add("ingest.kafka.topic"); // the one-topic spelling of ingest.kafka.topics
