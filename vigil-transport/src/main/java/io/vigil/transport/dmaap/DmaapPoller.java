@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -46,7 +47,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Bad input.</b> An item that is not a VES body, or an event in it that lacks a required field, is counted
  * under a {@link BadItemReason}, logged (throttled) and skipped; the rest of the answer is still processed and the
- * loop goes on. Heartbeats whose eventName has no monitor are counted ({@link #unknownEventName()}).
+ * loop goes on. Heartbeats whose eventName has no monitor are counted ({@link #unknownEventName()}). Items are
+ * isolated from each other: the answer is split into items by its JSON structure alone, and each item is decoded on
+ * its own, so an item larger than {@link #MAX_ITEM_BYTES} or with invalid UTF-8 costs only itself.
+ *
+ * <p><b>Bounds.</b> One poll has a total deadline of {@code longPollTimeout + requestGrace} (not an idle timeout: a
+ * Message Router that trickles its answer is cut off, its connection reset, and the next poll goes out), and an answer
+ * of more than {@link #MAX_ANSWER_BYTES} is cut off as it arrives; either fails the poll.
  *
  * <p><b>Outage.</b> A poll fails on a connection error, a timeout ({@code longPollTimeout + requestGrace}), a
  * non-200 status, or a body that is not a JSON array. Consecutive failures back off by
@@ -69,6 +76,10 @@ public final class DmaapPoller implements AutoCloseable {
         INVALID_EVENT("invalid_event"),
         /** The array item is neither a string nor an object (number, array, null …). */
         NOT_STRING_OR_OBJECT("not_string_or_object"),
+        /** The item is larger than {@link #MAX_ITEM_BYTES}: skipped unread. */
+        TOO_LARGE("too_large"),
+        /** The item is a string whose bytes are not valid UTF-8 (or not a valid JSON string). */
+        INVALID_ENCODING("invalid_encoding"),
         /** The receiver threw on a heartbeat (a bug, never expected): counted so that it is seen. */
         RECEIVER_ERROR("receiver_error");
 
@@ -88,6 +99,10 @@ public final class DmaapPoller implements AutoCloseable {
     /** Log the first bad item per reason, then every Nth: a topic full of garbage must not flood the log. */
     private static final long LOG_EVERY_NTH_BAD_ITEM = 1000;
     private static final int LOG_EVERY_NTH_POLL_FAILURE = 10;
+    /** The largest poll answer read; a larger one fails the poll as soon as it passes this. */
+    public static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+    /** The largest item (one VES body) of an answer; a larger one is skipped ({@link BadItemReason#TOO_LARGE}). */
+    public static final int MAX_ITEM_BYTES = 1024 * 1024;
 
     private final Vertx vertx;
     private final HeartbeatReceiver receiver;
@@ -96,6 +111,8 @@ public final class DmaapPoller implements AutoCloseable {
     private final long requestTimeoutMillis;
     private final HttpClientAgent client;
     private final Promise<Void> stopped = Promise.promise();
+    private int maxAnswerBytes = MAX_ANSWER_BYTES;
+    private int maxItemBytes = MAX_ITEM_BYTES;
 
     // Confined to the poller's context.
     private Context context;
@@ -131,6 +148,13 @@ public final class DmaapPoller implements AutoCloseable {
         this.client = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeoutMillis)),
                 new PoolOptions().setHttp1MaxSize(1));
+    }
+
+    /** Tests: smaller bounds than {@link #MAX_ANSWER_BYTES} and {@link #MAX_ITEM_BYTES}. Call before {@link #start}. */
+    DmaapPoller withSizeLimits(int answerBytes, int itemBytes) {
+        this.maxAnswerBytes = answerBytes;
+        this.maxItemBytes = itemBytes;
+        return this;
     }
 
     /** Starts the loop; the first poll goes out at once. Call once. */
@@ -194,10 +218,14 @@ public final class DmaapPoller implements AutoCloseable {
                     inFlight = request;
                     return request.send();
                 })
-                .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body)))
-                .timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
+                .compose(response -> boundedBody(response).map(body -> new Answer(response.statusCode(), body)))
+                .timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS) // the whole poll, however the answer trickles
                 .onComplete(result -> {
+                    HttpClientRequest request = inFlight;
                     inFlight = null;
+                    if (result.failed() && request != null) {
+                        request.reset(); // frees the connection: a cut-off answer must not stream on behind the next poll
+                    }
                     if (result.succeeded()) {
                         handle(result.result());
                     } else if (!stopping) {
@@ -209,6 +237,25 @@ public final class DmaapPoller implements AutoCloseable {
     }
 
     private record Answer(int status, Buffer body) {
+    }
+
+    /** The answer's body, failed as soon as it passes {@link #maxAnswerBytes} (nothing more is buffered). */
+    private Future<Buffer> boundedBody(HttpClientResponse response) {
+        Promise<Buffer> body = Promise.promise();
+        Buffer received = Buffer.buffer();
+        response.handler(chunk -> {
+            if (received.length() + chunk.length() > maxAnswerBytes) {
+                body.tryFail("the answer is larger than " + maxAnswerBytes + " bytes; lower the poll limit or check "
+                        + "what is on the topic");
+                response.handler(null);
+                if (inFlight != null) inFlight.reset();
+            } else {
+                received.appendBuffer(chunk);
+            }
+        });
+        response.exceptionHandler(body::tryFail);
+        response.endHandler(v -> body.tryComplete(received));
+        return body.future();
     }
 
     private void handle(Answer answer) {
@@ -229,29 +276,44 @@ public final class DmaapPoller implements AutoCloseable {
     }
 
     private void processItems(byte[] body) throws MalformedAnswerException {
-        try (JsonParser p = JSON.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_ARRAY) throw new MalformedAnswerException("expected '['");
-            int index = 0;
-            for (JsonToken token = p.nextToken(); token != JsonToken.END_ARRAY; token = p.nextToken(), index++) {
-                if (token == null) throw new MalformedAnswerException("array not closed");
-                items.incrementAndGet();
-                switch (token) {
-                    case VALUE_STRING -> handleItem(index, p.getText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    case START_OBJECT -> {
-                        // Hand the parser the object's own bytes instead of building a tree and writing it back.
-                        int start = (int) p.currentTokenLocation().getByteOffset();
-                        p.skipChildren();
-                        int end = (int) p.currentLocation().getByteOffset();
-                        handleItem(index, Arrays.copyOfRange(body, start, end));
-                    }
-                    default -> {
-                        p.skipChildren();
-                        bad(BadItemReason.NOT_STRING_OR_OBJECT, index, "item is " + token + ", expected a string or an object");
+        try {
+            processItems(body, new AnswerItems(body));
+        } catch (AnswerItems.MalformedAnswer e) {
+            throw new MalformedAnswerException(e.getMessage());
+        }
+    }
+
+    private void processItems(byte[] body, AnswerItems items) throws AnswerItems.MalformedAnswer {
+        for (int index = 0; items.next(); index++) {
+            this.items.incrementAndGet();
+            int length = items.end() - items.start();
+            if (length > maxItemBytes) {
+                bad(BadItemReason.TOO_LARGE, index, length + " bytes, more than " + maxItemBytes);
+                continue;
+            }
+            switch (body[items.start()]) {
+                case '"' -> {
+                    byte[] json = stringItem(body, items.start(), items.end());
+                    if (json == null) {
+                        bad(BadItemReason.INVALID_ENCODING, index, "the string is not valid UTF-8 or not a valid JSON string");
+                    } else {
+                        handleItem(index, json);
                     }
                 }
+                case '{' -> handleItem(index, Arrays.copyOfRange(body, items.start(), items.end()));
+                default -> bad(BadItemReason.NOT_STRING_OR_OBJECT, index, "item starts with '"
+                        + (char) (body[items.start()] & 0xff) + "', expected a string or an object");
             }
+        }
+    }
+
+    /** The text of the JSON string at {@code body[start, end)} as UTF-8, or null when it does not decode. */
+    private static byte[] stringItem(byte[] body, int start, int end) {
+        try (JsonParser p = JSON.createParser(body, start, end - start)) {
+            if (p.nextToken() != JsonToken.VALUE_STRING) return null;
+            return p.getText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new MalformedAnswerException(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            return null;
         }
     }
 
