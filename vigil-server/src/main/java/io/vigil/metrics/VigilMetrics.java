@@ -81,9 +81,9 @@ public final class VigilMetrics {
                 .description("heartbeats taken into the engine, all channels").register(registry);
         FunctionCounter.builder("vigil_engine_heartbeats_total", e, l -> l.engine().unknownEventNameCount()).tag("result", "unknown_event_name")
                 .description("heartbeats dropped because no monitor has their eventName").register(registry);
-        FunctionCounter.builder("vigil_detector_onsets_total", e, l -> l.engine().onsetCount()).register(registry);
-        FunctionCounter.builder("vigil_detector_abated_total", e, l -> l.engine().abatedCount()).register(registry);
-        Gauge.builder("vigil_detector_scheduled_deadlines", e, l -> l.engine().scheduledCount()).register(registry);
+        FunctionCounter.builder("vigil_detector_onsets_total", e, l -> l.engine().onsetCount()).description("ONSET decisions: sources found missing").register(registry);
+        FunctionCounter.builder("vigil_detector_abated_total", e, l -> l.engine().abatedCount()).description("ABATED decisions: missing sources heard again").register(registry);
+        Gauge.builder("vigil_detector_scheduled_deadlines", e, l -> l.engine().scheduledCount()).description("deadlines in the timing wheel").register(registry);
         for (LivenessState st : LivenessState.values()) {
             Gauge.builder("vigil_sources", e, l -> l.engine().counts().get(st)).tag("state", st.name())
                     .description("tracked sources per liveness state").register(registry);
@@ -100,10 +100,10 @@ public final class VigilMetrics {
                 .description("heartbeats of new sources refused by limits.newSourcesPerSecond, all channels").register(registry);
         Gauge.builder("vigil_journal_pending_events", liveness, LivenessService::pendingEvents)
                 .description("change events decided but not yet in the store").register(registry);
-        Gauge.builder("vigil_store_healthy", liveness, l -> l.isStoreHealthy() ? 1 : 0).register(registry);
+        Gauge.builder("vigil_store_healthy", liveness, l -> l.isStoreHealthy() ? 1 : 0).description("0 while store writes fail (events wait in memory and are retried)").register(registry);
         Gauge.builder("vigil_ha_active", lease, l -> l.isHolding() ? 1 : 0)
                 .description("1 while this instance holds the active lease (ACTIVE), 0 when STANDBY or fenced").register(registry);
-        Gauge.builder("vigil_ha_epoch", lease, LeaseKeeper::epoch).register(registry);
+        Gauge.builder("vigil_ha_epoch", lease, LeaseKeeper::epoch).description("the lease epoch this instance writes under").register(registry);
     }
 
     /** The dashboard's live event stream: connected clients, and clients closed for reading too slowly. */
@@ -133,9 +133,9 @@ public final class VigilMetrics {
                 .description("failed delivery attempts (each is retried)").register(registry));
         meters.add(Gauge.builder("vigil_sink_lag_records", r, OutboxRelay::lagRecords).tags(t)
                 .description("outbox records not yet delivered to the sink").register(registry));
-        meters.add(Gauge.builder("vigil_sink_oldest_undelivered_age_seconds", r, x -> x.oldestUndeliveredAgeMillis() / 1000.0).tags(t).register(registry));
-        meters.add(Gauge.builder("vigil_sink_last_delivery_latency_seconds", r, x -> x.lastDeliveryLatencyNanos() / 1e9).tags(t).register(registry));
-        meters.add(Gauge.builder("vigil_sink_backoff_seconds", r, x -> x.currentBackoffMillis() / 1000.0).tags(t).register(registry));
+        meters.add(Gauge.builder("vigil_sink_oldest_undelivered_age_seconds", r, x -> x.oldestUndeliveredAgeMillis() / 1000.0).description("age of the oldest event the sink has not acknowledged").tags(t).register(registry));
+        meters.add(Gauge.builder("vigil_sink_last_delivery_latency_seconds", r, x -> x.lastDeliveryLatencyNanos() / 1e9).description("duration of the last delivery to the sink").tags(t).register(registry));
+        meters.add(Gauge.builder("vigil_sink_backoff_seconds", r, x -> x.currentBackoffMillis() / 1000.0).description("current retry backoff of the sink (0 while deliveries succeed)").tags(t).register(registry));
         Timer ages = Timer.builder("vigil_sink_delivery_age_seconds").tags(t)
                 .description("from a change event's decision to the sink's acknowledgement, retries included")
                 .publishPercentileHistogram()
@@ -152,18 +152,21 @@ public final class VigilMetrics {
 
     public void bindPoller(DmaapPoller p) {
         List<Meter> meters = new ArrayList<>();
-        meters.add(FunctionCounter.builder("vigil_dmaap_polls_total", p, DmaapPoller::polls).register(registry));
-        meters.add(FunctionCounter.builder("vigil_dmaap_poll_errors_total", p, DmaapPoller::pollErrors).register(registry));
-        meters.add(FunctionCounter.builder("vigil_dmaap_items_total", p, DmaapPoller::items).register(registry));
+        meters.add(FunctionCounter.builder("vigil_dmaap_polls_total", p, DmaapPoller::polls)
+                .description("Message Router polls sent").register(registry));
+        meters.add(FunctionCounter.builder("vigil_dmaap_poll_errors_total", p, DmaapPoller::pollErrors)
+                .description("Message Router polls that failed (retried with backoff)").register(registry));
+        meters.add(FunctionCounter.builder("vigil_dmaap_items_total", p, DmaapPoller::items)
+                .description("items received from the Message Router").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", p, DmaapPoller::accepted)
-                .tags("channel", "dmaap", "result", "accepted").register(registry));
+                .description("heartbeats received per ingest channel and result").tags("channel", "dmaap", "result", "accepted").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", p, DmaapPoller::unknownEventName)
-                .tags("channel", "dmaap", "result", "unknown_event_name").register(registry));
+                .description("heartbeats received per ingest channel and result").tags("channel", "dmaap", "result", "unknown_event_name").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", p, DmaapPoller::sourceLimit)
-                .tags("channel", "dmaap", "result", "source_limit").register(registry));
+                .description("heartbeats received per ingest channel and result").tags("channel", "dmaap", "result", "source_limit").register(registry));
         for (DmaapPoller.BadItemReason r : DmaapPoller.BadItemReason.values()) {
             meters.add(FunctionCounter.builder("vigil_ingest_rejected_total", p, x -> x.badItems(r))
-                    .tags("channel", "dmaap", "reason", r.label()).register(registry));
+                    .description("rejected ingest bodies or items per channel and reason").tags("channel", "dmaap", "reason", r.label()).register(registry));
         }
         bound.put(p, meters);
     }
@@ -183,7 +186,7 @@ public final class VigilMetrics {
                 .description("time one lease renewal took (a slow store eats into the self-fencing margin)")
                 .publishPercentiles(0.5, 0.99).register(registry);
         lease.observeRenewLatency(nanos -> renew.record(nanos, TimeUnit.NANOSECONDS));
-        Gauge.builder("vigil_ha_lease_ttl_seconds", lease, l -> l.ttl().toMillis() / 1000.0).register(registry);
+        Gauge.builder("vigil_ha_lease_ttl_seconds", lease, l -> l.ttl().toMillis() / 1000.0).description("time to live of the active lease").register(registry);
     }
 
     /** HA: this instance's role changed to {@code role} (ACTIVE, SUSPENDED or STANDBY). */

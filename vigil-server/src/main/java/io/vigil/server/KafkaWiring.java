@@ -85,7 +85,8 @@ final class KafkaWiring {
                 .description("Kafka records read over the last second").register(registry));
         meters.add(Gauge.builder("vigil_kafka_consumer_lag_records", c, KafkaHeartbeatConsumer::lag)
                 .description("records on the assigned partitions not yet read").register(registry));
-        meters.add(Gauge.builder("vigil_kafka_assigned_partitions", c, KafkaHeartbeatConsumer::assignedPartitions).register(registry));
+        meters.add(Gauge.builder("vigil_kafka_assigned_partitions", c, KafkaHeartbeatConsumer::assignedPartitions)
+                .description("Kafka partitions assigned to this consumer").register(registry));
         meters.add(counter(registry, "vigil_kafka_poison_records_total", "records skipped as not JSON / not VES / no usable event", c,
                 KafkaHeartbeatConsumer::poisonRecords));
         meters.add(counter(registry, "vigil_kafka_dead_lettered_total", "poison records copied to the dead-letter topic", c,
@@ -98,17 +99,17 @@ final class KafkaWiring {
                 KafkaHeartbeatConsumer::commitFailures));
         meters.add(counter(registry, "vigil_kafka_poll_errors_total", "polls that failed", c, KafkaHeartbeatConsumer::pollErrors));
         meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", c, x -> x.accepted())
-                .tags("channel", "kafka", "result", "accepted").register(registry));
+                .description("heartbeats received per ingest channel and result").tags("channel", "kafka", "result", "accepted").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", c, x -> x.unknownEventName())
-                .tags("channel", "kafka", "result", "unknown_event_name").register(registry));
+                .description("heartbeats received per ingest channel and result").tags("channel", "kafka", "result", "unknown_event_name").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", c, x -> x.notOwner())
-                .tags("channel", "kafka", "result", "not_owner").register(registry));
+                .description("heartbeats received per ingest channel and result").tags("channel", "kafka", "result", "not_owner").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_heartbeats_total", c, x -> x.sourceLimit())
-                .tags("channel", "kafka", "result", "source_limit").register(registry));
+                .description("heartbeats received per ingest channel and result").tags("channel", "kafka", "result", "source_limit").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_rejected_total", c, x -> x.poisonRecords())
-                .tags("channel", "kafka", "reason", "poison_record").register(registry));
+                .description("rejected ingest bodies or items per channel and reason").tags("channel", "kafka", "reason", "poison_record").register(registry));
         meters.add(FunctionCounter.builder("vigil_ingest_rejected_total", c, x -> x.invalidEvents())
-                .tags("channel", "kafka", "reason", "invalid_event").register(registry));
+                .description("rejected ingest bodies or items per channel and reason").tags("channel", "kafka", "reason", "invalid_event").register(registry));
         return meters;
     }
 
