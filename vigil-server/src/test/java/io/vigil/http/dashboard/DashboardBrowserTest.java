@@ -41,7 +41,7 @@ import org.openqa.selenium.logging.LogType;
  * The dashboard in a real browser: headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) driven by
  * Selenium. The page loads without console errors; a source that falls silent turns MISSING on screen within 2 s of
  * its deadline without a reload (the change arrives on the event stream); a silence created in the UI is in
- * {@code GET /api/v1/silences}. Without the browser the test is skipped with a message, except under CI (env CI set),
+ * {@code GET /api/v1/silences}; the pull side's global heartbeat and delayed actions show. Without the browser the test is skipped with a message, except under CI (env CI set),
  * where a missing browser fails it. Screenshots go to {@code target/screenshots/}, or to the folder named by the
  * system property {@code vigil.screenshots} ({@code docs/screenshots.sh} refreshes the ones in docs/).
  */
@@ -77,6 +77,18 @@ class DashboardBrowserTest {
                   - {eventName: Heartbeat_edge, heartbeatInterval: 500ms, missedHeartbeats: 2, timeBase: arrival}
                 publish:
                   - type: log
+                collect:
+                  changesInterval: 500ms
+                  allInterval: 2s
+                  datasources:
+                    - name: local
+                      type: inventory
+                      instances:
+                        - {id: i-1, ip: 127.0.0.1, check: {type: command, command: ['true']}}
+                      services:
+                        - {name: db-primary, ip: 127.0.0.1, mode: mariadb, status: master, check: {type: command, command: ['true']}}
+                actions:
+                  restart-db: {command: ['true']}
                 """);
         for (int i = 1; i <= 24; i++) {
             assertThat(vigil.post("/eventListener/v7", heartbeat(FLEET, String.format("vnf-%02d", i))).statusCode()).isEqualTo(202);
@@ -191,6 +203,21 @@ class DashboardBrowserTest {
         browser.get(vigil.url("/#/system"));
         await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("ha")).getText().contains("ACTIVE"));
         screenshot("dashboard-system.png");
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void thePullSideShowsTheGlobalHeartbeatAndTheDelayedActions() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> vigil.getJson("/api/v1/heartbeat").path("round").asLong() > 0);
+        assertThat(vigil.post("/api/v1/actions/delayed", """
+                {"event_ip": "127.0.0.1", "event_type": "service", "event_state": "stopped", "do_action": "restart-db"}""")
+                .statusCode()).isEqualTo(201);
+        browser.get(vigil.url("/#/pull"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("pull-services")).getText().contains("db-primary"));
+        assertThat(browser.findElement(By.id("pull-instances")).getText()).contains("i-1");
+        assertThat(browser.findElement(By.id("pull-delayed")).getText()).contains("restart-db");
+        screenshot("dashboard-pull.png");
         assertThat(consoleErrors()).isEmpty();
     }
 
