@@ -32,6 +32,9 @@ public final class ConfigJson {
         http.put("port", c.http().port());
         http.put("host", c.http().host());
         http.put("maxBodyBytes", c.http().maxBodyBytes());
+        http.put("maxConnections", c.http().connections().max());
+        http.put("idleTimeout", DurationSyntax.format(c.http().connections().idleTimeout()));
+        http.put("headerTimeout", DurationSyntax.format(c.http().connections().headerTimeout()));
         auth(http, "auth", c.http().auth(), revealSecrets);
         var access = c.http().access();
         if (!access.tokens().isEmpty() || !access.trustLoopback()) {

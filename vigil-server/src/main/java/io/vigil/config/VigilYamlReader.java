@@ -61,7 +61,7 @@ final class VigilYamlReader {
     }
 
     private static HttpConfig http(ConfigNode n) {
-        n.allowOnly(keys("port", "host", "maxBodyBytes", "auth", "tls"));
+        n.allowOnly(keys("port", "host", "maxBodyBytes", "auth", "tls", "maxConnections", "idleTimeout", "headerTimeout"));
         int port = n.integer("port", HttpConfig.DEFAULT_PORT, 0, 65535);
         String host = n.has("host") ? n.requiredString("host", "") : HttpConfig.DEFAULT_HOST;
         long max = n.bytes("maxBodyBytes", HttpConfig.DEFAULT_MAX_BODY_BYTES);
@@ -78,7 +78,10 @@ final class VigilYamlReader {
             }
             access = new ApiAccess(tokens(a), a.bool("trustLoopback", true));
         }
-        return new HttpConfig(port, host, max, basic, access, tls(n));
+        var d = HttpConfig.Connections.DEFAULTS;
+        var connections = new HttpConfig.Connections(n.integer("maxConnections", d.max(), 1, Integer.MAX_VALUE),
+                n.duration("idleTimeout", d.idleTimeout(), false), n.duration("headerTimeout", d.headerTimeout(), false));
+        return new HttpConfig(port, host, max, basic, access, tls(n), connections);
     }
 
     /** {@code http.auth.tokens}: a list of {name, role, token}; names unique, tokens distinct. */

@@ -342,8 +342,8 @@ public final class DetectionApi implements ApiExtension {
             } else if (ar.cause() instanceof DependencyCycles.CycleException cycle) {
                 HttpApi.json(req, 409, Json.error("dependency_cycle", cycle.getMessage()));
             } else {
-                log.error("HTTP {} {} failed; answered 503. Check the store and the log above", req.method(), req.path(), ar.cause());
-                HttpApi.json(req, 503, Json.error("unavailable", String.valueOf(ar.cause().getMessage())));
+                HttpApi.json(req, 503, HiddenErrors.report("unavailable", "HTTP " + req.method() + " " + req.path()
+                        + " could not be answered: the store failed", ar.cause()));
             }
         });
     }

@@ -58,12 +58,14 @@ public final class HttpApi implements AutoCloseable {
     private final Counter accepted, unknown, notOwner, sourceLimit, malformed, missingField, tooLarge, unauthorized;
     private int port;
     private ServerCertificates certificates;
+    private final ConnectionGuard guard;
 
     private HttpApi(Vertx vertx, VigilServer server, HttpConfig cfg) {
         this.vertx = vertx;
         this.server = server;
         this.cfg = cfg;
         this.gate = new AccessGate(AccessPolicy.of(cfg.auth(), cfg.access()));
+        this.guard = new ConnectionGuard(vertx, cfg.connections());
         var m = server.metrics();
         accepted = m.ingested(Channel.HTTP, "accepted");
         unknown = m.ingested(Channel.HTTP, "unknown_event_name");
@@ -82,8 +84,14 @@ public final class HttpApi implements AutoCloseable {
         // the instances share one port; Vert.x shares a listening socket only between equal ports, so pick port 0's now
         int port = cfg.port() == 0 ? freePort(cfg.host()) : cfg.port();
         HttpServerOptions opts = ServerCertificates.configure(new HttpServerOptions().setHost(cfg.host()).setPort(port)
-                .setTcpNoDelay(true).setCompressionSupported(false).setIdleTimeout(300), cfg.tls());
-        HttpServer first = vertx.createHttpServer(opts).requestHandler(api::handle);
+                .setTcpNoDelay(true).setCompressionSupported(false)
+                // HTTP/1.1 only: with cleartext HTTP/2 on, Vert.x waits for a client's first bytes to pick the protocol
+                // before the connection exists for the connection guard, so a silent client would never be counted
+                .setHttp2ClearTextEnabled(false)
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, cfg.connections().idleTimeout().toMillis()))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS), cfg.tls());
+        api.guard.bindMetrics(server.registry());
+        HttpServer first = vertx.createHttpServer(opts).connectionHandler(api.guard::opened).requestHandler(api::handle);
         try {
             first.listen().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -94,7 +102,7 @@ public final class HttpApi implements AutoCloseable {
         api.port = first.actualPort();
         // further instances on the same port: Vert.x balances connections across their event loops
         for (int i = 1; i < instances; i++) {
-            HttpServer s = vertx.createHttpServer(opts).requestHandler(api::handle);
+            HttpServer s = vertx.createHttpServer(opts).connectionHandler(api.guard::opened).requestHandler(api::handle);
             s.listen().await(10, TimeUnit.SECONDS);
             api.servers.add(s);
         }
@@ -129,6 +137,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest req) {
+        if (!guard.admit(req)) return;
         String path = req.path();
         HttpMethod method = req.method();
         try {
@@ -173,8 +182,7 @@ public final class HttpApi implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            log.error("HTTP {} {} failed; answered 500. This is a bug: please report it with this trace", method, path, e);
-            json(req, 500, Json.error("internal", "internal error: " + e));
+            json(req, 500, HiddenErrors.report("internal", "HTTP " + method + " " + path + " failed with an internal error", e));
         }
     }
 
@@ -206,19 +214,29 @@ public final class HttpApi implements AutoCloseable {
         boolean[] over = {false};
         req.handler(chunk -> {
             if (over[0]) return;
-            if (body.length() + chunk.length() > max) over[0] = true;
-            else body.appendBuffer(chunk);
+            if (body.length() + chunk.length() > max) {
+                over[0] = true; // answered now, not after reading a chunked body of any size to its end
+                tooLarge(req, max);
+            } else {
+                body.appendBuffer(chunk);
+            }
         });
         req.endHandler(v -> {
-            if (over[0]) tooLarge(req, max);
-            else if (server.forwarder() != null && !server.liveness().isActive()) server.forwarder().forward(req, body);
+            if (over[0]) return;
+            if (server.forwarder() != null && !server.liveness().isActive()) server.forwarder().forward(req, body);
             else ingestBody(req, body.getBytes());
         });
     }
 
+    /** 413, and the connection closed once the answer is out: the rest of the body is never read. */
     private void tooLarge(HttpServerRequest req, long max) {
         tooLarge.increment();
-        json(req, 413, Json.error("too_large", "body larger than http.maxBodyBytes (" + max + " bytes); split the eventList"));
+        HttpServerResponse r = req.response();
+        if (r.ended()) return;
+        r.putHeader("Connection", "close");
+        r.setStatusCode(413).putHeader("Content-Type", "application/json")
+                .end(Json.write(Json.error("too_large", "body larger than http.maxBodyBytes (" + max + " bytes); split the eventList")))
+                .onComplete(x -> req.connection().close());
     }
 
     private void ingestBody(HttpServerRequest req, byte[] bytes) {
@@ -393,7 +411,7 @@ public final class HttpApi implements AutoCloseable {
                             .put("assignedAt", o.assignedAt().toString());
                 }
             } catch (RuntimeException e) {
-                p.put("ownersError", "the store cannot be read: " + e.getMessage());
+                p.put("ownersError", HiddenErrors.note("the store cannot be read", e));
             }
         }
         var peers = server.peers();
@@ -407,7 +425,7 @@ public final class HttpApi implements AutoCloseable {
                             .put("startedAt", i.startedAt().toString()).put("seenAt", i.seenAt().toString());
                 }
             } catch (RuntimeException e) {
-                ha.put("instancesError", "the store cannot be read: " + e.getMessage());
+                ha.put("instancesError", HiddenErrors.note("the store cannot be read", e));
             }
         }
     }
@@ -562,8 +580,8 @@ public final class HttpApi implements AutoCloseable {
             if (ar.succeeded()) {
                 answer.accept(ar.result());
             } else {
-                log.error("HTTP {} {} failed; answered 503. Check the store and the log above", req.method(), req.path(), ar.cause());
-                json(req, 503, Json.error("unavailable", String.valueOf(ar.cause().getMessage())));
+                json(req, 503, HiddenErrors.report("unavailable", "HTTP " + req.method() + " " + req.path()
+                        + " could not be answered: the store failed", ar.cause()));
             }
         });
     }

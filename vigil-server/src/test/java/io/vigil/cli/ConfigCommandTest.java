@@ -62,7 +62,7 @@ class ConfigCommandTest {
         assertThat(out.toString()).isEmpty();
         assertThat(err.toString().lines()).containsExactly(
                 file + ": invalid configuration (3 errors)",
-                "http.prot: unknown key (did you mean \"port\"?); known keys here: port, host, maxBodyBytes, auth, tls",
+                "http.prot: unknown key (did you mean \"port\"?); known keys here: port, host, maxBodyBytes, auth, tls, maxConnections, idleTimeout, headerTimeout",
                 "monitors[0].heartbeatInterval: must be a positive duration like 500ms, 2s, 5m (got \"-3\")",
                 "publish[0].url: required for type webhook");
     }

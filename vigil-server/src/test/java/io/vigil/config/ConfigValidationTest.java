@@ -60,7 +60,7 @@ class ConfigValidationTest {
     @Test
     void unknownKeyIsAnErrorNamingTheKeyAndTheClosestKnownOne() {
         assertThat(errorsOf("http:\n  prot: 8080\n")).containsExactly(
-                "http.prot: unknown key (did you mean \"port\"?); known keys here: port, host, maxBodyBytes, auth, tls");
+                "http.prot: unknown key (did you mean \"port\"?); known keys here: port, host, maxBodyBytes, auth, tls, maxConnections, idleTimeout, headerTimeout");
         assertThat(errorsOf("monitors:\n  - eventName: E\n    heartbeatInterval: 1s\n    missedHeartbeat: 2\n"))
                 .containsExactly("monitors[0].missedHeartbeat: unknown key (did you mean \"missedHeartbeats\"?); known keys here: "
                         + "eventName, heartbeatInterval, missedHeartbeats, timeBase, closedLoop, detector, expectedSources, recoveryHeartbeats, flapping");

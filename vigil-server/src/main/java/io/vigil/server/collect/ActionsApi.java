@@ -161,7 +161,8 @@ public final class ActionsApi implements AutoCloseable {
             if (ar.succeeded()) CollectApi.json(req, status, ar.result());
             else if (ar.cause() instanceof IllegalArgumentException e) CollectApi.error(req, 400, "bad_request", e.getMessage());
             else if (ar.cause() instanceof NotFound e) CollectApi.error(req, 404, "not_found", e.getMessage());
-            else CollectApi.error(req, 500, "internal", ar.cause().toString());
+            else CollectApi.json(req, 500, io.vigil.http.HiddenErrors.report("internal", "HTTP " + req.method() + " "
+                    + req.path() + " failed", ar.cause()));
         });
     }
 

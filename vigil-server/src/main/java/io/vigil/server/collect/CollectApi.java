@@ -101,7 +101,7 @@ public final class CollectApi implements ApiExtension, AutoCloseable {
         }
         CompletableFuture<Void> f = engine.refresh();
         f.whenComplete((v, e) -> {
-            if (e != null) error(req, 503, "collect_failed", "the refresh (get_all) failed: " + e.getMessage());
+            if (e != null) json(req, 503, io.vigil.http.HiddenErrors.report("collect_failed", "the refresh (get_all) failed", e));
             else json(req, 200, doc.get());
         });
     }
