@@ -105,6 +105,17 @@ class DependenciesEndToEndTest {
             assertThat(throughConfig.statusCode()).isEqualTo(409);
             assertThat(throughConfig.body()).contains("Heartbeat_site/site-a").contains("Heartbeat_vDNS/vnf-1");
             assertThat(vigil.getJson("/api/v1/dependencies").path("count").asInt()).isEqualTo(2);
+
+            // a reload whose rules close a cycle with the API's rule (E/a depends on E/b) is rejected; the config stays
+            java.nio.file.Files.writeString(vigil.configFile, CONFIG.replace("dependencies:\n", """
+                    dependencies:
+                      - child: {eventName: E, sourceName: b}
+                        parent: {eventName: E, sourceName: a}
+                    """));
+            var reload = vigil.post("/api/v1/config/reload", "");
+            assertThat(reload.statusCode()).isEqualTo(422);
+            assertThat(reload.body()).contains("dependencies").contains("E/a → E/b → E/a");
+            assertThat(vigil.getJson("/api/v1/dependencies").path("count").asInt()).isEqualTo(2);
         }
     }
 }
