@@ -10,7 +10,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "command", mixinStandardHelpOptions = true,
         description = {"Run a JSON command, e.g.",
                 "  vigil command '{\"level\":\"instances\",\"command\":{\"action\":\"heartbeat\",\"group\":\"all\",\"type\":\"all\"}}'",
-                "group: all or a name; type: all or a service mode such as db; \"refresh\":true collects now."})
+                "action: heartbeat, ping (collect now, then status) or status; level: instances or services;",
+                "group: all or a name; type: all or a service mode such as db; \"refresh\":true collects now;",
+                "\"format\":\"clmgr\" answers in the cluster manager's document shape."})
 public final class CommandCommand implements Callable<Integer> {
     @Mixin
     ServerClient client;

@@ -38,9 +38,18 @@ public final class InstancesCommand implements Runnable {
         @Option(names = "--refresh", description = "collect now (get_all) instead of showing the last round")
         boolean refresh;
 
+        @Option(names = "--format", paramLabel = "F", defaultValue = "vigil",
+                description = "vigil (default): Vigil's JSON; clmgr: the cluster manager's document shape")
+        String format;
+
         @Override
         public Integer call() {
-            String q = "/api/v1/heartbeat?group=" + enc(group) + "&type=" + enc(type) + (refresh ? "&refresh=true" : "");
+            if (!format.equals("vigil") && !format.equals("clmgr")) {
+                System.err.println("vigil: --format must be vigil or clmgr, got " + format);
+                return 2;
+            }
+            String q = "/api/v1/heartbeat?group=" + enc(group) + "&type=" + enc(type) + (refresh ? "&refresh=true" : "")
+                    + (format.equals("clmgr") ? "&format=clmgr" : "");
             return JsonCalls.print(() -> JsonCalls.get(client, q));
         }
 

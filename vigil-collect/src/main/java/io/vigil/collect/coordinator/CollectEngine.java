@@ -286,6 +286,11 @@ public final class CollectEngine implements AutoCloseable {
         return view.entities();
     }
 
+    /** When the last applied round was taken (epoch ms). */
+    public long roundAtMillis() {
+        return view.roundAtMillis();
+    }
+
     /** The entity of that type and name, or null. */
     public Entity find(EntityType type, String name) {
         for (Entity e : view.entities()) if (e.type() == type && e.name().equals(name)) return e;

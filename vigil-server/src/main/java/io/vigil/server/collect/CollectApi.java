@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vigil.collect.coordinator.CollectEngine;
 import io.vigil.collect.rpc.CollectorPool;
+import io.vigil.collect.snapshot.CollectCommand;
 import io.vigil.collect.rpc.CollectorRpcHandler;
 import io.vigil.http.ApiExtension;
 import io.vigil.http.Json;
@@ -17,9 +18,9 @@ import java.util.function.Supplier;
 /**
  * The pull side's HTTP endpoints inside {@code vigil serve} (docs/collect.md):
  * <ul>
- *   <li>{@code GET /api/v1/heartbeat?group=&type=&refresh=true}: the last global heartbeat (refresh: a get_all now)</li>
- *   <li>{@code POST /api/v1/command}: the JSON command form
- *       {@code {"level":"instances","command":{"action":"heartbeat","group":"all","type":"all"}}}</li>
+ *   <li>{@code GET /api/v1/heartbeat?group=&type=&refresh=true&format=clmgr}: the last global heartbeat (refresh: a get_all now)</li>
+ *   <li>{@code POST /api/v1/command}: the JSON command form ({@link CollectCommand}: heartbeat, ping, status at
+ *       levels instances and services, {@code "format":"clmgr"} for clmgr's document shape)</li>
  *   <li>{@code GET /api/v1/collect}: engine figures and the collectors' health</li>
  *   <li>{@code /api/v1/actions/...}: delayed actions and plans ({@link ActionsApi})</li>
  *   <li>{@code POST /rpc/get_all}, {@code /rpc/get_changes}: the in-process collector's RPC</li>
@@ -49,6 +50,16 @@ public final class CollectApi implements ApiExtension, AutoCloseable {
                     return true;
                 }
                 boolean refresh = "true".equalsIgnoreCase(req.getParam("refresh")) || "1".equals(req.getParam("refresh"));
+                String format = req.getParam("format");
+                if (format != null && !format.equals("vigil") && !format.equals("clmgr")) {
+                    error(req, 400, "bad_request", "format must be vigil (default) or clmgr, got \"" + format + "\"");
+                    return true;
+                }
+                if ("clmgr".equals(format)) {
+                    answer(req, new CollectCommand(CollectCommand.Level.INSTANCES, CollectCommand.Action.HEARTBEAT,
+                            orAll(req.getParam("group")), orAll(req.getParam("type")).toLowerCase(Locale.ROOT), true, refresh));
+                    return true;
+                }
                 answerHeartbeat(req, req.getParam("group"), req.getParam("type"), refresh);
                 return true;
             }
@@ -81,15 +92,31 @@ public final class CollectApi implements ApiExtension, AutoCloseable {
             error(req, 400, "malformed", "malformed JSON command: " + e.getMessage());
             return;
         }
-        String level = n.path("level").asText("");
-        JsonNode cmd = n.path("command");
-        String action = cmd.path("action").asText("");
-        if (!"instances".equals(level) || !"heartbeat".equals(action)) {
-            error(req, 400, "unknown_command", "unknown command level \"" + level + "\" action \"" + action
-                    + "\"; supported: {\"level\":\"instances\",\"command\":{\"action\":\"heartbeat\",\"group\":\"all\",\"type\":\"all\"}}");
+        CollectCommand command;
+        try {
+            command = CollectCommand.parse(n);
+        } catch (IllegalArgumentException e) {
+            error(req, 400, "unknown_command", e.getMessage() + "; e.g. " + CollectCommand.EXAMPLE);
             return;
         }
-        answerHeartbeat(req, cmd.path("group").asText("all"), cmd.path("type").asText("all"), cmd.path("refresh").asBoolean(false));
+        answer(req, command);
+    }
+
+    /** Answers a command, after a collection round when it asks for one (ping, refresh). */
+    private void answer(HttpServerRequest req, CollectCommand command) {
+        CollectEngine engine = runtime.engine();
+        Supplier<ObjectNode> doc = () -> {
+            CollectEngine.Stats s = engine.stats();
+            return command.answer(engine.entities(), engine.roundAtMillis(), s.round());
+        };
+        if (!command.collectFirst()) {
+            json(req, 200, doc.get());
+            return;
+        }
+        engine.refresh().whenComplete((v, e) -> {
+            if (e != null) error(req, 503, "collect_failed", "the collection round (get_all) failed: " + e.getMessage());
+            else json(req, 200, doc.get());
+        });
     }
 
     private void answerHeartbeat(HttpServerRequest req, String group, String type, boolean refresh) {
@@ -104,6 +131,10 @@ public final class CollectApi implements ApiExtension, AutoCloseable {
             if (e != null) json(req, 503, io.vigil.http.HiddenErrors.report("collect_failed", "the refresh (get_all) failed", e));
             else json(req, 200, doc.get());
         });
+    }
+
+    private static String orAll(String v) {
+        return v == null || v.isBlank() ? "all" : v;
     }
 
     private ObjectNode status() {

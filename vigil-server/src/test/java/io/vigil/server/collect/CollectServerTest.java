@@ -98,7 +98,7 @@ class CollectServerTest {
 
     private RunningServer startServer() throws Exception {
         server = RunningServer.start(dir, config());
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.getJson("/api/v1/heartbeat").path("round").asLong() > 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.getJson("/api/v1/heartbeat").path("round").asLong() > 0);
         return server;
     }
 
@@ -172,6 +172,40 @@ class CollectServerTest {
         JsonNode refreshed = server.getJson("/api/v1/heartbeat?refresh=true");
         assertThat(service(refreshed, "node10").path("state").asText()).isEqualTo("running");
         await().atMost(Duration.ofSeconds(10)).until(() -> workerEvents().stream().filter(e -> e.path("name").asText().equals("node10")).count() == 2);
+    }
+
+    @Test
+    void pingStatusAndTheClmgrShapeThroughTheApiAndTheCli() throws Exception {
+        startServer();
+        mariadb.stop(); // nothing has collected it since: only a ping sees it at once
+        var ping = server.post("/api/v1/command", "{\"level\":\"services\",\"command\":{\"action\":\"ping\",\"group\":\"all\",\"type\":\"db\"}}");
+        assertThat(ping.statusCode()).as(ping.body()).isEqualTo(200);
+        JsonNode pinged = RunningServer.json(ping.body());
+        assertThat(pinged.path("action").asText()).isEqualTo("ping");
+        assertThat(pinged.path("services")).filteredOn(s -> s.path("name").asText().equals("node10")).singleElement()
+                .satisfies(s -> assertThat(s.path("state").asText()).isEqualTo("connection refused"));
+
+        JsonNode status = RunningServer.json(server.post("/api/v1/command",
+                "{\"level\":\"instances\",\"command\":{\"action\":\"status\",\"group\":\"all\",\"type\":\"all\"}}").body());
+        assertThat(status.path("instances").findValuesAsText("id")).contains("i-1", "proxy");
+        assertThat(status.has("services")).isFalse();
+
+        var unknown = server.post("/api/v1/command", "{\"level\":\"instances\",\"command\":{\"action\":\"reboot\"}}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(RunningServer.json(unknown.body()).path("error").asText()).contains("heartbeat, ping, status");
+
+        JsonNode clmgr = RunningServer.json(cli("command", "--server", server.url(""),
+                "{\"level\":\"services\",\"command\":{\"action\":\"status\",\"group\":\"all\",\"type\":\"db\"},\"format\":\"clmgr\"}"));
+        assertThat(clmgr.path("command").asText()).isEqualTo("status");
+        assertThat(clmgr.path("level").asText()).isEqualTo("services");
+        assertThat(clmgr.path("time").asText()).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+        assertThat(clmgr.path("return").path("services").get(0).has("node10")).isTrue();
+        assertThat(clmgr.path("return").path("services").get(0).path("node10").path("code").asText()).isEqualTo("ER0001");
+
+        JsonNode hb = RunningServer.json(cli("instances", "heartbeat", "--format", "clmgr", "--server", server.url("")));
+        assertThat(hb.path("command").asText()).isEqualTo("heartbeat");
+        assertThat(hb.path("host").path("interfaces").toString()).contains("\"STATE\"");
+        assertThat(hb.path("return").path("instances").toString()).contains("\"i-1\"");
     }
 
     @Test
