@@ -108,6 +108,7 @@ public final class DmaapPoller implements AutoCloseable {
     private final HeartbeatReceiver receiver;
     private final DmaapPollerSettings settings;
     private final String pollUrl;
+    private final String shownUrl; // pollUrl with credentials masked: what logs, errors and the status say
     private final long requestTimeoutMillis;
     private final HttpClientAgent client;
     private final Promise<Void> stopped = Promise.promise();
@@ -142,6 +143,7 @@ public final class DmaapPoller implements AutoCloseable {
         this.receiver = Objects.requireNonNull(receiver, "receiver");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.pollUrl = settings.pollUrl();
+        this.shownUrl = Secrets.redactUrl(pollUrl);
         this.requestTimeoutMillis = settings.longPollTimeout().plus(settings.requestGrace()).toMillis();
         for (BadItemReason reason : BadItemReason.values()) badItems.put(reason, new LongAdder());
         // Connect timeout on the client, not per request: see WebhookSink on Vert.x 5.0.7's pool-wait timer.
@@ -161,7 +163,7 @@ public final class DmaapPoller implements AutoCloseable {
     public synchronized void start() {
         if (context != null) throw new IllegalStateException("DMaaP poller already started");
         context = vertx.getOrCreateContext();
-        log.info("Polling DMaaP Message Router at {}", Secrets.redactUrl(pollUrl.toString()));
+        log.info("Polling DMaaP Message Router at {}", shownUrl);
         context.runOnContext(v -> poll());
     }
 
@@ -229,7 +231,7 @@ public final class DmaapPoller implements AutoCloseable {
                     if (result.succeeded()) {
                         handle(result.result());
                     } else if (!stopping) {
-                        pollFailed("cannot reach " + pollUrl + ": " + result.cause());
+                        pollFailed("cannot reach " + shownUrl + ": " + result.cause());
                     } else {
                         finishStop();
                     }
@@ -261,13 +263,13 @@ public final class DmaapPoller implements AutoCloseable {
     private void handle(Answer answer) {
         if (answer.status() != 200) {
             String body = answer.body().toString().replaceAll("\\s+", " ").strip();
-            pollFailed(pollUrl + " answered HTTP " + answer.status() + (body.isEmpty() ? "" : ": " + abbreviate(body)));
+            pollFailed(shownUrl + " answered HTTP " + answer.status() + (body.isEmpty() ? "" : ": " + abbreviate(body)));
             return;
         }
         try {
             processItems(answer.body().getBytes());
         } catch (MalformedAnswerException e) {
-            pollFailed(pollUrl + " answered a body that is not a JSON array of messages: " + e.getMessage());
+            pollFailed(shownUrl + " answered a body that is not a JSON array of messages: " + e.getMessage());
             return;
         }
         pollSucceeded();
@@ -446,8 +448,8 @@ public final class DmaapPoller implements AutoCloseable {
         return held;
     }
 
-    /** The poll URL, for logs and status pages. */
+    /** The poll URL with its credentials masked, for logs and status pages. */
     public String pollUrl() {
-        return pollUrl;
+        return shownUrl;
     }
 }

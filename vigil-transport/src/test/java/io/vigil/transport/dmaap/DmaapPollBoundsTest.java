@@ -140,4 +140,15 @@ class DmaapPollBoundsTest {
         assertThat(poller.items()).isEqualTo(5);
         assertThat(poller.pollErrors()).isZero();
     }
+
+    @Test
+    void credentialsInTheTopicUrlAreNeitherLoggedNorShownInErrors() {
+        URI topic = standIn(req -> req.response().setStatusCode(503).end("{\"mrstatus\":503}"));
+        URI withCredentials = URI.create("http://mr-user:mr-s3cret@" + topic.getRawAuthority() + topic.getRawPath());
+        DmaapPoller p = start(withCredentials, Duration.ofMillis(100), Duration.ofSeconds(1));
+        p.start();
+        await().atMost(DEADLINE).until(() -> p.pollErrors() >= 3 && !receiver.channelCalls().isEmpty());
+        assertThat(p.pollUrl()).startsWith("http://******@").doesNotContain("mr-s3cret");
+        assertThat(receiver.channelCalls()).allSatisfy(call -> assertThat(call).doesNotContain("mr-s3cret"));
+    }
 }
