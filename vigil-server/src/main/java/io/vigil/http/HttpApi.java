@@ -170,6 +170,7 @@ public final class HttpApi implements AutoCloseable {
                 case "/api/v1/monitors" -> blocking(req, this::monitors, body -> json(req, 200, body));
                 case "/api/v1/sources" -> sources(req);
                 case "/api/v1/events" -> events(req);
+                case "/api/v1/dead-letters" -> deadLetters(req);
                 case "/api/v1/config/reload" -> {
                     if (method != HttpMethod.POST) methodNotAllowed(req, "POST");
                     else reload(req);
@@ -326,7 +327,7 @@ public final class HttpApi implements AutoCloseable {
         ObjectNode n = Json.object().put("service", "vigil").put("version", VigilServer.version());
         ArrayNode links = n.putArray("endpoints");
         for (String p : List.of("POST /eventListener/v7", "POST /eventListener/v7/eventBatch", "GET /api/v1/status",
-                "GET /api/v1/monitors", "GET /api/v1/sources?eventName=&state=&flapping=&channel=&q=&sort=&offset=&limit=",
+                "GET /api/v1/monitors", "GET /api/v1/dead-letters?limit=", "GET /api/v1/sources?eventName=&state=&flapping=&channel=&q=&sort=&offset=&limit=",
                 "GET /api/v1/sources/{eventName}/{sourceName}", "GET /api/v1/events?since=&eventName=&sourceName=&limit=",
                 "GET /api/v1/events/stream", "GET /api/v1/openapi.json", "GET / (dashboard)",
                 "POST /api/v1/config/reload", "GET /healthz", "GET /readyz", "GET /metrics")) {
@@ -364,6 +365,13 @@ public final class HttpApi implements AutoCloseable {
                     .put("lag", r.lagRecords()).put("failedAttempts", r.failedAttempts());
         }
         n.put("storeHealthy", server.liveness().isStoreHealthy());
+        ObjectNode dead = n.putObject("deadLetters");
+        long deadTotal = 0;
+        for (var e : server.database().deadLetters().counts().entrySet()) {
+            dead.put(e.getKey().label(), e.getValue());
+            deadTotal += e.getValue();
+        }
+        dead.put("total", deadTotal);
         return n;
     }
 
@@ -519,6 +527,27 @@ public final class HttpApi implements AutoCloseable {
                     o.put("payload", r.payload());
                 }
             }
+            return n;
+        }, body -> json(req, 200, body));
+    }
+
+    /** The newest rows of the dead-letter table, newest first ({@code ?limit=}, default 100). */
+    private void deadLetters(HttpServerRequest req) {
+        int limit;
+        try {
+            limit = intParam(req, "limit", 100);
+        } catch (IllegalArgumentException e) {
+            json(req, 400, Json.error("bad_parameter", e.getMessage()));
+            return;
+        }
+        blocking(req, () -> {
+            ObjectNode n = Json.object();
+            ArrayNode arr = n.putArray("deadLetters");
+            for (var d : server.database().deadLetters().recent(limit)) {
+                arr.addObject().put("seq", d.seq()).put("kind", d.kind()).put("key", d.key()).put("error", d.error())
+                        .put("time", Instant.ofEpochMilli(d.createdAtMillis()).toString()).put("payload", d.payload());
+            }
+            n.put("count", arr.size());
             return n;
         }, body -> json(req, 200, body));
     }

@@ -14,6 +14,9 @@ import io.vigil.ingest.SourceAdmission;
 import io.vigil.monitor.ClosedLoop;
 import io.vigil.monitor.Monitor;
 import io.vigil.onap.ControlLoopEvents;
+import io.vigil.store.deadletter.DeadLetterKind;
+import io.vigil.store.deadletter.StoreErrors;
+import io.vigil.store.deadletter.StoreLimits;
 import io.vigil.store.lease.StaleEpochException;
 import io.vigil.store.outbox.OutboxEntry;
 import io.vigil.store.outbox.StateWriter;
@@ -415,26 +418,137 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             if (drop) droppedNotOwned.increment(); // its partition went elsewhere (or it is an expected source of another's)
             return drop;
         });
+        // validate before writing: a row the store cannot hold is dead-lettered, not retried forever
+        pending.removeIf(e -> {
+            String problem = StoreLimits.keyProblem(e.source().eventName(), e.source().sourceName());
+            if (problem != null) deadLetter(e, problem);
+            return problem != null;
+        });
         if (pending.isEmpty()) return;
-        List<SourceSnapshot> states = new ArrayList<>(pending.size());
-        List<OutboxEntry> outbox = new ArrayList<>();
-        for (ChangeEvent e : pending) {
-            states.add(e.snapshotAfter());
-            if (e.isAlarm()) {
-                ClosedLoop cl = closedLoops.getOrDefault(e.source().eventName(), ClosedLoop.NONE);
-                outbox.add(new OutboxEntry(e.eventId(), e.source().eventName(), e.source().sourceName(), e.kind(),
-                        ControlLoopEvents.toJson(cl, e), e.atMillis()));
+        try {
+            settled(commitEvents(pending));
+            pending.clear();
+        } catch (RuntimeException batchError) {
+            if (!StoreErrors.isPermanent(batchError)) throw batchError; // transient: the whole batch is retried in order
+            isolate(batchError);
+        }
+    }
+
+    /**
+     * The batch was refused for a permanent reason: writes its events one per transaction, in order, dead-lettering
+     * the ones refused for good. A transient failure on the way stops there: what was settled leaves {@link #pending},
+     * the rest stays for the retry.
+     */
+    private void isolate(RuntimeException batchError) {
+        log.warn("the store refused a batch of {} change events for good ({}); writing them one by one to dead-letter the bad ones",
+                pending.size(), StoreErrors.describe(batchError));
+        List<ChangeEvent> written = new ArrayList<>();
+        int i = 0;
+        try {
+            for (; i < pending.size(); i++) {
+                ChangeEvent e = pending.get(i);
+                try {
+                    written.addAll(commitEvents(List.of(e)));
+                } catch (RuntimeException one) {
+                    if (!StoreErrors.isPermanent(one)) throw one;
+                    deadLetter(e, StoreErrors.describe(one));
+                }
             }
+        } finally {
+            pending.subList(0, i).clear();
+            settled(written);
+        }
+    }
+
+    /** One fenced transaction for {@code events}; returns those written (a narrowed partition fence drops some). */
+    private List<ChangeEvent> commitEvents(List<ChangeEvent> events) {
+        PartitionFence f = fence.get();
+        List<SourceSnapshot> states = new ArrayList<>(events.size());
+        List<OutboxEntry> outbox = new ArrayList<>();
+        for (ChangeEvent e : events) {
+            states.add(e.snapshotAfter());
+            if (e.isAlarm()) outbox.add(outboxEntry(e));
         }
         if (f == null) {
             stateWriter.commit(states, outbox, epoch);
-        } else {
-            PartitionFence still = commitOwned(f, states, outbox);
-            if (still != f) pending.removeIf(e -> !still.owns(e.source().sourceName()));
+            return events;
         }
-        for (ChangeEvent e : pending) onEvent.accept(e);
-        pending.clear();
-        if (!outbox.isEmpty()) onOutboxWritten.run();
+        PartitionFence still = commitOwned(f, states, outbox);
+        return still == f ? events : events.stream().filter(e -> still.owns(e.source().sourceName())).toList();
+    }
+
+    private OutboxEntry outboxEntry(ChangeEvent e) {
+        ClosedLoop cl = closedLoops.getOrDefault(e.source().eventName(), ClosedLoop.NONE);
+        return new OutboxEntry(e.eventId(), e.source().eventName(), e.source().sourceName(), e.kind(),
+                ControlLoopEvents.toJson(cl, e), e.atMillis());
+    }
+
+    /** Written events: metrics and logs, then the relays are woken when an alarm is among them. */
+    private void settled(List<ChangeEvent> written) {
+        boolean alarm = false;
+        for (ChangeEvent e : written) {
+            onEvent.accept(e);
+            alarm |= e.isAlarm();
+        }
+        if (alarm) onOutboxWritten.run();
+    }
+
+    private void deadLetter(ChangeEvent e, String why) {
+        var n = DEAD_LETTER_JSON.objectNode();
+        n.put("eventId", e.eventId()).put("kind", e.kind()).put("eventName", e.source().eventName())
+                .put("sourceName", e.source().sourceName()).put("atMillis", e.atMillis()).put("outageId", e.outageId());
+        if (e.isAlarm()) n.put("payload", outboxEntry(e).payload());
+        stateWriter.deadLetters().record(DeadLetterKind.CHANGE_EVENT, e.source().eventName() + "/" + e.source().sourceName(),
+                n.toString(), why, clock.millis());
+    }
+
+    /** Checkpoint rows the store refused for good; each source is dead-lettered once (bounded memory). */
+    private final Set<SourceKey> checkpointDeadLettered = new HashSet<>();
+    private static final int MAX_REMEMBERED_CHECKPOINT_DEAD_LETTERS = 10_000;
+    private static final com.fasterxml.jackson.databind.node.JsonNodeFactory DEAD_LETTER_JSON =
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+
+    private void deadLetter(SourceSnapshot s, String why) {
+        if (checkpointDeadLettered.size() >= MAX_REMEMBERED_CHECKPOINT_DEAD_LETTERS) checkpointDeadLettered.clear();
+        if (!checkpointDeadLettered.add(s.key())) return;
+        var n = DEAD_LETTER_JSON.objectNode();
+        n.put("eventName", s.key().eventName()).put("sourceName", s.key().sourceName()).put("state", s.state().name())
+                .put("lastSeenMillis", s.lastSeenMillis());
+        stateWriter.deadLetters().record(DeadLetterKind.CHECKPOINT, s.key().eventName() + "/" + s.key().sourceName(),
+                n.toString(), why, clock.millis());
+    }
+
+    /** Writes a checkpoint chunk; a chunk refused for good is written row by row and the bad rows dead-lettered. */
+    private PartitionFence commitCheckpoint(PartitionFence f, List<SourceSnapshot> chunk) {
+        List<SourceSnapshot> valid = new ArrayList<>(chunk.size());
+        for (SourceSnapshot s : chunk) {
+            String problem = StoreLimits.keyProblem(s.key().eventName(), s.key().sourceName());
+            if (problem == null) valid.add(s);
+            else deadLetter(s, problem);
+        }
+        try {
+            return commitSnapshots(f, valid);
+        } catch (RuntimeException chunkError) {
+            if (!StoreErrors.isPermanent(chunkError)) throw chunkError;
+            for (SourceSnapshot s : valid) {
+                try {
+                    f = commitSnapshots(fence.get(), List.of(s));
+                } catch (RuntimeException one) {
+                    if (!StoreErrors.isPermanent(one)) throw one;
+                    deadLetter(s, StoreErrors.describe(one));
+                }
+            }
+            return f;
+        }
+    }
+
+    private PartitionFence commitSnapshots(PartitionFence f, List<SourceSnapshot> rows) {
+        if (rows.isEmpty()) return f;
+        if (f == null) {
+            stateWriter.commit(rows, List.of(), epoch);
+            return null;
+        }
+        return commitOwned(f, rows, List.of());
     }
 
     /** @param flush everything decided is written: this checkpoint also completes {@link #releasePartitions}' wait */
@@ -461,8 +575,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             for (int from = 0; from < dirty.size(); from += MAX_EVENTS_PER_TX) {
                 List<SourceSnapshot> chunk = dirty.subList(from, Math.min(dirty.size(), from + MAX_EVENTS_PER_TX));
                 if (!writtenMeanwhile.isEmpty()) chunk = chunk.stream().filter(x -> !writtenMeanwhile.contains(x.key())).toList();
-                if (f == null) stateWriter.commit(chunk, List.of(), epoch);
-                else f = commitOwned(f, chunk, List.of());
+                f = commitCheckpoint(f, chunk);
                 if (pending.isEmpty()) queue.drainTo(pending, MAX_EVENTS_PER_TX);
                 if (!pending.isEmpty()) {
                     for (ChangeEvent e : pending) writtenMeanwhile.add(e.source());

@@ -66,6 +66,15 @@ public final class VigilMetrics {
                 .tag("status", Integer.toString(status)).register(registry));
     }
 
+    /** {@code vigil_dead_letters_total{kind}}: rows the store refused for good, put in the dead-letter table. */
+    public void bindDeadLetters(io.vigil.store.deadletter.DeadLetters deadLetters) {
+        for (var kind : io.vigil.store.deadletter.DeadLetterKind.values()) {
+            FunctionCounter.builder("vigil_dead_letters_total", deadLetters, d -> d.count(kind)).tag("kind", kind.label())
+                    .description("rows the store refused for a permanent reason (too long, encoding, constraint), put in "
+                            + "the dead_letters table so the writer could go on").register(registry);
+        }
+    }
+
     public Counter reloads(String result) {
         return counters.computeIfAbsent("reload|" + result, k -> Counter.builder("vigil_config_reloads_total")
                 .description("configuration reloads by result (applied, rejected, failed)").tag("result", result).register(registry));

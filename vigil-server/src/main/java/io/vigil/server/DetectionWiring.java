@@ -10,6 +10,9 @@ import io.vigil.store.detection.DependencyRepository;
 import io.vigil.store.detection.HeldEvent;
 import io.vigil.store.detection.HeldEventRepository;
 import io.vigil.store.detection.SilenceRepository;
+import io.vigil.store.deadletter.DeadLetterKind;
+import io.vigil.store.deadletter.StoreErrors;
+import io.vigil.store.deadletter.StoreLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,12 +109,37 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
         }
     }
 
+    /**
+     * Appends the recorded events. A row the store cannot hold (checked before writing, or refused for a permanent
+     * reason) is dead-lettered and the others are written; a transient failure keeps them all, in order, for the next
+     * round.
+     */
     private void flushQuietly() {
         List<ChangeEvent> batch = new ArrayList<>();
         recorded.drainTo(batch, 1000);
+        batch.removeIf(e -> {
+            String problem = StoreLimits.keyProblem(e.source().eventName(), e.source().sourceName());
+            if (problem != null) deadLetter(e, problem);
+            return problem != null;
+        });
         if (batch.isEmpty()) return;
         try {
-            held.append(batch);
+            try {
+                held.append(batch);
+            } catch (RuntimeException e) {
+                if (!StoreErrors.isPermanent(e)) throw e;
+                for (int i = 0; i < batch.size(); i++) {
+                    try {
+                        held.append(List.of(batch.get(i)));
+                    } catch (RuntimeException one) {
+                        if (!StoreErrors.isPermanent(one)) {
+                            batch.subList(0, i).clear();
+                            throw one;
+                        }
+                        deadLetter(batch.get(i), StoreErrors.describe(one));
+                    }
+                }
+            }
         } catch (RuntimeException e) {
             log.warn("could not record {} held events ({}); retrying", batch.size(), e.getMessage());
             List<ChangeEvent> rest = new ArrayList<>(batch);
@@ -120,10 +148,20 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
         }
     }
 
+    private void deadLetter(ChangeEvent e, String why) {
+        var n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        n.put("eventId", e.eventId()).put("kind", e.kind()).put("eventName", e.source().eventName())
+                .put("sourceName", e.source().sourceName()).put("outageId", e.outageId()).put("reason", e.reason())
+                .put("atMillis", e.atMillis());
+        server.database().deadLetters().record(DeadLetterKind.HELD_EVENT, e.source().eventName() + "/" + e.source().sourceName(),
+                n.toString(), why, now());
+    }
+
     private void pruneQuietly() {
         try {
             long before = now() - RETENTION_MILLIS;
             held.prune(before);
+            server.database().deadLetters().prune(before - 6 * RETENTION_MILLIS); // a week: time for an operator to look
             silences.pruneEnded(before);
         } catch (RuntimeException e) {
             log.warn("pruning held events and ended silences failed ({}); retried in an hour", e.getMessage());

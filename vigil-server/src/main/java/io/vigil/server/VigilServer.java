@@ -129,6 +129,7 @@ public final class VigilServer implements AutoCloseable {
         outbox = new OutboxRepository(db);
         monitorRepo = new MonitorRepository(db);
         metrics = new VigilMetrics(registry);
+        metrics.bindDeadLetters(db.deadLetters());
         liveness = new LivenessService(clock, new StateWriter(db), new SourceRepository(db),
                 c.detection().checkpointInterval(), c.detection().grace(),
                 e -> lease.isHolding() && lease.epoch() == e, this::wakeRelays, this::onEvent);

@@ -45,6 +45,7 @@ public final class Database implements AutoCloseable {
     private final String url;
     private final Dialect dialect;
     private final HikariDataSource pool;
+    private final io.vigil.store.deadletter.DeadLetters deadLetters = new io.vigil.store.deadletter.DeadLetters(this);
 
     private Database(String url, Dialect dialect, HikariDataSource pool) {
         this.url = url;
@@ -165,6 +166,11 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /** The dead-letter table of this store, shared by every writer (one set of counts per store). */
+    public io.vigil.store.deadletter.DeadLetters deadLetters() {
+        return deadLetters;
     }
 
     public Dialect dialect() {

@@ -65,7 +65,14 @@ public final class StoreEventQueue implements EventQueue {
             });
             if (written.incrementAndGet() % 100 == 0) prune(r.collectedAtMillis() - RETENTION_MS);
         } catch (RuntimeException e) {
-            log.warn("could not record a {} result in the event queue ({}); the engine is not affected", r.rpc(), e.getMessage());
+            if (io.vigil.store.deadletter.StoreErrors.isPermanent(e)) {
+                db.deadLetters().record(io.vigil.store.deadletter.DeadLetterKind.COLLECTOR_RECORD,
+                        r.collector() + "/" + r.rpc() + "/" + String.join(",", r.datasources()),
+                        CollectJson.write(r.entities().stream().map(Entity::toJson).toList()),
+                        io.vigil.store.deadletter.StoreErrors.describe(e), r.collectedAtMillis());
+            } else {
+                log.warn("could not record a {} result in the event queue ({}); the engine is not affected", r.rpc(), e.getMessage());
+            }
         }
     }
 

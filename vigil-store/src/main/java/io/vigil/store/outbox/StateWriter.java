@@ -51,6 +51,11 @@ public final class StateWriter {
         this.sources = new SourceRepository(db);
     }
 
+    /** Where a writer puts what this store refuses for good. */
+    public io.vigil.store.deadletter.DeadLetters deadLetters() {
+        return db.deadLetters();
+    }
+
     /**
      * Writes {@code states} and appends {@code events} atomically under {@code epoch}.
      *
