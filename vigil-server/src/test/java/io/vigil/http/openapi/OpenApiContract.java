@@ -24,14 +24,14 @@ import java.util.regex.Pattern;
  * Vigil's OpenAPI document parsed with swagger-parser, and a checker of real answers against its schemas.
  *
  * <p>The checker implements the part of JSON Schema 2020-12 the document uses, strictly: {@code $ref} to
- * components, {@code type} (one or a list, {@code "null"} included), {@code const}, {@code enum}, {@code required},
+ * components, {@code anyOf}, {@code type} (one or a list, {@code "null"} included), {@code const}, {@code enum}, {@code required},
  * {@code properties}, {@code additionalProperties} (a schema or false), {@code items}, {@code minimum} and
  * {@code maximum}. A keyword it does not know fails the check, so a schema it cannot verify never passes silently.
  */
 public final class OpenApiContract {
     private static final Set<String> KNOWN = Set.of("$ref", "type", "types", "const", "enum", "required", "properties",
             "additionalProperties", "items", "minimum", "maximum", "description", "format", "default", "maxLength",
-            "x-event-data");
+            "x-event-data", "anyOf");
 
     private static volatile OpenApiContract bundled;
 
@@ -149,6 +149,19 @@ public final class OpenApiContract {
             return;
         }
         unknownKeywords(s, at, out);
+        if (s.getAnyOf() != null) {
+            List<String> why = new ArrayList<>();
+            for (Schema<?> branch : s.getAnyOf()) {
+                List<String> v2 = new ArrayList<>();
+                validate(v, branch, at, v2);
+                if (v2.isEmpty()) {
+                    why = null;
+                    break;
+                }
+                why.add(v2.getFirst());
+            }
+            if (why != null) out.add(at + ": matches none of anyOf: " + why);
+        }
         Set<String> types = s.getTypes() != null ? s.getTypes() : s.getType() != null ? Set.of(s.getType()) : Set.of();
         if (!types.isEmpty() && types.stream().noneMatch(t -> hasType(v, t))) {
             out.add(at + ": expected " + types + ", got " + kind(v) + " " + abbreviate(v.toString()));
@@ -183,7 +196,7 @@ public final class OpenApiContract {
 
     /** Keywords this checker does not implement make the check fail instead of passing unchecked. */
     private static void unknownKeywords(Schema<?> s, String at, List<String> out) {
-        if (s.getAllOf() != null || s.getAnyOf() != null || s.getOneOf() != null || s.getNot() != null
+        if (s.getAllOf() != null || s.getOneOf() != null || s.getNot() != null
                 || s.getPattern() != null || s.getPrefixItems() != null || s.getMinItems() != null
                 || s.getMaxItems() != null || s.getExclusiveMinimumValue() != null || s.getExclusiveMaximumValue() != null) {
             out.add(at + ": the schema uses a keyword OpenApiContract does not check; extend the checker (known: " + KNOWN + ")");

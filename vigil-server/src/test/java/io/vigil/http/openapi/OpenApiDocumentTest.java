@@ -86,6 +86,8 @@ class OpenApiDocumentTest {
                         "$: required property heldBy is missing");
         assertThat(c.violations("GET", "/api/v1/sources", 200, "application/json", "{\"count\": 1, \"total\": 1, \"offset\": 0, \"sources\": [{}]}"))
                 .contains("$.sources[0]: required property state is missing");
+        assertThat(c.violations("POST", "/api/v1/command", 200, "application/json", "{\"level\": \"instances\"}"))
+                .singleElement().asString().startsWith("$: matches none of anyOf");
         assertThat(c.violations("GET", "/api/v1/nowhere", 200, "application/json", "{}")).containsExactly("not documented: GET /api/v1/nowhere");
         assertThat(c.violations("GET", "/api/v1/status", 418, "application/json", "{}")).hasSize(1);
     }
@@ -159,6 +161,11 @@ class OpenApiDocumentTest {
         assertThat(vigil.get("/api/v1/dependencies/" + dependencyId).statusCode()).isEqualTo(200);
         assertThat(vigil.post("/api/v1/command", """
                 {"level":"instances","command":{"action":"heartbeat","group":"all","type":"all"}}""").statusCode()).isEqualTo(200);
+        for (String form : List.of("{\"level\":\"services\",\"command\":{\"action\":\"status\"}}",
+                "{\"level\":\"instances\",\"format\":\"clmgr\",\"command\":{\"action\":\"heartbeat\"}}")) {
+            assertThat(vigil.post("/api/v1/command", form).statusCode()).as(form).isEqualTo(200);
+        }
+        assertThat(vigil.get("/api/v1/heartbeat?format=clmgr").statusCode()).isEqualTo(200);
         assertThat(vigil.post("/rpc/get_all", "{\"datasources\": [\"local\"]}").statusCode()).isEqualTo(200);
         assertThat(vigil.post("/api/v1/actions/delayed", """
                 {"event_ip": "127.0.0.9", "event_type": "service", "event_state": "running", "do_action": "noop"}""").statusCode())
