@@ -5,14 +5,18 @@ import io.vigil.detect.Detector;
 import io.vigil.detect.DetectionRules;
 import io.vigil.detect.FlapRule;
 import io.vigil.ingest.Acceptance;
+import io.vigil.ingest.BlindSpell;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.SourceAdmission;
+import io.vigil.ingest.Watermark;
+import io.vigil.ingest.Watermarks;
 import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TimeBase;
 import io.vigil.silence.Silence;
 import io.vigil.timing.TimingWheel;
 import io.vigil.ves.Heartbeat;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -55,6 +59,17 @@ import java.util.function.Consumer;
  * the cost of a heartbeat does not depend on the number of sources, and each source costs about one wheel visit per
  * limit.
  *
+ * <h2>Only on evidence: watermarks and blind time</h2>
+ * A deadline {@code D} of a source fires only once the {@link Watermarks watermark} of the source's channel has
+ * passed {@code D}: the channel has proven it heard nothing from the source up to then. Until then the source is
+ * <em>held blind</em> (no ONSET, counted per channel, {@link #blindHeld}). Time during which the channel proved
+ * nothing at all (a {@link BlindSpell}: a watermark step longer than the part's blindAfter) and time during which
+ * the detector itself was paused ({@link #selfPaused}: GC, a stopped process, a suspended VM) does not count as
+ * silence: the deadline is {@code lastSeen + limit + 1 + (blind time after lastSeen)}. So a source that really died
+ * during blind time gets exactly one ONSET, no later than {@code recovery + limit}; a live one whose heartbeats
+ * could not get through gets that long to be heard again. A source whose channel is unknown (restored from the
+ * store and not heard since, or expected and never heard) is judged on the oldest watermark of all channels.
+ *
  * <h2>Held notifications</h2>
  * An ONSET is decided as above but only <em>published</em> ({@link ChangeEvent#isPublished()}) when no
  * {@link Silence} covers the source, no {@link Dependency} parent of it is MISSING or overdue, and it is not
@@ -74,8 +89,20 @@ public final class Engine {
     private final TimingWheel<Source> wheel;
     private final ConcurrentLinkedQueue<Source> signals = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final AtomicIntegerArray heldChannels = new AtomicIntegerArray(Channel.values().length);
-    private final Map<Channel, String> holdReasons = new EnumMap<>(Channel.class);
+    /** Slot of sources whose channel is unknown in the per-channel arrays below. */
+    private static final int NO_CHANNEL = Channel.values().length;
+    private final Watermarks watermarks;
+    /** Per channel (and {@link #NO_CHANNEL}): its watermark and blind spells, refreshed at every tick. */
+    private final long[] sightMillis = new long[NO_CHANNEL + 1];
+    private final BlindSpell[][] sightSpells = new BlindSpell[NO_CHANNEL + 1][];
+    /** Per channel: sources past their deadline waiting for the watermark (detector thread), and their count. */
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<Source>[] blind = new ArrayDeque[NO_CHANNEL + 1];
+    private final long[] blindCheckedAt = new long[NO_CHANNEL + 1];
+    private final AtomicIntegerArray blindCounts = new AtomicIntegerArray(NO_CHANNEL + 1);
+    /** The detector's own pauses, newest last (detector thread), and their total length. */
+    private final ArrayDeque<BlindSpell> pauses = new ArrayDeque<>();
+    private final LongAdder pausedMillis = new LongAdder();
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder unknownEventName = new LongAdder();
@@ -108,10 +135,25 @@ public final class Engine {
      *                      "one heartbeatInterval of the source's monitor"
      */
     public Engine(Clock clock, EngineListener listener, long graceMillis) {
+        this(clock, listener, graceMillis, new Watermarks(clock));
+    }
+
+    /**
+     * @param watermarks the ingest watermarks deadlines wait for (shared by the engines an HA instance creates in
+     *                   turn); a channel with no part registered is judged on the clock alone
+     */
+    public Engine(Clock clock, EngineListener listener, long graceMillis, Watermarks watermarks) {
         this.clock = clock;
         this.listener = listener;
         this.graceOverride = graceMillis;
+        this.watermarks = watermarks;
         this.wheel = new TimingWheel<>(WHEEL_BUCKETS, WHEEL_TICK_MILLIS, clock.millis());
+        for (int i = 0; i <= NO_CHANNEL; i++) blind[i] = new ArrayDeque<>();
+        Arrays.fill(sightSpells, new BlindSpell[0]);
+    }
+
+    public Watermarks watermarks() {
+        return watermarks;
     }
 
     public Clock clock() {
@@ -173,34 +215,25 @@ public final class Engine {
         return n;
     }
 
-    /** Holds detection for sources last heard through {@code channel} (that path is broken, not the sources). */
-    public void hold(Channel channel, String reason) {
-        if (heldChannels.getAndSet(channel.ordinal(), 1) == 0) {
-            synchronized (holdReasons) {
-                holdReasons.put(channel, reason);
-            }
-        }
+    /**
+     * The detector itself was stalled from {@code fromMillis} to {@code toMillis} (a gap between ticks: GC, a stopped
+     * process, a suspended VM): that time counts as blindness of every channel. Detector thread, before the tick.
+     */
+    public void selfPaused(long fromMillis, long toMillis) {
+        if (toMillis <= fromMillis) return;
+        pauses.addLast(new BlindSpell(fromMillis, toMillis));
+        if (pauses.size() > 16) pauses.removeFirst();
+        pausedMillis.add(toMillis - fromMillis);
     }
 
-    /** Resumes detection for {@code channel}'s sources, each with a grace period from now. */
-    public void resume(Channel channel) {
-        if (heldChannels.getAndSet(channel.ordinal(), 0) == 1) {
-            synchronized (holdReasons) {
-                holdReasons.remove(channel);
-            }
-            commands.offer(() -> regrace(channel));
-        }
+    /** Total time the detector was found paused ({@link #selfPaused}). */
+    public long pausedMillisTotal() {
+        return pausedMillis.sum();
     }
 
-    public boolean isHeld(Channel channel) {
-        return heldChannels.get(channel.ordinal()) == 1;
-    }
-
-    /** Channels currently held, with the reason given. */
-    public Map<Channel, String> holds() {
-        synchronized (holdReasons) {
-            return Map.copyOf(holdReasons);
-        }
+    /** Sources past their deadline that wait for {@code channel}'s watermark (null: sources of no known channel). */
+    public int blindHeld(Channel channel) {
+        return blindCounts.get(channel == null ? NO_CHANNEL : channel.ordinal());
     }
 
     // ------------------------------------------------------------------ configuration (any thread)
@@ -324,10 +357,107 @@ public final class Engine {
         Runnable c;
         while ((c = commands.poll()) != null) c.run();
         long now = clock.millis();
+        look();
         if (now >= nextSilenceCheck) checkSilences(now);
         Source s;
         while ((s = signals.poll()) != null) woken(s, now);
         wheel.advance(now, this::expired);
+        recheckBlind(now);
+    }
+
+    /** Reads every channel's watermark and blind spells once per tick. */
+    private void look() {
+        long all = Long.MAX_VALUE;
+        List<BlindSpell> allSpells = new ArrayList<>(pauses);
+        List<Watermark> parts = watermarks.parts();
+        for (Channel ch : Channel.values()) {
+            long w = Long.MAX_VALUE;
+            List<BlindSpell> spells = null;
+            for (Watermark part : parts) {
+                if (part.channel() != ch) continue;
+                w = Math.min(w, part.millis());
+                List<BlindSpell> ps = part.spells();
+                if (!ps.isEmpty()) {
+                    if (spells == null) spells = new ArrayList<>(pauses);
+                    spells.addAll(ps);
+                    allSpells.addAll(ps);
+                }
+            }
+            int i = ch.ordinal();
+            sightMillis[i] = w;
+            sightSpells[i] = (spells == null ? allSpells.subList(0, pauses.size()) : spells).toArray(BlindSpell[]::new);
+            all = Math.min(all, w);
+        }
+        sightMillis[NO_CHANNEL] = all;
+        sightSpells[NO_CHANNEL] = allSpells.toArray(BlindSpell[]::new);
+    }
+
+    private static int slot(Channel ch) {
+        return ch == null ? NO_CHANNEL : ch.ordinal();
+    }
+
+    /**
+     * Blind time after {@code since} in {@code slot}'s spells (their union: a pause seen by the detector and by a
+     * channel at once counts once).
+     */
+    private long blindAfter(int slot, long since) {
+        BlindSpell[] spells = sightSpells[slot];
+        if (spells.length == 0) return 0;
+        long[][] cut = new long[spells.length][];
+        int n = 0;
+        for (BlindSpell sp : spells) {
+            if (sp.toMillis() > since) cut[n++] = new long[] {Math.max(sp.fromMillis(), since), sp.toMillis()};
+        }
+        if (n == 0) return 0;
+        Arrays.sort(cut, 0, n, (a, b) -> Long.compare(a[0], b[0]));
+        long total = 0, from = cut[0][0], to = cut[0][1];
+        for (int i = 1; i < n; i++) {
+            if (cut[i][0] > to) {
+                total += to - from;
+                from = cut[i][0];
+            }
+            to = Math.max(to, cut[i][1]);
+        }
+        return total + (to - from);
+    }
+
+    /**
+     * The evidence rule for a source past its plain deadline {@code due} (silent since {@code since}): the deadline
+     * moved later by the blind time since then, and whether the channel's watermark has passed it.
+     *
+     * @return true when the ONSET may be decided now; false when the source was re-armed or held blind here
+     */
+    private boolean heardEnough(Source s, long since, long due, long now) {
+        int slot = slot(s.channel);
+        long deadline = due + blindAfter(slot, since);
+        if (now < deadline) {
+            wheel.schedule(s, deadline); // blind time does not count as silence
+            return false;
+        }
+        if (sightMillis[slot] < deadline) {
+            if (!s.blind) {
+                s.blind = true;
+                blind[slot].addLast(s);
+                blindCounts.set(slot, blind[slot].size());
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** Looks again at held-blind sources of every channel whose watermark moved. */
+    private void recheckBlind(long now) {
+        for (int i = 0; i <= NO_CHANNEL; i++) {
+            ArrayDeque<Source> q = blind[i];
+            if (q.isEmpty() || sightMillis[i] == blindCheckedAt[i]) continue;
+            blindCheckedAt[i] = sightMillis[i];
+            for (int n = q.size(); n > 0; n--) {
+                Source s = q.pollFirst();
+                s.blind = false;
+                expired(s, now); // held again at the back when the watermark is still short of its deadline
+            }
+            blindCounts.set(i, q.size());
+        }
     }
 
     /** The silence limit of {@code s} under its monitor's detector. */
@@ -373,17 +503,14 @@ public final class Engine {
 
     private void aliveDue(Source s, long now) {
         MonitorState m = s.monitor;
-        Channel ch = s.channel;
-        if (ch != null && heldChannels.get(ch.ordinal()) == 1) {
-            wheel.schedule(s, now + m.threshold); // its ingest path is broken: not its fault, look again later
-            return;
-        }
         checkFlapEnd(s, now);
         long limit = limit(s);
-        if (now - s.lastSeen <= limit) {
+        long seen = s.lastSeen;
+        if (now - seen <= limit) {
             arm(s, now);
             return;
         }
+        if (!heardEnough(s, seen, seen + limit + 1, now)) return;
         s.state = LivenessState.MISSING;
         if (now - s.lastSeen <= limit) { // a heartbeat landed while we decided: not missing after all
             s.state = LivenessState.ALIVE;
@@ -404,6 +531,7 @@ public final class Engine {
             wheel.schedule(s, s.alarmStart + m.threshold + 1);
             return;
         }
+        if (!heardEnough(s, s.alarmStart, s.alarmStart + m.threshold + 1, now)) return;
         s.state = LivenessState.MISSING;
         if (s.lastSeen != 0) { // its first heartbeat raced us: let woken() make it ALIVE
             s.state = LivenessState.UNKNOWN;
@@ -638,17 +766,6 @@ public final class Engine {
             pending.remove(s);
         }
         ms.sources.clear();
-    }
-
-    private void regrace(Channel channel) {
-        long now = clock.millis();
-        for (MonitorState ms : monitors.values()) {
-            for (Source s : ms.sources.values()) {
-                if (s.channel == channel && s.state == LivenessState.ALIVE) {
-                    wheel.schedule(s, Math.max(s.lastSeen + limit(s) + 1, now + ms.grace));
-                }
-            }
-        }
     }
 
     private void emit(Source s, LivenessState from, LivenessState to, long now, String outage, long start, long end,

@@ -38,6 +38,8 @@ final class Source extends TimingWheel.Entry {
     volatile SourceExtras ext;
     /** The engine has been asked to look at this source (it left UNKNOWN or MISSING); cleared by the detector. */
     volatile boolean signalled;
+    /** Past its deadline and waiting for its channel's watermark (in the engine's blind queue); detector thread. */
+    boolean blind;
     /** lastSeen as last written to the store; owned by the checkpointer. */
     long checkpointed;
 

@@ -1,6 +1,7 @@
 package io.vigil.ingest;
 
-/** The ingest path a heartbeat came through. Detection can be held per channel while it is broken. */
+/** The ingest path a heartbeat came through. Each has a watermark ({@link Watermarks}): detection of its
+ * sources waits for it. */
 public enum Channel {
     HTTP,
     DMAAP,

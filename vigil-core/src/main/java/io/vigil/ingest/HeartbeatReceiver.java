@@ -27,11 +27,9 @@ public interface HeartbeatReceiver {
     CompletionStage<Void> durable();
 
     /**
-     * The channel is broken (broker unreachable, partitions lost): sources last heard through it are not declared
-     * missing until {@link #resume}. Idempotent. Vigil raises its own alarm about it.
+     * The watermarks of this instance's ingest channels: each ingest part registers one and moves it as it proves it
+     * has heard its senders. A source's deadline fires only once its channel's watermark has passed it, so a
+     * channel that cannot hear (broker down, MR hanging, event loops stalled) raises no ONSET.
      */
-    void hold(Channel channel, String reason);
-
-    /** The channel works again: held sources get a grace period before detection applies again. Idempotent. */
-    void resume(Channel channel);
+    Watermarks watermarks();
 }

@@ -262,21 +262,6 @@ class EngineTest {
     }
 
     @Test
-    void heldChannelRaisesNoOnsetAndResumeGivesGraceBeforeDetection() {
-        beat("a");
-        engine.accept(new Heartbeat(HB, "k", clock.millis()), Channel.KAFKA);
-        engine.hold(Channel.HTTP, "ingest down");
-        advance(60_000);
-        assertThat(kinds()).containsExactly("a:ALIVE", "k:ALIVE", "k:ONSET");
-        engine.resume(Channel.HTTP);
-        engine.tick();
-        advance(999);
-        assertThat(kinds()).hasSize(3);
-        advance(2);
-        assertThat(kinds()).containsExactly("a:ALIVE", "k:ALIVE", "k:ONSET", "a:ONSET");
-    }
-
-    @Test
     void drainDirtyReturnsOnlySourcesWhoseLastSeenMoved() {
         beat("a");
         beat("b");

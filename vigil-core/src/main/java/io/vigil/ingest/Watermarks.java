@@ -1,0 +1,63 @@
+package io.vigil.ingest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The ingest watermarks of one Vigil instance: every ingest part registers one {@link Watermark} and moves it as it
+ * proves it has heard its senders. A channel's watermark is the oldest of its parts' (a source is judged on the
+ * slowest part that may feed it); a channel with no part registered has none ({@link Long#MAX_VALUE}: judged on the
+ * clock alone, as before watermarks existed). Outlives engines: the HA role replaces the engine, not the ingest.
+ *
+ * <p>Thread-safe. Registering and closing are rare (copy-on-write); reads are lock-free.
+ */
+public final class Watermarks {
+    private final Clock clock;
+    private final CopyOnWriteArrayList<Watermark> parts = new CopyOnWriteArrayList<>();
+
+    /** @param clock the engine's clock: watermarks are compared with its deadlines */
+    public Watermarks(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Registers one part of {@code channel}, proven up to now.
+     *
+     * @param name       unique and readable, e.g. {@code http}, {@code dmaap:<topic>}, {@code kafka:<group>}
+     * @param blindAfter the longest normal step of its watermark; a longer one is blindness (a WARN, and the time
+     *                   does not count against the silence of sources)
+     */
+    public Watermark register(Channel channel, String name, Duration blindAfter) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(name, "name");
+        if (blindAfter.isNegative() || blindAfter.isZero()) throw new IllegalArgumentException("blindAfter must be > 0, got " + blindAfter);
+        Watermark w = new Watermark(this, channel, name, blindAfter.toMillis(), clock.millis());
+        parts.add(w);
+        return w;
+    }
+
+    void remove(Watermark w) {
+        parts.remove(w);
+    }
+
+    /** Every registered part, in registration order. */
+    public List<Watermark> parts() {
+        return List.copyOf(parts);
+    }
+
+    /** The oldest watermark of {@code channel}'s parts, or {@link Long#MAX_VALUE} when it has none. */
+    public long of(Channel channel) {
+        long min = Long.MAX_VALUE;
+        for (Watermark w : parts) {
+            if (w.channel() == channel) min = Math.min(min, w.millis());
+        }
+        return min;
+    }
+}
