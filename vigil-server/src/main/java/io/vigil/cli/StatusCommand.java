@@ -30,8 +30,11 @@ public final class StatusCommand implements Callable<Integer> {
             System.out.printf("sources:  %d (alive %d, missing %d, unknown %d) in %d monitors%n",
                     c.path("sources").asLong(), c.path("alive").asLong(), c.path("missing").asLong(),
                     c.path("unknown").asLong(), c.path("monitors").asLong());
+            s.path("ingest").path("channels").fields().forEachRemaining(e -> System.out.printf("ingest:   %s watermark lag %d ms, %d sources held%s%n",
+                    e.getKey(), e.getValue().path("lagMillis").asLong(), e.getValue().path("heldSources").asLong(),
+                    e.getValue().path("blind").asBoolean() ? " (BLIND)" : ""));
             var held = s.path("ingest").path("held");
-            if (!held.isEmpty()) held.fields().forEachRemaining(e -> System.out.printf("HELD:     %s (%s)%n", e.getKey(), e.getValue().asText()));
+            if (!held.isEmpty()) held.fields().forEachRemaining(e -> System.out.printf("BLIND:    %s (%s)%n", e.getKey(), e.getValue().asText()));
             for (JsonNode sink : s.path("sinks")) {
                 System.out.printf("sink:     %s delivered %d, lag %d, failed attempts %d%n", sink.path("name").asText(),
                         sink.path("delivered").asLong(), sink.path("lag").asLong(), sink.path("failedAttempts").asLong());

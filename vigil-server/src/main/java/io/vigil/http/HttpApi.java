@@ -356,8 +356,7 @@ public final class HttpApi implements AutoCloseable {
         c.put("unknownEventName", server.liveness().engine().unknownEventNameCount());
         c.put("pendingEvents", server.liveness().pendingEvents());
         ObjectNode ingest = n.putObject("ingest");
-        ObjectNode held = ingest.putObject("held");
-        server.liveness().engine().holds().forEach((ch, why) -> held.put(ch.name().toLowerCase(), why));
+        IngestStatus.write(ingest, server.liveness());
         if (server.poller() != null) ingest.put("dmaap", server.poller().pollUrl());
         ArrayNode sinks = n.putArray("sinks");
         for (OutboxRelay r : server.relays()) {

@@ -11,6 +11,7 @@ import io.vigil.ingest.Channel;
 import io.vigil.ingest.HeartbeatReceiver;
 import io.vigil.ingest.IngestLimits;
 import io.vigil.ingest.SourceAdmission;
+import io.vigil.ingest.Watermarks;
 import io.vigil.monitor.ClosedLoop;
 import io.vigil.monitor.Monitor;
 import io.vigil.onap.ControlLoopEvents;
@@ -88,6 +89,9 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private final SourceRepository sources;
     private final long checkpointMillis;
     private final Clock clock;
+    /** The ingest watermarks; they outlive engines (the HA role replaces the engine, not the ingest). */
+    private final Watermarks watermarks;
+    private final IngestWatch ingestWatch;
     private final Runnable onOutboxWritten;
     private final Consumer<ChangeEvent> onEvent;
     /** Shared by every engine of this service, so a role change does not reset the rate of new sources. */
@@ -123,6 +127,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                            Duration grace, java.util.function.LongPredicate mayWrite, Runnable onOutboxWritten,
                            Consumer<ChangeEvent> onEvent) {
         this.clock = clock;
+        this.watermarks = new Watermarks(clock);
         this.stateWriter = stateWriter;
         this.sources = sources;
         this.checkpointMillis = checkpointInterval.toMillis();
@@ -132,6 +137,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         this.onEvent = onEvent;
         this.graceMillis = grace == null ? -1 : grace.toMillis();
         this.engine = newEngine();
+        this.ingestWatch = new IngestWatch(watermarks, () -> engine).start();
         this.journal = Thread.ofPlatform().name("vigil-journal").daemon(true).unstarted(this::journalLoop);
         this.lastCheckpointMillis = clock.millis();
         journal.start();
@@ -139,7 +145,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     private Engine newEngine() {
         EngineListener toJournal = queue::add;
-        Engine e = new Engine(clock, toJournal, graceMillis);
+        Engine e = new Engine(clock, toJournal, graceMillis, watermarks);
         e.configure(monitors);
         e.admitSourcesBy(admission);
         return e;
@@ -340,18 +346,13 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     }
 
     @Override
-    public void hold(Channel channel, String reason) {
-        if (!engine.isHeld(channel)) {
-            log.warn("ingest channel {} is broken ({}): detection is held for the sources it feeds; check that channel's server and network",
-                    channel, reason);
-        }
-        engine.hold(channel, reason);
+    public Watermarks watermarks() {
+        return watermarks;
     }
 
-    @Override
-    public void resume(Channel channel) {
-        if (engine.isHeld(channel)) log.info("ingest channel {} works again: detection resumes after a grace period", channel);
-        engine.resume(channel);
+    /** Per ingest channel: watermark, lag, blindness, held sources. */
+    public IngestWatch ingestWatch() {
+        return ingestWatch;
     }
 
     // ------------------------------------------------------------ journal thread
@@ -653,6 +654,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     /** Stops detection, writes what is queued and a last checkpoint. */
     @Override
     public void close() {
+        ingestWatch.close();
         if (runner != null) runner.close();
         if (active) engine.tick();
         running = false;

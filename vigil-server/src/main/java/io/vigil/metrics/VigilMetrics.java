@@ -98,8 +98,13 @@ public final class VigilMetrics {
                     .description("tracked sources per liveness state").register(registry);
         }
         for (Channel ch : Channel.values()) {
-            Gauge.builder("vigil_ingest_held", e, l -> l.engine().isHeld(ch) ? 1 : 0).tag("channel", ch.name().toLowerCase())
-                    .description("1 while detection is held because this ingest channel is broken").register(registry);
+            String channel = ch.name().toLowerCase();
+            Gauge.builder("vigil_ingest_watermark_lag_seconds", e, l -> l.ingestWatch().lagSeconds(ch)).tag("channel", channel)
+                    .description("how far behind now the channel has proven it heard everything (NaN: the channel has no watermark)")
+                    .register(registry);
+            Gauge.builder("vigil_ingest_held_sources", e, l -> l.engine().blindHeld(ch)).tag("channel", channel)
+                    .description("sources past their deadline that wait for the channel's watermark (no ONSET while it cannot hear)")
+                    .register(registry);
         }
         FunctionCounter.builder("vigil_ingest_new_sources_refused_total", e, l -> l.admission().refusedAtMaxSources())
                 .tag("limit", "maxSources").description("heartbeats of new sources refused by limits.maxSources, all channels")
@@ -107,6 +112,12 @@ public final class VigilMetrics {
         FunctionCounter.builder("vigil_ingest_new_sources_refused_total", e, l -> l.admission().refusedOverRate())
                 .tag("limit", "newSourcesPerSecond")
                 .description("heartbeats of new sources refused by limits.newSourcesPerSecond, all channels").register(registry);
+        Gauge.builder("vigil_ingest_held_sources", e, l -> l.engine().blindHeld(null)).tag("channel", "unknown")
+                .description("sources past their deadline that wait for the channel's watermark (no ONSET while it cannot hear)")
+                .register(registry);
+        FunctionCounter.builder("vigil_detector_pause_seconds_total", e, l -> l.engine().pausedMillisTotal() / 1000.0)
+                .description("time the detector found itself paused (GC, stopped process, suspended VM): blindness of every channel")
+                .register(registry);
         Gauge.builder("vigil_journal_pending_events", liveness, LivenessService::pendingEvents)
                 .description("change events decided but not yet in the store").register(registry);
         Gauge.builder("vigil_store_healthy", liveness, l -> l.isStoreHealthy() ? 1 : 0).description("0 while store writes fail (events wait in memory and are retried)").register(registry);

@@ -17,6 +17,7 @@ import io.vigil.dependency.Dependency;
 import io.vigil.dependency.DependencyCycles;
 import io.vigil.engine.ChangeEvent;
 import io.vigil.http.HttpApi;
+import io.vigil.http.HttpWatermark;
 import io.vigil.liveness.LivenessService;
 import io.vigil.metrics.VigilMetrics;
 import io.vigil.store.Database;
@@ -100,13 +101,16 @@ public final class VigilServer implements AutoCloseable {
     private VigilMetrics metrics;
     private DmaapPoller poller;
     private HttpApi http;
+    private HttpWatermark httpWatermark;
     private DemoSource demo;
+
+    private static final int EVENT_LOOPS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private VigilServer(ServerOptions options) {
         this.options = options;
         this.config = options.config();
         this.partitioned = options.config().ha().partitioned();
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS));
     }
 
     /** Starts a server; on failure everything started so far is closed and the exception rethrown. */
@@ -150,6 +154,7 @@ public final class VigilServer implements AutoCloseable {
             lease.awaitFirstActivation();
         }
         http = HttpApi.start(vertx, this, c.http());
+        httpWatermark = HttpWatermark.start(vertx, liveness.watermarks(), EVENT_LOOPS);
         if (c.ha().enabled()) startHa(c);
         if (c.ha().partitioned()) startPartitions(c);
         if (c.remote().enabled() && c.remote().pollInterval() != null) {
@@ -352,9 +357,7 @@ public final class VigilServer implements AutoCloseable {
         if (d == null) return;
         DmaapPollerSettings s = DmaapPollerSettings.of(URI.create(d.url()), d.group(), d.consumer(),
                         Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())))
-                .withLongPollTimeout(d.pollTimeout()).withLimit(d.limit())
-                // hold detection at the first failed poll: a false ONSET costs more than a short delay
-                .withHoldRule(1, Duration.ZERO);
+                .withLongPollTimeout(d.pollTimeout()).withLimit(d.limit()).withClock(liveness.watermarks().clock());
         poller = new DmaapPoller(vertx, liveness, s);
         metrics.bindPoller(poller);
         poller.start();
@@ -606,6 +609,7 @@ public final class VigilServer implements AutoCloseable {
     public void close() {
         log.info("Vigil is stopping");
         if (demo != null) demo.close();
+        if (httpWatermark != null) httpWatermark.close();
         if (http != null) http.close();
         stopDmaap();
         stopKafka(); // in kafka-partitions mode this hands the partitions over (checkpointed) as the group rebalances

@@ -8,6 +8,7 @@ import io.vigil.engine.EngineRunner;
 import io.vigil.ingest.Acceptance;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.HeartbeatReceiver;
+import io.vigil.ingest.Watermarks;
 import io.vigil.monitor.ClosedLoop;
 import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TimeBase;
@@ -148,13 +149,8 @@ public final class KafkaIngestBenchmark {
             }
 
             @Override
-            public void hold(Channel channel, String reason) {
-                engine.hold(channel, reason);
-            }
-
-            @Override
-            public void resume(Channel channel) {
-                engine.resume(channel);
+            public Watermarks watermarks() {
+                return engine.watermarks();
             }
         };
         try (EngineRunner runner = new EngineRunner(engine).start();

@@ -17,6 +17,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.HeartbeatReceiver;
+import io.vigil.ingest.Watermark;
 import io.vigil.secret.Secrets;
 import io.vigil.ves.Heartbeat;
 import io.vigil.ves.VesBatch;
@@ -57,11 +58,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Outage.</b> A poll fails on a connection error, a timeout ({@code longPollTimeout + requestGrace}), a
  * non-200 status, or a body that is not a JSON array. Consecutive failures back off by
- * {@link DmaapPollerSettings#backoff()} (1 s doubling to 30 s by default). The channel is <i>held</i> —
- * {@link HeartbeatReceiver#hold} is called once, so that no source is declared missing because MR is down — when
- * either {@link DmaapPollerSettings#holdAfterFailures()} consecutive polls failed or, at a failure,
- * {@link DmaapPollerSettings#holdAfter()} has passed since the first failure of the streak. The first successful
- * poll afterwards calls {@link HeartbeatReceiver#resume} once.
+ * {@link DmaapPollerSettings#backoff()} (1 s doubling to 30 s by default).
+ *
+ * <p><b>Watermark.</b> The poll loop owns one {@link Watermark} of {@link Channel#DMAAP} (named
+ * {@code dmaap:<topic URL>}). A poll that came back with fewer messages than the {@code limit} proves that
+ * everything MR held when the poll started has been handed to the receiver: the watermark moves to that poll's start
+ * time. A failed poll (503, timeout, hanging MR) or a full one (more may be waiting) does not move it. So while MR
+ * cannot be reached no source of this channel is declared missing; a step longer than
+ * {@link DmaapPollerSettings#blindAfter()} is blind time that does not count as silence.
  *
  * <p><b>Threading.</b> The loop runs on one Vert.x context of the shared instance; parsing and
  * {@link HeartbeatReceiver#accept} (non-blocking by contract) happen there. Getters are thread-safe.
@@ -121,7 +125,8 @@ public final class DmaapPoller implements AutoCloseable {
     private long timerId = -1;
     private HttpClientRequest inFlight;
     private int consecutiveFailures;
-    private long firstFailureAtMillis;
+    private long pollStartedAtMillis;
+    private Watermark watermark;
 
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong pollErrors = new AtomicLong();
@@ -131,7 +136,6 @@ public final class DmaapPoller implements AutoCloseable {
     private final AtomicLong notOwner = new AtomicLong();
     private final AtomicLong sourceLimit = new AtomicLong();
     private final Map<BadItemReason, LongAdder> badItems = new EnumMap<>(BadItemReason.class);
-    private volatile boolean held;
 
     /**
      * @param vertx    the application's shared Vert.x instance (not closed by the poller)
@@ -163,6 +167,8 @@ public final class DmaapPoller implements AutoCloseable {
     public synchronized void start() {
         if (context != null) throw new IllegalStateException("DMaaP poller already started");
         context = vertx.getOrCreateContext();
+        watermark = receiver.watermarks().register(Channel.DMAAP, "dmaap:" + Secrets.redactUrl(settings.topicUrl().toString()),
+                settings.blindAfter());
         log.info("Polling DMaaP Message Router at {}", shownUrl);
         context.runOnContext(v -> poll());
     }
@@ -209,6 +215,7 @@ public final class DmaapPoller implements AutoCloseable {
             return;
         }
         polls.incrementAndGet();
+        pollStartedAtMillis = settings.clock().millis();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setAbsoluteURI(pollUrl)
@@ -266,27 +273,30 @@ public final class DmaapPoller implements AutoCloseable {
             pollFailed(shownUrl + " answered HTTP " + answer.status() + (body.isEmpty() ? "" : ": " + abbreviate(body)));
             return;
         }
+        int count;
         try {
-            processItems(answer.body().getBytes());
+            count = processItems(answer.body().getBytes());
         } catch (MalformedAnswerException e) {
             pollFailed(shownUrl + " answered a body that is not a JSON array of messages: " + e.getMessage());
             return;
         }
-        pollSucceeded();
+        pollSucceeded(count < settings.limit());
         // Straight into the next long poll; runOnContext keeps the stack flat.
         context.runOnContext(v -> poll());
     }
 
-    private void processItems(byte[] body) throws MalformedAnswerException {
+    /** @return the number of array items */
+    private int processItems(byte[] body) throws MalformedAnswerException {
         try {
-            processItems(body, new AnswerItems(body));
+            return processItems(body, new AnswerItems(body));
         } catch (AnswerItems.MalformedAnswer e) {
             throw new MalformedAnswerException(e.getMessage());
         }
     }
 
-    private void processItems(byte[] body, AnswerItems items) throws AnswerItems.MalformedAnswer {
-        for (int index = 0; items.next(); index++) {
+    private int processItems(byte[] body, AnswerItems items) throws AnswerItems.MalformedAnswer {
+        int index = 0;
+        for (; items.next(); index++) {
             this.items.incrementAndGet();
             int length = items.end() - items.start();
             if (length > maxItemBytes) {
@@ -307,6 +317,7 @@ public final class DmaapPoller implements AutoCloseable {
                         + (char) (body[items.start()] & 0xff) + "', expected a string or an object");
             }
         }
+        return index;
     }
 
     /** The text of the JSON string at {@code body[start, end)} as UTF-8, or null when it does not decode. */
@@ -353,13 +364,11 @@ public final class DmaapPoller implements AutoCloseable {
         }
     }
 
-    private void pollSucceeded() {
+    /** @param caughtUp the answer held fewer messages than the limit: MR had nothing more when the poll started */
+    private void pollSucceeded(boolean caughtUp) {
         if (consecutiveFailures > 0) log.info("DMaaP Message Router answers again after {} failed polls", consecutiveFailures);
         consecutiveFailures = 0;
-        if (held) {
-            held = false;
-            receiver.resume(Channel.DMAAP);
-        }
+        if (caughtUp) watermark.advanceTo(pollStartedAtMillis);
     }
 
     private void pollFailed(String reason) {
@@ -369,18 +378,9 @@ public final class DmaapPoller implements AutoCloseable {
         }
         pollErrors.incrementAndGet();
         consecutiveFailures++;
-        long now = settings.clock().millis();
-        if (consecutiveFailures == 1) firstFailureAtMillis = now;
         Duration delay = settings.backoff().delayAfter(consecutiveFailures);
         if (consecutiveFailures == 1 || consecutiveFailures % LOG_EVERY_NTH_POLL_FAILURE == 0) {
             log.warn("DMaaP poll failed ({} in a row), retrying in {} ms: {}", consecutiveFailures, delay.toMillis(), reason);
-        }
-        boolean longEnough = now - firstFailureAtMillis >= settings.holdAfter().toMillis();
-        if (!held && (consecutiveFailures >= settings.holdAfterFailures() || longEnough)) {
-            held = true;
-            log.error("DMaaP Message Router unreachable ({} failed polls in {} ms): holding detection for sources heard through it. Last error: {}",
-                    consecutiveFailures, now - firstFailureAtMillis, reason);
-            receiver.hold(Channel.DMAAP, "DMaaP Message Router unreachable: " + reason);
         }
         timerId = vertx.setTimer(Math.max(1, delay.toMillis()), id -> {
             timerId = -1;
@@ -389,6 +389,7 @@ public final class DmaapPoller implements AutoCloseable {
     }
 
     private void finishStop() {
+        if (watermark != null) watermark.close();
         client.close();
         stopped.tryComplete();
     }
@@ -443,9 +444,10 @@ public final class DmaapPoller implements AutoCloseable {
         return badItems.get(reason).sum();
     }
 
-    /** True while the DMAAP channel is held because MR cannot be reached. */
-    public boolean isHeld() {
-        return held;
+    /** True while the poll loop's watermark lags by more than {@link DmaapPollerSettings#blindAfter()}. */
+    public boolean isBlind() {
+        Watermark w = watermark;
+        return w != null && w.isBlind(settings.clock().millis());
     }
 
     /** The poll URL with its credentials masked, for logs and status pages. */

@@ -18,9 +18,7 @@ import java.util.Optional;
  * @param limit             the {@code limit}: most messages per poll
  * @param requestGrace      added to {@code longPollTimeout} to bound one poll request (MR answers late under load)
  * @param backoff           pause after the n-th consecutive failed poll
- * @param holdAfterFailures consecutive failed polls after which the DMAAP channel is held
- * @param holdAfter         time since the first failure of a streak after which the channel is held (checked at each failure)
- * @param clock             time source for the hold rule
+ * @param clock             time source of the watermark (the engine's clock)
  */
 public record DmaapPollerSettings(
         URI topicUrl,
@@ -31,8 +29,6 @@ public record DmaapPollerSettings(
         int limit,
         Duration requestGrace,
         BackoffPolicy backoff,
-        int holdAfterFailures,
-        Duration holdAfter,
         Clock clock) {
 
     public DmaapPollerSettings {
@@ -47,43 +43,43 @@ public record DmaapPollerSettings(
         if (limit < 1) throw new IllegalArgumentException("poll limit must be >= 1, got " + limit);
         Objects.requireNonNull(requestGrace, "requestGrace");
         Objects.requireNonNull(backoff, "backoff");
-        if (holdAfterFailures < 1) throw new IllegalArgumentException("holdAfterFailures must be >= 1, got " + holdAfterFailures);
-        Objects.requireNonNull(holdAfter, "holdAfter");
         Objects.requireNonNull(clock, "clock");
     }
 
     /**
-     * ONAP's poll ({@code timeout=15000}), 1000 messages per poll, 5 s grace, backoff 1 s doubling to 30 s, hold
-     * after 3 consecutive failures or 10 s after the first failure, whichever comes first.
+     * ONAP's poll ({@code timeout=15000}), 1000 messages per poll, 5 s grace, backoff 1 s doubling to 30 s.
      */
     public static DmaapPollerSettings of(URI topicUrl, String group, String consumer, Optional<BasicAuth> auth) {
         return new DmaapPollerSettings(topicUrl, group, consumer, auth, Duration.ofSeconds(15), 1000, Duration.ofSeconds(5),
-                BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)), 3, Duration.ofSeconds(10),
-                Clock.systemUTC());
+                BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)), Clock.systemUTC());
     }
 
     public DmaapPollerSettings withLongPollTimeout(Duration value) {
-        return new DmaapPollerSettings(topicUrl, group, consumer, auth, value, limit, requestGrace, backoff, holdAfterFailures, holdAfter, clock);
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, value, limit, requestGrace, backoff, clock);
     }
 
     public DmaapPollerSettings withLimit(int value) {
-        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, value, requestGrace, backoff, holdAfterFailures, holdAfter, clock);
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, value, requestGrace, backoff, clock);
     }
 
     public DmaapPollerSettings withRequestGrace(Duration value) {
-        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, limit, value, backoff, holdAfterFailures, holdAfter, clock);
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, limit, value, backoff, clock);
     }
 
     public DmaapPollerSettings withBackoff(BackoffPolicy value) {
-        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, limit, requestGrace, value, holdAfterFailures, holdAfter, clock);
-    }
-
-    public DmaapPollerSettings withHoldRule(int failures, Duration after) {
-        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, limit, requestGrace, backoff, failures, after, clock);
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, limit, requestGrace, value, clock);
     }
 
     public DmaapPollerSettings withClock(Clock value) {
-        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, limit, requestGrace, backoff, holdAfterFailures, holdAfter, value);
+        return new DmaapPollerSettings(topicUrl, group, consumer, auth, longPollTimeout, limit, requestGrace, backoff, value);
+    }
+
+    /**
+     * The longest a normal poll takes ({@code longPollTimeout} + 1 s): a longer step of the channel's watermark is
+     * blindness.
+     */
+    public Duration blindAfter() {
+        return longPollTimeout.plusSeconds(1);
     }
 
     /** {@code {topic_url}/{group}/{consumer}?timeout=…&limit=…}, path segments URL-encoded. */

@@ -2,40 +2,32 @@ package io.vigil.transport.kafka;
 
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.HeartbeatReceiver;
+import io.vigil.ingest.Watermark;
 import io.vigil.ves.Heartbeat;
 import io.vigil.ves.VesBatch;
 import io.vigil.ves.VesFormatException;
 import io.vigil.ves.VesParser;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Consumes VES heartbeats from Kafka topics and hands them to a {@link HeartbeatReceiver} on {@link Channel#KAFKA}.
  * A record's value is one VES body: {@code {"event":{…}}} or an {@code {"eventList":[…]}} batch; keys are ignored.
  *
- * <p><b>Offsets: re-read rather than lose.</b> Auto-commit is off. After each poll the consumer notes, per partition,
+ * <p><b>Offsets: re-read rather than lose</b> ({@link OffsetCheckpoints}). Auto-commit is off. After each poll the consumer notes, per partition,
  * the offset after the last record it processed, then asks {@link HeartbeatReceiver#durable()} for a checkpoint that
  * covers them (one request at a time; offsets of later polls wait for the next one). When the checkpoint completes
  * the offsets are handed back to the poll thread (the Kafka consumer is not thread-safe) and committed with
@@ -53,20 +45,16 @@ import org.slf4j.LoggerFactory;
  * by the next owner. Records whose eventName has no monitor, or whose source this instance does not own, count as
  * processed: they are dropped on purpose.
  *
- * <p><b>Poison records.</b> A record whose value is not JSON, not a VES body, empty, or holds no usable event is
- * counted ({@link #poisonRecords()}), logged with its topic, partition and offset (throttled), copied to the
- * dead-letter topic when one is configured (original key, value and headers plus {@code vigil.dead-letter.*}
- * headers naming the origin and reason), and skipped: it never stalls its partition. Its offset is committed only
- * after the dead-letter copy was acknowledged or finally failed (logged at ERROR). Single bad events inside an
- * otherwise usable batch are counted ({@link #invalidEvents()}) and skipped; the batch's good events are kept.
+ * <p><b>Poison records</b> ({@link DeadLetters}). A record whose value is not JSON, not a VES body, empty, or holds
+ * no usable event is counted ({@link #poisonRecords()}), logged, copied to the dead-letter topic when one is
+ * configured, and skipped: it never stalls its partition. Single bad events inside an otherwise usable batch are
+ * counted ({@link #invalidEvents()}) and skipped; the batch's good events are kept.
  *
- * <p><b>Outage.</b> The channel is <i>held</i> ({@link HeartbeatReceiver#hold}, once) when, for
- * {@link KafkaIngestSettings#holdAfter()}, the consumer either had no partitions assigned (group rebalancing, or it
- * lost its partitions) or got no fetch answer from the broker (unreachable; an idle broker still answers every
- * {@code fetch.max.wait.ms}). It is resumed ({@link HeartbeatReceiver#resume}, once) as soon as partitions are assigned
- * and fetches are answered again, whether or not records arrive: a source that died during the outage then gets its
- * ONSET after the grace period. Until the consumer first works, the allowance is at least 10 s, because joining the
- * group takes seconds on a real cluster (sources restored after a restart are covered by the engine's grace).
+ * <p><b>Watermark</b> ({@link PartitionWatermarks}). The consumer owns one {@link Watermark} of {@link Channel#KAFKA}
+ * (named {@code kafka:<group>}): the oldest of its partitions' watermarks, each moved when a fetch answer showed the
+ * partition read to its end. It stalls while the broker does not answer or no partition is assigned (default mode),
+ * so no source of this channel gets an ONSET then; a step longer than {@link KafkaIngestSettings#blindAfter()} is
+ * blind time that does not count against the sources' silence. This replaces the former "hold after no answer" rule.
  *
  * <p><b>Partition ownership</b> (active-active, only when constructed with a {@link PartitionOwnership}): the
  * ownership is told about every assignment and revocation from inside the rebalance callbacks, before offsets are
@@ -76,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * ({@link SourcePartitioner}) arrived on the wrong partition (its producer did not key it by sourceName): the
  * record is <i>forwarded</i>, copied unchanged to each partition its misrouted heartbeats belong to, with header
  * {@code vigil.forwarded} so that it is never forwarded twice, and its offset is committed only once the copies are
- * acknowledged ({@link #forwarded()}). Having no partitions is normal here (more members than partitions) and
+ * acknowledged ({@link #forwarded()}, {@link MisroutedRecords}). Having no partitions is normal here (more members than partitions) and
  * does not hold the channel.
  *
  * <p><b>Threading.</b> One platform thread ({@code vigil-kafka-ingest}) owns the Kafka consumer and calls
@@ -85,66 +73,39 @@ import org.slf4j.LoggerFactory;
 public final class KafkaHeartbeatConsumer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaHeartbeatConsumer.class);
-    /** Log the first few bad records individually, then every Nth: a topic full of garbage must not flood the log. */
-    private static final long LOG_FIRST_BAD = 10;
-    private static final long LOG_EVERY_NTH_BAD = 1000;
-    private static final long LAG_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    private static final long STARTUP_HOLD_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final long RATE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long LAG_EVERY_MILLIS = 250;
+    private static final long RATE_WINDOW_MILLIS = 1000;
 
-    /** Header on a record copied to its sourceName's partition by {@link #forward}. */
+    /** Header on a record copied to its sourceName's partition by {@link MisroutedRecords}. */
     public static final String FORWARDED_HEADER = "vigil.forwarded";
 
     private final HeartbeatReceiver receiver;
     private final KafkaIngestSettings settings;
     private final PartitionOwnership ownership;
+    private final Clock clock;
     private final Thread thread;
     private volatile boolean closing;
 
-    // Confined to the poll thread.
+    // Jobs; confined to the poll thread except their counters.
+    private final OffsetCheckpoints offsets;
+    private final DeadLetters deadLetters;
+    private final MisroutedRecords misrouted;
+    private PartitionWatermarks watermarks;
     private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<byte[], byte[]> deadLetters;
-    private KafkaProducer<byte[], byte[]> forwarder;
-    /** Partitions of the topic (partition mode), read at every assignment. */
-    private int partitionCount;
-    /** Rebalances seen (partition mode): checkpoint offsets requested before one are not committed after it. */
-    private long rebalances;
-    private Metric fetchTotal;
-    private double lastFetchTotal = -1;
-    private long lastHealthyNanos;
-    private boolean everHealthy;
-    private String unhealthyReason = "starting";
-    private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
-    private final List<CompletableFuture<?>> deadLetterSends = new ArrayList<>();
-    private boolean durableInFlight;
-    private long lastLagNanos;
-    private long rateWindowStartNanos;
+    private long lastLagMillis;
+    private long rateWindowStartMillis;
     private long rateWindowStartRecords;
-
-    /** Checkpoint-covered offsets handed from the completing thread to the poll thread. */
-    private final ConcurrentLinkedQueue<DurableOffsets> durableDone = new ConcurrentLinkedQueue<>();
-
-    private record DurableOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, Throwable error, long rebalances) {
-    }
 
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong unknownEventName = new AtomicLong();
     private final AtomicLong notOwner = new AtomicLong();
     private final AtomicLong sourceLimit = new AtomicLong();
-    private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong rebalanceCount = new AtomicLong();
-    private final AtomicLong poison = new AtomicLong();
-    private final AtomicLong invalidEvents = new AtomicLong();
-    private final AtomicLong deadLettered = new AtomicLong();
-    private final AtomicLong deadLetterFailures = new AtomicLong();
-    private final AtomicLong commits = new AtomicLong();
-    private final AtomicLong commitFailures = new AtomicLong();
     private final AtomicLong pollErrors = new AtomicLong();
     private volatile long lag;
     private volatile double recordsPerSecond;
-    private volatile boolean held;
-    private volatile int assignedPartitions;
+    private volatile boolean stopped;
 
     /**
      * @param receiver where heartbeats go
@@ -165,6 +126,10 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
             throw new IllegalArgumentException("partition ownership needs exactly one heartbeat topic, got " + settings.topics());
         }
         this.ownership = ownership;
+        this.clock = receiver.watermarks().clock();
+        this.offsets = new OffsetCheckpoints(receiver, ownership != null);
+        this.deadLetters = new DeadLetters(settings, offsets);
+        this.misrouted = new MisroutedRecords(settings, offsets);
         this.thread = Thread.ofPlatform().name("vigil-kafka-ingest").daemon(true).unstarted(this::run);
     }
 
@@ -173,14 +138,10 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         if (thread.getState() != Thread.State.NEW) throw new IllegalStateException("Kafka consumer already started");
         // Created here, not on the thread, so that a bad property fails start() with Kafka's message.
         consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        if (settings.deadLetterTopic().isPresent()) {
-            deadLetters = new KafkaProducer<>(KafkaSink.producerProperties(settings.bootstrapServers(), settings.clientProperties(),
-                    "vigil-dead-letters"), new ByteArraySerializer(), new ByteArraySerializer());
-        }
-        if (ownership != null) {
-            forwarder = new KafkaProducer<>(KafkaSink.producerProperties(settings.bootstrapServers(), settings.clientProperties(),
-                    "vigil-forwarder"), new ByteArraySerializer(), new ByteArraySerializer());
-        }
+        deadLetters.open();
+        if (ownership != null) misrouted.open();
+        Watermark w = receiver.watermarks().register(Channel.KAFKA, "kafka:" + settings.groupId(), settings.blindAfter());
+        watermarks = new PartitionWatermarks(w, clock, ownership != null);
         thread.start();
         log.info("Consuming VES heartbeats from Kafka {} topics {} as group {}", settings.bootstrapServers(), settings.topics(), settings.groupId());
         return this;
@@ -191,6 +152,8 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-ingest");
         // A new group reads what is already on the topic: losing heartbeats is worse than reading old ones.
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // An idle broker answers a fetch after this long: it bounds how far behind the channel's watermark runs.
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         p.putAll(settings.clientProperties());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -206,35 +169,33 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     private void run() {
         try {
             consumer.subscribe(settings.topics(), new Rebalance());
-            fetchTotal = findMetric("fetch-total", "consumer-fetch-manager-metrics");
-            lastHealthyNanos = System.nanoTime();
-            rateWindowStartNanos = lastHealthyNanos;
+            watermarks.open(consumer);
+            rateWindowStartMillis = clock.millis();
             while (!closing) {
-                commitDurable();
+                offsets.commitCovered(consumer);
                 ConsumerRecords<byte[], byte[]> batch;
+                watermarks.pollStarting();
                 try {
                     batch = consumer.poll(settings.pollTimeout());
                 } catch (WakeupException e) {
                     continue; // close() woke us
                 } catch (KafkaException e) {
-                    // Authorisation, unknown topic under strict settings …: keep going, the hold rule reports it.
-                    pollErrors.incrementAndGet();
-                    unhealthyReason = "poll failed: " + e;
-                    if (pollErrors.get() == 1 || pollErrors.get() % 100 == 0) log.warn("Kafka poll failed ({} so far): {}", pollErrors.get(), e.toString());
-                    checkHealth(false);
+                    // Authorisation, unknown topic under strict settings …: keep going; the watermark does not move.
+                    long n = pollErrors.incrementAndGet();
+                    if (n == 1 || n % 100 == 0) log.warn("Kafka poll failed ({} so far): {}", n, e.toString());
                     pause();
                     continue;
                 }
                 for (ConsumerRecord<byte[], byte[]> r : batch) process(r);
-                requestDurable();
-                checkHealth(!batch.isEmpty());
+                offsets.request();
+                watermarks.pollAnswered(consumer, !batch.isEmpty());
                 measure();
             }
             finish();
         } catch (Throwable t) {
-            log.error("Kafka ingest stopped by an unexpected error; heartbeats from Kafka are no longer read. Restart Vigil.", t);
-            receiver.hold(Channel.KAFKA, "Kafka ingest stopped: " + t);
-            held = true;
+            log.error("Kafka ingest stopped by an unexpected error; heartbeats from Kafka are no longer read (its sources "
+                    + "are held, no ONSET). Restart Vigil.", t);
+            stopped = true;
         } finally {
             closeClients();
         }
@@ -242,21 +203,21 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
 
     private void process(ConsumerRecord<byte[], byte[]> r) {
         records.incrementAndGet();
-        processed.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+        offsets.processed(new TopicPartition(r.topic(), r.partition()), r.offset());
         byte[] value = r.value();
         if (value == null || value.length == 0) {
-            poison(r, "empty value");
+            deadLetters.poison(r, "empty value");
             return;
         }
         VesBatch batch;
         try {
             batch = VesParser.parse(value, receiver.limits());
         } catch (VesFormatException e) {
-            poison(r, e.getMessage());
+            deadLetters.poison(r, e.getMessage());
             return;
         }
         if (batch.heartbeats().isEmpty()) {
-            poison(r, batch.rejected().isEmpty() ? "empty eventList" : "no usable event: " + batch.rejected().getFirst().reason());
+            deadLetters.poison(r, batch.rejected().isEmpty() ? "empty eventList" : "no usable event: " + batch.rejected().getFirst().reason());
             return;
         }
         Map<Integer, String> forwardTo = null;
@@ -268,299 +229,72 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
                     case SOURCE_LIMIT -> sourceLimit.incrementAndGet();
                     case NOT_OWNER -> {
                         notOwner.incrementAndGet();
-                        int home = misroutedTo(r, hb);
+                        int home = ownership == null ? -1 : misrouted.homeOf(r, hb);
                         if (home >= 0) {
-                            if (forwardTo == null) forwardTo = new java.util.TreeMap<>();
+                            if (forwardTo == null) forwardTo = new TreeMap<>();
                             forwardTo.putIfAbsent(home, hb.sourceName());
                         }
                     }
                 }
             } catch (RuntimeException e) { // a receiver bug: counted and logged, never kills the loop
-                invalid(r, "receiver failed on a heartbeat: " + e);
+                deadLetters.invalid(r, "receiver failed on a heartbeat: " + e);
             }
         }
-        for (VesBatch.Rejected rejected : batch.rejected()) invalid(r, rejected.reason());
-        if (forwardTo != null) forwardTo.forEach((partition, source) -> forward(r, partition, source));
-    }
-
-    /** The partition {@code hb} belongs to when it came on another one and was not forwarded already; else -1. */
-    private int misroutedTo(ConsumerRecord<byte[], byte[]> r, Heartbeat hb) {
-        if (ownership == null || partitionCount <= 0 || r.headers().lastHeader(FORWARDED_HEADER) != null) return -1;
-        int home = SourcePartitioner.partitionOf(hb.sourceName(), partitionCount);
-        return home == r.partition() ? -1 : home;
-    }
-
-    /**
-     * Copies a record holding heartbeats of another partition's sources to that partition, keyed by one of those
-     * sourceNames; the owner there takes its own sources and drops the others (they get their own copies).
-     */
-    private void forward(ConsumerRecord<byte[], byte[]> r, int partition, String sourceName) {
-        ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(r.topic(), partition, utf8(sourceName), r.value(), r.headers());
-        copy.headers().add(new RecordHeader(FORWARDED_HEADER, utf8(r.partition() + "@" + r.offset())));
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        try {
-            forwarder.send(copy, (md, error) -> {
-                if (error == null) {
-                    forwarded.incrementAndGet();
-                    sent.complete(null);
-                } else {
-                    sent.completeExceptionally(error); // the offset is not committed: re-read and forwarded again
-                }
-            });
-        } catch (RuntimeException e) {
-            sent.completeExceptionally(e);
-        }
-        deadLetterSends.add(sent);
-    }
-
-    private void poison(ConsumerRecord<byte[], byte[]> r, String reason) {
-        long n = poison.incrementAndGet();
-        if (n <= LOG_FIRST_BAD || n % LOG_EVERY_NTH_BAD == 0) {
-            log.warn("Skipped a poison Kafka record ({} so far) at {}-{} offset {}: {}{}", n, r.topic(), r.partition(), r.offset(), reason,
-                    deadLetters == null ? "" : "; copied to " + settings.deadLetterTopic().get());
-        }
-        if (deadLetters == null) return;
-        ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(settings.deadLetterTopic().get(), null, r.key(), r.value(), r.headers());
-        copy.headers().add(new RecordHeader("vigil.dead-letter.topic", utf8(r.topic())));
-        copy.headers().add(new RecordHeader("vigil.dead-letter.partition", utf8(Integer.toString(r.partition()))));
-        copy.headers().add(new RecordHeader("vigil.dead-letter.offset", utf8(Long.toString(r.offset()))));
-        copy.headers().add(new RecordHeader("vigil.dead-letter.reason", utf8(reason)));
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        try {
-            deadLetters.send(copy, (md, error) -> {
-                if (error == null) {
-                    deadLettered.incrementAndGet();
-                } else {
-                    deadLetterFailures.incrementAndGet();
-                    log.error("Could not copy the poison record {}-{} offset {} to {}: {}; it is skipped anyway", r.topic(), r.partition(),
-                            r.offset(), settings.deadLetterTopic().get(), error.toString());
-                }
-                sent.complete(null);
-            });
-        } catch (RuntimeException e) {
-            deadLetterFailures.incrementAndGet();
-            log.error("Could not copy the poison record {}-{} offset {} to {}: {}", r.topic(), r.partition(), r.offset(),
-                    settings.deadLetterTopic().get(), e.toString());
-            sent.complete(null);
-        }
-        deadLetterSends.add(sent);
-    }
-
-    private void invalid(ConsumerRecord<byte[], byte[]> r, String reason) {
-        long n = invalidEvents.incrementAndGet();
-        if (n <= LOG_FIRST_BAD || n % LOG_EVERY_NTH_BAD == 0) {
-            log.warn("Skipped an invalid event ({} so far) in Kafka record {}-{} offset {}: {}", n, r.topic(), r.partition(), r.offset(), reason);
-        }
-    }
-
-    /** Asks for a checkpoint covering everything processed so far, unless one is already pending. */
-    private void requestDurable() {
-        if (durableInFlight || processed.isEmpty()) return;
-        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(processed);
-        processed.clear();
-        List<CompletableFuture<?>> waitFor = new ArrayList<>(deadLetterSends);
-        deadLetterSends.clear();
-        waitFor.add(receiver.durable().toCompletableFuture());
-        durableInFlight = true;
-        long epochOfRequest = rebalances;
-        CompletableFuture.allOf(waitFor.toArray(CompletableFuture[]::new))
-                .whenComplete((v, error) -> durableDone.add(new DurableOffsets(offsets, error, epochOfRequest)));
-    }
-
-    /** Commits the offsets whose checkpoint completed, for the partitions still assigned. */
-    private void commitDurable() {
-        DurableOffsets done;
-        while ((done = durableDone.poll()) != null) {
-            durableInFlight = false;
-            if (done.error() != null) {
-                log.warn("Checkpoint for Kafka offsets failed ({}); retrying with the next one", done.error().toString());
-                done.offsets().forEach(processed::putIfAbsent); // later offsets of the same partition win
-                continue;
-            }
-            // partition mode: a rebalance in between may have dropped those heartbeats with the partition's state
-            if (ownership != null && done.rebalances() != rebalances) continue;
-            Map<TopicPartition, OffsetAndMetadata> commit = assignedOnly(done.offsets());
-            if (commit.isEmpty()) continue;
-            consumer.commitAsync(commit, (offsets, error) -> {
-                if (error == null) {
-                    commits.incrementAndGet();
-                } else {
-                    // A later commit covers these offsets; until then a restart only re-reads them.
-                    long n = commitFailures.incrementAndGet();
-                    if (n == 1 || n % 100 == 0) log.warn("Kafka offset commit failed ({} so far): {}", n, error.toString());
-                }
-            });
-        }
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> assignedOnly(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        Set<TopicPartition> assigned = consumer.assignment();
-        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-        offsets.forEach((tp, o) -> {
-            if (assigned.contains(tp)) out.put(tp, o);
-        });
-        return out;
-    }
-
-    /** The hold rule: partitions assigned and fetches answered within holdAfter, else hold; resume at once when both hold again. */
-    private void checkHealth(boolean gotRecords) {
-        long now = System.nanoTime();
-        Set<TopicPartition> assignment = consumer.assignment();
-        assignedPartitions = assignment.size();
-        double fetches = fetchTotal == null ? -1 : ((Number) fetchTotal.metricValue()).doubleValue();
-        boolean answered = gotRecords || fetchTotal == null || fetches != lastFetchTotal;
-        lastFetchTotal = fetches;
-        if (assignment.isEmpty() && ownership == null) {
-            unhealthyReason = "the consumer has no partitions of " + settings.topics() + " (group " + settings.groupId()
-                    + " rebalancing, or partitions lost)";
-        } else if (!answered) {
-            unhealthyReason = "no answer from Kafka " + settings.bootstrapServers();
-        } else {
-            lastHealthyNanos = now;
-            everHealthy = true;
-            if (held) {
-                held = false;
-                log.info("Kafka ingest works again ({} partitions): detection of its sources resumes after the grace period", assignment.size());
-                receiver.resume(Channel.KAFKA);
-            }
-            return;
-        }
-        // The first group join may take seconds (a broker's group.initial.rebalance.delay.ms is 3 s by default).
-        long allowed = everHealthy ? settings.holdAfter().toNanos() : Math.max(settings.holdAfter().toNanos(), STARTUP_HOLD_AFTER_NANOS);
-        if (!held && now - lastHealthyNanos > allowed) {
-            held = true;
-            String reason = unhealthyReason + " for " + TimeUnit.NANOSECONDS.toMillis(now - lastHealthyNanos) + " ms";
-            log.error("Kafka ingest is broken: {}. Holding detection for sources heard through Kafka until it works again", reason);
-            receiver.hold(Channel.KAFKA, reason);
-        }
+        for (VesBatch.Rejected rejected : batch.rejected()) deadLetters.invalid(r, rejected.reason());
+        if (forwardTo != null) forwardTo.forEach((partition, source) -> misrouted.forward(r, partition, source));
     }
 
     private void measure() {
-        long now = System.nanoTime();
-        if (now - lastLagNanos >= LAG_EVERY_NANOS) {
-            lastLagNanos = now;
+        long now = clock.millis();
+        if (now - lastLagMillis >= LAG_EVERY_MILLIS) {
+            lastLagMillis = now;
             long sum = 0;
             for (TopicPartition tp : consumer.assignment()) sum += consumer.currentLag(tp).orElse(0);
             lag = sum;
         }
-        if (now - rateWindowStartNanos >= RATE_WINDOW_NANOS) {
+        if (now - rateWindowStartMillis >= RATE_WINDOW_MILLIS) {
             long total = records.get();
-            recordsPerSecond = (total - rateWindowStartRecords) * 1e9 / (now - rateWindowStartNanos);
+            recordsPerSecond = (total - rateWindowStartRecords) * 1000.0 / (now - rateWindowStartMillis);
             rateWindowStartRecords = total;
-            rateWindowStartNanos = now;
+            rateWindowStartMillis = now;
         }
     }
 
     /** After a failing poll: do not spin, but stay responsive to close. */
     private void pause() {
-        long until = System.nanoTime() + settings.pollTimeout().toNanos();
-        while (!closing && System.nanoTime() < until) {
-            java.util.concurrent.locks.LockSupport.parkNanos(settings.pollTimeout().toNanos() / 4);
-        }
+        for (int i = 0; i < 4 && !closing; i++) LockSupport.parkNanos(settings.pollTimeout().toNanos() / 4);
     }
 
     /** Final checkpoint wait and synchronous commit, bounded by closeTimeout. */
     private void finish() {
-        if (ownership != null) {
-            finishOwned();
+        if (ownership == null) {
+            offsets.finish(consumer, settings.closeTimeout());
             return;
         }
-        long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
-        Map<TopicPartition, OffsetAndMetadata> last = new HashMap<>();
-        while (durableInFlight || !processed.isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                log.warn("Kafka ingest closing: checkpoint not complete within {}; the latest records will be read again after restart",
-                        settings.closeTimeout());
-                break;
-            }
-            requestDurable();
-            DurableOffsets done = durableDone.poll();
-            if (done == null) {
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-                continue;
-            }
-            durableInFlight = false;
-            if (done.error() == null) done.offsets().forEach((tp, o) -> last.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b));
-        }
-        Map<TopicPartition, OffsetAndMetadata> commit = assignedOnly(last);
-        if (commit.isEmpty()) return;
-        try {
-            consumer.commitSync(commit, settings.closeTimeout());
-            commits.incrementAndGet();
-        } catch (RuntimeException e) {
-            commitFailures.incrementAndGet();
-            log.warn("Final Kafka offset commit failed ({}); the latest records will be read again after restart", e.toString());
-        }
-    }
-
-    /**
-     * Partition mode: hand the partitions over before this consumer stops feeding their sources (detection stops,
-     * decided events are written, every source checkpointed), then commit the offsets that checkpoint covered.
-     */
-    private void finishOwned() {
+        // Partition mode: hand the partitions over before this consumer stops feeding their sources (detection
+        // stops, decided events are written, every source checkpointed), then commit what that checkpoint covered.
         Set<Integer> owned = numbers(consumer.assignment());
         if (owned.isEmpty()) return;
-        Map<TopicPartition, OffsetAndMetadata> seen = new HashMap<>(processed);
-        processed.clear();
-        List<CompletableFuture<?>> waitFor = new ArrayList<>(deadLetterSends);
-        deadLetterSends.clear();
-        waitFor.add(receiver.durable().toCompletableFuture()); // completed by the checkpoint of the hand-over
+        CompletableFuture<Void> handOver = receiver.durable().toCompletableFuture(); // completed by the hand-over checkpoint
         ownership.revoked(settings.topics().getFirst(), owned);
-        Map<TopicPartition, OffsetAndMetadata> last = new HashMap<>();
-        DurableOffsets done;
-        while ((done = durableDone.poll()) != null) {
-            durableInFlight = false;
-            if (done.error() == null && done.rebalances() == rebalances) done.offsets().forEach((tp, o) -> last.merge(tp, o, KafkaHeartbeatConsumer::later));
-        }
-        try {
-            CompletableFuture.allOf(waitFor.toArray(CompletableFuture[]::new)).get(settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            seen.forEach((tp, o) -> last.merge(tp, o, KafkaHeartbeatConsumer::later));
-        } catch (Exception e) {
-            log.warn("Kafka ingest closing: the hand-over checkpoint did not complete ({}); the latest records will be read "
-                    + "again by the next owner", e.toString());
-        }
-        rebalances++;
-        Map<TopicPartition, OffsetAndMetadata> commit = assignedOnly(last);
-        if (commit.isEmpty()) return;
-        try {
-            try {
-                consumer.commitSync(commit, settings.closeTimeout());
-            } catch (WakeupException e) {
-                consumer.commitSync(commit, settings.closeTimeout()); // close() woke a consumer that was not polling
-            }
-            commits.incrementAndGet();
-        } catch (RuntimeException e) {
-            commitFailures.incrementAndGet();
-            log.warn("Final Kafka offset commit failed ({}); the latest records will be read again by the next owner", e.toString());
-        }
-    }
-
-    private static OffsetAndMetadata later(OffsetAndMetadata a, OffsetAndMetadata b) {
-        return a.offset() >= b.offset() ? a : b;
+        offsets.finishHandOver(consumer, handOver, settings.closeTimeout());
     }
 
     private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
-        Set<Integer> out = new java.util.TreeSet<>();
+        Set<Integer> out = new TreeSet<>();
         for (TopicPartition tp : partitions) out.add(tp.partition());
         return out;
     }
 
     private void closeClients() {
+        watermarks.close();
         try {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(settings.closeTimeout()));
+            consumer.close(CloseOptions.timeout(settings.closeTimeout()));
         } catch (RuntimeException e) {
             log.warn("Closing the Kafka consumer failed: {}", e.toString());
         }
-        if (deadLetters != null) deadLetters.close(settings.closeTimeout());
-        if (forwarder != null) forwarder.close(settings.closeTimeout());
-    }
-
-    private Metric findMetric(String name, String group) {
-        for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
-            if (e.getKey().name().equals(name) && e.getKey().group().equals(group) && !e.getKey().tags().containsKey("topic")) return e.getValue();
-        }
-        log.warn("Kafka consumer metric {}/{} not found: broker reachability is judged by partition assignment only", group, name);
-        return null;
+        deadLetters.close();
+        misrouted.close();
     }
 
     /** Runs on the poll thread, inside poll(). */
@@ -570,33 +304,13 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
             if (ownership != null && !partitions.isEmpty()) {
                 // Stop emitting for those sources and checkpoint them before anything is committed or handed over;
                 // the checkpoint also completes the pending durable request.
-                requestDurable();
+                offsets.request();
                 ownership.revoked(settings.topics().getFirst(), numbers(partitions));
             }
             // Hand over what is checkpointed; the rest is re-read by the next owner.
-            Map<TopicPartition, OffsetAndMetadata> ready = new HashMap<>();
-            DurableOffsets done;
-            while ((done = durableDone.poll()) != null) {
-                durableInFlight = false;
-                if (done.error() == null && (ownership == null || done.rebalances() == rebalances)) {
-                    done.offsets().forEach((tp, o) -> ready.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b));
-                }
-            }
-            Map<TopicPartition, OffsetAndMetadata> commit = assignedOnly(ready);
-            if (!commit.isEmpty()) {
-                try {
-                    consumer.commitSync(commit, settings.closeTimeout());
-                    commits.incrementAndGet();
-                } catch (RuntimeException e) {
-                    commitFailures.incrementAndGet();
-                    log.warn("Kafka offset commit before a rebalance failed ({}); those records will be read again", e.toString());
-                }
-            }
-            partitions.forEach(processed::remove);
-            if (ownership != null && !partitions.isEmpty()) {
-                rebalances++;
-                rebalanceCount.incrementAndGet();
-            }
+            offsets.commitBeforeRebalance(consumer, settings.closeTimeout());
+            offsets.forget(partitions);
+            if (ownership != null && !partitions.isEmpty()) rebalanced();
         }
 
         @Override
@@ -604,27 +318,25 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
             if (!partitions.isEmpty()) log.info("Kafka ingest assigned {}", partitions);
             if (ownership == null) return;
             String topic = settings.topics().getFirst();
-            partitionCount = consumer.partitionsFor(topic).size();
-            rebalances++;
-            rebalanceCount.incrementAndGet();
-            ownership.assigned(topic, partitionCount, numbers(consumer.assignment()));
+            misrouted.partitionCount(consumer.partitionsFor(topic).size());
+            rebalanced();
+            ownership.assigned(topic, misrouted.partitionCount(), numbers(consumer.assignment()));
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("Kafka ingest lost partitions {} (group membership expired); their records since the last commit will be read again", partitions);
-            partitions.forEach(processed::remove);
+            offsets.forget(partitions);
             if (ownership != null && !partitions.isEmpty()) {
-                rebalances++;
-                rebalanceCount.incrementAndGet();
+                rebalanced();
                 ownership.lost(settings.topics().getFirst(), numbers(partitions));
             }
         }
 
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        private void rebalanced() {
+            offsets.rebalanced();
+            rebalanceCount.incrementAndGet();
+        }
     }
 
     /** Stops consuming: a last checkpoint is awaited and its offsets committed (bounded by closeTimeout). Idempotent. */
@@ -668,7 +380,7 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
 
     /** Records copied to the partition of their sources because they arrived on another one (partition mode). */
     public long forwarded() {
-        return forwarded.get();
+        return misrouted.forwarded();
     }
 
     /** Assignments, revocations and losses seen (partition mode). */
@@ -678,32 +390,32 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
 
     /** Records skipped as unusable (not JSON, not VES, empty, no usable event). */
     public long poisonRecords() {
-        return poison.get();
+        return deadLetters.poisonRecords();
     }
 
     /** Single events skipped inside otherwise usable records. */
     public long invalidEvents() {
-        return invalidEvents.get();
+        return deadLetters.invalidEvents();
     }
 
     /** Poison records copied to the dead-letter topic. */
     public long deadLettered() {
-        return deadLettered.get();
+        return deadLetters.deadLettered();
     }
 
     /** Poison records whose dead-letter copy failed. */
     public long deadLetterFailures() {
-        return deadLetterFailures.get();
+        return deadLetters.failures();
     }
 
     /** Successful offset commits. */
     public long commits() {
-        return commits.get();
+        return offsets.commits();
     }
 
     /** Failed offset commits (each is superseded by a later one). */
     public long commitFailures() {
-        return commitFailures.get();
+        return offsets.commitFailures();
     }
 
     /** Polls that threw. */
@@ -721,14 +433,16 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         return recordsPerSecond;
     }
 
-    /** Partitions assigned at the last check. */
+    /** Partitions assigned at the last poll. */
     public int assignedPartitions() {
-        return assignedPartitions;
+        PartitionWatermarks w = watermarks;
+        return w == null ? 0 : w.assigned();
     }
 
-    /** True while the KAFKA channel is held. */
-    public boolean isHeld() {
-        return held;
+    /** True while the consumer's watermark lags by more than blindAfter, or the consumer stopped on an error. */
+    public boolean isBlind() {
+        PartitionWatermarks w = watermarks;
+        return stopped || (w != null && w.isBlind());
     }
 
     public KafkaIngestSettings settings() {

@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param clientProperties Kafka client properties passed through to the consumer (and to the dead-letter producer,
  *                         for the keys a producer knows): SASL, TLS, {@code auto.offset.reset} …
  * @param deadLetterTopic  where poison records are copied, if anywhere
- * @param pollTimeout      longest a poll waits for records; bounds how late a commit or a hold decision is
- * @param holdAfter        the channel is held once the consumer has had no partitions, or no answer from the
- *                         broker, for this long; must exceed the consumer's {@code fetch.max.wait.ms} (500 ms)
+ * @param pollTimeout      longest a poll waits for records; bounds how late a commit is
+ * @param blindAfter       the longest normal step of the consumer's watermark: a longer time without partitions or
+ *                         without a fetch answer is blind time (a WARN; it does not count as silence of the sources);
+ *                         must exceed the consumer's {@code fetch.max.wait.ms} (Vigil's default 100 ms, Kafka's 500)
  * @param closeTimeout     bound on the final checkpoint wait and commit at {@link KafkaHeartbeatConsumer#close()}
  */
 public record KafkaIngestSettings(
@@ -27,10 +28,10 @@ public record KafkaIngestSettings(
         Map<String, String> clientProperties,
         Optional<String> deadLetterTopic,
         Duration pollTimeout,
-        Duration holdAfter,
+        Duration blindAfter,
         Duration closeTimeout) {
 
-    public static final Duration DEFAULT_HOLD_AFTER = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_BLIND_AFTER = Duration.ofSeconds(2);
 
     public KafkaIngestSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -42,29 +43,29 @@ public record KafkaIngestSettings(
         clientProperties = Map.copyOf(clientProperties);
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         if (pollTimeout.isNegative() || pollTimeout.isZero()) throw new IllegalArgumentException("pollTimeout must be > 0, got " + pollTimeout);
-        if (holdAfter.toMillis() <= 500) throw new IllegalArgumentException("holdAfter must exceed fetch.max.wait.ms (500 ms), got " + holdAfter);
+        if (blindAfter.toMillis() <= 500) throw new IllegalArgumentException("blindAfter must exceed 500 ms (fetch.max.wait.ms), got " + blindAfter);
         Objects.requireNonNull(closeTimeout, "closeTimeout");
     }
 
-    /** Poll 200 ms, hold after {@link #DEFAULT_HOLD_AFTER}, close within 5 s, no dead-letter topic. */
+    /** Poll 200 ms, blind after {@link #DEFAULT_BLIND_AFTER}, close within 5 s, no dead-letter topic. */
     public static KafkaIngestSettings of(String bootstrapServers, List<String> topics, String groupId) {
         return new KafkaIngestSettings(bootstrapServers, topics, groupId, Map.of(), Optional.empty(),
-                Duration.ofMillis(200), DEFAULT_HOLD_AFTER, Duration.ofSeconds(5));
+                Duration.ofMillis(200), DEFAULT_BLIND_AFTER, Duration.ofSeconds(5));
     }
 
     public KafkaIngestSettings withClientProperties(Map<String, String> value) {
-        return new KafkaIngestSettings(bootstrapServers, topics, groupId, value, deadLetterTopic, pollTimeout, holdAfter, closeTimeout);
+        return new KafkaIngestSettings(bootstrapServers, topics, groupId, value, deadLetterTopic, pollTimeout, blindAfter, closeTimeout);
     }
 
     public KafkaIngestSettings withDeadLetterTopic(String value) {
-        return new KafkaIngestSettings(bootstrapServers, topics, groupId, clientProperties, Optional.ofNullable(value), pollTimeout, holdAfter, closeTimeout);
+        return new KafkaIngestSettings(bootstrapServers, topics, groupId, clientProperties, Optional.ofNullable(value), pollTimeout, blindAfter, closeTimeout);
     }
 
     public KafkaIngestSettings withPollTimeout(Duration value) {
-        return new KafkaIngestSettings(bootstrapServers, topics, groupId, clientProperties, deadLetterTopic, value, holdAfter, closeTimeout);
+        return new KafkaIngestSettings(bootstrapServers, topics, groupId, clientProperties, deadLetterTopic, value, blindAfter, closeTimeout);
     }
 
-    public KafkaIngestSettings withHoldAfter(Duration value) {
+    public KafkaIngestSettings withBlindAfter(Duration value) {
         return new KafkaIngestSettings(bootstrapServers, topics, groupId, clientProperties, deadLetterTopic, pollTimeout, value, closeTimeout);
     }
 }

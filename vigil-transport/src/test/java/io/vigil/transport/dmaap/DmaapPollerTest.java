@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
 import io.vigil.ingest.Channel;
-import io.vigil.time.ManualClock;
 import io.vigil.transport.dmaap.DmaapPoller.BadItemReason;
 import io.vigil.transport.dmaap.testing.FakeMessageRouter;
 import io.vigil.transport.dmaap.testing.RecordingReceiver;
@@ -200,29 +199,34 @@ class DmaapPollerTest {
     }
 
     @Test
-    void messageRouterOutageBacksOffHoldsTheChannelOnceAndResumesWhenPollingWorks() {
+    void messageRouterOutageBacksOffAndStallsTheWatermarkWhichMovesAgainWhenPollingWorks() {
         mr.setMaxWait(Duration.ofMillis(50));
         mr.enqueue(TOPIC, event("Heartbeat_vDNS", "before", 1_764_201_600_000_000L));
-        start(settings().withHoldRule(3, Duration.ofHours(1)));
+        start(settings().withLongPollTimeout(Duration.ofMillis(200)));
         await().atMost(DEADLINE).until(() -> poller.accepted() == 1);
+        await().atMost(DEADLINE).until(() -> receiver.watermark(Channel.DMAAP) > 0 && receiver.watermark(Channel.DMAAP) < Long.MAX_VALUE);
 
         mr.down();
-        await().atMost(DEADLINE).until(poller::isHeld);
-        assertThat(poller.pollErrors()).isGreaterThanOrEqualTo(3);
-        await().atMost(DEADLINE).until(() -> poller.pollErrors() >= 8);
-        assertThat(receiver.channelCalls()).singleElement().asString()
-                .startsWith("hold DMAAP: DMaaP Message Router unreachable").contains(mr.topicUrl(TOPIC).toString());
+        await().atMost(DEADLINE).until(() -> poller.pollErrors() >= 3);
+        long stalled = receiver.watermark(Channel.DMAAP);
+        await().atMost(DEADLINE).until(poller::isBlind); // more than longPollTimeout + 1 s without a poll that came back
+        assertThat(receiver.watermark(Channel.DMAAP)).isEqualTo(stalled);
         assertThat(backoffRequests).startsWith(1, 2, 3);
 
+        long upAt = System.currentTimeMillis();
         mr.up();
         mr.enqueue(TOPIC, event("Heartbeat_vDNS", "after", 1_764_201_600_000_000L));
-        // the answer's heartbeats are handed over before the poll counts as succeeded: wait for both
-        await().atMost(DEADLINE).until(() -> poller.accepted() == 2 && !poller.isHeld());
-        assertThat(receiver.channelCalls()).hasSize(2).last().isEqualTo("resume DMAAP");
+        await().atMost(DEADLINE).until(() -> poller.accepted() == 2);
+        await().atMost(DEADLINE).until(() -> receiver.watermark(Channel.DMAAP) >= upAt);
+        assertThat(poller.isBlind()).isFalse();
+        assertThat(receiver.watermarks().parts()).singleElement().satisfies(w -> {
+            assertThat(w.name()).isEqualTo("dmaap:" + mr.topicUrl(TOPIC));
+            assertThat(w.spells()).singleElement().satisfies(spell -> assertThat(spell.fromMillis()).isEqualTo(stalled));
+        });
     }
 
     @Test
-    void errorStatusAndMalformedAnswerAreFailuresThatBackOffWithoutHoldingBelowTheThreshold() {
+    void errorStatusAndMalformedAnswerAreFailuresThatBackOff() {
         mr.answerNextPollWith(503, "{\"mrstatus\":503}");
         mr.answerNextPollWith(200, "{\"not\":\"an array\"}");
         mr.enqueue(TOPIC, event("Heartbeat_vDNS", "vdns-1", 1_764_201_600_000_000L));
@@ -231,22 +235,6 @@ class DmaapPollerTest {
         await().atMost(DEADLINE).until(() -> poller.accepted() == 1);
         assertThat(poller.pollErrors()).isEqualTo(2);
         assertThat(backoffRequests).containsExactly(1, 2);
-        assertThat(receiver.channelCalls()).isEmpty();
-    }
-
-    @Test
-    void longFailureStreakHoldsTheChannelOnceTheTimeThresholdPassesEvenBelowTheFailureCount() {
-        ManualClock clock = new ManualClock(1_000_000L);
-        mr.failWith(503);
-        start(settings().withHoldRule(1_000_000, Duration.ofSeconds(10)).withClock(clock)
-                .withBackoff(BackoffPolicy.fixed(Duration.ofMillis(5))));
-        await().atMost(DEADLINE).until(() -> poller.pollErrors() >= 3);
-        assertThat(poller.isHeld()).isFalse();
-
-        clock.advance(Duration.ofSeconds(10));
-
-        await().atMost(DEADLINE).until(() -> poller.isHeld() && !receiver.channelCalls().isEmpty()); // flag, then call
-        assertThat(receiver.channelCalls()).singleElement().asString().contains("HTTP 503");
     }
 
     @Test

@@ -3,7 +3,9 @@ package io.vigil.transport.dmaap.testing;
 import io.vigil.ingest.Acceptance;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.HeartbeatReceiver;
+import io.vigil.ingest.Watermarks;
 import io.vigil.ves.Heartbeat;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A {@link HeartbeatReceiver} for ingest tests: records heartbeats and hold/resume calls in order. Heartbeats whose
+ * A {@link HeartbeatReceiver} for ingest tests: records heartbeats in order and keeps the watermarks ingest registers. Heartbeats whose
  * eventName is not in {@code knownEventNames} are answered {@link Acceptance#UNKNOWN_EVENT_NAME} (and not recorded).
  * Thread-safe.
  */
@@ -23,7 +25,7 @@ public final class RecordingReceiver implements HeartbeatReceiver {
 
     private final Set<String> knownEventNames;
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    private final List<String> channelCalls = new CopyOnWriteArrayList<>();
+    private final Watermarks watermarks = new Watermarks(Clock.systemUTC());
 
     public RecordingReceiver(Set<String> knownEventNames) {
         this.knownEventNames = Set.copyOf(knownEventNames);
@@ -42,13 +44,13 @@ public final class RecordingReceiver implements HeartbeatReceiver {
     }
 
     @Override
-    public void hold(Channel channel, String reason) {
-        channelCalls.add("hold " + channel + ": " + reason);
+    public Watermarks watermarks() {
+        return watermarks;
     }
 
-    @Override
-    public void resume(Channel channel) {
-        channelCalls.add("resume " + channel);
+    /** The channel's watermark, or {@link Long#MAX_VALUE} when no part is registered. */
+    public long watermark(Channel channel) {
+        return watermarks.of(channel);
     }
 
     public List<Received> received() {
@@ -59,8 +61,4 @@ public final class RecordingReceiver implements HeartbeatReceiver {
         return received.stream().map(Received::heartbeat).toList();
     }
 
-    /** {@code "hold DMAAP: <reason>"} and {@code "resume DMAAP"} entries, in call order. */
-    public List<String> channelCalls() {
-        return List.copyOf(channelCalls);
-    }
 }

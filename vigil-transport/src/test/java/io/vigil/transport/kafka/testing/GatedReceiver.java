@@ -3,7 +3,9 @@ package io.vigil.transport.kafka.testing;
 import io.vigil.ingest.Acceptance;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.HeartbeatReceiver;
+import io.vigil.ingest.Watermarks;
 import io.vigil.ves.Heartbeat;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -11,14 +13,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A {@link HeartbeatReceiver} for Kafka ingest tests: records heartbeats and hold/resume calls; {@link #durable()}
+ * A {@link HeartbeatReceiver} for Kafka ingest tests: records heartbeats and keeps the watermarks ingest registers; {@link #durable()}
  * completes only when the test opens the gate ({@link #checkpoint()}), as a store checkpoint would. Heartbeats whose
  * eventName is not in {@code knownEventNames} are answered {@link Acceptance#UNKNOWN_EVENT_NAME}. Thread-safe.
  */
 public final class GatedReceiver implements HeartbeatReceiver {
     private final Set<String> knownEventNames;
     private final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
-    private final List<String> channelCalls = new CopyOnWriteArrayList<>();
+    private final Watermarks watermarks = new Watermarks(Clock.systemUTC());
     private final List<CompletableFuture<Void>> waiting = new CopyOnWriteArrayList<>();
     private volatile boolean autoCheckpoint;
 
@@ -61,13 +63,13 @@ public final class GatedReceiver implements HeartbeatReceiver {
     }
 
     @Override
-    public void hold(Channel channel, String reason) {
-        channelCalls.add("hold " + channel);
+    public Watermarks watermarks() {
+        return watermarks;
     }
 
-    @Override
-    public void resume(Channel channel) {
-        channelCalls.add("resume " + channel);
+    /** The channel's watermark, or {@link Long#MAX_VALUE} when no part is registered. */
+    public long watermark(Channel channel) {
+        return watermarks.of(channel);
     }
 
     public List<Heartbeat> heartbeats() {
@@ -78,8 +80,4 @@ public final class GatedReceiver implements HeartbeatReceiver {
         return heartbeats.stream().map(Heartbeat::sourceName).toList();
     }
 
-    /** {@code "hold KAFKA"} and {@code "resume KAFKA"}, in call order. */
-    public List<String> channelCalls() {
-        return List.copyOf(channelCalls);
-    }
 }

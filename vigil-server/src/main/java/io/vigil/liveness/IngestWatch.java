@@ -1,0 +1,138 @@
+package io.vigil.liveness;
+
+import io.vigil.engine.Engine;
+import io.vigil.ingest.Channel;
+import io.vigil.ingest.Watermark;
+import io.vigil.ingest.Watermarks;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What Vigil can hear, per ingest channel: the watermark, its lag, whether the channel is blind, and how many sources
+ * wait for it ({@code /api/v1/status}, {@code /metrics}). A thread of its own ({@code vigil-ingest-watch}, every
+ * 100 ms) logs one WARN when a channel goes blind and one when it hears again, naming the channel, its stalled parts
+ * and what to check.
+ *
+ * <p>A part is blind while its watermark lags by more than its blindAfter; a part that has never advanced yet (a
+ * Kafka group still joining) gets at least {@value #STARTUP_ALLOWANCE_MILLIS} ms from its registration.
+ */
+public final class IngestWatch implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IngestWatch.class);
+    static final long STARTUP_ALLOWANCE_MILLIS = 10_000;
+    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** One part of a channel (the HTTP event loops, a DMaaP poll loop, a Kafka consumer). */
+    public record PartSight(String name, long watermarkMillis, long lagMillis, boolean blind) {
+    }
+
+    /**
+     * One channel: its watermark is the oldest of its parts'; {@code heldSources} are past their deadline and wait
+     * for it.
+     */
+    public record ChannelSight(Channel channel, long watermarkMillis, long lagMillis, boolean blind, int heldSources,
+                               List<PartSight> parts) {
+    }
+
+    private final Watermarks watermarks;
+    private final Supplier<Engine> engine;
+    private final Thread thread;
+    private final Set<String> blindParts = new HashSet<>();
+    private volatile boolean running = true;
+
+    public IngestWatch(Watermarks watermarks, Supplier<Engine> engine) {
+        this.watermarks = watermarks;
+        this.engine = engine;
+        this.thread = Thread.ofPlatform().name("vigil-ingest-watch").daemon(true).unstarted(this::loop);
+    }
+
+    public IngestWatch start() {
+        thread.start();
+        return this;
+    }
+
+    /** Channels that have at least one watermark part, in {@link Channel} order. */
+    public List<ChannelSight> channels() {
+        long now = watermarks.clock().millis();
+        List<Watermark> parts = watermarks.parts();
+        Engine e = engine.get();
+        List<ChannelSight> out = new ArrayList<>();
+        for (Channel ch : Channel.values()) {
+            List<PartSight> ps = new ArrayList<>();
+            long w = Long.MAX_VALUE;
+            boolean blind = false;
+            for (Watermark p : parts) {
+                if (p.channel() != ch) continue;
+                boolean b = isBlind(p, now);
+                ps.add(new PartSight(p.name(), p.millis(), p.lagMillis(now), b));
+                w = Math.min(w, p.millis());
+                blind |= b;
+            }
+            if (ps.isEmpty()) continue;
+            out.add(new ChannelSight(ch, w, Math.max(0, now - w), blind, e.blindHeld(ch), List.copyOf(ps)));
+        }
+        return out;
+    }
+
+    /** The lag of {@code channel}'s watermark in seconds, or NaN when it has no watermark part. */
+    public double lagSeconds(Channel channel) {
+        long now = watermarks.clock().millis();
+        long w = watermarks.of(channel);
+        return w == Long.MAX_VALUE ? Double.NaN : Math.max(0, now - w) / 1000.0;
+    }
+
+    static boolean isBlind(Watermark p, long now) {
+        if (p.hasAdvanced()) return p.isBlind(now);
+        return now - p.millis() > Math.max(p.blindAfterMillis(), STARTUP_ALLOWANCE_MILLIS);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                check();
+            } catch (RuntimeException e) {
+                log.warn("ingest watch check failed (only the blind/recovered log lines are affected): {}", e.toString());
+            }
+            LockSupport.parkNanos(CHECK_NANOS);
+        }
+    }
+
+    /** Logs the blind / hears-again transitions of every part. */
+    void check() {
+        long now = watermarks.clock().millis();
+        Set<String> seen = new HashSet<>();
+        for (Watermark p : watermarks.parts()) {
+            seen.add(p.name());
+            boolean blind = isBlind(p, now);
+            if (blind && blindParts.add(p.name())) {
+                log.warn("Ingest channel {} is blind: {} has proven nothing for {} ms. Sources heard through it are held "
+                        + "(no ONSET) until it hears again; {}", p.channel().name().toLowerCase(), p.name(), p.lagMillis(now), whatToCheck(p.channel()));
+            } else if (!blind && blindParts.remove(p.name())) {
+                log.warn("Ingest channel {} hears again: {} is {} ms behind; held sources are judged on what arrived, "
+                        + "with the blind time not counted as silence", p.channel().name().toLowerCase(), p.name(), p.lagMillis(now));
+            }
+        }
+        blindParts.retainAll(seen);
+    }
+
+    private static String whatToCheck(Channel ch) {
+        return switch (ch) {
+            case HTTP -> "check Vigil's CPU and GC (event loops stalled) and its open files (ulimit -n, connections)";
+            case DMAAP -> "check the Message Router (its URL in the part name) and the network to it";
+            case KAFKA -> "check the Kafka brokers, the network to them and the consumer group";
+            case PEER -> "check the peer heartbeat server and its clients";
+        };
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+    }
+}
