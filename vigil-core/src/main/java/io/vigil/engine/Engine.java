@@ -164,12 +164,20 @@ public final class Engine {
 
     /** Takes one heartbeat that arrived now. Lock-free; never blocks. */
     public Acceptance accept(Heartbeat hb, Channel channel) {
+        return acceptAt(hb, channel, clock.millis());
+    }
+
+    /**
+     * Takes one heartbeat that arrived at {@code arrivedAtMillis} (clamped to now), e.g. one a standby kept while it
+     * could not reach the active. lastSeen never moves back, so an older one changes nothing.
+     */
+    public Acceptance acceptAt(Heartbeat hb, Channel channel, long arrivedAtMillis) {
         MonitorState m = monitors.get(hb.eventName());
         if (m == null) {
             unknownEventName.increment();
             return Acceptance.UNKNOWN_EVENT_NAME;
         }
-        long now = clock.millis();
+        long now = Math.min(arrivedAtMillis, clock.millis());
         // ONAP's rule: lastSeen is the event's own time; one from the future, or one before 2000 (a sender without a
         // clock), is replaced by the arrival time
         long sent = hb.eventTimeMillis();

@@ -1,12 +1,15 @@
 package io.vigil.liveness;
 
 import io.vigil.engine.Engine;
+import io.vigil.ingest.BlindSpell;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.Watermark;
 import io.vigil.ingest.Watermarks;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -44,6 +47,8 @@ public final class IngestWatch implements AutoCloseable {
     private final Supplier<Engine> engine;
     private final Thread thread;
     private final Set<String> blindParts = new HashSet<>();
+    /** The newest blind spell seen per part, so that a spell that began and ended between two checks is logged too. */
+    private final Map<String, BlindSpell> lastSpell = new HashMap<>();
     private volatile boolean running = true;
 
     public IngestWatch(Watermarks watermarks, Supplier<Engine> engine) {
@@ -87,6 +92,15 @@ public final class IngestWatch implements AutoCloseable {
         return w == Long.MAX_VALUE ? Double.NaN : Math.max(0, now - w) / 1000.0;
     }
 
+    /** True while a watermark part of {@code channel} is blind. */
+    public boolean isBlind(Channel channel) {
+        long now = watermarks.clock().millis();
+        for (Watermark p : watermarks.parts()) {
+            if (p.channel() == channel && isBlind(p, now)) return true;
+        }
+        return false;
+    }
+
     static boolean isBlind(Watermark p, long now) {
         if (p.hasAdvanced()) return p.isBlind(now);
         return now - p.millis() > Math.max(p.blindAfterMillis(), STARTUP_ALLOWANCE_MILLIS);
@@ -103,22 +117,35 @@ public final class IngestWatch implements AutoCloseable {
         }
     }
 
-    /** Logs the blind / hears-again transitions of every part. */
+    /**
+     * Logs the blind / hears-again transitions of every part, and a blind spell that began and ended between two
+     * checks (a stopped process: the probes run again before this thread does).
+     */
     void check() {
         long now = watermarks.clock().millis();
         Set<String> seen = new HashSet<>();
         for (Watermark p : watermarks.parts()) {
             seen.add(p.name());
             boolean blind = isBlind(p, now);
+            List<BlindSpell> spells = p.spells();
+            BlindSpell newest = spells.isEmpty() ? null : spells.getLast();
+            boolean known = lastSpell.containsKey(p.name());
+            BlindSpell before = lastSpell.put(p.name(), newest);
+            String channel = p.channel().name().toLowerCase();
             if (blind && blindParts.add(p.name())) {
                 log.warn("Ingest channel {} is blind: {} has proven nothing for {} ms. Sources heard through it are held "
-                        + "(no ONSET) until it hears again; {}", p.channel().name().toLowerCase(), p.name(), p.lagMillis(now), whatToCheck(p.channel()));
+                        + "(no ONSET) until it hears again; {}", channel, p.name(), p.lagMillis(now), whatToCheck(p.channel()));
             } else if (!blind && blindParts.remove(p.name())) {
                 log.warn("Ingest channel {} hears again: {} is {} ms behind; held sources are judged on what arrived, "
-                        + "with the blind time not counted as silence", p.channel().name().toLowerCase(), p.name(), p.lagMillis(now));
+                        + "with the blind time not counted as silence", channel, p.name(), p.lagMillis(now));
+            } else if (!blind && known && newest != null && !newest.equals(before)) {
+                log.warn("Ingest channel {} was blind for {} ms ({} proved nothing, e.g. Vigil itself was paused) and hears "
+                        + "again; that time does not count as silence of its sources; {}", channel, newest.lengthMillis(),
+                        p.name(), whatToCheck(p.channel()));
             }
         }
         blindParts.retainAll(seen);
+        lastSpell.keySet().retainAll(seen);
     }
 
     private static String whatToCheck(Channel ch) {

@@ -92,6 +92,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     /** The ingest watermarks; they outlive engines (the HA role replaces the engine, not the ingest). */
     private final Watermarks watermarks;
     private final IngestWatch ingestWatch;
+    private final StandbyHeartbeats standbyHeartbeats = new StandbyHeartbeats();
     private final Runnable onOutboxWritten;
     private final Consumer<ChangeEvent> onEvent;
     /** Shared by every engine of this service, so a role change does not reset the rate of new sources. */
@@ -182,7 +183,9 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     /**
      * Becomes the detector under {@code epoch}: a fresh engine is loaded from the store (restored sources get the
-     * grace period, open outages stay open) and detection starts. Any previous role state is dropped first.
+     * grace period, open outages stay open), then the heartbeats this instance kept while standby are applied (each
+     * source starts from the newest of the store and them: no gap at a takeover), and detection starts. Any previous
+     * role state is dropped first.
      */
     public void activate(long epoch) {
         synchronized (lifecycle) {
@@ -190,6 +193,9 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             Engine e = newEngine();
             List<SourceSnapshot> stored = sources.loadAll();
             e.restore(stored);
+            List<StandbyHeartbeats.Kept> kept = standbyHeartbeats.drain();
+            for (StandbyHeartbeats.Kept k : kept) e.acceptAt(k.heartbeat(), Channel.HTTP, k.arrivedAtMillis());
+            if (!kept.isEmpty()) log.info("{} sources' last heartbeats kept while standby were merged with the store", kept.size());
             e.tick();
             this.epoch = epoch;
             this.refusedEpoch = -1;
@@ -348,6 +354,11 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     @Override
     public Watermarks watermarks() {
         return watermarks;
+    }
+
+    /** What this instance keeps of heartbeats while it is not active (merged at {@link #activate}). */
+    public StandbyHeartbeats standbyHeartbeats() {
+        return standbyHeartbeats;
     }
 
     /** Per ingest channel: watermark, lag, blindness, held sources. */

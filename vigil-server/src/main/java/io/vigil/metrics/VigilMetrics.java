@@ -102,6 +102,9 @@ public final class VigilMetrics {
             Gauge.builder("vigil_ingest_watermark_lag_seconds", e, l -> l.ingestWatch().lagSeconds(ch)).tag("channel", channel)
                     .description("how far behind now the channel has proven it heard everything (NaN: the channel has no watermark)")
                     .register(registry);
+            Gauge.builder("vigil_ingest_held", e, l -> l.ingestWatch().isBlind(ch) ? 1 : 0).tag("channel", channel)
+                    .description("1 while the channel is blind (its watermark lags by more than its blindAfter): its sources are held")
+                    .register(registry);
             Gauge.builder("vigil_ingest_held_sources", e, l -> l.engine().blindHeld(ch)).tag("channel", channel)
                     .description("sources past their deadline that wait for the channel's watermark (no ONSET while it cannot hear)")
                     .register(registry);

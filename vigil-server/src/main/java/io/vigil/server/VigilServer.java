@@ -270,7 +270,9 @@ public final class VigilServer implements AutoCloseable {
         lease.observeLease(peers::observe);
         if (!c.ha().partitioned()) forwarder = new HeartbeatForwarder(vertx, lease.owner(), peers::activeUrl,
                 metrics.ingested(io.vigil.ingest.Channel.HTTP, "forwarded"),
-                metrics.ingested(io.vigil.ingest.Channel.HTTP, "forward_unavailable"));
+                metrics.ingested(io.vigil.ingest.Channel.HTTP, "forward_unavailable"),
+                metrics.ingested(io.vigil.ingest.Channel.HTTP, "kept_by_standby"), liveness.standbyHeartbeats(), liveness::limits,
+                liveness.watermarks().clock());
         sharedConfig = new SharedConfig(new ConfigRepository(db), this::applyShared);
         sharedConfig.startup(c);
         background.scheduleWithFixedDelay(() -> sharedConfig.poll(this::config), 1000, 1000, TimeUnit.MILLISECONDS);

@@ -11,18 +11,27 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vigil.http.Json;
+import io.vigil.ingest.IngestLimits;
+import io.vigil.liveness.StandbyHeartbeats;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * How a STANDBY takes heartbeats: it passes each VES request, unchanged, to the ACTIVE instance and answers the
- * client with the active's answer. So a 202 from any instance means the active's engine took the heartbeat, and
- * a heartbeat is never answered 202 by an instance that does not detect. When no active can be reached (during a
- * takeover) the answer is 503 with {@code Retry-After: 1}: VES senders retry, nothing acknowledged is lost.
+ * How a STANDBY takes heartbeats: it notes each one's source and arrival ({@link StandbyHeartbeats#keep}), passes
+ * the VES request, unchanged, to the ACTIVE instance and answers the client with the active's answer.
+ *
+ * <p><b>No gap at a takeover.</b> When the active cannot be reached (no active known, no answer within 2 s: a frozen
+ * or dying active, a takeover in progress) or answers 503, a request holding at least one usable heartbeat is
+ * answered 202 and kept ({@link StandbyHeartbeats#undelivered}): it is replayed to the active, in order, as soon as
+ * one answers (after the next successful forward, or by a 1 s timer), or merged into this instance's engine if it
+ * takes over. A heartbeat answered 202 is never silently dropped. A body with no usable heartbeat gets 503 with
+ * {@code Retry-After: 1} (the active would have rejected it).
  *
  * <p>A forwarded request carries {@value #FORWARDED_HEADER}; an instance that receives one while it is not active
- * answers 503 instead of forwarding again, so two instances that disagree for a moment cannot loop a request.
+ * keeps it as above instead of forwarding again, so two instances that disagree for a moment cannot loop a request.
  *
  * <p>Cost: one extra HTTP exchange on loopback or the LAN per request; measured in {@code docs/benchmarks-ha.md}.
  * Use {@code eventBatch} through a standby, or point senders at the active, when that matters. Thread-safe; runs on
@@ -37,9 +46,21 @@ public final class HeartbeatForwarder implements AutoCloseable {
     private final Supplier<Optional<String>> activeUrl;
     private final Counter forwarded;
     private final Counter unavailable;
+    private final Counter keptCounter;
+    private final StandbyHeartbeats kept;
+    private final Supplier<IngestLimits> limits;
+    private final Clock clock;
+    private final Vertx vertx;
+    private final long replayTimer;
+    private final AtomicBoolean replaying = new AtomicBoolean();
 
+    /**
+     * @param kept         where heartbeats are kept (the liveness service's, merged at activation)
+     * @param keptCounter  counts requests answered 202 without reaching the active
+     */
     public HeartbeatForwarder(Vertx vertx, String instanceId, Supplier<Optional<String>> activeUrl, Counter forwarded,
-                              Counter unavailable) {
+                              Counter unavailable, Counter keptCounter, StandbyHeartbeats kept, Supplier<IngestLimits> limits,
+                              Clock clock) {
         this.client = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
                 new PoolOptions().setHttp1MaxSize(64));
@@ -47,18 +68,26 @@ public final class HeartbeatForwarder implements AutoCloseable {
         this.activeUrl = activeUrl;
         this.forwarded = forwarded;
         this.unavailable = unavailable;
+        this.keptCounter = keptCounter;
+        this.kept = kept;
+        this.limits = limits;
+        this.clock = clock;
+        this.vertx = vertx;
+        this.replayTimer = vertx.setPeriodic(1000, id -> activeUrl.get().ifPresent(this::replay));
     }
 
     /** Answers {@code req} (whose body was read into {@code body}) with the active instance's answer. */
     public void forward(HttpServerRequest req, Buffer body) {
+        byte[] bytes = body.getBytes();
+        boolean usable = kept.keep(bytes, limits.get(), clock.millis());
         if (req.getHeader(FORWARDED_HEADER) != null) {
-            unavailable("this instance is not active either (request forwarded by " + req.getHeader(FORWARDED_HEADER)
-                    + "); an HA takeover is in progress, retry", req);
+            keepOrRefuse(req, bytes, usable, "this instance is not active either (request forwarded by "
+                    + req.getHeader(FORWARDED_HEADER) + "); an HA takeover is in progress, retry");
             return;
         }
         Optional<String> target = activeUrl.get();
         if (target.isEmpty()) {
-            unavailable("no active instance is known (an HA takeover is in progress); retry", req);
+            keepOrRefuse(req, bytes, usable, "no active instance is known (an HA takeover is in progress); retry");
             return;
         }
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.get() + req.uri())
@@ -71,7 +100,14 @@ public final class HeartbeatForwarder implements AutoCloseable {
         Future<Void> exchange = client.request(o)
                 .compose(r -> r.send(body))
                 .compose(resp -> resp.body().map(b -> {
-                    if (resp.statusCode() == 202) forwarded.increment();
+                    if (resp.statusCode() == 503) {
+                        keepOrRefuse(req, bytes, usable, "the active instance answered 503; retry");
+                        return null;
+                    }
+                    if (resp.statusCode() == 202) {
+                        forwarded.increment();
+                        replay(target.get());
+                    }
                     var out = req.response().setStatusCode(resp.statusCode());
                     String ct = resp.getHeader("Content-Type");
                     if (ct != null) out.putHeader("Content-Type", ct);
@@ -81,8 +117,48 @@ public final class HeartbeatForwarder implements AutoCloseable {
                     return null;
                 }));
         exchange.timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).onFailure(e ->
-                unavailable("the active instance at " + target.get() + " did not answer (" + e.getMessage()
-                        + "); an HA takeover may be in progress, retry", req));
+                keepOrRefuse(req, bytes, usable, "the active instance at " + target.get() + " did not answer (" + e.getMessage()
+                        + "); an HA takeover may be in progress, retry"));
+    }
+
+    /** 202 and kept for replay when the body holds a usable heartbeat; else 503 (the sender retries). */
+    private void keepOrRefuse(HttpServerRequest req, byte[] body, boolean usable, String why) {
+        if (req.response().ended()) return;
+        if (!usable) {
+            unavailable(why, req);
+            return;
+        }
+        kept.undelivered(body);
+        keptCounter.increment();
+        req.response().setStatusCode(202).end();
+    }
+
+    /** Sends the kept bodies to {@code target}, oldest first, one at a time; stops at the first failure. */
+    private void replay(String target) {
+        if (kept.undeliveredCount() == 0 || !replaying.compareAndSet(false, true)) return;
+        replayNext(target);
+    }
+
+    private void replayNext(String target) {
+        byte[] body = kept.nextUndelivered();
+        if (body == null) {
+            replaying.set(false);
+            return;
+        }
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target + "/eventListener/v7")
+                .setIdleTimeout(TIMEOUT_MILLIS);
+        o.putHeader(FORWARDED_HEADER, instanceId);
+        o.putHeader("Content-Type", "application/json");
+        client.request(o).compose(r -> r.send(Buffer.buffer(body))).compose(resp -> resp.body().map(b -> resp.statusCode()))
+                .timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .onComplete(ar -> {
+                    if (ar.succeeded() && ar.result() != 503) {
+                        replayNext(target); // 202, or a 4xx the active would have answered anyway
+                    } else {
+                        kept.retryLater(body);
+                        replaying.set(false);
+                    }
+                });
     }
 
     private void unavailable(String message, HttpServerRequest req) {
@@ -95,6 +171,7 @@ public final class HeartbeatForwarder implements AutoCloseable {
 
     @Override
     public void close() {
+        vertx.cancelTimer(replayTimer);
         client.close();
     }
 }
