@@ -122,9 +122,15 @@ public final class HttpWatermark implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         String id = deployment;
-        if (id != null) vertx.undeploy(id);
+        deployment = null;
         watermark.close();
+        if (id == null) return;
+        try {
+            vertx.undeploy(id);
+        } catch (RuntimeException e) {
+            // Vert.x already closed (a second close): the probes are gone with it
+        }
     }
 }
