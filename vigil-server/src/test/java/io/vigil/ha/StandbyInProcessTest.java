@@ -34,7 +34,8 @@ class StandbyInProcessTest {
             Files.createDirectories(dir.resolve("b"));
             RunningServer a = RunningServer.start(dir.resolve("a"), HaCluster.yaml(pg.url(), sink.url(), "vigil-a"));
             try (RunningServer b = RunningServer.start(dir.resolve("b"), HaCluster.yaml(pg.url(), sink.url(), "vigil-b"))) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> role(a).equals("ACTIVE") && role(b).equals("STANDBY"));
+                // generous: two servers and PostgreSQL start in this JVM on a loaded machine
+                await().atMost(Duration.ofSeconds(30)).until(() -> role(a).equals("ACTIVE") && role(b).equals("STANDBY"));
                 JsonNode sa = a.getJson("/api/v1/status");
                 JsonNode sb = b.getJson("/api/v1/status");
                 assertThat(sb.path("activeId").asText()).isEqualTo("vigil-a");
