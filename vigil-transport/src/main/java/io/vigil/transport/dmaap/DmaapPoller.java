@@ -175,7 +175,7 @@ public final class DmaapPoller implements AutoCloseable {
 
     /**
      * Ends the loop: a pending backoff is cancelled and a long poll in flight is aborted (an answer already received
-     * is still processed). Completes when the loop has ended; idempotent. Does not touch the hold state.
+     * is still processed). Completes when the loop has ended; idempotent. Its watermark part is closed.
      */
     public synchronized CompletionStage<Void> stop() {
         if (context == null) {

@@ -147,8 +147,9 @@ class DmaapPollBoundsTest {
         URI withCredentials = URI.create("http://mr-user:mr-s3cret@" + topic.getRawAuthority() + topic.getRawPath());
         DmaapPoller p = start(withCredentials, Duration.ofMillis(100), Duration.ofSeconds(1));
         p.start();
-        await().atMost(DEADLINE).until(() -> p.pollErrors() >= 3 && !receiver.channelCalls().isEmpty());
+        await().atMost(DEADLINE).until(() -> p.pollErrors() >= 3);
         assertThat(p.pollUrl()).startsWith("http://******@").doesNotContain("mr-s3cret");
-        assertThat(receiver.channelCalls()).allSatisfy(call -> assertThat(call).doesNotContain("mr-s3cret"));
+        // the watermark part's name is shown in the status and in the blind WARN
+        assertThat(receiver.watermarks().parts()).allSatisfy(w -> assertThat(w.name()).doesNotContain("mr-s3cret"));
     }
 }
