@@ -61,9 +61,10 @@ public final class RemoteConfig {
         } catch (IllegalArgumentException e) {
             throw new RemoteConfigException("remote config URL \"" + shown + "\" is not a valid http(s) URL: " + e.getMessage(), e);
         }
-        HttpResponse<String> response;
+        BoundedAnswer response;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<java.io.InputStream> streamed = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = withBoundedBody(streamed);
         } catch (HttpTimeoutException e) {
             throw new RemoteConfigException("remote config " + shown + ": no answer within " + DurationSyntax.format(timeout), e);
         } catch (ConnectException e) {
@@ -82,6 +83,24 @@ public final class RemoteConfig {
                     + (body.isEmpty() ? "" : " " + body), null);
         }
         return ConfigLoader.parse(response.body(), shown);
+    }
+
+    /** The answer with its body read as text, at most {@link ConfigLoader#MAX_BYTES} of it. */
+    private static BoundedAnswer withBoundedBody(HttpResponse<java.io.InputStream> streamed) throws IOException {
+        byte[] bytes;
+        try (java.io.InputStream in = streamed.body()) {
+            bytes = in.readNBytes(ConfigLoader.MAX_BYTES + 1);
+        }
+        if (bytes.length > ConfigLoader.MAX_BYTES) {
+            throw new IOException("the answer is larger than " + ConfigLoader.MAX_BYTES + " bytes, the most a "
+                    + "configuration may have");
+        }
+        String body = new String(bytes, StandardCharsets.UTF_8);
+        return new BoundedAnswer(streamed.statusCode(), body);
+    }
+
+    /** What {@link #fetch} needs of an answer. */
+    private record BoundedAnswer(int statusCode, String body) {
     }
 
     /**

@@ -130,4 +130,11 @@ class RemoteConfigTest {
                 "HOSTNAME", "dcae-heartbeat"))).isEqualTo("http://config-binding-service:10000/service_component/dcae-heartbeat");
         assertThat(RemoteConfig.urlFromEnvironment(Map.of("HOSTNAME", "h"))).isNull();
     }
+
+    @Test
+    void anAnswerLargerThanAConfigurationMayBeIsAFetchErrorWithoutReadingItAll() {
+        serve("/huge", 200, "# " + "x".repeat(ConfigLoader.MAX_BYTES) + "\n");
+        assertThatThrownBy(() -> new RemoteConfig().fetch(base + "/huge"))
+                .isInstanceOf(RemoteConfigException.class).hasMessageContaining("larger than " + ConfigLoader.MAX_BYTES);
+    }
 }
