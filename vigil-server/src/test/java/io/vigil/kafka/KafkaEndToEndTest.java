@@ -164,7 +164,9 @@ class KafkaEndToEndTest {
                     topic: %4$s
                     properties: {max.block.ms: '1000', request.timeout.ms: '2000', delivery.timeout.ms: '4000'}
                 """.formatted(kafka.bootstrapServers(), in, group, out), "test.yaml");
-        List<String> fleetSources = List.of("vfw-a", "vfw-b", "vfw-c", "vfw-dies");
+        List<String> live = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "vfw-" + i).toList();
+        List<String> fleetSources = new java.util.ArrayList<>(live);
+        fleetSources.add("vfw-dies");
         String hb = "Heartbeat_vFW";
 
         try (VigilServer vigil = start(config);
@@ -177,15 +179,16 @@ class KafkaEndToEndTest {
             assertThat(dead.value()).isEqualTo("<xml>not a VES event</xml>");
             assertThat(header(dead, "vigil.dead-letter.topic")).isEqualTo(in);
 
-            // One Kafka source dies, the HTTP source goes quiet, then the broker goes down for longer than a threshold.
-            fleet.silence("vfw-dies");
+            // The HTTP source goes quiet, the broker goes down for 10 s (2.5 thresholds), and one Kafka source dies
+            // during the outage: Vigil cannot tell until the broker is back.
             postHeartbeat(vigil, hb, "vfw-http");
             long stoppedAt = System.nanoTime();
             kafka.stop();
             await().atMost(DEADLINE).until(() -> blind(vigil, Channel.KAFKA));
+            fleet.silence("vfw-dies");
             // The HTTP source's ONSET is decided during the outage; the Kafka sink must keep it until the broker is back.
             await().atMost(DEADLINE).until(() -> kinds(vigil).containsKey("vfw-http:ONSET"));
-            await().atMost(DEADLINE).until(() -> System.nanoTime() - stoppedAt > TimeUnit.SECONDS.toNanos(6));
+            await().atMost(DEADLINE).until(() -> System.nanoTime() - stoppedAt > TimeUnit.SECONDS.toNanos(10));
             assertThat(kinds(vigil).keySet()).as("no Kafka-fed source is declared missing during the outage")
                     .containsExactly("vfw-http:ONSET");
             assertThat(fleetSources.stream().map(s -> state(vigil, hb, s))).containsOnly(LivenessState.ALIVE);
@@ -193,9 +196,12 @@ class KafkaEndToEndTest {
             kafka.restart();
             await().atMost(DEADLINE).until(() -> !blind(vigil, Channel.KAFKA));
             await().atMost(DEADLINE).until(() -> kinds(vigil).containsKey("vfw-dies:ONSET"));
-            assertThat(kinds(vigil).keySet()).as("the dead source gets its ONSET after the grace; the live ones nothing")
+            // and nothing more for a while: the live sources' heartbeats produced during the outage arrive late
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).until(() -> kinds(vigil).size() == 2);
+            assertThat(kinds(vigil).keySet()).as("exactly one ONSET for the source that died during the outage; the live ones nothing")
                     .containsExactlyInAnyOrder("vfw-http:ONSET", "vfw-dies:ONSET");
-            assertThat(List.of("vfw-a", "vfw-b", "vfw-c").stream().map(s -> state(vigil, hb, s))).containsOnly(LivenessState.ALIVE);
+            assertThat(kinds(vigil)).containsEntry("vfw-dies:ONSET", 1);
+            assertThat(live.stream().map(s -> state(vigil, hb, s))).containsOnly(LivenessState.ALIVE);
 
             // Every outbox event reached the topic; copies, if any, carry the same eventId.
             Map<String, String> outbox = new LinkedHashMap<>();
