@@ -10,12 +10,13 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vigil actions ...}: delayed actions and action plans (queues) on a running server. */
 @Command(name = "actions", mixinStandardHelpOptions = true,
         description = "Delayed actions (run when a matching status event shows up) and action plans (steps run one after the other).",
-        subcommands = {ActionsCommand.Add.class, ActionsCommand.ListDelayed.class, ActionsCommand.Cancel.class,
+        subcommands = {ActionsCommand.Run.class, ActionsCommand.Add.class, ActionsCommand.ListDelayed.class, ActionsCommand.Cancel.class,
                 ActionsCommand.History.class, ActionsCommand.RunPlan.class, ActionsCommand.Plans.class, ActionsCommand.CancelPlan.class})
 public final class ActionsCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -55,6 +56,26 @@ public final class ActionsCommand implements Runnable {
             JsonNode n = readFile(file);
             if (n == null) return 2;
             return JsonCalls.print(() -> JsonCalls.post(client, "/api/v1/actions/delayed", Json.write(n)));
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run ACTION on SERVICE now when the instance holding the service's ip is running;",
+                    "otherwise keep it as a delayed action that fires when that instance reaches running."})
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        ServerClient client;
+        @Parameters(index = "0", paramLabel = "ACTION", description = "an action of the config's actions")
+        String action;
+        @Parameters(index = "1", paramLabel = "SERVICE", description = "the service (its name) to run it on")
+        String service;
+        @Option(names = "--level", paramLabel = "L", defaultValue = "services", description = "the action's level (default services)")
+        String level;
+
+        @Override
+        public Integer call() {
+            var body = Json.object().put("action", action).put("service", service).put("level", level);
+            return JsonCalls.print(() -> JsonCalls.post(client, "/api/v1/actions/run", Json.write(body)));
         }
     }
 

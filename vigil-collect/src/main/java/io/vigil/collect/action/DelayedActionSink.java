@@ -3,6 +3,8 @@ package io.vigil.collect.action;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.collect.CollectJson;
+import io.vigil.collect.datasource.Entity;
+import io.vigil.collect.datasource.EntityType;
 import io.vigil.delivery.OutboxRecord;
 import io.vigil.delivery.Sink;
 import java.time.Clock;
@@ -71,13 +73,50 @@ public final class DelayedActionSink implements Sink {
         return CompletableFuture.completedFuture(null);
     }
 
-    private void fire(DelayedAction a, JsonNode event) {
+    /**
+     * Fires, at once, each of the just registered {@code added} actions whose condition already holds in the current
+     * status ({@code current}: the status table's entities): a rule waiting for a state that is already there would
+     * otherwise wait for the next change, which may never come. Returns the ids of the actions fired.
+     */
+    public List<String> fireIfAlreadyHolds(List<DelayedAction> added, List<Entity> current) {
+        List<String> fired = new ArrayList<>();
+        for (DelayedAction a : added) {
+            for (Entity e : current) {
+                if (e.deleted()) continue;
+                ObjectNode event = currentStatus(e);
+                if (!a.matches(event)) continue;
+                if (repo.take(a.id())) {
+                    fire(a, event);
+                    fired.add(a.id());
+                }
+                break;
+            }
+        }
+        return fired;
+    }
+
+    /** An entity's current status as an event of the worker form (no previous state: it is not a change). */
+    static ObjectNode currentStatus(Entity e) {
+        ObjectNode n = CollectJson.object();
+        n.put("ip", e.ip()).put("name", e.name()).put("type", e.type().wire()).putNull("previous_state").put("state", e.state())
+                .putNull("previous_code").put("code", e.code());
+        if (e.type() == EntityType.SERVICES) n.put("mode", e.mode()).put("status", e.status());
+        n.put("datasource", e.datasource()).put("time", e.timeMillis());
+        return n;
+    }
+
+    /** Runs {@code action} on {@code group} at {@code level} now, for {@code reason} (an API call); kept in the history. */
+    public CompletionStage<ActionRunner.Outcome> runNow(DelayedAction a, JsonNode reason) {
+        return fire(a, reason);
+    }
+
+    private CompletionStage<ActionRunner.Outcome> fire(DelayedAction a, JsonNode event) {
         String ip = event.path("ip").asText(null);
         String group = a.doGroup() != null || ip == null ? a.doGroup() : instanceByIp.apply(ip);
         log.info("delayed action {} matched {} {} {}: running {} on {} at {}", a.id(), event.path("type").asText(),
                 ip, event.path("state").asText(), a.doAction(), group, a.doLevel());
         long started = clock.millis();
-        runner.run(a.doAction(), group, a.doLevel(), event).thenAccept(o -> {
+        return runner.run(a.doAction(), group, a.doLevel(), event).thenApply(o -> {
             if (!o.succeeded()) log.warn("delayed action {} ({}) failed: {}", a.id(), a.doAction(), o.detail());
             ObjectNode h = a.toJson();
             h.set("event", event);
@@ -88,6 +127,7 @@ public final class DelayedActionSink implements Sink {
                 history.addLast(h);
                 while (history.size() > HISTORY) history.removeFirst();
             }
+            return o;
         });
     }
 

@@ -13,11 +13,14 @@ import io.vigil.collect.action.DelayedActionSink;
 import io.vigil.collect.action.Plan;
 import io.vigil.collect.action.PlanRunner;
 import io.vigil.collect.action.PlanSpec;
+import io.vigil.collect.datasource.Entity;
+import io.vigil.collect.datasource.EntityType;
 import io.vigil.http.Json;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * Delayed actions and plans over HTTP (docs/collect.md):
@@ -25,6 +28,8 @@ import java.util.concurrent.Callable;
  *   <li>{@code POST /api/v1/actions/delayed} {@code {"actions":[…]}} (or one action object): 201 {@code {"ids":[…]}};
  *       {@code GET} lists them; {@code DELETE /api/v1/actions/delayed/{id}} cancels one.</li>
  *   <li>{@code GET /api/v1/actions/history}: fired delayed actions and their outcome.</li>
+ *   <li>{@code POST /api/v1/actions/run} {@code {"action","service"}}: runs an action on a service now when its
+ *       instance is running, or else as a delayed action on that instance's ip reaching {@code running}.</li>
  *   <li>{@code POST /api/v1/actions/plans} (a plan): 201 with the plan; {@code GET} lists; {@code GET|DELETE
  *       /api/v1/actions/plans/{id}} shows or cancels one.</li>
  * </ul>
@@ -33,20 +38,25 @@ import java.util.concurrent.Callable;
 public final class ActionsApi implements AutoCloseable {
     private static final String DELAYED = "/api/v1/actions/delayed";
     private static final String PLANS = "/api/v1/actions/plans";
+    private static final String RUN = "/api/v1/actions/run";
     private final Vertx vertx;
     private final DelayedActionRepository delayed;
     private final DelayedActionSink sink;
     private final ActionRunner runner;
     private final PlanRunner plans;
     private final Clock clock;
+    private final Supplier<List<Entity>> current;
 
-    public ActionsApi(Vertx vertx, DelayedActionRepository delayed, DelayedActionSink sink, ActionRunner runner, PlanRunner plans, Clock clock) {
+    /** @param current the status table's entities now (the engine's last applied round) */
+    public ActionsApi(Vertx vertx, DelayedActionRepository delayed, DelayedActionSink sink, ActionRunner runner, PlanRunner plans,
+                      Clock clock, Supplier<List<Entity>> current) {
         this.vertx = vertx;
         this.delayed = delayed;
         this.sink = sink;
         this.runner = runner;
         this.plans = plans;
         this.clock = clock;
+        this.current = current;
     }
 
     public boolean handle(HttpServerRequest req) {
@@ -70,6 +80,11 @@ public final class ActionsApi implements AutoCloseable {
                 if (!delayed.take(id)) throw new NotFound("no delayed action " + id + " (fired or cancelled already?)");
                 return Json.object().put("cancelled", id);
             });
+            return true;
+        }
+        if (path.equals(RUN)) {
+            if (m != HttpMethod.POST) CollectApi.error(req, 405, "method_not_allowed", "use POST " + RUN);
+            else withBody(req, body -> run(req, body));
             return true;
         }
         if (path.equals("/api/v1/actions/history")) {
@@ -119,7 +134,78 @@ public final class ActionsApi implements AutoCloseable {
         ObjectNode out = Json.object();
         ArrayNode ids = out.putArray("ids");
         list.forEach(a -> ids.add(a.id()));
+        ArrayNode fired = out.putArray("fired");
+        sink.fireIfAlreadyHolds(list, current.get()).forEach(fired::add);
         return out;
+    }
+
+    /**
+     * {@code POST /api/v1/actions/run} {@code {"action","service","level"}} (or the delayed-action names
+     * {@code do_action}, {@code do_group}, {@code do_level}): runs the action on the service now when the instance
+     * holding the service's ip is {@code running} (200 with the outcome); otherwise keeps it as a delayed action that
+     * fires when that ip's instance reaches {@code running} (202 with its id).
+     */
+    private void run(HttpServerRequest req, String body) {
+        JsonNode n;
+        String action, service, level;
+        try {
+            n = parse(body);
+            if (!n.isObject()) throw new IllegalArgumentException("the body must be an object like {\"action\":\"start\",\"service\":\"node10\"}");
+            action = field(n, "action", "do_action");
+            service = field(n, "service", "do_group");
+            level = n.has("level") || n.has("do_level") ? field(n, "level", "do_level") : "services";
+            if (action == null) throw new IllegalArgumentException("\"action\" is required: the name of an action in the config's actions");
+            if (service == null) throw new IllegalArgumentException("\"service\" is required: the service to run the action on");
+            if (!runner.knows(action))
+                throw new IllegalArgumentException("action \"" + action + "\" is not in the config's actions (known: " + String.join(", ", runner.names()) + ")");
+        } catch (IllegalArgumentException e) {
+            CollectApi.error(req, 400, "bad_request", e.getMessage());
+            return;
+        }
+        List<Entity> now = current.get();
+        Entity svc = now.stream().filter(e -> e.type() == EntityType.SERVICES && e.name().equals(service) && !e.deleted()).findFirst().orElse(null);
+        if (svc == null || svc.ip() == null) {
+            CollectApi.error(req, 404, "not_found", "no service \"" + service + "\" with an ip in the collected status; see GET /api/v1/heartbeat");
+            return;
+        }
+        Entity instance = now.stream().filter(e -> e.type() == EntityType.INSTANCES && svc.ip().equals(e.ip()) && !e.deleted()).findFirst().orElse(null);
+        long t = clock.millis();
+        if (instance != null && Entity.RUNNING.equalsIgnoreCase(instance.state())) {
+            DelayedAction a = new DelayedAction(java.util.UUID.randomUUID().toString(), svc.ip(), null, null, action, service, level, t);
+            ObjectNode reason = Json.object().put("reason", "run").put("ip", svc.ip()).put("name", service).put("type", "services");
+            sink.runNow(a, reason).whenComplete((o, e) -> {
+                if (e != null) {
+                    CollectApi.error(req, 500, "action_failed", "action " + action + " could not run: " + e.getMessage());
+                    return;
+                }
+                CollectApi.json(req, 200, Json.object().put("ran", true).put("action", action).put("service", service)
+                        .put("instance", instance.name()).put("succeeded", o.succeeded()).put("detail", o.detail()));
+            });
+            return;
+        }
+        DelayedAction waiting = new DelayedAction(java.util.UUID.randomUUID().toString(), svc.ip(), "instances", Entity.RUNNING,
+                action, service, level, t);
+        vertx.executeBlocking(() -> {
+            delayed.add(List.of(waiting));
+            // the instance may have come up between the look above and the write: fire at once then
+            return sink.fireIfAlreadyHolds(List.of(waiting), current.get());
+        }, false).onComplete(ar -> {
+            if (ar.failed()) {
+                CollectApi.json(req, 500, io.vigil.http.HiddenErrors.report("internal", "HTTP POST " + RUN + " failed", ar.cause()));
+                return;
+            }
+            ObjectNode out = Json.object().put("ran", !ar.result().isEmpty()).put("delayed", waiting.id()).put("action", action)
+                    .put("service", service);
+            out.putObject("waiting_for").put("event_ip", svc.ip()).put("event_type", "instances").put("event_state", Entity.RUNNING);
+            CollectApi.json(req, 202, out);
+        });
+    }
+
+    private static String field(JsonNode n, String name, String alias) {
+        JsonNode v = n.has(name) ? n.get(name) : n.get(alias);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual() || v.asText().isBlank()) throw new IllegalArgumentException("\"" + name + "\" must be a name (text), got " + v);
+        return v.asText();
     }
 
     private DelayedAction checked(JsonNode n, String where, long now) {

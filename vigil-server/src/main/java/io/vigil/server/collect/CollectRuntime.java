@@ -116,7 +116,7 @@ public final class CollectRuntime implements AutoCloseable {
 
     /** The HTTP face of delayed actions and plans. */
     public ActionsApi actionsApi() {
-        return new ActionsApi(vertx, delayed, delayedSink, actionRunner, plans, clock);
+        return new ActionsApi(vertx, delayed, delayedSink, actionRunner, plans, clock, engine::entities);
     }
 
     public PlanRunner plans() {

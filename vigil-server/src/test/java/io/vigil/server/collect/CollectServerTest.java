@@ -86,6 +86,7 @@ class CollectServerTest {
                       services:
                         - {name: node10, ip: 127.0.0.1, mode: mariadb, status: master, check: {type: tcp, port: %d}}
                         - {name: node11, ip: 127.0.0.3, mode: mariadb, status: slave, check: {type: command, command: [test, -f, '%s/node11.up']}}
+                        - {name: web, ip: 127.0.0.2, mode: haproxy, status: na}
                 workers:
                   - {type: script, command: ['%s/doctor.sh']}
                 actions:
@@ -206,6 +207,41 @@ class CollectServerTest {
         assertThat(hb.path("command").asText()).isEqualTo("heartbeat");
         assertThat(hb.path("host").path("interfaces").toString()).contains("\"STATE\"");
         assertThat(hb.path("return").path("instances").toString()).contains("\"i-1\"");
+    }
+
+    @Test
+    void actionsRunNowOnARunningInstanceOrWaitForItsInstanceToRun() throws Exception {
+        startServer();
+        Path log = dir.resolve("actions.log");
+        var now = server.post("/api/v1/actions/run", "{\"action\":\"start\",\"service\":\"node10\"}");
+        assertThat(now.statusCode()).as(now.body()).isEqualTo(200);
+        assertThat(RunningServer.json(now.body()).path("succeeded").asBoolean()).isTrue();
+        assertThat(Files.readString(log)).contains("action=start group=node10 level=services");
+
+        // web's instance (proxy, 127.0.0.2) is not running: the action waits for it
+        JsonNode waiting = RunningServer.json(cli("actions", "run", "start", "web", "--server", server.url("")));
+        assertThat(waiting.path("ran").asBoolean()).isFalse();
+        String id = waiting.path("delayed").asText();
+        assertThat(server.getJson("/api/v1/actions/delayed").path("actions").findValuesAsText("id")).contains(id);
+        assertThat(Files.readString(log)).doesNotContain("group=web");
+        Files.writeString(dir.resolve("proxy.up"), "");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("action=start group=web"));
+        assertThat(server.getJson("/api/v1/actions/delayed").path("actions").findValuesAsText("id")).doesNotContain(id);
+
+        assertThat(server.post("/api/v1/actions/run", "{\"action\":\"nope\",\"service\":\"web\"}").statusCode()).isEqualTo(400);
+        assertThat(server.post("/api/v1/actions/run", "{\"action\":\"start\",\"service\":\"ghost\"}").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aDelayedActionWhoseConditionAlreadyHoldsFiresAtOnce() throws Exception {
+        startServer();
+        var r = server.post("/api/v1/actions/delayed", """
+                {"event_ip":"127.0.0.1","event_type":"instances","event_state":"running","do_action":"noop","do_group":"i-1"}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode added = RunningServer.json(r.body());
+        assertThat(added.path("fired").toString()).isEqualTo(added.path("ids").toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.getJson("/api/v1/actions/history").path("fired").size() == 1);
+        assertThat(server.getJson("/api/v1/actions/delayed").path("actions")).isEmpty();
     }
 
     @Test
