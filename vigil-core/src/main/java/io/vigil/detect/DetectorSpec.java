@@ -9,7 +9,7 @@ public sealed interface DetectorSpec {
     /** The detector for a monitor with this heartbeat interval and upper bound (interval × missed). */
     Detector create(long intervalMillis, long upperBoundMillis);
 
-    /** The configuration name: {@code missed-count} or {@code phi-accrual}. */
+    /** The configuration name: {@code missed-count}, {@code phi-accrual} or {@code adaptive}. */
     String type();
 
     /** ONAP's rule (the default). */
@@ -55,5 +55,25 @@ public sealed interface DetectorSpec {
         }
     }
 
+    /** See {@link AdaptiveDetector}: the default of YAML monitors. */
+    record Adaptive(double threshold) implements DetectorSpec {
+        public static final double DEFAULT_THRESHOLD = AdaptiveDetector.DEFAULT_THRESHOLD;
+
+        public Adaptive {
+            if (!(threshold > 0)) throw new IllegalArgumentException("threshold must be positive");
+        }
+
+        @Override
+        public Detector create(long intervalMillis, long upperBoundMillis) {
+            return new AdaptiveDetector(threshold, intervalMillis, upperBoundMillis);
+        }
+
+        @Override
+        public String type() {
+            return "adaptive";
+        }
+    }
+
     DetectorSpec MISSED_COUNT = new MissedCount();
+    DetectorSpec ADAPTIVE = new Adaptive(Adaptive.DEFAULT_THRESHOLD);
 }

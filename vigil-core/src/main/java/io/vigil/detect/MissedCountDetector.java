@@ -21,7 +21,7 @@ public record MissedCountDetector(long upperBoundMillis) implements Detector {
     }
 
     @Override
-    public long observe(long state, long intervalMillis) {
+    public long observe(long state, long intervalMillis, long silenceMillis) {
         return state;
     }
 

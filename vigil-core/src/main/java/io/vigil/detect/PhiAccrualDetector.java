@@ -77,7 +77,7 @@ public final class PhiAccrualDetector implements Detector {
     }
 
     @Override
-    public long observe(long state, long intervalMillis) {
+    public long observe(long state, long intervalMillis, long silenceMillis) {
         if (intervalMillis <= 0 || intervalMillis > upperBound) return state;
         double mean = mean(state), sd = stdDev(state);
         int n = Math.min(count(state) + 1, 0xFFFF);

@@ -1,6 +1,7 @@
 package io.vigil.engine;
 
 import io.vigil.dependency.Dependency;
+import io.vigil.detect.AdaptiveDetector;
 import io.vigil.detect.Detector;
 import io.vigil.detect.DetectionRules;
 import io.vigil.detect.FlapRule;
@@ -34,6 +35,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The liveness engine: tracks every source's last heartbeat and decides, by deadline, when a source goes MISSING
@@ -78,6 +81,7 @@ import java.util.function.Consumer;
  * so an ABATED for a published outage is always delivered, even inside a silence. See docs/detection.md.
  */
 public final class Engine {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
     /** Detector resolution: deadlines are scanned in 4 ms buckets; 16384 buckets span 65 s per revolution. */
     private static final int WHEEL_BUCKETS = 16384;
     private static final long WHEEL_TICK_MILLIS = 4;
@@ -118,6 +122,8 @@ public final class Engine {
     /** Silences active at the last boundary check (detector thread), and when to check again. */
     private List<Silence> activeSilences = List.of();
     private long nextSilenceCheck = Long.MIN_VALUE;
+    /** When to look again for monitors whose sources' period drifted (detector thread). */
+    private long nextDriftCheck = Long.MIN_VALUE;
     /** MISSING sources whose ONSET is held, and why; written by the detector thread, read by views. */
     private final Map<Source, Hold> pending = new ConcurrentHashMap<>();
 
@@ -194,10 +200,11 @@ public final class Engine {
         if (x != null && previous >= 0) {
             // learn only from a live source's gaps (an outage is not an inter-arrival time); count a recovery's beats
             LivenessState st = s.state;
+            Detector d = m.detector;
             if (st == LivenessState.ALIVE) {
-                Detector d = m.detector;
-                if (previous > 0 && d.learns()) x.learn(d, seen - previous);
+                if (previous > 0 && d.learns()) x.learn(d, seen - previous, now - previous);
             } else if (st == LivenessState.MISSING) {
+                if (previous > 0 && d.learnsWhileMissing()) x.learn(d, seen - previous, now - previous);
                 x.countRecovery(previous > 0 && seen - previous <= m.threshold);
             }
         }
@@ -367,6 +374,7 @@ public final class Engine {
         long now = clock.millis();
         look();
         if (now >= nextSilenceCheck) checkSilences(now);
+        if (now >= nextDriftCheck) checkDrift(now);
         Source s;
         while ((s = signals.poll()) != null) woken(s, now);
         wheel.advance(now, this::expired);
@@ -699,6 +707,20 @@ public final class Engine {
         if (someEnded) releaseAll(now);
     }
 
+    /** Logs once per monitor (and configuration) that its senders' period is far from heartbeatInterval. */
+    private void checkDrift(long now) {
+        nextDriftCheck = now + 1000;
+        for (MonitorState ms : monitors.values()) {
+            if (ms.driftLogged || !(ms.detector instanceof AdaptiveDetector a) || a.driftingSources() == 0) continue;
+            ms.driftLogged = true;
+            log.warn("monitor {}: {} source(s) send heartbeats about every {} ms, far from its heartbeatInterval of {} ms; "
+                            + "detection stays capped at {} x {} ms, so they may be reported MISSING between heartbeats. "
+                            + "Set heartbeatInterval to the senders' period (or fix the senders); "
+                            + "vigil_detector_period_drift_sources counts them", ms.monitor.eventName(), a.driftingSources(),
+                    a.driftPeriodMillis(), ms.interval, ms.monitor.missedHeartbeats(), ms.interval);
+        }
+    }
+
     // ------------------------------------------------------------------ flapping (detector thread)
 
     /** Records a state change; true when it starts flapping. */
@@ -1008,6 +1030,16 @@ public final class Engine {
     /** Sources whose ONSET is held right now. */
     public int heldNow() {
         return pending.size();
+    }
+
+    /**
+     * Sources whose observed heartbeat period is more than 1.5 × away (either way) from their monitor's
+     * heartbeatInterval, as learnt by the adaptive detector (other detectors do not learn the period).
+     */
+    public int periodDriftSources() {
+        int n = 0;
+        for (MonitorState ms : monitors.values()) if (ms.detector instanceof AdaptiveDetector a) n += a.driftingSources();
+        return n;
     }
 
     public int scheduledCount() {

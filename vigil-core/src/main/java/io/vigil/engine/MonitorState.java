@@ -17,6 +17,8 @@ final class MonitorState {
     /** True when sources need {@link SourceExtras}. */
     volatile boolean extras;
     volatile boolean removed;
+    /** The period drift of this detector's sources was logged (detector thread). */
+    boolean driftLogged;
     final ConcurrentHashMap<String, Source> sources = new ConcurrentHashMap<>();
 
     MonitorState(Monitor monitor, long graceOverride) {
@@ -30,6 +32,7 @@ final class MonitorState {
         this.grace = graceOverride >= 0 ? graceOverride : m.heartbeatInterval().toMillis();
         this.rules = m.detection();
         this.detector = m.detection().detector().create(interval, threshold);
+        this.driftLogged = false;
         this.extras = m.detection().needsSourceState();
     }
 

@@ -37,11 +37,11 @@ final class SourceExtras {
         this.stats = stats;
     }
 
-    void learn(io.vigil.detect.Detector d, long intervalMillis) {
+    void learn(io.vigil.detect.Detector d, long intervalMillis, long silenceMillis) {
         long cur;
         do {
             cur = stats;
-        } while (!STATS.weakCompareAndSet(this, cur, d.observe(cur, intervalMillis)));
+        } while (!STATS.weakCompareAndSet(this, cur, d.observe(cur, intervalMillis, silenceMillis)));
     }
 
     /** Counts one more heartbeat of a MISSING source: in a row when it came within {@code limit} of the previous. */

@@ -60,27 +60,40 @@ final class DetectionConfigReader {
         return new DetectionRules(detector, expected, recovery == null ? 1 : recovery, flap);
     }
 
+    /** {@code monitors[].detector}; YAML monitors default to {@code adaptive} (ONAP JSON ones keep missed-count). */
     private static DetectorSpec detector(ConfigNode m) {
-        if (!m.has("detector")) return DetectorSpec.MISSED_COUNT;
+        if (!m.has("detector")) return DetectorSpec.ADAPTIVE;
         ConfigNode d = m.object("detector");
-        String type = d.oneOf("type", "missed-count", List.of("missed-count", "phi-accrual"));
-        if (type.equals("missed-count")) {
-            d.allowOnly(keys("type"));
-            return DetectorSpec.MISSED_COUNT;
+        String type = d.oneOf("type", "adaptive", List.of("adaptive", "missed-count", "phi-accrual"));
+        switch (type) {
+            case "missed-count" -> {
+                d.allowOnly(keys("type"));
+                return DetectorSpec.MISSED_COUNT;
+            }
+            case "adaptive" -> {
+                d.allowOnly(keys("type", "threshold"));
+                return new DetectorSpec.Adaptive(threshold(d, DetectorSpec.Adaptive.DEFAULT_THRESHOLD, 1000, "10"));
+            }
+            default -> {
+                d.allowOnly(keys("type", "threshold", "window", "minStdDev", "acceptablePause"));
+                double threshold = threshold(d, DetectorSpec.PhiAccrual.DEFAULT_THRESHOLD, 300, "8");
+                Integer window = d.integer("window", DetectorSpec.PhiAccrual.DEFAULT_WINDOW, 2, 65535);
+                Duration minStd = d.duration("minStdDev", DetectorSpec.PhiAccrual.DEFAULT_MIN_STD_DEV, true);
+                Duration pause = d.duration("acceptablePause", DetectorSpec.PhiAccrual.DEFAULT_ACCEPTABLE_PAUSE, true);
+                return new DetectorSpec.PhiAccrual(threshold, window == null ? DetectorSpec.PhiAccrual.DEFAULT_WINDOW : window,
+                        minStd, pause);
+            }
         }
-        d.allowOnly(keys("type", "threshold", "window", "minStdDev", "acceptablePause"));
-        double threshold = DetectorSpec.PhiAccrual.DEFAULT_THRESHOLD;
+    }
+
+    /** {@code detector.threshold}: a number in (0, max]; the default when absent or invalid (the error is recorded). */
+    private static double threshold(ConfigNode d, double dflt, int max, String example) {
         JsonNode t = d.raw().get("threshold");
-        if (t != null && !t.isNull()) {
-            Double v = t.isNumber() ? Double.valueOf(t.asDouble()) : parseDouble(t.asText());
-            if (v == null || !(v > 0) || v > 300) d.error("threshold", "must be a number above 0 and at most 300, like 8 (got " + t + ")");
-            else threshold = v;
-        }
-        Integer window = d.integer("window", DetectorSpec.PhiAccrual.DEFAULT_WINDOW, 2, 65535);
-        Duration minStd = d.duration("minStdDev", DetectorSpec.PhiAccrual.DEFAULT_MIN_STD_DEV, true);
-        Duration pause = d.duration("acceptablePause", DetectorSpec.PhiAccrual.DEFAULT_ACCEPTABLE_PAUSE, true);
-        return new DetectorSpec.PhiAccrual(threshold, window == null ? DetectorSpec.PhiAccrual.DEFAULT_WINDOW : window,
-                minStd, pause);
+        if (t == null || t.isNull()) return dflt;
+        Double v = t.isNumber() ? Double.valueOf(t.asDouble()) : parseDouble(t.asText());
+        if (v != null && v > 0 && v <= max) return v;
+        d.error("threshold", "must be a number above 0 and at most " + max + ", like " + example + " (got " + t + ")");
+        return dflt;
     }
 
     private static Double parseDouble(String s) {

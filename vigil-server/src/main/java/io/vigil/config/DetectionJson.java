@@ -28,6 +28,8 @@ public final class DetectionJson {
             d.put("window", p.window());
             d.put("minStdDev", DurationSyntax.format(p.minStdDev()));
             d.put("acceptablePause", DurationSyntax.format(p.acceptablePause()));
+        } else if (r.detector() instanceof DetectorSpec.Adaptive a) {
+            d.put("threshold", a.threshold());
         }
         ArrayNode expected = monitor.putArray("expectedSources");
         r.expectedSources().forEach(expected::add);

@@ -93,6 +93,9 @@ public final class VigilMetrics {
         FunctionCounter.builder("vigil_detector_onsets_total", e, l -> l.engine().onsetCount()).description("ONSET decisions: sources found missing").register(registry);
         FunctionCounter.builder("vigil_detector_abated_total", e, l -> l.engine().abatedCount()).description("ABATED decisions: missing sources heard again").register(registry);
         Gauge.builder("vigil_detector_scheduled_deadlines", e, l -> l.engine().scheduledCount()).description("deadlines in the timing wheel").register(registry);
+        Gauge.builder("vigil_detector_period_drift_sources", e, l -> l.engine().periodDriftSources())
+                .description("sources whose learnt heartbeat period is over 1.5x away from their monitor's heartbeatInterval "
+                        + "(adaptive detector)").register(registry);
         for (LivenessState st : LivenessState.values()) {
             Gauge.builder("vigil_sources", e, l -> l.engine().counts().get(st)).tag("state", st.name())
                     .description("tracked sources per liveness state").register(registry);

@@ -53,7 +53,7 @@ class DetectionConfigTest {
         assertThat(rules.expectedSources()).containsExactly("vdns-1", "vdns-2");
         assertThat(rules.recoveryHeartbeats()).isEqualTo(3);
         assertThat(rules.flapping()).isEqualTo(new FlapRule(4, Duration.ofMinutes(5)));
-        assertThat(c.monitors().get(1).detection().detector()).isEqualTo(DetectorSpec.MISSED_COUNT);
+        assertThat(c.monitors().get(1).detection().detector()).isEqualTo(DetectorSpec.ADAPTIVE);
         assertThat(c.detection().silences()).hasSize(2);
         var weekly = (SilenceWindow.Weekly) c.detection().silences().get(0).window();
         assertThat(weekly.days()).isEqualTo(Set.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY));
@@ -67,6 +67,30 @@ class DetectionConfigTest {
     void phiAccrualDefaultsApplyWhenOnlyTheTypeIsGiven() throws Exception {
         VigilConfig c = ConfigLoader.parse("monitors: [{eventName: E, heartbeatInterval: 1s, detector: {type: phi-accrual}}]", "t");
         assertThat(c.monitors().get(0).detection().detector()).isEqualTo(DetectorSpec.PhiAccrual.defaults());
+    }
+
+    @Test
+    void yamlMonitorsDefaultToTheAdaptiveDetector() throws Exception {
+        VigilConfig c = ConfigLoader.parse("monitors: [{eventName: E, heartbeatInterval: 1s}]", "t");
+        assertThat(c.monitors().get(0).detection().detector()).isEqualTo(new DetectorSpec.Adaptive(10));
+    }
+
+    @Test
+    void adaptiveTakesOneThresholdKnob() throws Exception {
+        VigilConfig c = ConfigLoader.parse("monitors: [{eventName: E, heartbeatInterval: 1s, detector: {type: adaptive, threshold: 6}}]", "t");
+        assertThat(c.monitors().get(0).detection().detector()).isEqualTo(new DetectorSpec.Adaptive(6));
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                "monitors: [{eventName: E, heartbeatInterval: 1s, detector: {type: adaptive, window: 100}}]", "t"))
+                .hasMessageContaining("monitors[0].detector.window");
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                "monitors: [{eventName: E, heartbeatInterval: 1s, detector: {type: adaptive, threshold: 0}}]", "t"))
+                .hasMessageContaining("monitors[0].detector.threshold: must be a number above 0 and at most 1000, like 10 (got 0)");
+    }
+
+    @Test
+    void onapJsonMonitorsKeepTheMissedCountRule() throws Exception {
+        VigilConfig c = ConfigLoader.load(ProjectFiles.shared("examples/onap-config.json"));
+        assertThat(c.monitors()).isNotEmpty().allSatisfy(m -> assertThat(m.detection().detector()).isEqualTo(DetectorSpec.MISSED_COUNT));
     }
 
     @Test

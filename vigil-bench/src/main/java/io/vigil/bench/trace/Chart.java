@@ -19,7 +19,8 @@ import javax.imageio.ImageIO;
 final class Chart {
     private static final int W = 400, H = 340, LEFT = 60, RIGHT = 15, TOP = 30, BOTTOM = 50;
     private static final double X_MIN = 0.001, X_MAX = 100;
-    private static final Color[] COLORS = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C)};
+    private static final Color[] COLORS = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0x9467BD)};
+    private static final int COLUMNS = 4;
 
     private Chart() {
     }
@@ -31,14 +32,17 @@ final class Chart {
     /** {@code panels}: scenario → detector → points (in sweep order). */
     static void write(Path file, Map<String, Map<String, List<Point>>> panels) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        BufferedImage img = new BufferedImage(W * panels.size(), H, BufferedImage.TYPE_INT_RGB);
+        int cols = Math.min(COLUMNS, panels.size()), rows = (panels.size() + COLUMNS - 1) / COLUMNS;
+        BufferedImage img = new BufferedImage(W * cols, H * rows, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), H);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
         int p = 0;
         for (var panel : panels.entrySet()) {
-            int ox = p++ * W;
+            int ox = (p % COLUMNS) * W, oy = (p / COLUMNS) * H;
+            p++;
+            g.translate(0, oy);
             double yMax = 0;
             for (List<Point> pts : panel.getValue().values()) for (Point pt : pts) yMax = Math.max(yMax, pt.detectionMs());
             yMax = Math.ceil(yMax / 500) * 500;
@@ -81,6 +85,7 @@ final class Chart {
                 c++;
             }
             g.setStroke(new BasicStroke(1f));
+            g.translate(0, -oy);
         }
         g.dispose();
         ImageIO.write(img, "png", file.toFile());

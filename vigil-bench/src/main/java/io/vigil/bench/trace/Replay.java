@@ -4,6 +4,7 @@ import io.vigil.engine.ChangeEvent;
 import io.vigil.engine.Engine;
 import io.vigil.ingest.Channel;
 import io.vigil.monitor.Monitor;
+import io.vigil.monitor.TimeBase;
 import io.vigil.time.ManualClock;
 import io.vigil.ves.Heartbeat;
 import java.util.ArrayList;
@@ -14,11 +15,13 @@ import java.util.List;
  * Replays a {@link Trace} through Vigil's real {@link Engine} with a {@link ManualClock}: every heartbeat is handed
  * to {@link Engine#accept} at its arrival time, and the engine ticks at every arrival and at least every
  * {@value #TICK_MILLIS} ms of trace time in between (its wheel's resolution), so ONSETs are decided within a few
- * milliseconds of when a live server would decide them. No sleeping: hours of trace replay in about a second.
+ * milliseconds of when a live server would decide them. No sleeping: hours of trace replay in about a second. With
+ * {@code timeBase: event} each heartbeat carries its sender's clock, as VES's {@code lastEpochMicrosec}.
  */
 public final class Replay {
     static final long TICK_MILLIS = 4;
     private static final String EVENT = "Heartbeat_trace";
+    private static final long BASE = 1_000_000_000_000L;
 
     private Replay() {
     }
@@ -30,21 +33,28 @@ public final class Replay {
         }
     }
 
+    /**
+     * Replays {@code trace} through a monitor with {@code monitorTemplate}'s interval, missed count and detection
+     * rules, and the trace's time base.
+     */
     public static Result run(Trace trace, Monitor monitorTemplate) {
+        TimeBase timeBase = trace.fleet().timeBase();
         Monitor monitor = new Monitor(EVENT, monitorTemplate.heartbeatInterval(), monitorTemplate.missedHeartbeats(),
-                io.vigil.monitor.TimeBase.ARRIVAL, null, monitorTemplate.detection());
+                timeBase, null, monitorTemplate.detection());
         int sources = trace.arrivals().length;
         String[] names = new String[sources];
         for (int i = 0; i < sources; i++) names[i] = "s" + i;
         List<List<long[]>> suspicions = new ArrayList<>(); // per source: {onset, abated or -1}
         for (int i = 0; i < sources; i++) suspicions.add(new ArrayList<>());
 
-        ManualClock clock = new ManualClock(0);
+        // trace time t is engine time BASE + t: sender clocks behind by a few seconds must still give positive times
+        ManualClock clock = new ManualClock(BASE);
         Engine engine = new Engine(clock, e -> record(e, suspicions), -1);
         engine.configure(List.of(monitor));
         engine.tick();
 
         long[] merged = trace.merged();
+        int[] cursor = new int[sources];
         long start = System.nanoTime();
         long now = 0;
         Heartbeat[] cache = new Heartbeat[sources];
@@ -53,21 +63,26 @@ public final class Replay {
             int src = (int) (m & 0xFFFFF);
             while (now + TICK_MILLIS < at) { // let deadlines fire between arrivals
                 now += TICK_MILLIS;
-                clock.set(now);
+                clock.set(BASE + now);
                 engine.tick();
             }
             if (at > now) {
                 now = at;
-                clock.set(now);
+                clock.set(BASE + now);
                 engine.tick();
             }
-            Heartbeat hb = cache[src];
-            if (hb == null) hb = cache[src] = new Heartbeat(EVENT, names[src], 0);
+            Heartbeat hb;
+            if (timeBase == TimeBase.EVENT) {
+                hb = new Heartbeat(EVENT, names[src], BASE + trace.eventTimes()[src][cursor[src]++]);
+            } else {
+                hb = cache[src];
+                if (hb == null) hb = cache[src] = new Heartbeat(EVENT, names[src], 0);
+            }
             engine.accept(hb, Channel.HTTP);
         }
         long beats = merged.length;
         for (; now < trace.durationMillis(); now += TICK_MILLIS) {
-            clock.set(now);
+            clock.set(BASE + now);
             engine.tick();
         }
         long wall = System.nanoTime() - start;
@@ -77,8 +92,9 @@ public final class Replay {
     private static void record(ChangeEvent e, List<List<long[]>> suspicions) {
         int s = Integer.parseInt(e.source().sourceName().substring(1));
         List<long[]> list = suspicions.get(s);
-        if (ChangeEvent.ONSET.equals(e.kind()) && e.published()) list.add(new long[] {e.atMillis(), -1});
-        else if (ChangeEvent.ABATED.equals(e.kind()) && !list.isEmpty() && list.getLast()[1] < 0) list.getLast()[1] = e.atMillis();
+        long at = e.atMillis() - BASE;
+        if (ChangeEvent.ONSET.equals(e.kind()) && e.published()) list.add(new long[] {at, -1});
+        else if (ChangeEvent.ABATED.equals(e.kind()) && !list.isEmpty() && list.getLast()[1] < 0) list.getLast()[1] = at;
     }
 
     /** Classifies every suspicion as a detection (it started during a crash) or a mistake, and sums up. */

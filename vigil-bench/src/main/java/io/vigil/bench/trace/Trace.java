@@ -3,10 +3,10 @@ package io.vigil.bench.trace;
 import java.util.List;
 
 /**
- * A generated trace: per source, the sorted arrival times of its heartbeats; and every crash as
- * {@code {source, crashedAt, restartedAt}}.
+ * A generated trace: per source, the sorted arrival times of its heartbeats and the time each one carries (the
+ * sender's clock at sending: {@code lastEpochMicrosec}); and every crash as {@code {source, crashedAt, restartedAt}}.
  */
-public record Trace(Scenario scenario, long[][] arrivals, List<long[]> crashes, long durationMillis) {
+public record Trace(Fleet fleet, long[][] arrivals, long[][] eventTimes, List<long[]> crashes, long durationMillis) {
 
     /** Every arrival as {@code time << 20 | source}, sorted: the replay order (at most 2^20 sources). */
     public long[] merged() {
