@@ -1,11 +1,13 @@
 package io.vigil.bench.engine;
 
+import io.vigil.detect.DetectionRules;
+import io.vigil.detect.DetectorSpec;
 import io.vigil.engine.Engine;
 import io.vigil.ingest.Channel;
+import io.vigil.time.ManualClock;
 import io.vigil.ves.Heartbeat;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,7 +20,9 @@ import java.util.List;
  * kept reachable across the measurement, so the engine's delta excludes them, which is how we report the engine's own
  * cost; the "total" column adds them back.
  *
- * <p>Run in a fresh JVM: {@code java -Xmx2g -cp vigil-bench.jar io.vigil.bench.engine.HeapPerSource 1000000}
+ * <p>Run in a fresh JVM, optionally naming the detector ({@code missed-count}, the default here, {@code phi-accrual} or
+ * {@code adaptive}); each source gets a few heartbeats so that learning detectors hold learnt state:
+ * {@code java -Xmx2g -cp vigil-bench.jar io.vigil.bench.engine.HeapPerSource 1000000 adaptive}
  */
 public final class HeapPerSource {
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
@@ -28,24 +32,35 @@ public final class HeapPerSource {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        String type = args.length > 1 ? args[1] : "missed-count";
+        DetectorSpec spec = switch (type) {
+            case "missed-count" -> DetectorSpec.MISSED_COUNT;
+            case "phi-accrual" -> DetectorSpec.PhiAccrual.defaults();
+            case "adaptive" -> DetectorSpec.ADAPTIVE;
+            default -> throw new IllegalArgumentException("detector must be missed-count, phi-accrual or adaptive: " + type);
+        };
         long base = usedAfterGc();
         String[] names = BenchMonitors.sourceNames(n);
         long withNames = usedAfterGc();
 
-        Engine engine = new Engine(Clock.systemUTC(), e -> { }, -1);
-        engine.configure(List.of(BenchMonitors.monitor(Duration.ofSeconds(60), 3)));
+        ManualClock clock = new ManualClock();
+        Engine engine = new Engine(clock, e -> { }, -1);
+        engine.configure(List.of(BenchMonitors.monitor(Duration.ofSeconds(60), 3)
+                .withDetection(new DetectionRules(spec, List.of(), 1, null))));
         long withEmptyEngine = usedAfterGc();
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < n; i++) {
-            engine.accept(new Heartbeat(BenchMonitors.EVENT_NAME, names[i], now), Channel.HTTP);
+        for (int round = 0; round < 3; round++) { // the first heartbeat makes a source; the next ones are learnt
+            for (int i = 0; i < n; i++) {
+                engine.accept(new Heartbeat(BenchMonitors.EVENT_NAME, names[i], clock.millis()), Channel.HTTP);
+            }
+            engine.tick(); // UNKNOWN → ALIVE, each source scheduled in the wheel
+            clock.advanceMillis(60_000);
         }
-        engine.tick(); // UNKNOWN → ALIVE, each source scheduled in the wheel
         long withSources = usedAfterGc();
         if (engine.scheduledCount() != n) throw new IllegalStateException("expected " + n + " scheduled sources");
 
         double namesPer = (withNames - base) / (double) n;
         double enginePer = (withSources - withEmptyEngine) / (double) n;
-        System.out.printf("sources=%d heapMax=%dMB%n", n, Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf("sources=%d detector=%s heapMax=%dMB%n", n, type, Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf("name strings only:        %8.1f B/source (%d MB)%n", namesPer, (withNames - base) >> 20);
         System.out.printf("empty engine (wheel):     %8d MB%n", (withEmptyEngine - withNames) >> 20);
         System.out.printf("engine per source:        %8.1f B/source (%d MB for %d sources)%n", enginePer,

@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
  */
 final class Chart {
     private static final int W = 400, H = 340, LEFT = 60, RIGHT = 15, TOP = 30, BOTTOM = 50;
-    private static final double X_MIN = 0.001, X_MAX = 100;
+    private static final double X_MIN = 0.001, X_MAX = 1000;
     private static final Color[] COLORS = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0x9467BD)};
     private static final int COLUMNS = 4;
 

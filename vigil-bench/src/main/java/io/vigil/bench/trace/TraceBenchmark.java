@@ -122,7 +122,8 @@ public final class TraceBenchmark {
                 csv.append(String.join(",", sc.name(), st.detector(), st.label().replace(',', ';'),
                         String.valueOf(r.heartbeats()), String.valueOf(trace.crashes().size()), String.valueOf(q.detections()),
                         String.valueOf(q.undetected()), fmt(q.meanDetectionMs()), fmt(q.p99DetectionMs()), String.valueOf(q.mistakes()),
-                        fmt(q.mistakesPerHour()), fmt(q.mistakeRecurrenceMs()), fmt(q.mistakeDurationMs()), fmt(q.queryAccuracy()))).append('\n');
+                        fmt(q.mistakesPerHour()), fmt(q.mistakeRecurrenceMs()), fmt(q.mistakeDurationMs()),
+                        String.format(Locale.ROOT, "%.7f", q.queryAccuracy()))).append('\n');
                 curves.computeIfAbsent(st.detector(), k -> new ArrayList<>())
                         .add(new Chart.Point(q.mistakesPerHour(), q.meanDetectionMs(), st.label()));
                 if (st.detector().equals("missed-count") && st.value() == 3) baseline = r;
