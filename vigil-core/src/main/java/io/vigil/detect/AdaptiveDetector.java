@@ -65,7 +65,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * (2 bits), consecutive multi-period gaps (2 bits), and a counter of clean heartbeats (4 + 10 bits, in sixteens,
  * saturating at {@value #PROOF_BEATS}). The fleet evidence is a few atomics shared by the monitor's sources, written
  * once per sixteen clean heartbeats of a source and at each run: the detector is thread-safe and allocation-free, but
- * (unlike {@link PhiAccrualDetector}) not stateless; a reload that changes the monitor starts a new fleet window.
+ * (unlike {@link PhiAccrualDetector}) not stateless; a reload that changes the monitor starts a new fleet window (and
+ * the engine starts its sources' state again). {@link #observe} runs inside the caller's compare-and-set loop, so
+ * when two threads race on one source its fleet and drift counts may be bumped twice: they are estimates.
  *
  * <h2>What it achieves</h2>
  * Measured by the trace benchmark (docs/benchmarks-detection.md): where the fleet loses no heartbeat or rarely a
@@ -241,7 +243,7 @@ public final class AdaptiveDetector implements Detector {
 
     /** Sources whose learnt period is far (beyond 1.5 × either way) from the configured heartbeatInterval. */
     public int driftingSources() {
-        return drifting.get();
+        return Math.max(0, drifting.get());
     }
 
     /** The learnt period of the last source that started drifting, in ms (0 if none ever did). */

@@ -771,7 +771,10 @@ public final class Engine {
         List<String> expected = ms.rules.expectedSources();
         for (Source s : ms.sources.values()) {
             if (ms.extras && s.ext == null) s.ext = new SourceExtras(ms.detector.initialState());
-            else if (s.ext != null && !before.detector().equals(ms.rules.detector())) s.ext.stats = ms.detector.initialState();
+            else if (s.ext != null && (!before.detector().equals(ms.rules.detector()) || ms.detector instanceof AdaptiveDetector)) {
+                // adaptive state is in units of the interval and its fleet evidence starts again: learn anew
+                s.ext.stats = ms.detector.initialState();
+            }
             // a never-heard source that is no longer expected is forgotten (its alarm, if any, closed)
             if (s.lastSeen == 0 && !expected.contains(s.name)) {
                 wheel.cancel(s);

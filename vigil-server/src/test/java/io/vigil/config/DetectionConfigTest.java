@@ -89,7 +89,7 @@ class DetectionConfigTest {
 
     @Test
     void onapJsonMonitorsKeepTheMissedCountRule() throws Exception {
-        VigilConfig c = ConfigLoader.load(ProjectFiles.shared("examples/onap-config.json"));
+        VigilConfig c = ConfigLoader.load(ProjectFiles.example("onap-config.json"));
         assertThat(c.monitors()).isNotEmpty().allSatisfy(m -> assertThat(m.detection().detector()).isEqualTo(DetectorSpec.MISSED_COUNT));
     }
 
