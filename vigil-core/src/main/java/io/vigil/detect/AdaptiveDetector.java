@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       without any missed one; after that many clean heartbeats the source is <em>proven clean</em> and tolerates
  *       nothing (one miss makes it unproven again);</li>
  *   <li><b>fleet evidence</b> (for sources not proven clean): the longest run seen by any source of the monitor
- *       within the last {@value #FLEET_WINDOW} heartbeats of the monitor. Until the monitor has seen that many, it
- *       tolerates {@code missedHeartbeats − 1}: a new monitor starts at ONAP's rule. This is what lets a fleet that
+ *       within the last {@value #FLEET_WINDOW} heartbeats of the monitor. Until the monitor has seen
+ *       {@value #FLEET_PROOF} heartbeats, every source's limit is the ceiling: a new monitor (and a monitor just
+ *       changed by a reload) starts at ONAP's rule, whatever its senders do. This is what lets a fleet that
  *       never loses a heartbeat be fast within minutes while a fleet that loses one now and then keeps tolerating
  *       one, which no source could prove on its own within hours (Bayesian pooling of a rare-event rate over the
  *       group, in the spirit of the empirical-Bayes estimators).</li>
@@ -206,6 +207,7 @@ public final class AdaptiveDetector implements Detector {
 
     @Override
     public long silenceLimitMillis(long state) {
+        if (fleetBeats.get() < FLEET_PROOF) return upperBound; // a new monitor: ONAP's rule until there is evidence
         double mu = period(state);
         int r = since(state) == MAX_SINCE ? 0 : Math.max(ownRun(state), fleetRun());
         double limit = (1 + r) * mu + Math.max(0, lateness(state)) + Math.max(c * deviation(state), mu / 50);

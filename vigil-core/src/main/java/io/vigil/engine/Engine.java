@@ -533,7 +533,8 @@ public final class Engine {
             arm(s, now);
             return;
         }
-        String why = m.detector.learns()
+        // a learning detector at its upper bound decides by ONAP's rule: say so in ONAP's words
+        String why = m.detector.learns() && limit < m.threshold
                 ? "silent " + (now - s.lastSeen) + " ms > learnt limit " + limit + " ms (" + m.rules.detector().type()
                         + ", upper bound " + m.monitor.missedHeartbeats() + " x " + m.interval + " ms)"
                 : "silent " + (now - s.lastSeen) + " ms > " + m.monitor.missedHeartbeats() + " x " + m.interval + " ms";

@@ -36,6 +36,13 @@ class AdaptiveDetectorTest {
     }
 
     @Test
+    void aNewMonitorKeepsOnapsRuleEvenForSendersFasterThanConfigured() {
+        AdaptiveDetector d = detector();
+        long state = feed(d, d.initialState(), 200, 100, 0);
+        assertThat(d.silenceLimitMillis(state)).isEqualTo(CEILING);
+    }
+
+    @Test
     void aRegularSourceOfAProvenFleetIsMissingJustAfterOnePeriod() {
         AdaptiveDetector d = detector();
         proveFleet(d);
@@ -168,7 +175,7 @@ class AdaptiveDetectorTest {
     void suspicionIsTheFractionOfTheLimit() {
         AdaptiveDetector d = detector();
         long state = d.initialState();
-        assertThat(d.suspicion(state, 1500)).isCloseTo(0.5, within(1e-9));
+        assertThat(d.suspicion(state, 1500)).isCloseTo(0.5, within(1e-9)); // 1500 of ONAP's 3000 ms
         assertThat(d.threshold()).isEqualTo(1.0);
     }
 

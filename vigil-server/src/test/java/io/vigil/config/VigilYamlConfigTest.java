@@ -3,6 +3,8 @@ package io.vigil.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.detect.DetectionRules;
+import io.vigil.detect.DetectorSpec;
 import io.vigil.monitor.ClosedLoop;
 import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TargetType;
@@ -15,6 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /** Vigil's own YAML: keys, defaults and the shipped example. */
 class VigilYamlConfigTest {
+    /** What a YAML monitor without detection keys gets (ONAP JSON monitors get DetectionRules.DEFAULT: missed-count). */
+    private static final DetectionRules YAML_DEFAULT = new DetectionRules(DetectorSpec.ADAPTIVE, List.of(), 1, null);
+
 
     @Test
     void shippedExampleLoadsWithEverySection() throws Exception {
@@ -27,10 +32,10 @@ class VigilYamlConfigTest {
                 new Monitor("Heartbeat_vDNS", Duration.ofSeconds(60), 3, TimeBase.EVENT,
                         new ClosedLoop("ControlLoopEvent1", "vFireWall", "1.0.0.5",
                                 "resource=sampleResource,type=sampletype,CLName=sampleCLName",
-                                TargetType.VNF, "genVnfName", "1.0")),
+                                TargetType.VNF, "genVnfName", "1.0")).withDetection(YAML_DEFAULT),
                 new Monitor("Heartbeat_vFW", Duration.ofSeconds(30), 2, TimeBase.EVENT,
                         new ClosedLoop("ControlLoopEvent2", "vFW-restart", "2.0", "resource=vFW",
-                                TargetType.VM, "vserver.vserver-name", "2.0")));
+                                TargetType.VM, "vserver.vserver-name", "2.0")).withDetection(YAML_DEFAULT));
         assertThat(c.ingest().dmaap()).isEqualTo(new DmaapIngest(
                 "http://message-router:3904/events/unauthenticated.SEC_HEARTBEAT_OUTPUT", "hbgrp", "1",
                 Duration.ofSeconds(15), 1000, null));
@@ -84,9 +89,10 @@ class VigilYamlConfigTest {
     }
 
     @Test
-    void monitorDefaultsAreThreeMissedEventTimeAndVnf() throws Exception {
+    void monitorDefaultsAreThreeMissedEventTimeVnfAndTheAdaptiveDetector() throws Exception {
         VigilConfig c = ConfigLoader.parse("monitors:\n  - eventName: E\n    heartbeatInterval: 10\n", "x");
-        assertThat(c.monitors()).containsExactly(new Monitor("E", Duration.ofSeconds(10), 3, TimeBase.EVENT, ClosedLoop.NONE));
+        assertThat(c.monitors()).containsExactly(new Monitor("E", Duration.ofSeconds(10), 3, TimeBase.EVENT, ClosedLoop.NONE)
+                .withDetection(YAML_DEFAULT));
         assertThat(c.detection().graceFor(c.monitors().get(0))).isEqualTo(Duration.ofSeconds(10));
     }
 
