@@ -138,7 +138,7 @@ class OpenApiDocumentTest {
         assertThat(vigil.post("/eventListener/v7", heartbeat("Heartbeat_api", "api-1")).statusCode()).isEqualTo(202);
         assertThat(vigil.post("/eventListener/v7", "{\"event\": 1}").statusCode()).isEqualTo(400);
         for (String get : List.of("/healthz", "/readyz", "/api/v1", "/api/v1/status", "/api/v1/monitors",
-                "/api/v1/sources?sort=-lastSeen&limit=5", "/api/v1/sources/Heartbeat_api/api-1", "/api/v1/events?since=5m",
+                "/api/v1/sources?sort=-lastSeen&limit=5", "/api/v1/dead-letters", "/api/v1/sources/Heartbeat_api/api-1", "/api/v1/events?since=5m",
                 "/api/v1/events/held?since=5m", "/api/v1/silences", "/api/v1/dependencies", "/api/v1/heartbeat",
                 "/api/v1/collect", "/api/v1/actions/delayed", "/api/v1/actions/plans", "/api/v1/actions/history",
                 "/rpc/datasources", "/api/v1/openapi.json")) {
