@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param heartbeatTimeout  milliseconds beyond the interval
  * @param reconnectAttempts attempts after a timeout
  * @param reconnectSleep    milliseconds between attempts
+ * @param leadershipStatus  {@code setLeadership} only: the leadership this TCP server or client claims from now on
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -29,7 +30,8 @@ public record Command(
         Long heartbeatInterval,
         Long heartbeatTimeout,
         Integer reconnectAttempts,
-        Long reconnectSleep) {
+        Long reconnectSleep,
+        LeadershipStatus leadershipStatus) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -37,41 +39,49 @@ public record Command(
 
     public Command {
         Objects.requireNonNull(command, "command");
+        if (command == CommandName.SET_LEADERSHIP && leadershipStatus == null) {
+            throw new IllegalArgumentException("setLeadership needs \"leadershipStatus\": LEADER or NON_LEADER");
+        }
     }
 
     /** A command with no overrides. */
     public static Command of(CommandName name) {
-        return new Command(name, null, null, null, null, null, null);
+        return new Command(name, null, null, null, null, null, null, null);
     }
 
     public Command withServerHost(String host) {
         return new Command(command, host, serverPort, heartbeatInterval, heartbeatTimeout, reconnectAttempts,
-                reconnectSleep);
+                reconnectSleep, leadershipStatus);
     }
 
     public Command withServerPort(int port) {
         return new Command(command, serverHost, port, heartbeatInterval, heartbeatTimeout, reconnectAttempts,
-                reconnectSleep);
+                reconnectSleep, leadershipStatus);
     }
 
     public Command withHeartbeatInterval(long millis) {
         return new Command(command, serverHost, serverPort, millis, heartbeatTimeout, reconnectAttempts,
-                reconnectSleep);
+                reconnectSleep, leadershipStatus);
     }
 
     public Command withHeartbeatTimeout(long millis) {
         return new Command(command, serverHost, serverPort, heartbeatInterval, millis, reconnectAttempts,
-                reconnectSleep);
+                reconnectSleep, leadershipStatus);
     }
 
     public Command withReconnectAttempts(int attempts) {
         return new Command(command, serverHost, serverPort, heartbeatInterval, heartbeatTimeout, attempts,
-                reconnectSleep);
+                reconnectSleep, leadershipStatus);
     }
 
     public Command withReconnectSleep(long millis) {
         return new Command(command, serverHost, serverPort, heartbeatInterval, heartbeatTimeout, reconnectAttempts,
-                millis);
+                millis, leadershipStatus);
+    }
+
+    /** {@code setLeadership}: the leadership a TCP server or client claims in its frames from now on. */
+    public static Command setLeadership(LeadershipStatus status) {
+        return new Command(CommandName.SET_LEADERSHIP, null, null, null, null, null, null, status);
     }
 
     /**

@@ -17,7 +17,13 @@ public enum CommandName {
     /** Client: stop sending; server: stop answering; multicast: leave the group. Nothing times out locally. */
     SUSPEND("suspend"),
     /** Undo {@link #SUSPEND}: continue where it was (multicast rejoins the group). */
-    RESUME("resume");
+    RESUME("resume"),
+    /**
+     * TCP server or client: set the leadership this node claims ({@code leadershipStatus}: LEADER or NON_LEADER),
+     * carried as {@code ldr} in its frames and reported by its peers' events. Accepted in every state; multicast
+     * elects its leader and refuses it.
+     */
+    SET_LEADERSHIP("setLeadership");
 
     private final String jsonName;
 

@@ -24,6 +24,10 @@ public interface Endpoint {
     /** Emits the stop events and releases every socket. */
     Future<Void> stop(long now);
 
+    /** TCP: the leadership this node claims in its frames from now on; ignored where the protocol elects one. */
+    default void leadership(LeadershipStatus status) {
+    }
+
     /** The bound port (a server started on port 0 reports the real one), or -1. */
     int localPort();
 

@@ -51,6 +51,7 @@ public final class PeerHeartbeat implements AutoCloseable {
     private volatile AdapterState state;
     private volatile PeerType runningType;
     private volatile int localPort = -1;
+    private volatile LeadershipStatus leadership; // set from outside for TCP (setLeadership); null: none claimed
 
     private PeerHeartbeat(Vertx vertx, boolean ownsVertx, PeerProperties properties, Clock clock) {
         this.vertx = vertx;
@@ -109,6 +110,11 @@ public final class PeerHeartbeat implements AutoCloseable {
      */
     public CompletableFuture<Void> startWithApplication() {
         return properties.startWithApplication() ? command(Command.of(CommandName.START)) : CompletableFuture.completedFuture(null);
+    }
+
+    /** The leadership this TCP node claims ({@code setLeadership}), or null when none was set. */
+    public LeadershipStatus leadership() {
+        return leadership;
     }
 
     public AdapterState state() {
@@ -184,6 +190,14 @@ public final class PeerHeartbeat implements AutoCloseable {
                 state = AdapterState.SUSPENDED;
                 yield endpoint.suspend(now);
             }
+            case SET_LEADERSHIP -> {
+                if (runningType == PeerType.MULTICAST || (runningType == null && properties.type() == PeerType.MULTICAST)) {
+                    yield reject(command, "multicast members elect their leader; setLeadership is for a TCP server or client");
+                }
+                leadership = command.leadershipStatus();
+                if (endpoint != null) endpoint.leadership(leadership);
+                yield Future.succeededFuture();
+            }
             case RESUME -> {
                 if (state == AdapterState.LOADED) {
                     yield startAs(properties.type(), command, now);
@@ -222,6 +236,7 @@ public final class PeerHeartbeat implements AutoCloseable {
                 return;
             }
             endpoint = e;
+            if (config.type() != PeerType.MULTICAST && leadership != null) e.leadership(leadership);
             runningType = config.type();
             localPort = e.localPort();
             state = AdapterState.RUNNING;

@@ -3,6 +3,7 @@ package io.vigil.peer.protocol;
 import io.vigil.peer.ErrorKind;
 import io.vigil.peer.EventName;
 import io.vigil.peer.PeerError;
+import io.vigil.peer.LeadershipStatus;
 import io.vigil.peer.PeerEvent;
 import io.vigil.peer.PeerListener;
 import io.vigil.peer.Timing;
@@ -64,6 +65,8 @@ public final class ClientProtocol {
     private String nonce;
     private String serverNonce;
     private String serverId;
+    private LeadershipStatus serverLeadership; // what the server claims in its frames (ldr), or null
+    private LeadershipStatus leadership; // what this client claims, or null: none
     private long handshakeStartedAt;
     private long seq;
     private long lastServerSeq = -1;
@@ -84,6 +87,11 @@ public final class ClientProtocol {
         this.out = out;
         this.io = io;
         this.nonces = nonces;
+    }
+
+    /** The leadership this client claims in every frame from now on ({@code ldr}); null claims none. */
+    public void leadership(LeadershipStatus status) {
+        this.leadership = status;
     }
 
     public Phase phase() {
@@ -109,7 +117,7 @@ public final class ClientProtocol {
         serverNonce = null;
         lastServerSeq = -1;
         handshakeStartedAt = now;
-        io.send(new Frame(FrameType.HELLO, selfId, ++seq, now, nonce, null, null));
+        io.send(new Frame(FrameType.HELLO, selfId, ++seq, now, nonce, null, leadership));
     }
 
     /** A connection attempt failed. */
@@ -153,6 +161,7 @@ public final class ClientProtocol {
         }
         lastServerSeq = frame.seq();
         lastHeard = now;
+        serverLeadership = frame.leadership();
         switch (phase) {
             case CONNECTING -> {
                 phase = Phase.CONNECTED;
@@ -355,10 +364,10 @@ public final class ClientProtocol {
     }
 
     private Frame heartbeat(long now) {
-        return new Frame(FrameType.HEARTBEAT, selfId, ++seq, now, nonce, serverNonce, null);
+        return new Frame(FrameType.HEARTBEAT, selfId, ++seq, now, nonce, serverNonce, leadership);
     }
 
     private void emit(EventName name, long now) {
-        out.onEvent(new PeerEvent(name, serverHost, serverPort, now, lastServerSeq, serverId, null));
+        out.onEvent(new PeerEvent(name, serverHost, serverPort, now, lastServerSeq, serverId, serverLeadership));
     }
 }

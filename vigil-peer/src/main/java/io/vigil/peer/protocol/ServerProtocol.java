@@ -3,6 +3,7 @@ package io.vigil.peer.protocol;
 import io.vigil.peer.ErrorKind;
 import io.vigil.peer.EventName;
 import io.vigil.peer.PeerError;
+import io.vigil.peer.LeadershipStatus;
 import io.vigil.peer.PeerEvent;
 import io.vigil.peer.PeerListener;
 import io.vigil.peer.Timing;
@@ -70,6 +71,7 @@ public final class ServerProtocol {
         long lastSentAt; // when the server last sent a frame on this connection
         String clientNonce;
         String clientId;
+        LeadershipStatus leadership; // what the client claims in its frames (ldr), or null
         long lastSeq = -1;
         long lastHeard;
 
@@ -98,6 +100,7 @@ public final class ServerProtocol {
     private final long sendSlack;
     private long suspendedAt = -1;
     private boolean stopped;
+    private LeadershipStatus leadership; // what this server claims in its frames (ldr), or null: none
 
     public ServerProtocol(String selfId, Timing timing, PeerListener out, Io io, Supplier<String> nonces, long now) {
         this.selfId = selfId;
@@ -107,6 +110,11 @@ public final class ServerProtocol {
         this.nonces = nonces;
         this.lastTick = now;
         this.sendSlack = Math.min(timing.intervalMillis(), timing.timeoutMillis()) / 4;
+    }
+
+    /** The leadership this server claims in every frame from now on ({@code ldr}); null claims none. */
+    public void leadership(LeadershipStatus status) {
+        this.leadership = status;
     }
 
     /** A TCP connection was accepted. Nothing is emitted until its handshake completes. */
@@ -166,6 +174,7 @@ public final class ServerProtocol {
             }
             s.clientNonce = frame.nonce();
             s.clientId = frame.endpointId();
+            s.leadership = frame.leadership();
             s.lastSeq = frame.seq();
             send(s, FrameType.HELLO, now);
             return;
@@ -176,6 +185,7 @@ public final class ServerProtocol {
         }
         s.lastSeq = frame.seq();
         s.lastHeard = now;
+        s.leadership = frame.leadership();
         if (now - s.lastSentAt >= timing.intervalMillis() / 2) {
             // Answer at once: the reply carries the TCP acknowledgement of the client's heartbeat, one packet fewer
             // each way per interval than two independent timers, and the sends follow the clients' own phases.
@@ -335,7 +345,7 @@ public final class ServerProtocol {
 
     private void send(Session s, FrameType type, long now) {
         s.lastSentAt = now;
-        io.send(s.id, new Frame(type, selfId, ++s.sentSeq, now, s.serverNonce, s.clientNonce, null));
+        io.send(s.id, new Frame(type, selfId, ++s.sentSeq, now, s.serverNonce, s.clientNonce, leadership));
     }
 
     private void reject(Session s, ErrorKind kind, String why, long now) {
@@ -351,6 +361,6 @@ public final class ServerProtocol {
     }
 
     private void emit(EventName name, Session s, long now) {
-        out.onEvent(new PeerEvent(name, s.host, s.port, now, s.lastSeq, s.clientId, null));
+        out.onEvent(new PeerEvent(name, s.host, s.port, now, s.lastSeq, s.clientId, s.leadership));
     }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import io.vigil.peer.Endpoint;
+import io.vigil.peer.LeadershipStatus;
 import io.vigil.peer.EndpointConfig;
 import io.vigil.peer.ErrorKind;
 import io.vigil.peer.PeerError;
@@ -161,6 +162,11 @@ public final class TcpClientEndpoint implements Endpoint, ClientProtocol.Io {
     public Future<Void> stop(long now) {
         protocol.stop(now);
         return client.close();
+    }
+
+    @Override
+    public void leadership(LeadershipStatus status) {
+        protocol.leadership(status);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vigil.peer.Endpoint;
+import io.vigil.peer.LeadershipStatus;
 import io.vigil.peer.EndpointConfig;
 import io.vigil.peer.EndpointStartException;
 import io.vigil.peer.ErrorKind;
@@ -112,6 +113,14 @@ public final class TcpServerEndpoint implements Endpoint {
     public Future<Void> resume(long now) {
         return onEveryShard(s -> {
             s.resume(now);
+            return Future.succeededFuture();
+        });
+    }
+
+    @Override
+    public void leadership(LeadershipStatus status) {
+        onEveryShard(s -> {
+            s.leadership(status);
             return Future.succeededFuture();
         });
     }

@@ -16,6 +16,7 @@ import io.vigil.peer.EndpointStartException;
 import io.vigil.peer.ErrorKind;
 import io.vigil.peer.PeerError;
 import io.vigil.peer.PeerListener;
+import io.vigil.peer.LeadershipStatus;
 import io.vigil.peer.protocol.ServerProtocol;
 import io.vigil.peer.wire.Frame;
 import io.vigil.peer.wire.FrameCodec;
@@ -249,6 +250,10 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         if (ch != null) {
             ch.close();
         }
+    }
+
+    void leadership(LeadershipStatus status) {
+        protocol.leadership(status);
     }
 
     void suspend(long now) {

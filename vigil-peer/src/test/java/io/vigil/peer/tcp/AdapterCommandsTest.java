@@ -9,6 +9,7 @@ import io.vigil.peer.Command;
 import io.vigil.peer.CommandName;
 import io.vigil.peer.ErrorKind;
 import io.vigil.peer.EventRecorder;
+import io.vigil.peer.LeadershipStatus;
 import io.vigil.peer.PeerError;
 import io.vigil.peer.PeerHeartbeat;
 import io.vigil.peer.PeerType;
@@ -105,6 +106,33 @@ class AdapterCommandsTest extends TcpTestBase {
         PeerHeartbeat hb = adapter(props().type(PeerType.SERVER).port(0).build(), recorder);
         hb.startWithApplication().join();
         assertThat(hb.state()).isEqualTo(AdapterState.RUNNING);
+    }
+
+    @Test
+    void setLeadershipIsCarriedInTcpFramesAndReportedByThePeersEvents() {
+        EventRecorder serverSide = new EventRecorder();
+        PeerHeartbeat s = server(serverSide);
+        PeerHeartbeat c = adapter(props().port(s.localPort()).endpointId("cli").build(), recorder);
+        c.command(Command.setLeadership(LeadershipStatus.LEADER)).join(); // before the start: applied at start
+        send(c, CommandName.START_CLIENT);
+        within(10_000).until(() -> serverSide.events().stream()
+                .anyMatch(e -> e.eventName() == io.vigil.peer.EventName.HEARTBEAT && e.leadershipStatus() == LeadershipStatus.LEADER));
+        assertThat(c.leadership()).isEqualTo(LeadershipStatus.LEADER);
+
+        s.command(Command.fromJson("{\"command\":\"setLeadership\",\"leadershipStatus\":\"NON_LEADER\"}")).join();
+        within(10_000).until(() -> recorder.events().stream()
+                .anyMatch(e -> e.eventName() == io.vigil.peer.EventName.HEARTBEAT && e.leadershipStatus() == LeadershipStatus.NON_LEADER));
+        c.command(Command.setLeadership(LeadershipStatus.NON_LEADER)).join();
+        within(10_000).until(() -> serverSide.events().getLast().leadershipStatus() == LeadershipStatus.NON_LEADER);
+    }
+
+    @Test
+    void setLeadershipNeedsAStatusAndIsRefusedByMulticast() {
+        assertThatThrownBy(() -> Command.fromJson("{\"command\":\"setLeadership\"}")).hasMessageContaining("leadershipStatus");
+        assertThatThrownBy(() -> Command.fromJson("{\"command\":\"setLeadership\",\"leadershipStatus\":\"KING\"}"))
+                .isInstanceOf(IllegalArgumentException.class);
+        PeerHeartbeat m = adapter(props().type(PeerType.MULTICAST).port(4999).endpointId("m").build(), recorder);
+        assertThatThrownBy(() -> m.command(Command.setLeadership(LeadershipStatus.LEADER)).join()).hasMessageContaining("elect");
     }
 
     @Test
