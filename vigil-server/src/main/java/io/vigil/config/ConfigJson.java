@@ -90,6 +90,7 @@ public final class ConfigJson {
             n.put("pollTimeout", DurationSyntax.format(d.pollTimeout()));
             n.put("limit", d.limit());
             auth(n, "auth", d.auth(), revealSecrets);
+            caFile(n, d.caFile());
         }
         KafkaIngest k = c.ingest().kafka();
         if (k != null) {
@@ -157,6 +158,10 @@ public final class ConfigJson {
         ObjectNode n = parent.putObject(key);
         n.put("user", a.user());
         n.put("password", secret(a.password(), reveal));
+    }
+
+    private static void caFile(ObjectNode parent, java.nio.file.Path caFile) {
+        if (caFile != null) parent.putObject("tls").put("caFile", caFile.toString());
     }
 
     private static String secret(String s, boolean reveal) {

@@ -14,11 +14,17 @@ import java.util.Objects;
  * @param limit       most messages per poll, sent as {@code limit=}; default {@value #DEFAULT_LIMIT}
  * @param auth        basic auth towards the Message Router, or null
  */
-public record DmaapIngest(String url, String group, String consumer, Duration pollTimeout, int limit, BasicAuth auth) {
+public record DmaapIngest(String url, String group, String consumer, Duration pollTimeout, int limit, BasicAuth auth,
+                          java.nio.file.Path caFile) {
     public static final String DEFAULT_GROUP = "vigil";
     public static final String DEFAULT_CONSUMER = "1";
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_LIMIT = 1000;
+
+    /** Trusting the JDK's CAs ({@code caFile}: {@code ingest.dmaap.tls.caFile}, PEM, for a private CA). */
+    public DmaapIngest(String url, String group, String consumer, Duration pollTimeout, int limit, BasicAuth auth) {
+        this(url, group, consumer, pollTimeout, limit, auth, null);
+    }
 
     public DmaapIngest {
         Objects.requireNonNull(url, "url");

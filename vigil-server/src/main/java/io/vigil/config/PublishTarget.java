@@ -12,10 +12,15 @@ public sealed interface PublishTarget {
     /** The YAML {@code type} value of this target. */
     String type();
 
-    /** {@code type: dmaap}: {@code POST {url}} of one JSON object per event to a Message Router topic. */
-    record Dmaap(String url, BasicAuth auth) implements PublishTarget {
+    /** {@code type: dmaap}: {@code POST {url}}; {@code tls.caFile} (PEM, or null) is trusted for an https URL of one JSON object per event to a Message Router topic. */
+    record Dmaap(String url, BasicAuth auth, java.nio.file.Path caFile) implements PublishTarget {
         public Dmaap {
             Objects.requireNonNull(url, "url");
+        }
+
+        /** Trusting the JDK's CAs. */
+        public Dmaap(String url, BasicAuth auth) {
+            this(url, auth, null);
         }
 
         @Override
@@ -25,10 +30,15 @@ public sealed interface PublishTarget {
     }
 
     /** {@code type: webhook}: {@code POST url} of the same JSON object, with extra request headers. */
-    record Webhook(String url, Map<String, String> headers) implements PublishTarget {
+    record Webhook(String url, Map<String, String> headers, java.nio.file.Path caFile) implements PublishTarget {
         public Webhook {
             Objects.requireNonNull(url, "url");
             headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        /** Trusting the JDK's CAs. */
+        public Webhook(String url, Map<String, String> headers) {
+            this(url, headers, null);
         }
 
         @Override

@@ -122,6 +122,14 @@ final class VigilYamlReader {
         return cert == null || key == null ? null : new HttpTls(cert, key, ca);
     }
 
+    /** Optional {@code tls: {caFile: FILE}} of an outbound HTTP client: a PEM file of CAs to trust, or null. */
+    private static java.nio.file.Path caFile(ConfigNode parent) {
+        if (!parent.has("tls")) return null;
+        ConfigNode t = parent.object("tls");
+        t.allowOnly(keys("caFile"));
+        return t.has("caFile") ? readableFile(t, "caFile", "") : null;
+    }
+
     /** A file path under {@code key} that exists and can be read, or null after recording the problem. */
     static java.nio.file.Path readableFile(ConfigNode n, String key, String reasonWhenMissing) {
         String text = n.requiredString(key, reasonWhenMissing);
@@ -202,14 +210,15 @@ final class VigilYamlReader {
         DmaapIngest dmaap = null;
         if (n.has("dmaap")) {
             ConfigNode d = n.object("dmaap");
-            d.allowOnly(keys("url", "group", "consumer", "pollTimeout", "limit", "auth"));
+            d.allowOnly(keys("url", "group", "consumer", "pollTimeout", "limit", "auth", "tls"));
             String url = d.url("url", "required: the Message Router topic URL, e.g. http://mr:3904/events/TOPIC");
             String group = d.has("group") ? d.requiredString("group", "") : null;
             String consumer = d.has("consumer") ? d.requiredString("consumer", "") : null;
             Duration timeout = d.duration("pollTimeout", DmaapIngest.DEFAULT_POLL_TIMEOUT, false);
             int limit = d.integer("limit", DmaapIngest.DEFAULT_LIMIT, 1, Integer.MAX_VALUE);
             BasicAuth auth = auth(d, "auth");
-            if (url != null) dmaap = new DmaapIngest(url, group, consumer, timeout, limit, auth);
+            java.nio.file.Path ca = caFile(d);
+            if (url != null) dmaap = new DmaapIngest(url, group, consumer, timeout, limit, auth, ca);
         }
         KafkaIngest kafka = null;
         if (n.has("kafka")) {
@@ -257,16 +266,18 @@ final class VigilYamlReader {
             }
             PublishTarget t = switch (type) {
                 case "dmaap" -> {
-                    p.allowOnly(keys("type", "url", "auth"));
+                    p.allowOnly(keys("type", "url", "auth", "tls"));
                     String url = p.url("url", "required for type dmaap: the Message Router topic URL");
                     BasicAuth auth = auth(p, "auth");
-                    yield url == null ? null : new PublishTarget.Dmaap(url, auth);
+                    java.nio.file.Path ca = caFile(p);
+                    yield url == null ? null : new PublishTarget.Dmaap(url, auth, ca);
                 }
                 case "webhook" -> {
-                    p.allowOnly(keys("type", "url", "headers"));
+                    p.allowOnly(keys("type", "url", "headers", "tls"));
                     String url = p.url("url", "required for type webhook");
                     Map<String, String> headers = p.stringMap("headers");
-                    yield url == null ? null : new PublishTarget.Webhook(url, headers);
+                    java.nio.file.Path ca = caFile(p);
+                    yield url == null ? null : new PublishTarget.Webhook(url, headers, ca);
                 }
                 case "kafka" -> {
                     p.allowOnly(keys("type", "bootstrapServers", "topic", "properties"));

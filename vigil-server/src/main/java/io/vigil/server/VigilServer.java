@@ -310,8 +310,8 @@ public final class VigilServer implements AutoCloseable {
             String name = n == 1 ? base : base + "#" + n;
             Sink sink = switch (t) {
                 case PublishTarget.Dmaap d -> new DmaapPublishSink(vertx, name, URI.create(d.url()),
-                        Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())), WebhookSink.DEFAULT_TIMEOUT);
-                case PublishTarget.Webhook w -> new WebhookSink(vertx, name, URI.create(w.url()), w.headers(), WebhookSink.DEFAULT_TIMEOUT);
+                        Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())), WebhookSink.DEFAULT_TIMEOUT, d.caFile());
+                case PublishTarget.Webhook w -> new WebhookSink(vertx, name, URI.create(w.url()), w.headers(), WebhookSink.DEFAULT_TIMEOUT, w.caFile());
                 case PublishTarget.Log l -> new LogSink(name);
                 case PublishTarget.Kafka k -> KafkaWiring.sink(name, k, metrics);
             };
@@ -360,7 +360,7 @@ public final class VigilServer implements AutoCloseable {
         DmaapPollerSettings s = DmaapPollerSettings.of(URI.create(d.url()), d.group(), d.consumer(),
                         Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())))
                 .withLongPollTimeout(d.pollTimeout()).withLimit(d.limit()).withClock(liveness.watermarks().clock());
-        poller = new DmaapPoller(vertx, liveness, s);
+        poller = new DmaapPoller(vertx, liveness, s, d.caFile());
         metrics.bindPoller(poller);
         poller.start();
         log.info("polling DMaaP Message Router {}", poller.pollUrl());

@@ -42,11 +42,11 @@ class ConfigurationDocsTest {
                 dependencies:
                   - {child: {eventName: E, sourceName: 'a*'}, parent: {eventName: E, sourceName: p}}
                 ingest:
-                  dmaap: {url: 'http://mr/e/T', auth: {user: u, password: p}}
+                  dmaap: {url: 'http://mr/e/T', auth: {user: u, password: p}, tls: {caFile: '%1$s'}}
                   kafka: {bootstrapServers: k, topic: t}
                 publish:
                   - {type: dmaap, url: 'http://mr/e/O', auth: {user: u, password: p}}
-                  - {type: webhook, url: 'http://w/h'}
+                  - {type: webhook, url: 'http://w/h', tls: {caFile: '%1$s'}}
                   - {type: kafka, bootstrapServers: k, topic: t}
                 """.formatted(pem), "full");
         TreeSet<String> paths = new TreeSet<>();

@@ -227,6 +227,39 @@ class HttpAccessEndToEndTest {
         }
     }
 
+    @Test
+    void aWebhookOverHttpsWithAPrivateCaIsDeliveredWhenPublishTlsCaFileTrustsIt() throws Exception {
+        java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var https = com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(first.pkcs12())) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ctx));
+        https.createContext("/alarms", ex -> {
+            received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        https.start();
+        String config = """
+                monitors:
+                  - {eventName: Heartbeat_auth, heartbeatInterval: 300ms, missedHeartbeats: 2, timeBase: arrival}
+                publish:
+                  - {type: webhook, url: 'https://127.0.0.1:%d/alarms', tls: {caFile: '%s'}}
+                """.formatted(https.getAddress().getPort(), first.certFile());
+        try (RunningServer vigil = RunningServer.start(dir, config)) {
+            assertThat(vigil.post("/eventListener/v7", RunningServer.heartbeat("Heartbeat_auth", "tls-1")).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().anyMatch(b -> b.contains("tls-1") && b.contains("ONSET")));
+        } finally {
+            https.stop(0);
+        }
+    }
+
     /** The certificate a new TLS connection to the port is served. */
     private static X509Certificate servedCertificate(int port, TestCertificates... trusted) throws Exception {
         SSLContext ctx = TestCertificates.context(null, trusted);

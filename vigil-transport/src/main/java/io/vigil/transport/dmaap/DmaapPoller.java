@@ -143,6 +143,11 @@ public final class DmaapPoller implements AutoCloseable {
      * @param settings topic, consumer and tuning
      */
     public DmaapPoller(Vertx vertx, HeartbeatReceiver receiver, DmaapPollerSettings settings) {
+        this(vertx, receiver, settings, null);
+    }
+
+    /** @param caFile PEM CA certificate(s) to trust for an {@code https://} Message Router, or null for the JDK's */
+    public DmaapPoller(Vertx vertx, HeartbeatReceiver receiver, DmaapPollerSettings settings, java.nio.file.Path caFile) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.receiver = Objects.requireNonNull(receiver, "receiver");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -151,8 +156,8 @@ public final class DmaapPoller implements AutoCloseable {
         this.requestTimeoutMillis = settings.longPollTimeout().plus(settings.requestGrace()).toMillis();
         for (BadItemReason reason : BadItemReason.values()) badItems.put(reason, new LongAdder());
         // Connect timeout on the client, not per request: see WebhookSink on Vert.x 5.0.7's pool-wait timer.
-        this.client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeoutMillis)),
+        this.client = vertx.createHttpClient(io.vigil.transport.webhook.WebhookSink.trusting(
+                new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(Integer.MAX_VALUE, requestTimeoutMillis)), caFile),
                 new PoolOptions().setHttp1MaxSize(1));
     }
 

@@ -26,7 +26,12 @@ public final class DmaapPublishSink extends WebhookSink {
      * @param timeout  bound on one publish
      */
     public DmaapPublishSink(Vertx vertx, String name, URI topicUrl, Optional<BasicAuth> auth, Duration timeout) {
-        super(vertx, name, topicUrl, auth.map(a -> Map.of("Authorization", a.headerValue())).orElse(Map.of()), timeout);
+        this(vertx, name, topicUrl, auth, timeout, null);
+    }
+
+    /** @param caFile PEM CA certificate(s) to trust for an {@code https://} topic URL, or null for the JDK's */
+    public DmaapPublishSink(Vertx vertx, String name, URI topicUrl, Optional<BasicAuth> auth, Duration timeout, java.nio.file.Path caFile) {
+        super(vertx, name, topicUrl, auth.map(a -> Map.of("Authorization", a.headerValue())).orElse(Map.of()), timeout, caFile);
     }
 
     /** A sink named {@code dmaap:<topicUrl>} with the default timeout. */

@@ -56,6 +56,13 @@ public class WebhookSink implements Sink {
      * @param timeout bound on one delivery
      */
     public WebhookSink(Vertx vertx, String name, URI url, Map<String, String> headers, Duration timeout) {
+        this(vertx, name, url, headers, timeout, null);
+    }
+
+    /**
+     * @param caFile PEM CA certificate(s) to trust for an {@code https://} URL (a private CA), or null for the JDK's
+     */
+    public WebhookSink(Vertx vertx, String name, URI url, Map<String, String> headers, Duration timeout, java.nio.file.Path caFile) {
         this.name = Secrets.redactUrl(Objects.requireNonNull(name, "name"));
         URI checked = requireHttpUrl(url);
         this.url = withoutUserInfo(checked);
@@ -69,9 +76,15 @@ public class WebhookSink implements Sink {
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("sink timeout must be > 0, got " + timeout);
         this.timeoutMillis = timeout.toMillis();
         this.context = vertx.getOrCreateContext();
-        this.client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis)),
+        this.client = vertx.createHttpClient(trusting(
+                new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis)), caFile),
                 new PoolOptions().setHttp1MaxSize(1));
+    }
+
+    /** {@code options} that trust the CAs of {@code caFile} (PEM) instead of the JDK's; unchanged when null. */
+    public static HttpClientOptions trusting(HttpClientOptions options, java.nio.file.Path caFile) {
+        if (caFile == null) return options;
+        return options.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(caFile.toString()));
     }
 
     /** A webhook named {@code webhook:<url>} (credentials masked) with the default timeout. */
