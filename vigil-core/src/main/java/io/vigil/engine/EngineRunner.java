@@ -55,6 +55,8 @@ public final class EngineRunner implements AutoCloseable {
                     }
                 }
                 engine.tick();
+            } catch (VirtualMachineError e) {
+                throw e; // out of memory: the process ends (FatalErrors, -XX:+ExitOnOutOfMemoryError), it must not limp
             } catch (RuntimeException | Error e) {
                 log.error("detector tick failed; detection continues with the next tick. This is a bug: please report it with this trace", e);
             }

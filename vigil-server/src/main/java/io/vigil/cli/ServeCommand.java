@@ -63,6 +63,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (remote != null) config = config.withRemote(config.remote().withUrl(remote));
         if (port != null) config = config.withHttp(config.http().withPort(port));
+        var fatal = io.vigil.server.FatalErrors.install();
         VigilServer server;
         try {
             server = VigilServer.start(new ServerOptions(config, configFile, dataDir, demo));
@@ -80,6 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }));
+        server.vertx().exceptionHandler(fatal::onEventLoopError);
         installSighup(server);
         stopped.await();
         return 0;

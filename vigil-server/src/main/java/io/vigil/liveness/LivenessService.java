@@ -6,6 +6,7 @@ import io.vigil.engine.EngineListener;
 import io.vigil.engine.EngineRunner;
 import io.vigil.engine.SourceKey;
 import io.vigil.engine.SourceSnapshot;
+import io.vigil.engine.SourceView;
 import io.vigil.ingest.Acceptance;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.HeartbeatReceiver;
@@ -54,6 +55,20 @@ import org.slf4j.LoggerFactory;
  * Because the same thread does both, and the engine sets a source's state before it emits the event, a checkpoint
  * can never overwrite a newer state with an older one.
  *
+ * <p><b>Two queues, alarms first.</b> ONSET and ABATED (published or held) go to the alarm queue; first-seen
+ * bookkeeping (a new source's first heartbeat, the start and end of flapping) to a separate, lower-priority queue
+ * that the journal writes only when no alarm waits. So a flood of new sources can never delay an ONSET behind it
+ * (issue 19.2: 1.4 M first-seen events once held a canary's ONSET for 133 s). A bookkeeping event that an alarm of
+ * the same source overtook is not written (the alarm carries the newer state).
+ * <ul>
+ *   <li>The alarm queue holds at most {@value #MAX_QUEUED_ALARMS} events. When it is full (the store has been down
+ *       through a storm) the detector thread waits for the journal: heartbeats are still taken, decisions come
+ *       later, nothing is dropped.</li>
+ *   <li>The bookkeeping queue holds at most {@value #MAX_QUEUED_BOOKKEEPING} events. When it is full a new one is
+ *       dropped and counted ({@link #droppedBookkeeping()}): its source's state still reaches the store with the next
+ *       checkpoint (the source is dirty), only its change-event count and log line are lost.</li>
+ * </ul>
+ *
  * <p>When the store is down, events stay queued in memory, in order, and are retried (detection goes on from
  * memory); nothing is published before it is in the outbox. After a successful outbox write the
  * {@code onOutboxWritten} hook wakes the relays.
@@ -75,6 +90,9 @@ import org.slf4j.LoggerFactory;
 public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LivenessService.class);
     private static final int MAX_EVENTS_PER_TX = 1000;
+    /** Room for a storm of 100k sources going silent at once, and more. */
+    static final int MAX_QUEUED_ALARMS = 250_000;
+    static final int MAX_QUEUED_BOOKKEEPING = 100_000;
 
     private final Object lifecycle = new Object();
     private final java.util.function.LongPredicate mayWrite;
@@ -97,8 +115,15 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private final Consumer<ChangeEvent> onEvent;
     /** Shared by every engine of this service, so a role change does not reset the rate of new sources. */
     private final SourceAdmission admission = new SourceAdmission(IngestLimits.DEFAULTS);
-    private final LinkedBlockingQueue<ChangeEvent> queue = new LinkedBlockingQueue<>();
+    /** ONSET and ABATED: written first. */
+    private final LinkedBlockingQueue<ChangeEvent> alarms = new LinkedBlockingQueue<>(MAX_QUEUED_ALARMS);
+    /** First-seen and flapping events: written when no alarm waits. */
+    private final LinkedBlockingQueue<ChangeEvent> bookkeeping = new LinkedBlockingQueue<>(MAX_QUEUED_BOOKKEEPING);
+    private final java.util.concurrent.atomic.LongAdder droppedBookkeeping = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.AtomicLong alarmQueueFullWarnedAt = new java.util.concurrent.atomic.AtomicLong();
+    /** What the journal writes next: alarms only, or bookkeeping only ({@link #pendingIsBookkeeping}). */
     private final List<ChangeEvent> pending = new ArrayList<>();
+    private boolean pendingIsBookkeeping;
     private final Map<String, ClosedLoop> closedLoops = new ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentLinkedQueue<Set<String>> forgets = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Object waitersLock = new Object();
@@ -145,11 +170,38 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     }
 
     private Engine newEngine() {
-        EngineListener toJournal = queue::add;
+        EngineListener toJournal = this::enqueue;
         Engine e = new Engine(clock, toJournal, graceMillis, watermarks);
         e.configure(monitors);
         e.admitSourcesBy(admission);
         return e;
+    }
+
+    /** On the detector thread: an alarm waits for room (backpressure), bookkeeping is dropped when full. */
+    private void enqueue(ChangeEvent e) {
+        if (!e.isOutageChange()) {
+            if (!bookkeeping.offer(e)) droppedBookkeeping.increment();
+            return;
+        }
+        if (alarms.offer(e)) return;
+        long now = System.currentTimeMillis();
+        long last = alarmQueueFullWarnedAt.get();
+        if (now - last >= 60_000 && alarmQueueFullWarnedAt.compareAndSet(last, now)) {
+            log.warn("{} ONSET/ABATED events wait for the store: detection pauses until the journal writes some "
+                    + "(heartbeats are still taken, nothing is dropped). Check the database", MAX_QUEUED_ALARMS);
+        }
+        try {
+            while (!alarms.offer(e, 100, TimeUnit.MILLISECONDS)) {
+                if (!running || !active) return; // shutting down or demoted: the store's state is re-decided anyway
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** First-seen and flapping events dropped because their queue was full (their sources' state is checkpointed). */
+    public long droppedBookkeeping() {
+        return droppedBookkeeping.sum();
     }
 
     /** Applies {@code limits.*} to every channel from now on (at start and at each reload). */
@@ -218,7 +270,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             runner = null;
             active = false;
             generation++;
-            queue.clear();
+            alarms.clear();
+            bookkeeping.clear();
             engine = newEngine();
         }
     }
@@ -330,7 +383,11 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     }
 
     public int pendingEvents() {
-        return queue.size() + pending.size();
+        return alarms.size() + bookkeeping.size() + pending.size();
+    }
+
+    private boolean nothingQueued() {
+        return alarms.isEmpty() && bookkeeping.isEmpty() && pending.isEmpty();
     }
 
     // ------------------------------------------------------------ HeartbeatReceiver
@@ -370,7 +427,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     private void journalLoop() {
         long backoff = 100;
-        while (running || !queue.isEmpty() || !pending.isEmpty()) {
+        while (running || !nothingQueued()) {
             try {
                 if (journalGeneration != generation) {
                     journalGeneration = generation;
@@ -383,18 +440,14 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                     continue;
                 }
                 long untilCheckpoint = lastCheckpointMillis + checkpointMillis - clock.millis();
-                if (pending.isEmpty()) {
-                    ChangeEvent first = queue.poll(Math.max(1, Math.min(untilCheckpoint, 50)), TimeUnit.MILLISECONDS);
-                    if (first != null) pending.add(first);
-                }
-                queue.drainTo(pending, MAX_EVENTS_PER_TX - pending.size());
+                if (pending.isEmpty()) takeNext(Math.max(1, Math.min(untilCheckpoint, 50)));
                 if (!pending.isEmpty()) writeEvents();
-                if (queue.isEmpty() && pending.isEmpty()) forgetRemoved();
+                if (nothingQueued()) forgetRemoved();
                 boolean waiters;
                 synchronized (waitersLock) {
                     waiters = !durableWaiters.isEmpty();
                 }
-                boolean flush = flushRequested && queue.isEmpty() && pending.isEmpty();
+                boolean flush = flushRequested && nothingQueued();
                 if (clock.millis() - lastCheckpointMillis >= checkpointMillis || (waiters && !running) || flush) checkpoint(flush);
                 storeHealthy = true;
                 backoff = 100;
@@ -423,7 +476,34 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         }
     }
 
+    /**
+     * Fills {@link #pending} with the next batch: alarms when any wait, else bookkeeping; waits up to
+     * {@code waitMillis} for an alarm when both queues are empty.
+     */
+    private void takeNext(long waitMillis) throws InterruptedException {
+        pendingIsBookkeeping = false;
+        if (alarms.drainTo(pending, MAX_EVENTS_PER_TX) > 0) return;
+        if (bookkeeping.isEmpty()) {
+            ChangeEvent first = alarms.poll(waitMillis, TimeUnit.MILLISECONDS);
+            if (first != null) {
+                pending.add(first);
+                alarms.drainTo(pending, MAX_EVENTS_PER_TX - 1);
+                return;
+            }
+        }
+        pendingIsBookkeeping = bookkeeping.drainTo(pending, MAX_EVENTS_PER_TX) > 0;
+    }
+
     private void writeEvents() {
+        if (pendingIsBookkeeping) {
+            // an alarm of the same source decided after it was written first (or waits): its state is the newer one
+            Engine e = engine;
+            pending.removeIf(ev -> {
+                SourceView now = e.source(ev.source());
+                return now != null && now.state() != ev.to();
+            });
+            pendingIsBookkeeping = false;
+        }
         PartitionFence f = fence.get();
         if (f != null) pending.removeIf(e -> {
             boolean drop = !f.owns(e.source().sourceName());
@@ -588,7 +668,10 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                 List<SourceSnapshot> chunk = dirty.subList(from, Math.min(dirty.size(), from + MAX_EVENTS_PER_TX));
                 if (!writtenMeanwhile.isEmpty()) chunk = chunk.stream().filter(x -> !writtenMeanwhile.contains(x.key())).toList();
                 f = commitCheckpoint(f, chunk);
-                if (pending.isEmpty()) queue.drainTo(pending, MAX_EVENTS_PER_TX);
+                if (pending.isEmpty()) {
+                    pendingIsBookkeeping = false;
+                    alarms.drainTo(pending, MAX_EVENTS_PER_TX); // the checkpoint covers the bookkeeping's sources
+                }
                 if (!pending.isEmpty()) {
                     for (ChangeEvent e : pending) writtenMeanwhile.add(e.source());
                     writeEvents();

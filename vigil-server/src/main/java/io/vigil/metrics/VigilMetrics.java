@@ -124,6 +124,9 @@ public final class VigilMetrics {
         FunctionCounter.builder("vigil_detector_pause_seconds_total", e, l -> l.engine().pausedMillisTotal() / 1000.0)
                 .description("time the detector found itself paused (GC, stopped process, suspended VM): blindness of every channel")
                 .register(registry);
+        FunctionCounter.builder("vigil_journal_bookkeeping_dropped_total", e, LivenessService::droppedBookkeeping)
+                .description("first-seen and flapping events dropped because their queue was full (the sources' state is "
+                        + "still checkpointed)").register(registry);
         Gauge.builder("vigil_journal_pending_events", liveness, LivenessService::pendingEvents)
                 .description("change events decided but not yet in the store").register(registry);
         Gauge.builder("vigil_store_healthy", liveness, l -> l.isStoreHealthy() ? 1 : 0).description("0 while store writes fail (events wait in memory and are retried)").register(registry);
