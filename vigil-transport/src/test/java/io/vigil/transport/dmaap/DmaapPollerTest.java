@@ -123,6 +123,19 @@ class DmaapPollerTest {
     }
 
     @Test
+    void itemsWithNamesThatBreakTheInputLimitsAreCountedAndSkippedPerItem() {
+        // issue 13: names longer than limits.nameLength or not printable never reach the receiver; the rest is kept
+        String bad = event("Heartbeat_vDNS", "BAD", 1_764_201_600_000_000L);
+        mr.enqueue(TOPIC, bad.replace("BAD", "n".repeat(256)), bad.replace("BAD", "nul\\u0000"),
+                bad.replace("BAD", "lone\\ud800"), event("Heartbeat_vDNS", "good-1", 1_764_201_600_000_000L));
+        start(settings());
+
+        await().atMost(DEADLINE).until(() -> poller.badItems(BadItemReason.INVALID_EVENT) == 3 && receiver.heartbeats().size() == 1);
+        assertThat(receiver.heartbeats()).extracting(Heartbeat::sourceName).containsExactly("good-1");
+        assertThat(poller.pollErrors()).isZero();
+    }
+
+    @Test
     void unknownEventNamesAreCountedAndDropped() {
         mr.enqueue(TOPIC, event("Heartbeat_unmonitored", "x-1", 1_764_201_600_000_000L), event("Heartbeat_vDNS", "vdns-1", 1_764_201_600_000_000L));
         start(settings());
