@@ -62,8 +62,37 @@ final class OnapConfigReader {
         } else if (root.has("CBS_polling_interval")) {
             root.duration("CBS_polling_interval", null, false); // still validated, though unused
         }
-        return new VigilConfig(null, store, monitors, new IngestConfig(dmaap, kafka), publish, remote, null, null,
-                ConfigSource.ONAP_JSON, null, null);
+        return new VigilConfig(null, store, monitors, new IngestConfig(dmaap, kafka), publish, remote, null,
+                replicas(root, store), ConfigSource.ONAP_JSON, null, null);
+    }
+
+    /** Environment variables that set an ONAP replica's HA identity (the ONAP JSON has no keys for them). */
+    public static final String INSTANCE_ID_ENV = "VIGIL_HA_INSTANCE_ID";
+    public static final String LEASE_TTL_ENV = "VIGIL_HA_LEASE_TTL";
+
+    /**
+     * ONAP runs its service as replicas on one PostgreSQL database, the first active and the others inactive: with a
+     * PostgreSQL store the ONAP JSON forms an active/standby group by itself. The lease TTL and the instance id come
+     * from {@value #LEASE_TTL_ENV} and {@value #INSTANCE_ID_ENV} (defaults 5 s and {@code <hostname>-<pid>}). Without
+     * PostgreSQL (the embedded H2 file, one process) there is no group and HA stays off.
+     */
+    private static HaConfig replicas(ConfigNode root, StoreConfig store) {
+        if (store.url() == null || !store.url().startsWith("jdbc:postgresql:")) return HaConfig.defaults();
+        Map<String, String> env = System.getenv();
+        Duration ttl = HaConfig.DEFAULT_LEASE_TTL;
+        String ttlText = env.get(LEASE_TTL_ENV);
+        if (ttlText != null && !ttlText.isBlank()) {
+            try {
+                ttl = DurationSyntax.parse(ttlText.strip());
+                if (ttl.compareTo(HaConfig.MIN_LEASE_TTL) < 0) throw new IllegalArgumentException("at least 1s");
+            } catch (IllegalArgumentException e) {
+                root.error(null, "environment variable " + LEASE_TTL_ENV + "=" + ttlText + " is not a lease TTL of at least 1s (like 5s): "
+                        + e.getMessage());
+                ttl = HaConfig.DEFAULT_LEASE_TTL;
+            }
+        }
+        String id = env.get(INSTANCE_ID_ENV);
+        return new HaConfig(true, ttl, id == null || id.isBlank() ? null : id.strip());
     }
 
     private static List<Monitor> monitors(ConfigNode root, ObjectMapper json) {

@@ -161,7 +161,8 @@ public final class HttpApi implements AutoCloseable {
                 case "/readyz" -> {
                     boolean ready = server.isReady();
                     json(req, ready ? 200 : 503, Json.object().put("status", ready ? "READY" : "NOT_READY")
-                            .put("storeHealthy", server.liveness().isStoreHealthy()).put("active", server.lease().isHolding()));
+                            .put("storeHealthy", server.liveness().isStoreHealthy()).put("active", server.lease().isHolding())
+                            .put("role", server.lease().isHolding() ? "ACTIVE" : "STANDBY"));
                 }
                 case "/metrics" -> blocking(req, () -> server.metrics().scrape(), body ->
                         req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(body));

@@ -39,7 +39,10 @@ class OnapConfigTest {
         assertThat(c.store()).isEqualTo(new StoreConfig("jdbc:postgresql://127.0.0.1:5432/heartbeat", "postgres", ""));
         assertThat(c.remote()).isEqualTo(new RemoteSettings(null, Duration.ofSeconds(300)));
         assertThat(c.http()).isEqualTo(HttpConfig.defaults());
-        assertThat(c.ha().enabled()).isFalse();
+        // replicas on one PostgreSQL form an active/standby group by themselves, as ONAP's do
+        assertThat(c.ha().enabled()).isTrue();
+        assertThat(c.ha().mode()).isEqualTo(HaConfig.Mode.ACTIVE_STANDBY);
+        assertThat(c.ha().leaseTtl()).isEqualTo(HaConfig.DEFAULT_LEASE_TTL);
     }
 
     @Test

@@ -36,9 +36,18 @@ final class VigilProcess implements AutoCloseable {
 
     /** Starts {@code vigil serve --config <dir>/vigil.yaml --port <free>} with {@code yaml}. */
     static VigilProcess start(Path dir, String id, String yaml) throws IOException {
+        return start(dir, id, "vigil.yaml", yaml, port -> java.util.Map.of());
+    }
+
+    /**
+     * Starts {@code vigil serve --config <dir>/<configName> --port <free>} with {@code content}, and the environment
+     * variables {@code env} gives for the chosen port.
+     */
+    static VigilProcess start(Path dir, String id, String configName, String content,
+                              java.util.function.IntFunction<java.util.Map<String, String>> env) throws IOException {
         Files.createDirectories(dir);
-        Path config = dir.resolve("vigil.yaml");
-        Files.writeString(config, yaml);
+        Path config = dir.resolve(configName);
+        Files.writeString(config, content);
         Path logback = dir.resolve("logback.xml");
         Files.writeString(logback, """
                 <configuration>
@@ -56,7 +65,9 @@ final class VigilProcess implements AutoCloseable {
                 "io.vigil.cli.VigilCli", "serve", "--config", config.toString(), "--port", Integer.toString(port),
                 "--data-dir", dir.resolve("data").toString());
         Path log = dir.resolve("log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env.apply(port));
+        Process p = pb.start();
         return new VigilProcess(id, port, log, p);
     }
 
@@ -76,6 +87,33 @@ final class VigilProcess implements AutoCloseable {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url("/api/v1/status")))
                     .timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Optional.of(Json.MAPPER.readTree(r.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** GET {@code path}: its status code, or -1 when the process does not answer within a second. */
+    int statusOf(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(1)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** GET {@code path} as JSON, or empty. */
+    Optional<JsonNode> getJson(String path) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(1)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return Optional.of(Json.MAPPER.readTree(r.body()));
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
