@@ -157,7 +157,7 @@ final class ConnectionGuard {
             String path = req.path();
             if ("/healthz".equals(path) || "/readyz".equals(path)) return true;
             req.response().putHeader("Retry-After", "1");
-            HttpApi.json(req, 503, Json.error("too_many_connections", "more than http.maxConnections (" + max
+            Answer.json(req, 503, Json.error("too_many_connections", "more than http.maxConnections (" + max
                     + ") connections are open; only /healthz and /readyz are served on new ones until some close"));
             return false;
         }

@@ -3,10 +3,7 @@ package io.vigil.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import io.vigil.config.DetectionJson;
 import io.vigil.config.DurationSyntax;
 import io.vigil.dependency.Dependency;
@@ -23,10 +20,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The detection-quality endpoints (docs/detection.md):
@@ -38,11 +33,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/v1/events/held?since=&limit=}: change events recorded but not published; {@code heldBy} names
  *       the dependency parent that held an event (read from its stored reason), else null.</li>
  * </ul>
- * Store work runs on worker threads; every error is a JSON body from {@link Json#error}.
+ * Store work runs on worker threads; every error is a JSON body from {@link Json#error}; bodies are limited to
+ * {@code http.maxBodyBytes} like every request body.
  */
-public final class DetectionApi implements ApiExtension {
-    private static final Logger log = LoggerFactory.getLogger(DetectionApi.class);
-    private static final int MAX_BODY = 64 * 1024;
+public final class DetectionApi implements ApiRoutes {
     /** The furthest ahead a silence may start. */
     private static final Duration MAX_LEAD = Duration.ofDays(365);
     private static final long LATEST_TIME = Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
@@ -72,67 +66,48 @@ public final class DetectionApi implements ApiExtension {
         List<HeldEvent> heldEvents(long sinceMillis, int limit);
     }
 
-    private final Vertx vertx;
     private final Backend backend;
 
-    public DetectionApi(Vertx vertx, Backend backend) {
-        this.vertx = vertx;
+    public DetectionApi(Backend backend) {
         this.backend = backend;
     }
 
     @Override
-    public boolean handle(HttpServerRequest req) {
-        String path = req.path();
-        if (path.equals("/api/v1/silences") || path.startsWith("/api/v1/silences/")) {
-            collection(req, "/api/v1/silences", true);
-            return true;
-        }
-        if (path.equals("/api/v1/dependencies") || path.startsWith("/api/v1/dependencies/")) {
-            collection(req, "/api/v1/dependencies", false);
-            return true;
-        }
-        if (path.equals("/api/v1/events/held")) {
-            if (req.method() != HttpMethod.GET) methodNotAllowed(req, "GET");
-            else held(req);
-            return true;
-        }
-        return false;
+    public void declare(RouteTable routes) {
+        routes.get("/api/v1/silences", ctx -> Answer.blocking(ctx, this::listSilences, b -> Answer.json(ctx, 200, b)))
+                .post("/api/v1/silences", ctx -> Answer.jsonObject(ctx).ifPresent(json -> createSilence(ctx, json)))
+                .get("/api/v1/silences/:id", ctx -> one(ctx, true))
+                .delete("/api/v1/silences/:id", ctx -> delete(ctx, true))
+                .get("/api/v1/dependencies", ctx -> Answer.blocking(ctx, this::listDependencies, b -> Answer.json(ctx, 200, b)))
+                .post("/api/v1/dependencies", ctx -> Answer.jsonObject(ctx).ifPresent(json -> createDependency(ctx, json)))
+                .get("/api/v1/dependencies/:id", ctx -> one(ctx, false))
+                .delete("/api/v1/dependencies/:id", ctx -> delete(ctx, false))
+                .get("/api/v1/events/held", "since=&limit=", this::held);
     }
 
-    private void collection(HttpServerRequest req, String base, boolean silences) {
-        String rest = req.path().substring(base.length());
-        if (rest.isEmpty() || rest.equals("/")) {
-            if (req.method() == HttpMethod.GET) blocking(req, () -> silences ? listSilences() : listDependencies(), b -> HttpApi.json(req, 200, b));
-            else if (req.method() == HttpMethod.POST) body(req, json -> {
-                if (silences) createSilence(req, json);
-                else createDependency(req, json);
-            });
-            else methodNotAllowed(req, "GET, POST");
+    private void one(RoutingContext ctx, boolean silences) {
+        String id = ctx.pathParam("id");
+        Answer.blocking(ctx, () -> (silences ? listSilences() : listDependencies()).withArray(silences ? "silences" : "dependencies"), arr -> {
+            for (JsonNode n : arr) {
+                if (id.equals(n.path("id").asText())) {
+                    Answer.json(ctx, 200, n);
+                    return;
+                }
+            }
+            Answer.error(ctx, 404, "not_found", "no " + (silences ? "silence" : "dependency") + " with id " + id);
+        });
+    }
+
+    private void delete(RoutingContext ctx, boolean silences) {
+        String id = ctx.pathParam("id");
+        if (id.startsWith("config-")) {
+            Answer.error(ctx, 409, "defined_in_config", id + " comes from the configuration file; remove it there and reload");
             return;
         }
-        String id = rest.substring(1);
-        if (req.method() == HttpMethod.GET) {
-            blocking(req, () -> (silences ? listSilences() : listDependencies()).withArray(silences ? "silences" : "dependencies"), arr -> {
-                for (JsonNode n : arr) {
-                    if (id.equals(n.path("id").asText())) {
-                        HttpApi.json(req, 200, n);
-                        return;
-                    }
-                }
-                HttpApi.json(req, 404, Json.error("not_found", "no " + (silences ? "silence" : "dependency") + " with id " + id));
-            });
-        } else if (req.method() == HttpMethod.DELETE) {
-            if (id.startsWith("config-")) {
-                HttpApi.json(req, 409, Json.error("defined_in_config", id + " comes from the configuration file; remove it there and reload"));
-                return;
-            }
-            blocking(req, () -> silences ? backend.deleteSilence(id) : backend.deleteDependency(id), deleted -> {
-                if (deleted) req.response().setStatusCode(204).end();
-                else HttpApi.json(req, 404, Json.error("not_found", "no " + (silences ? "silence" : "dependency") + " with id " + id));
-            });
-        } else {
-            methodNotAllowed(req, "GET, DELETE");
-        }
+        Answer.blocking(ctx, () -> silences ? backend.deleteSilence(id) : backend.deleteDependency(id), deleted -> {
+            if (deleted) ctx.response().setStatusCode(204).end();
+            else Answer.error(ctx, 404, "not_found", "no " + (silences ? "silence" : "dependency") + " with id " + id);
+        });
     }
 
     // ------------------------------------------------------------------ silences
@@ -169,7 +144,7 @@ public final class DetectionApi implements ApiExtension {
         return o;
     }
 
-    private void createSilence(HttpServerRequest req, JsonNode body) {
+    private void createSilence(RoutingContext ctx, JsonNode body) {
         try {
             SourceMatcher matcher = matcher(body.get("matchers"), "matchers");
             if (matcher.equals(SourceMatcher.ANY)) throw new IllegalArgumentException("matchers: " + Silence.MATCHERS_REQUIRED);
@@ -188,15 +163,15 @@ public final class DetectionApi implements ApiExtension {
             JsonNode c = body.get("comment");
             String comment = c == null || c.isNull() ? null : c.asText();
             Silence s = new Silence(UUID.randomUUID().toString(), matcher, new SilenceWindow.Once(startsAt, endsAt), comment, "api");
-            blocking(req, () -> {
+            Answer.blocking(ctx, () -> {
                 backend.addSilence(s);
                 return silenceJson(s, backend.now());
             }, o -> {
-                req.response().putHeader("Location", "/api/v1/silences/" + s.id());
-                HttpApi.json(req, 201, o);
+                ctx.response().putHeader("Location", "/api/v1/silences/" + s.id());
+                Answer.json(ctx, 201, o);
             });
         } catch (IllegalArgumentException e) {
-            HttpApi.json(req, 400, Json.error("invalid_silence", e.getMessage()));
+            Answer.json(ctx, 400, Json.error("invalid_silence", e.getMessage()));
         }
     }
 
@@ -219,7 +194,7 @@ public final class DetectionApi implements ApiExtension {
         return o;
     }
 
-    private void createDependency(HttpServerRequest req, JsonNode body) {
+    private void createDependency(RoutingContext ctx, JsonNode body) {
         try {
             SourceMatcher child = matcher(body.get("child"), "child");
             JsonNode p = body.get("parent");
@@ -228,36 +203,44 @@ public final class DetectionApi implements ApiExtension {
             if (pe == null || ps == null) throw new IllegalArgumentException("parent: needs both eventName and sourceName (exact names)");
             if (ps.endsWith("*") || pe.endsWith("*")) throw new IllegalArgumentException("parent: must name one source exactly; wildcards are for the child");
             Dependency d = new Dependency(UUID.randomUUID().toString(), child, new SourceKey(pe, ps), "api");
-            blocking(req, () -> {
-                backend.addDependency(d);
-                return dependencyJson(d);
-            }, o -> {
-                req.response().putHeader("Location", "/api/v1/dependencies/" + d.id());
-                HttpApi.json(req, 201, o);
+            Answer.blocking(ctx, () -> {
+                try {
+                    backend.addDependency(d);
+                    return Optional.<String>empty();
+                } catch (DependencyCycles.CycleException cycle) {
+                    return Optional.of(cycle.getMessage());
+                }
+            }, cycle -> {
+                if (cycle.isPresent()) {
+                    Answer.error(ctx, 409, "dependency_cycle", cycle.get());
+                    return;
+                }
+                ctx.response().putHeader("Location", "/api/v1/dependencies/" + d.id());
+                Answer.json(ctx, 201, dependencyJson(d));
             });
         } catch (IllegalArgumentException e) {
-            HttpApi.json(req, 400, Json.error("invalid_dependency", e.getMessage()));
+            Answer.json(ctx, 400, Json.error("invalid_dependency", e.getMessage()));
         }
     }
 
     // ------------------------------------------------------------------ held events
 
-    private void held(HttpServerRequest req) {
+    private void held(RoutingContext ctx) {
         long since;
         int limit;
         try {
-            since = HttpApi.sinceParam(req.getParam("since"));
-            String l = req.getParam("limit");
+            since = CoreApi.sinceParam(ctx.request().getParam("since"));
+            String l = ctx.request().getParam("limit");
             limit = l == null || l.isBlank() ? 1000 : Integer.parseInt(l.trim());
             if (limit < 1 || limit > 100_000) throw new NumberFormatException();
         } catch (NumberFormatException e) {
-            HttpApi.json(req, 400, Json.error("bad_parameter", "limit: must be an integer from 1 to 100000"));
+            Answer.json(ctx, 400, Json.error("bad_parameter", "limit: must be an integer from 1 to 100000"));
             return;
         } catch (IllegalArgumentException e) {
-            HttpApi.json(req, 400, Json.error("bad_parameter", e.getMessage()));
+            Answer.json(ctx, 400, Json.error("bad_parameter", e.getMessage()));
             return;
         }
-        blocking(req, () -> {
+        Answer.blocking(ctx, () -> {
             List<HeldEvent> events = backend.heldEvents(since, limit);
             ObjectNode n = Json.object();
             n.put("count", events.size());
@@ -270,7 +253,7 @@ public final class DetectionApi implements ApiExtension {
                         .put("timeMillis", h.createdAtMillis()).put("published", false);
             }
             return n;
-        }, b -> HttpApi.json(req, 200, b));
+        }, b -> Answer.json(ctx, 200, b));
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -307,49 +290,5 @@ public final class DetectionApi implements ApiExtension {
         }
         if (t < 0 || t > LATEST_TIME) throw new IllegalArgumentException(field + ": must be between 1970 and 9999 (got " + v + ")");
         return t;
-    }
-
-    private void body(HttpServerRequest req, java.util.function.Consumer<JsonNode> then) {
-        req.body().onComplete(ar -> {
-            if (ar.failed()) {
-                HttpApi.json(req, 400, Json.error("bad_request", "could not read the body: " + ar.cause().getMessage()));
-                return;
-            }
-            if (ar.result().length() > MAX_BODY) {
-                HttpApi.json(req, 413, Json.error("too_large", "body larger than " + MAX_BODY + " bytes"));
-                return;
-            }
-            JsonNode json;
-            try {
-                json = Json.MAPPER.readTree(ar.result().getBytes());
-            } catch (Exception e) {
-                HttpApi.json(req, 400, Json.error("invalid_json", "the body is not JSON: " + e.getMessage()));
-                return;
-            }
-            if (json == null || !json.isObject()) {
-                HttpApi.json(req, 400, Json.error("invalid_json", "the body must be a JSON object"));
-                return;
-            }
-            then.accept(json);
-        });
-    }
-
-    private <T> void blocking(HttpServerRequest req, Callable<T> work, java.util.function.Consumer<T> answer) {
-        Future<T> f = vertx.executeBlocking(work, false);
-        f.onComplete(ar -> {
-            if (ar.succeeded()) {
-                answer.accept(ar.result());
-            } else if (ar.cause() instanceof DependencyCycles.CycleException cycle) {
-                HttpApi.json(req, 409, Json.error("dependency_cycle", cycle.getMessage()));
-            } else {
-                HttpApi.json(req, 503, HiddenErrors.report("unavailable", "HTTP " + req.method() + " " + req.path()
-                        + " could not be answered: the store failed", ar.cause()));
-            }
-        });
-    }
-
-    private static void methodNotAllowed(HttpServerRequest req, String allowed) {
-        req.response().putHeader("Allow", allowed);
-        HttpApi.json(req, 405, Json.error("method_not_allowed", req.path() + " accepts " + allowed));
     }
 }

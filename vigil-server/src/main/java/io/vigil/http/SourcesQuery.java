@@ -34,9 +34,9 @@ public final class SourcesQuery {
      * @throws IllegalArgumentException naming the parameter and what it accepts
      */
     public static SourceQuery parse(UnaryOperator<String> param) {
-        String eventName = HttpApi.emptyToNull(param.apply("eventName"));
+        String eventName = CoreApi.emptyToNull(param.apply("eventName"));
         LivenessState state = null;
-        String stateParam = HttpApi.emptyToNull(param.apply("state"));
+        String stateParam = CoreApi.emptyToNull(param.apply("state"));
         if (stateParam != null) {
             try {
                 state = LivenessState.valueOf(stateParam.toUpperCase(Locale.ROOT));
@@ -45,7 +45,7 @@ public final class SourcesQuery {
             }
         }
         Boolean flapping = null;
-        String flappingParam = HttpApi.emptyToNull(param.apply("flapping"));
+        String flappingParam = CoreApi.emptyToNull(param.apply("flapping"));
         if (flappingParam != null) {
             flapping = switch (flappingParam) {
                 case "true" -> true;
@@ -54,7 +54,7 @@ public final class SourcesQuery {
             };
         }
         Channel channel = null;
-        String channelParam = HttpApi.emptyToNull(param.apply("channel"));
+        String channelParam = CoreApi.emptyToNull(param.apply("channel"));
         if (channelParam != null) {
             try {
                 channel = Channel.valueOf(channelParam.toUpperCase(Locale.ROOT));
@@ -64,7 +64,7 @@ public final class SourcesQuery {
         }
         SourceOrder order = SourceOrder.NONE;
         boolean descending = false;
-        String sort = HttpApi.emptyToNull(param.apply("sort"));
+        String sort = CoreApi.emptyToNull(param.apply("sort"));
         if (sort != null) {
             descending = sort.startsWith("-");
             order = switch (descending ? sort.substring(1) : sort) {
@@ -76,9 +76,9 @@ public final class SourcesQuery {
                         "sort: must be name, lastSeen, state or suspicion, with - before it for descending (got \"" + sort + "\")");
             };
         }
-        String text = HttpApi.emptyToNull(param.apply("q"));
+        String text = CoreApi.emptyToNull(param.apply("q"));
         if (text != null && text.length() > MAX_TEXT) throw new IllegalArgumentException("q: at most " + MAX_TEXT + " characters");
-        int limit = HttpApi.intParam(param.apply("limit"), "limit", DEFAULT_LIMIT);
+        int limit = CoreApi.intParam(param.apply("limit"), "limit", DEFAULT_LIMIT);
         int offset = offset(param.apply("offset"));
         return new SourceQuery(eventName, state, flapping, channel, text, order, descending, offset, limit);
     }

@@ -31,7 +31,8 @@ final class CollectWiring {
             for (WorkerSpec w : s.workers()) workers.add(sink(server, w));
             runtime = new CollectRuntime(server.vertx(), server.database(), server.outbox(), s, workers,
                     () -> server.lease().isHolding(), () -> server.lease().epoch(), Clock.systemUTC());
-            server.addCapability(new CollectApi(server.vertx(), runtime, runtime.actionsApi()));
+            CollectApi api = new CollectApi(runtime, runtime.actionsApi());
+            server.addCapability(api, api);
             runtime.start();
         } catch (RuntimeException e) {
             if (runtime != null) runtime.close();

@@ -64,20 +64,7 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
         w.timer.scheduleWithFixedDelay(w::refreshQuietly, 1000, 1000, TimeUnit.MILLISECONDS);
         w.timer.scheduleWithFixedDelay(w::flushQuietly, 200, 200, TimeUnit.MILLISECONDS);
         w.timer.scheduleWithFixedDelay(w::pruneQuietly, 1, 60, TimeUnit.MINUTES);
-        server.addCapability(new Capability(new DetectionApi(server.vertx(), w), w));
-    }
-
-    /** The API extension and the wiring, closed together with the server. */
-    private record Capability(DetectionApi api, DetectionWiring wiring) implements io.vigil.http.ApiExtension, AutoCloseable {
-        @Override
-        public boolean handle(io.vertx.core.http.HttpServerRequest request) {
-            return api.handle(request);
-        }
-
-        @Override
-        public void close() {
-            wiring.close();
-        }
+        server.addCapability(w, new DetectionApi(w));
     }
 
     /** Pushes the current silences and dependencies to the current engine when either changed. */

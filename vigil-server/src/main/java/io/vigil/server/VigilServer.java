@@ -16,6 +16,10 @@ import io.vigil.delivery.Sink;
 import io.vigil.dependency.Dependency;
 import io.vigil.dependency.DependencyCycles;
 import io.vigil.engine.ChangeEvent;
+import io.vigil.config.ReloadOutcome;
+import io.vigil.http.ApiRoutes;
+import io.vigil.http.CoreApi;
+import io.vigil.http.HeartbeatRoute;
 import io.vigil.http.HttpApi;
 import io.vigil.http.HttpWatermark;
 import io.vigil.liveness.LivenessService;
@@ -76,7 +80,6 @@ public final class VigilServer implements AutoCloseable {
     private final long startedAtMillis = System.currentTimeMillis();
     private final RemoteConfig remoteConfig = new RemoteConfig();
     private final List<OutboxRelay> relays = new CopyOnWriteArrayList<>();
-    private final List<io.vigil.http.ApiExtension> apiExtensions = new CopyOnWriteArrayList<>();
     private final io.vigil.liveness.ChangeFeed changes = new io.vigil.liveness.ChangeFeed();
     private final List<AutoCloseable> capabilities = new CopyOnWriteArrayList<>();
     private AutoCloseable kafkaIngest;
@@ -103,6 +106,7 @@ public final class VigilServer implements AutoCloseable {
     private HttpApi http;
     private HttpWatermark httpWatermark;
     private DemoSource demo;
+    private HeartbeatRoute detectRoute, forwardRoute, publishRoute;
 
     private static final int EVENT_LOOPS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -137,6 +141,7 @@ public final class VigilServer implements AutoCloseable {
         liveness = new LivenessService(clock, new StateWriter(db), new SourceRepository(db),
                 c.detection().checkpointInterval(), c.detection().grace(),
                 e -> lease.isHolding() && lease.epoch() == e, this::wakeRelays, this::onEvent);
+        detectRoute = new HeartbeatRoute.Detect(liveness);
         liveness.configure(c.monitors());
         liveness.setLimits(c.limits());
         if (c.ha().partitioned()) liveness.usePartitions(c.ingest().kafka().topics().getFirst());
@@ -153,7 +158,8 @@ public final class VigilServer implements AutoCloseable {
             lease.start();
             lease.awaitFirstActivation();
         }
-        http = HttpApi.start(vertx, this, c.http());
+        http = HttpApi.start(vertx, c.http(), version(), this::heartbeatRoute, liveness::limits, metrics,
+                List.of(new CoreApi(new CoreBackend(this), metrics)));
         httpWatermark = HttpWatermark.start(vertx, liveness.watermarks(), EVENT_LOOPS);
         if (c.ha().enabled()) startHa(c);
         if (c.ha().partitioned()) startPartitions(c);
@@ -165,7 +171,7 @@ public final class VigilServer implements AutoCloseable {
         CollectWiring.start(this);
         DetectionWiring.start(this);
         io.micrometer.core.instrument.Counter slowStreamClients = metrics.bindEventStream(changes);
-        apiExtensions.add(new io.vigil.http.dashboard.DashboardApi(vertx, new io.vigil.http.dashboard.DashboardApi.Backend() {
+        http.mount(new io.vigil.http.dashboard.DashboardApi(vertx, new io.vigil.http.dashboard.DashboardApi.Backend() {
             @Override
             public io.vigil.liveness.ChangeFeed changes() {
                 return changes;
@@ -273,6 +279,7 @@ public final class VigilServer implements AutoCloseable {
                 metrics.ingested(io.vigil.ingest.Channel.HTTP, "forward_unavailable"),
                 metrics.ingested(io.vigil.ingest.Channel.HTTP, "kept_by_standby"), liveness.standbyHeartbeats(), liveness::limits,
                 liveness.watermarks().clock());
+        if (forwarder != null) forwardRoute = new HeartbeatRoute.Forward(forwarder::forward);
         sharedConfig = new SharedConfig(new ConfigRepository(db), this::applyShared);
         sharedConfig.startup(c);
         background.scheduleWithFixedDelay(() -> sharedConfig.poll(this::config), 1000, 1000, TimeUnit.MILLISECONDS);
@@ -289,6 +296,7 @@ public final class VigilServer implements AutoCloseable {
     private void startPartitions(VigilConfig c) {
         router = new io.vigil.server.ha.KafkaHeartbeatRouter(c.ingest().kafka().bootstrapServers(),
                 c.ingest().kafka().topics().getFirst(), c.ingest().kafka().properties());
+        publishRoute = new HeartbeatRoute.Publish(router);
         kafkaIngest = KafkaWiring.startIngest(c.ingest().kafka(), liveness, metrics, partitions);
         log.info("HA mode kafka-partitions: instance {} detects the sources of the partitions of {} it is assigned in group {}",
                 lease.owner(), c.ingest().kafka().topics().getFirst(), c.ingest().kafka().groupId());
@@ -296,7 +304,7 @@ public final class VigilServer implements AutoCloseable {
 
     /** A configuration reloaded on another instance (see {@link SharedConfig}). */
     private synchronized void applyShared(VigilConfig next) {
-        ReloadResult r = apply(next);
+        ReloadOutcome r = apply(next);
         metrics.reloads(r.applied() ? "shared" : "failed").increment();
     }
 
@@ -392,10 +400,6 @@ public final class VigilServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ reload
 
-    /** What a reload did. */
-    public record ReloadResult(boolean applied, ConfigDiff diff, ConfigException errors, String problem) {
-    }
-
     /**
      * Fetches the configuration again (the remote URL if set, else the config file), validates it and applies it.
      * An invalid configuration is rejected with its errors and the running one stays. Serialised.
@@ -405,7 +409,7 @@ public final class VigilServer implements AutoCloseable {
         return http != null && http.reloadCertificates();
     }
 
-    public synchronized ReloadResult reload() {
+    public synchronized ReloadOutcome reload() {
         VigilConfig next;
         try {
             if (config.remote().enabled()) {
@@ -414,21 +418,21 @@ public final class VigilServer implements AutoCloseable {
             } else if (options.configFile() != null) {
                 next = ConfigLoader.load(options.configFile());
             } else {
-                return new ReloadResult(false, null, null, "nothing to reload from: started without --config and without a remote config URL");
+                return new ReloadOutcome.NothingToReload("nothing to reload from: started without --config and without a remote config URL");
             }
         } catch (ConfigException e) {
             log.error("reload rejected, the running configuration stays: {}", e.getMessage());
-            return new ReloadResult(false, null, e, null);
+            return new ReloadOutcome.Invalid(e);
         } catch (Exception e) {
             log.error("reload failed, the running configuration stays: {}", e.getMessage());
-            return new ReloadResult(false, null, null, e.getMessage());
+            return new ReloadOutcome.Failed(e.getMessage());
         }
         ConfigException cycle = dependencyCycleWithStored(next);
         if (cycle != null) {
             log.error("reload rejected, the running configuration stays: {}", cycle.getMessage());
-            return new ReloadResult(false, null, cycle, null);
+            return new ReloadOutcome.Invalid(cycle);
         }
-        ReloadResult r = apply(next);
+        ReloadOutcome r = apply(next);
         if (r.applied() && sharedConfig != null) sharedConfig.publish(config);
         return r;
     }
@@ -442,7 +446,7 @@ public final class VigilServer implements AutoCloseable {
                         + DependencyCycles.describe(c) + "; remove one of these rules")))).orElse(null);
     }
 
-    private ReloadResult apply(VigilConfig next) {
+    private ReloadOutcome apply(VigilConfig next) {
         VigilConfig before = config;
         ConfigDiff diff = ConfigDiff.between(before, next);
         state = ServiceState.RECONFIGURATION;
@@ -467,7 +471,7 @@ public final class VigilServer implements AutoCloseable {
             }
             log.info("configuration applied: {} added, {} removed, {} changed monitors", diff.added().size(),
                     diff.removed().size(), diff.changed().size());
-            return new ReloadResult(true, diff, null, null);
+            return new ReloadOutcome.Applied(diff);
         } finally {
             state = ServiceState.RUNNING;
         }
@@ -532,15 +536,20 @@ public final class VigilServer implements AutoCloseable {
         return poller;
     }
 
-    /** Endpoints added by optional capabilities; consulted for paths the core API does not serve. */
-    public List<io.vigil.http.ApiExtension> apiExtensions() {
-        return apiExtensions;
+    /** Registers a capability's endpoints and closes the capability with the server. */
+    public void addCapability(AutoCloseable capability, ApiRoutes routes) {
+        capabilities.add(capability);
+        http.mount(routes);
     }
 
-    /** Registers a capability's endpoints and closes it with the server. */
-    public void addCapability(AutoCloseable capability) {
-        capabilities.add(capability);
-        if (capability instanceof io.vigil.http.ApiExtension x) apiExtensions.add(x);
+    /**
+     * Where the VES listener sends a request's heartbeats now: into the Kafka topic (kafka-partitions), to the
+     * active instance (a standby in active-standby HA), or into this instance's engine.
+     */
+    private HeartbeatRoute heartbeatRoute() {
+        if (router != null) return publishRoute;
+        if (forwarder != null && !liveness.isActive()) return forwardRoute;
+        return detectRoute;
     }
 
     public Database database() {

@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +108,44 @@ class VesIngestApiTest {
         assertThat(vigil.getJson("/api/v1/sources").path("sources").findValuesAsText("sourceName")).doesNotContain("n-1");
         assertThat(vigil.get("/metrics").body()).containsPattern(
                 "vigil_ingest_heartbeats_total\\{channel=\"http\",result=\"unknown_event_name\"} [1-9]");
+    }
+
+    @Test
+    void everyRequestBodyIsLimitedByHttpMaxBodyBytes() {
+        String big = "{\"comment\": \"" + "x".repeat(5000) + "\"}";
+        for (String path : List.of("/api/v1/silences", "/api/v1/dependencies", "/api/v1/config/reload")) {
+            HttpResponse<String> r = vigil.post(path, big);
+            assertThat(r.statusCode()).as(path).isEqualTo(413);
+            assertThat(json(r.body()).path("code").asText()).isEqualTo("too_large");
+            assertThat(json(r.body()).path("error").asText()).contains("http.maxBodyBytes (4096 bytes)");
+        }
+    }
+
+    @Test
+    void wrongMethodIs405WithAllowNamingThePathsMethods() {
+        HttpResponse<String> r = RunningServer.send(HttpRequest.newBuilder(URI.create(vigil.url("/api/v1/silences"))).DELETE().build());
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET, POST");
+        assertThat(json(r.body()).path("code").asText()).isEqualTo("method_not_allowed");
+        r = vigil.post("/api/v1/status", "{}");
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+        r = vigil.get("/api/v1/config/reload");
+        assertThat(r.headers().firstValue("Allow")).hasValue("POST");
+        r = vigil.get("/eventListener/v7");
+        assertThat(r.headers().firstValue("Allow")).hasValue("POST");
+    }
+
+    @Test
+    void indexAtApiV1ListsEveryDeclaredRouteAnd404PointsToIt() {
+        JsonNode index = vigil.getJson("/api/v1");
+        List<String> endpoints = new ArrayList<>();
+        index.path("endpoints").forEach(e -> endpoints.add(e.asText()));
+        assertThat(endpoints).contains("POST /eventListener/v7", "POST /eventListener/v7/eventBatch", "GET /api/v1/status",
+                "GET /api/v1/sources?eventName=&state=&flapping=&channel=&q=&sort=&offset=&limit=", "POST /api/v1/config/reload",
+                "GET /api/v1/silences/{id}", "DELETE /api/v1/dependencies/{id}", "GET /api/v1/events/held?since=&limit=",
+                "GET /healthz", "GET /readyz", "GET /metrics");
+        assertThat(json(vigil.get("/nothing/here").body()).path("error").asText()).contains("GET /api/v1 lists them");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vigil.collect.CollectJson;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The collector RPC over HTTP/JSON (documented in docs/collect.md):
@@ -50,10 +51,7 @@ public final class CollectorRpcHandler {
                 return true;
             }
             case "/rpc/datasources" -> {
-                ObjectNode n = CollectJson.object().put("collector", service.id());
-                ArrayNode a = n.putArray("datasources");
-                service.datasourceNames().forEach(a::add);
-                json(req, 200, n);
+                json(req, 200, datasources());
                 return true;
             }
             default -> {
@@ -62,16 +60,41 @@ public final class CollectorRpcHandler {
         }
     }
 
+    /** The {@code GET /rpc/datasources} answer: {@code {"collector","datasources":[...]}}. */
+    public ObjectNode datasources() {
+        ObjectNode n = CollectJson.object().put("collector", service.id());
+        ArrayNode a = n.putArray("datasources");
+        service.datasourceNames().forEach(a::add);
+        return n;
+    }
+
+    /**
+     * A get_all ({@code all}) or get_changes call with a request body {@code {"datasource_names":[...]}}.
+     *
+     * @throws IllegalArgumentException when the body is malformed or names an unknown parameter or datasource (400)
+     */
+    public CompletionStage<RpcResult> call(boolean all, String body) {
+        List<String> names = datasources(body);
+        return all ? service.getAll(names) : service.getChanges(names);
+    }
+
+    /** The HTTP answer of a finished call: 200 with the result, 503 when the event queue is full, else 500. */
+    public static Answer answer(RpcResult r, Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof EventQueueFullException) return new Answer(503, error("event_queue_full", cause.getMessage()));
+        if (e != null) return new Answer(500, error("collect_failed", e.getMessage()));
+        return new Answer(200, r.toJson());
+    }
+
+    /** An HTTP status and its JSON body. */
+    public record Answer(int status, JsonNode body) {
+    }
+
     private void call(HttpServerRequest req, boolean all, String body) {
-        List<String> names;
         try {
-            names = datasources(body);
-            var stage = all ? service.getAll(names) : service.getChanges(names);
-            stage.whenComplete((r, e) -> {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                if (cause instanceof EventQueueFullException) error(req, 503, "event_queue_full", cause.getMessage());
-                else if (e != null) error(req, 500, "collect_failed", e.getMessage());
-                else json(req, 200, r.toJson());
+            call(all, body).whenComplete((r, e) -> {
+                Answer a = answer(r, e);
+                json(req, a.status(), a.body());
             });
         } catch (IllegalArgumentException e) {
             error(req, 400, "bad_request", e.getMessage());
@@ -121,6 +144,10 @@ public final class CollectorRpcHandler {
     }
 
     static void error(HttpServerRequest req, int status, String code, String message) {
-        json(req, status, CollectJson.object().put("error", message).put("code", code));
+        json(req, status, error(code, message));
+    }
+
+    private static ObjectNode error(String code, String message) {
+        return CollectJson.object().put("error", message).put("code", code);
     }
 }

@@ -6,21 +6,21 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vigil.engine.ChangeEvent;
 import io.vigil.engine.SourceKey;
 import io.vigil.engine.SourceView;
-import io.vigil.http.ApiExtension;
+import io.vigil.http.Answer;
+import io.vigil.http.ApiRoutes;
+import io.vigil.http.RouteTable;
 import io.vigil.http.SourcesQuery;
 import io.vigil.http.Json;
 import io.vigil.liveness.ChangeFeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * queue is full, or more than {@value #MAX_QUEUED} events wait for its event loop), the connection is closed and the
  * client reconnects and reloads what it shows; events are never queued without bound.
  */
-public final class DashboardApi implements ApiExtension {
+public final class DashboardApi implements ApiRoutes {
     private static final Logger log = LoggerFactory.getLogger(DashboardApi.class);
     private static final String STREAM = "/api/v1/events/stream";
     private static final String SOURCE = "/api/v1/sources/";
@@ -109,23 +109,17 @@ public final class DashboardApi implements ApiExtension {
     }
 
     @Override
-    public boolean handle(HttpServerRequest req) {
-        String path = req.path();
-        Asset asset = assets.get(path);
-        if (asset == null && !path.equals(STREAM) && !(path.startsWith(SOURCE) && path.length() > SOURCE.length())) {
-            if (!path.startsWith(ASSETS)) return false;
-            json(req, 404, Json.error("not_found", "no such dashboard file: " + path));
-            return true;
-        }
-        if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
-            req.response().putHeader("Allow", "GET");
-            json(req, 405, Json.error("method_not_allowed", path + " accepts GET"));
-            return true;
-        }
-        if (asset != null) serve(req, asset);
-        else if (path.equals(STREAM)) stream(req);
-        else source(req, path.substring(SOURCE.length()));
-        return true;
+    public void declare(RouteTable routes) {
+        Asset page = assets.get(ASSETS + "index.html");
+        routes.get("/", ctx -> serve(ctx.request(), page)) // the front door: the one place where "/" is routed
+                .get(ASSETS + ":file", ctx -> {
+                    Asset asset = assets.get(ctx.request().path());
+                    if (asset == null) Answer.error(ctx, 404, "not_found", "no such dashboard file: " + ctx.request().path());
+                    else serve(ctx.request(), asset);
+                })
+                .get(OPENAPI, ctx -> serve(ctx.request(), assets.get(OPENAPI)))
+                .get(STREAM, ctx -> stream(ctx.request()))
+                .get(SOURCE + ":eventName/:sourceName", ctx -> source(ctx, ctx.pathParam("eventName"), ctx.pathParam("sourceName")));
     }
 
     private static void serve(HttpServerRequest req, Asset asset) {
@@ -136,23 +130,15 @@ public final class DashboardApi implements ApiExtension {
                 .end(asset.body());
     }
 
-    private void source(HttpServerRequest req, String rest) {
-        int slash = rest.indexOf('/');
-        if (slash <= 0 || slash == rest.length() - 1 || rest.indexOf('/', slash + 1) >= 0) {
-            json(req, 404, Json.error("not_found", "use GET /api/v1/sources/{eventName}/{sourceName}, both URL-encoded"));
-            return;
-        }
-        SourceKey key = new SourceKey(decode(rest.substring(0, slash)), decode(rest.substring(slash + 1)));
+    /** One source by its names (the router decodes the URL-encoded path segments). */
+    private void source(RoutingContext ctx, String eventName, String sourceName) {
+        SourceKey key = new SourceKey(eventName, sourceName);
         SourceView v = backend.source(key);
         if (v == null) {
-            json(req, 404, Json.error("unknown_source", "no source " + key.sourceName() + " under eventName " + key.eventName()));
+            Answer.error(ctx, 404, "unknown_source", "no source " + key.sourceName() + " under eventName " + key.eventName());
         } else {
-            json(req, 200, SourcesQuery.sourceJson(v));
+            Answer.json(ctx, 200, SourcesQuery.sourceJson(v));
         }
-    }
-
-    private static String decode(String segment) {
-        return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     // ------------------------------------------------------------------ server-sent events
@@ -223,11 +209,5 @@ public final class DashboardApi implements ApiExtension {
         o.put("reason", e.reason());
         o.put("published", e.isPublished());
         return "event: change\nid: " + e.eventId() + "\ndata: " + Json.write(o) + "\n\n";
-    }
-
-    private static void json(HttpServerRequest req, int status, Object body) {
-        HttpServerResponse r = req.response();
-        if (r.ended()) return;
-        r.setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.write(body));
     }
 }

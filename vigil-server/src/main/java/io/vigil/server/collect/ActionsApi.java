@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import io.vigil.collect.action.ActionRunner;
 import io.vigil.collect.action.DelayedAction;
 import io.vigil.collect.action.DelayedActionRepository;
@@ -15,7 +14,11 @@ import io.vigil.collect.action.PlanRunner;
 import io.vigil.collect.action.PlanSpec;
 import io.vigil.collect.datasource.Entity;
 import io.vigil.collect.datasource.EntityType;
+import io.vigil.http.Answer;
+import io.vigil.http.ApiRoutes;
+import io.vigil.http.HiddenErrors;
 import io.vigil.http.Json;
+import io.vigil.http.RouteTable;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +38,7 @@ import java.util.function.Supplier;
  * </ul>
  * Store work runs on Vert.x worker threads.
  */
-public final class ActionsApi implements AutoCloseable {
+public final class ActionsApi implements ApiRoutes, AutoCloseable {
     private static final String DELAYED = "/api/v1/actions/delayed";
     private static final String PLANS = "/api/v1/actions/plans";
     private static final String RUN = "/api/v1/actions/run";
@@ -59,63 +62,53 @@ public final class ActionsApi implements AutoCloseable {
         this.current = current;
     }
 
-    public boolean handle(HttpServerRequest req) {
-        String path = req.path();
-        HttpMethod m = req.method();
-        if (path.equals(DELAYED)) {
-            if (m == HttpMethod.GET) blocking(req, 200, () -> {
-                ObjectNode n = Json.object();
-                ArrayNode a = n.putArray("actions");
-                delayed.list().forEach(d -> a.add(d.toJson()));
-                return n;
-            });
-            else if (m == HttpMethod.POST) withBody(req, body -> blocking(req, 201, () -> addDelayed(body)));
-            else CollectApi.error(req, 405, "method_not_allowed", "use GET or POST " + DELAYED);
-            return true;
-        }
-        if (path.startsWith(DELAYED + "/")) {
-            String id = path.substring(DELAYED.length() + 1);
-            if (m != HttpMethod.DELETE) CollectApi.error(req, 405, "method_not_allowed", "use DELETE " + DELAYED + "/{id}");
-            else blocking(req, 200, () -> {
-                if (!delayed.take(id)) throw new NotFound("no delayed action " + id + " (fired or cancelled already?)");
-                return Json.object().put("cancelled", id);
-            });
-            return true;
-        }
-        if (path.equals(RUN)) {
-            if (m != HttpMethod.POST) CollectApi.error(req, 405, "method_not_allowed", "use POST " + RUN);
-            else withBody(req, body -> run(req, body));
-            return true;
-        }
-        if (path.equals("/api/v1/actions/history")) {
-            ObjectNode n = Json.object();
-            ArrayNode a = n.putArray("fired");
-            sink.history().forEach(a::add);
-            CollectApi.json(req, 200, n);
-            return true;
-        }
-        if (path.equals(PLANS)) {
-            if (m == HttpMethod.GET) blocking(req, 200, () -> {
-                ObjectNode n = Json.object();
-                ArrayNode a = n.putArray("plans");
-                plans.list().forEach(p -> a.add(p.toJson()));
-                return n;
-            });
-            else if (m == HttpMethod.POST) withBody(req, body -> blocking(req, 201, () -> plans.submit(PlanSpec.fromJson(parse(body))).toJson()));
-            else CollectApi.error(req, 405, "method_not_allowed", "use GET or POST " + PLANS);
-            return true;
-        }
-        if (path.startsWith(PLANS + "/")) {
-            String id = path.substring(PLANS.length() + 1);
-            if (m == HttpMethod.GET) blocking(req, 200, () -> plans.find(id).map(Plan::toJson).orElseThrow(() -> new NotFound("no plan " + id)));
-            else if (m == HttpMethod.DELETE) blocking(req, 200, () -> {
-                if (!plans.cancel(id)) throw new NotFound("no running plan " + id);
-                return Json.object().put("cancelled", id);
-            });
-            else CollectApi.error(req, 405, "method_not_allowed", "use GET or DELETE " + PLANS + "/{id}");
-            return true;
-        }
-        return false;
+    @Override
+    public void declare(RouteTable routes) {
+        routes.get(DELAYED, ctx -> blocking(ctx, 200, () -> {
+                    ObjectNode n = Json.object();
+                    ArrayNode a = n.putArray("actions");
+                    delayed.list().forEach(d -> a.add(d.toJson()));
+                    return n;
+                }))
+                .post(DELAYED, ctx -> {
+                    String body = Answer.text(ctx);
+                    blocking(ctx, 201, () -> addDelayed(body));
+                })
+                .delete(DELAYED + "/:id", ctx -> {
+                    String id = ctx.pathParam("id");
+                    blocking(ctx, 200, () -> {
+                        if (!delayed.take(id)) throw new NotFound("no delayed action " + id + " (fired or cancelled already?)");
+                        return Json.object().put("cancelled", id);
+                    });
+                })
+                .post(RUN, ctx -> run(ctx, Answer.text(ctx)))
+                .get("/api/v1/actions/history", ctx -> {
+                    ObjectNode n = Json.object();
+                    ArrayNode a = n.putArray("fired");
+                    sink.history().forEach(a::add);
+                    Answer.json(ctx, 200, n);
+                })
+                .get(PLANS, ctx -> blocking(ctx, 200, () -> {
+                    ObjectNode n = Json.object();
+                    ArrayNode a = n.putArray("plans");
+                    plans.list().forEach(p -> a.add(p.toJson()));
+                    return n;
+                }))
+                .post(PLANS, ctx -> {
+                    String body = Answer.text(ctx);
+                    blocking(ctx, 201, () -> plans.submit(PlanSpec.fromJson(parse(body))).toJson());
+                })
+                .get(PLANS + "/:id", ctx -> {
+                    String id = ctx.pathParam("id");
+                    blocking(ctx, 200, () -> plans.find(id).map(Plan::toJson).orElseThrow(() -> new NotFound("no plan " + id)));
+                })
+                .delete(PLANS + "/:id", ctx -> {
+                    String id = ctx.pathParam("id");
+                    blocking(ctx, 200, () -> {
+                        if (!plans.cancel(id)) throw new NotFound("no running plan " + id);
+                        return Json.object().put("cancelled", id);
+                    });
+                });
     }
 
     private ObjectNode addDelayed(String body) {
@@ -145,7 +138,7 @@ public final class ActionsApi implements AutoCloseable {
      * holding the service's ip is {@code running} (200 with the outcome); otherwise keeps it as a delayed action that
      * fires when that ip's instance reaches {@code running} (202 with its id).
      */
-    private void run(HttpServerRequest req, String body) {
+    private void run(RoutingContext ctx, String body) {
         JsonNode n;
         String action, service, level;
         try {
@@ -159,13 +152,13 @@ public final class ActionsApi implements AutoCloseable {
             if (!runner.knows(action))
                 throw new IllegalArgumentException("action \"" + action + "\" is not in the config's actions (known: " + String.join(", ", runner.names()) + ")");
         } catch (IllegalArgumentException e) {
-            CollectApi.error(req, 400, "bad_request", e.getMessage());
+            Answer.error(ctx, 400, "bad_request", e.getMessage());
             return;
         }
         List<Entity> now = current.get();
         Entity svc = now.stream().filter(e -> e.type() == EntityType.SERVICES && e.name().equals(service) && !e.deleted()).findFirst().orElse(null);
         if (svc == null || svc.ip() == null) {
-            CollectApi.error(req, 404, "not_found", "no service \"" + service + "\" with an ip in the collected status; see GET /api/v1/heartbeat");
+            Answer.error(ctx, 404, "not_found", "no service \"" + service + "\" with an ip in the collected status; see GET /api/v1/heartbeat");
             return;
         }
         Entity instance = now.stream().filter(e -> e.type() == EntityType.INSTANCES && svc.ip().equals(e.ip()) && !e.deleted()).findFirst().orElse(null);
@@ -175,10 +168,10 @@ public final class ActionsApi implements AutoCloseable {
             ObjectNode reason = Json.object().put("reason", "run").put("ip", svc.ip()).put("name", service).put("type", "services");
             sink.runNow(a, reason).whenComplete((o, e) -> {
                 if (e != null) {
-                    CollectApi.error(req, 500, "action_failed", "action " + action + " could not run: " + e.getMessage());
+                    Answer.error(ctx, 500, "action_failed", "action " + action + " could not run: " + e.getMessage());
                     return;
                 }
-                CollectApi.json(req, 200, Json.object().put("ran", true).put("action", action).put("service", service)
+                Answer.json(ctx, 200, Json.object().put("ran", true).put("action", action).put("service", service)
                         .put("instance", instance.name()).put("succeeded", o.succeeded()).put("detail", o.detail()));
             });
             return;
@@ -191,13 +184,13 @@ public final class ActionsApi implements AutoCloseable {
             return sink.fireIfAlreadyHolds(List.of(waiting), current.get());
         }, false).onComplete(ar -> {
             if (ar.failed()) {
-                CollectApi.json(req, 500, io.vigil.http.HiddenErrors.report("internal", "HTTP POST " + RUN + " failed", ar.cause()));
+                Answer.json(ctx, 500, HiddenErrors.report("internal", "HTTP POST " + RUN + " failed", ar.cause()));
                 return;
             }
             ObjectNode out = Json.object().put("ran", !ar.result().isEmpty()).put("delayed", waiting.id()).put("action", action)
                     .put("service", service);
             out.putObject("waiting_for").put("event_ip", svc.ip()).put("event_type", "instances").put("event_state", Entity.RUNNING);
-            CollectApi.json(req, 202, out);
+            Answer.json(ctx, 202, out);
         });
     }
 
@@ -235,20 +228,14 @@ public final class ActionsApi implements AutoCloseable {
         }
     }
 
-    private static void withBody(HttpServerRequest req, java.util.function.Consumer<String> then) {
-        req.body().onComplete(ar -> {
-            if (ar.failed()) CollectApi.error(req, 400, "bad_request", "cannot read the body: " + ar.cause().getMessage());
-            else then.accept(ar.result().toString());
-        });
-    }
-
-    private void blocking(HttpServerRequest req, int status, Callable<JsonNode> work) {
+    /** Runs store work off the event loop: a bad request answers 400, an unknown id 404. */
+    private void blocking(RoutingContext ctx, int status, Callable<JsonNode> work) {
         vertx.executeBlocking(work, false).onComplete(ar -> {
-            if (ar.succeeded()) CollectApi.json(req, status, ar.result());
-            else if (ar.cause() instanceof IllegalArgumentException e) CollectApi.error(req, 400, "bad_request", e.getMessage());
-            else if (ar.cause() instanceof NotFound e) CollectApi.error(req, 404, "not_found", e.getMessage());
-            else CollectApi.json(req, 500, io.vigil.http.HiddenErrors.report("internal", "HTTP " + req.method() + " "
-                    + req.path() + " failed", ar.cause()));
+            if (ar.succeeded()) Answer.json(ctx, status, ar.result());
+            else if (ar.cause() instanceof IllegalArgumentException e) Answer.error(ctx, 400, "bad_request", e.getMessage());
+            else if (ar.cause() instanceof NotFound e) Answer.error(ctx, 404, "not_found", e.getMessage());
+            else Answer.json(ctx, 500, HiddenErrors.report("internal", "HTTP " + ctx.request().method() + " "
+                    + ctx.request().path() + " failed", ar.cause()));
         });
     }
 

@@ -3,14 +3,16 @@ package io.vigil.server.collect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import io.vigil.collect.coordinator.CollectEngine;
 import io.vigil.collect.rpc.CollectorPool;
-import io.vigil.collect.snapshot.CollectCommand;
 import io.vigil.collect.rpc.CollectorRpcHandler;
-import io.vigil.http.ApiExtension;
+import io.vigil.collect.snapshot.CollectCommand;
+import io.vigil.http.Answer;
+import io.vigil.http.ApiRoutes;
+import io.vigil.http.HiddenErrors;
 import io.vigil.http.Json;
+import io.vigil.http.RouteTable;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -23,118 +25,109 @@ import java.util.function.Supplier;
  *       levels instances and services, {@code "format":"clmgr"} for clmgr's document shape)</li>
  *   <li>{@code GET /api/v1/collect}: engine figures and the collectors' health</li>
  *   <li>{@code /api/v1/actions/...}: delayed actions and plans ({@link ActionsApi})</li>
- *   <li>{@code POST /rpc/get_all}, {@code /rpc/get_changes}: the in-process collector's RPC</li>
+ *   <li>{@code POST /rpc/get_all}, {@code /rpc/get_changes}, {@code GET /rpc/datasources}: the in-process collector's
+ *       RPC</li>
  * </ul>
  * Never blocks the event loop: store work runs on worker threads, refreshes complete asynchronously.
  */
-public final class CollectApi implements ApiExtension, AutoCloseable {
+public final class CollectApi implements ApiRoutes, AutoCloseable {
     private final CollectRuntime runtime;
     private final CollectorRpcHandler rpc;
     private final ActionsApi actions;
 
-    public CollectApi(io.vertx.core.Vertx vertx, CollectRuntime runtime, ActionsApi actions) {
+    public CollectApi(CollectRuntime runtime, ActionsApi actions) {
         this.runtime = runtime;
         this.rpc = runtime.localCollector() == null ? null : new CollectorRpcHandler(runtime.localCollector());
         this.actions = actions;
     }
 
     @Override
-    public boolean handle(HttpServerRequest req) {
-        String path = req.path();
-        if (path.startsWith("/rpc/")) return rpc != null && rpc.handle(req);
-        if (actions != null && path.startsWith("/api/v1/actions")) return actions.handle(req);
-        switch (path) {
-            case "/api/v1/heartbeat" -> {
-                if (req.method() != HttpMethod.GET) {
-                    error(req, 405, "method_not_allowed", "use GET /api/v1/heartbeat[?group=G&type=T&refresh=true]");
-                    return true;
-                }
-                boolean refresh = "true".equalsIgnoreCase(req.getParam("refresh")) || "1".equals(req.getParam("refresh"));
-                String format = req.getParam("format");
-                if (format != null && !format.equals("vigil") && !format.equals("clmgr")) {
-                    error(req, 400, "bad_request", "format must be vigil (default) or clmgr, got \"" + format + "\"");
-                    return true;
-                }
-                if ("clmgr".equals(format)) {
-                    answer(req, new CollectCommand(CollectCommand.Level.INSTANCES, CollectCommand.Action.HEARTBEAT,
-                            orAll(req.getParam("group")), orAll(req.getParam("type")).toLowerCase(Locale.ROOT), true, refresh));
-                    return true;
-                }
-                answerHeartbeat(req, req.getParam("group"), req.getParam("type"), refresh);
-                return true;
-            }
-            case "/api/v1/command" -> {
-                if (req.method() != HttpMethod.POST) {
-                    error(req, 405, "method_not_allowed", "use POST /api/v1/command with a JSON command");
-                    return true;
-                }
-                req.body().onComplete(ar -> {
-                    if (ar.failed()) error(req, 400, "bad_request", "cannot read the body: " + ar.cause().getMessage());
-                    else command(req, ar.result().toString());
-                });
-                return true;
-            }
-            case "/api/v1/collect" -> {
-                json(req, 200, status());
-                return true;
-            }
-            default -> {
-                return false;
-            }
+    public void declare(RouteTable routes) {
+        routes.get("/api/v1/heartbeat", "group=&type=&refresh=&format=", ctx -> {
+                    var req = ctx.request();
+                    boolean refresh = "true".equalsIgnoreCase(req.getParam("refresh")) || "1".equals(req.getParam("refresh"));
+                    String format = req.getParam("format");
+                    if (format != null && !format.equals("vigil") && !format.equals("clmgr")) {
+                        Answer.error(ctx, 400, "bad_request", "format must be vigil (default) or clmgr, got \"" + format + "\"");
+                    } else if ("clmgr".equals(format)) {
+                        answer(ctx, new CollectCommand(CollectCommand.Level.INSTANCES, CollectCommand.Action.HEARTBEAT,
+                                orAll(req.getParam("group")), orAll(req.getParam("type")).toLowerCase(Locale.ROOT), true, refresh));
+                    } else {
+                        answerHeartbeat(ctx, req.getParam("group"), req.getParam("type"), refresh);
+                    }
+                })
+                .post("/api/v1/command", ctx -> command(ctx, Answer.text(ctx)))
+                .get("/api/v1/collect", ctx -> Answer.json(ctx, 200, status()));
+        if (actions != null) actions.declare(routes);
+        if (rpc != null) {
+            routes.post("/rpc/get_all", ctx -> rpc(ctx, true))
+                    .post("/rpc/get_changes", ctx -> rpc(ctx, false))
+                    .get("/rpc/datasources", ctx -> Answer.json(ctx, 200, rpc.datasources()));
         }
     }
 
-    private void command(HttpServerRequest req, String body) {
+    private void rpc(RoutingContext ctx, boolean all) {
+        try {
+            rpc.call(all, Answer.text(ctx)).whenComplete((r, e) -> {
+                CollectorRpcHandler.Answer a = CollectorRpcHandler.answer(r, e);
+                Answer.json(ctx, a.status(), a.body());
+            });
+        } catch (IllegalArgumentException e) {
+            Answer.error(ctx, 400, "bad_request", e.getMessage());
+        }
+    }
+
+    private void command(RoutingContext ctx, String body) {
         JsonNode n;
         try {
             n = Json.MAPPER.readTree(body);
         } catch (Exception e) {
-            error(req, 400, "malformed", "malformed JSON command: " + e.getMessage());
+            Answer.error(ctx, 400, "malformed", "malformed JSON command: " + e.getMessage());
             return;
         }
         CollectCommand command;
         try {
             command = CollectCommand.parse(n);
         } catch (IllegalArgumentException e) {
-            error(req, 400, "unknown_command", e.getMessage() + "; e.g. " + CollectCommand.EXAMPLE);
+            Answer.error(ctx, 400, "unknown_command", e.getMessage() + "; e.g. " + CollectCommand.EXAMPLE);
             return;
         }
-        answer(req, command);
+        answer(ctx, command);
     }
 
     /** Answers a command, after a collection round when it asks for one (ping, refresh). */
-    private void answer(HttpServerRequest req, CollectCommand command) {
+    private void answer(RoutingContext ctx, CollectCommand command) {
         CollectEngine engine = runtime.engine();
         Supplier<ObjectNode> doc = () -> {
             CollectEngine.Stats s = engine.stats();
             return command.answer(engine.entities(), engine.roundAtMillis(), s.round());
         };
         if (!command.collectFirst()) {
-            json(req, 200, doc.get());
+            Answer.json(ctx, 200, doc.get());
             return;
         }
         engine.refresh().whenComplete((v, e) -> {
-            if (e != null) error(req, 503, "collect_failed", "the collection round (get_all) failed: " + e.getMessage());
-            else json(req, 200, doc.get());
-        });
-    }
-
-    private void answerHeartbeat(HttpServerRequest req, String group, String type, boolean refresh) {
-        CollectEngine engine = runtime.engine();
-        Supplier<ObjectNode> doc = () -> engine.heartbeat(group, type == null ? null : type.toLowerCase(Locale.ROOT));
-        if (!refresh) {
-            json(req, 200, doc.get());
-            return;
-        }
-        CompletableFuture<Void> f = engine.refresh();
-        f.whenComplete((v, e) -> {
-            if (e != null) json(req, 503, io.vigil.http.HiddenErrors.report("collect_failed", "the refresh (get_all) failed", e));
-            else json(req, 200, doc.get());
+            if (e != null) Answer.error(ctx, 503, "collect_failed", "the collection round (get_all) failed: " + e.getMessage());
+            else Answer.json(ctx, 200, doc.get());
         });
     }
 
     private static String orAll(String v) {
         return v == null || v.isBlank() ? "all" : v;
+    }
+
+    private void answerHeartbeat(RoutingContext ctx, String group, String type, boolean refresh) {
+        CollectEngine engine = runtime.engine();
+        Supplier<ObjectNode> doc = () -> engine.heartbeat(group, type == null ? null : type.toLowerCase(Locale.ROOT));
+        if (!refresh) {
+            Answer.json(ctx, 200, doc.get());
+            return;
+        }
+        CompletableFuture<Void> f = engine.refresh();
+        f.whenComplete((v, e) -> {
+            if (e != null) Answer.json(ctx, 503, HiddenErrors.report("collect_failed", "the refresh (get_all) failed", e));
+            else Answer.json(ctx, 200, doc.get());
+        });
     }
 
     private ObjectNode status() {
@@ -146,15 +139,6 @@ public final class CollectApi implements ApiExtension, AutoCloseable {
         ArrayNode ds = n.putArray("datasources");
         runtime.settings().datasourceNames().forEach(ds::add);
         return n;
-    }
-
-    static void json(HttpServerRequest req, int status, JsonNode body) {
-        if (req.response().ended()) return;
-        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.write(body));
-    }
-
-    static void error(HttpServerRequest req, int status, String code, String message) {
-        json(req, status, Json.error(code, message));
     }
 
     @Override

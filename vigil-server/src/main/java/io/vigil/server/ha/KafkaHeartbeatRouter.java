@@ -1,5 +1,6 @@
 package io.vigil.server.ha;
 
+import io.vigil.http.HeartbeatRoute;
 import io.vigil.transport.kafka.KafkaSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the first one's partition; its owner forwards the record to the other sources' partitions (see
  * {@code KafkaHeartbeatConsumer}). Thread-safe.
  */
-public final class KafkaHeartbeatRouter implements AutoCloseable {
+public final class KafkaHeartbeatRouter implements HeartbeatRoute.Publisher, AutoCloseable {
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
 
@@ -27,7 +28,8 @@ public final class KafkaHeartbeatRouter implements AutoCloseable {
     }
 
     /** Writes {@code body} to the topic keyed by {@code sourceName}; completes when the broker acknowledged it. */
-    public CompletableFuture<Void> route(String sourceName, byte[] body) {
+    @Override
+    public CompletableFuture<Void> publish(String sourceName, byte[] body) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(topic, sourceName.getBytes(StandardCharsets.UTF_8), body), (md, error) -> {
@@ -40,6 +42,7 @@ public final class KafkaHeartbeatRouter implements AutoCloseable {
         return done;
     }
 
+    @Override
     public String topic() {
         return topic;
     }

@@ -1,4 +1,4 @@
-package io.vigil.http;
+package io.vigil.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
