@@ -11,8 +11,9 @@ import java.util.Objects;
  * What a reload changes, so that the engine applies only that: monitors added (start monitoring),
  * removed (stop; their open alarms are closed with an ABATED "monitor removed"), changed (interval,
  * missed count, time base or closed-loop fields; applied at once). {@code restartNeeded} names the
- * sections that changed but are only read at startup ({@code http}, {@code store}, {@code ha},
- * {@code collect} with {@code workers} and {@code actions}).
+ * sections and keys that changed but are only read at startup ({@code http}, {@code store}, {@code ha},
+ * {@code collect} with {@code workers} and {@code actions}, {@code detection.grace},
+ * {@code detection.checkpointInterval}, {@code ingest.kafka}, {@code config.remote.pollInterval}).
  *
  * @param added         monitors whose eventName is new, in the new config's order
  * @param removed       eventNames no longer configured, in the old config's order
@@ -46,6 +47,12 @@ public record ConfigDiff(List<Monitor> added, List<String> removed, List<Monitor
         if (!Objects.equals(before.store(), after.store())) restart.add("store");
         if (!Objects.equals(before.ha(), after.ha())) restart.add("ha");
         if (!Objects.equals(before.collect(), after.collect())) restart.add("collect");
+        // read once at start (the liveness service, the Kafka consumer, the remote poll timer): never silently ignored
+        if (!Objects.equals(before.detection().grace(), after.detection().grace())) restart.add("detection.grace");
+        if (!Objects.equals(before.detection().checkpointInterval(), after.detection().checkpointInterval()))
+            restart.add("detection.checkpointInterval");
+        if (!Objects.equals(before.ingest().kafka(), after.ingest().kafka())) restart.add("ingest.kafka");
+        if (!Objects.equals(before.remote().pollInterval(), after.remote().pollInterval())) restart.add("config.remote.pollInterval");
         return new ConfigDiff(added, removed, changed, restart);
     }
 

@@ -414,7 +414,8 @@ public final class VigilServer implements AutoCloseable {
         try {
             if (config.remote().enabled()) {
                 next = remoteConfig.fetch(config.remote().url());
-                next = next.withRemote(next.remote().withUrl(config.remote().url()));
+                // where and how often to poll is this instance's setting, not the fetched document's
+                next = next.withRemote(config.remote());
             } else if (options.configFile() != null) {
                 next = ConfigLoader.load(options.configFile());
             } else {

@@ -64,4 +64,20 @@ class ConfigDiffTest {
         assertThat(d.monitorsUnchanged()).isTrue();
         assertThat(d.restartNeeded()).isEmpty();
     }
+
+    @Test
+    void startupOnlyKeysThatChangeAreListedAsRestartNeeded() throws Exception {
+        VigilConfig before = ConfigLoader.parse("""
+                detection: {grace: 30s, checkpointInterval: 1s}
+                config: {remote: {url: "http://cbs:10000/c", pollInterval: 5m}}
+                """, "before.yaml");
+        VigilConfig after = ConfigLoader.parse("""
+                detection: {grace: 2m, checkpointInterval: 5s}
+                ingest: {kafka: {bootstrapServers: "127.0.0.1:9092", topics: [heartbeats], groupId: vigil}}
+                config: {remote: {url: "http://cbs:10000/c", pollInterval: 1m}}
+                """, "after.yaml");
+        assertThat(ConfigDiff.between(before, after).restartNeeded()).containsExactly(
+                "detection.grace", "detection.checkpointInterval", "ingest.kafka", "config.remote.pollInterval");
+        assertThat(ConfigDiff.between(after, after).restartNeeded()).isEmpty();
+    }
 }
