@@ -267,17 +267,15 @@ const views = {
   },
 
   async pull() {
-    let hb;
-    try {
-      hb = await api('/api/v1/heartbeat');
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) {
-        document.getElementById('pull-missing').hidden = false;
-        return;
-      }
-      throw e;
+    // the index lists the pull side's routes only when it is configured: no 404 (and no console error) otherwise
+    const index = await api('/api/v1');
+    const configured = (index.endpoints || []).some(e => /^GET \/api\/v1\/heartbeat(\?|$)/.test(e));
+    document.getElementById('pull-missing').hidden = configured;
+    for (const id of ['pull-facts', 'pull-instances', 'pull-services', 'pull-collectors', 'pull-delayed', 'pull-plans']) {
+      document.getElementById(id).hidden = !configured;
     }
-    document.getElementById('pull-missing').hidden = true;
+    if (!configured) return;
+    const hb = await api('/api/v1/heartbeat');
     facts(document.getElementById('pull-facts'), [['time', fmtTime(hb.time)], ['round', hb.round], ['hostname', hb.hostname],
       ['age', hb.time ? fmtDuration(Date.now() - Date.parse(hb.time)) : null]]);
     genericTable(document.getElementById('pull-instances'), (hb.instances_status || {}).instances || [], 'no instances');

@@ -26,7 +26,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The dashboard behind token sign-in ({@code http.auth.tokens}), in headless Chromium: the page asks for a token when
  * the API answers 401 and keeps it in the tab's sessionStorage; with a {@code read} token it shows everything, and
- * when a change answers 403 it turns read-only (the forms go away); an {@code admin} token creates a silence.
+ * when a change answers 403 it turns read-only (the forms go away); with no pull side configured its page says so;
+ * an {@code admin} token creates a silence.
  * Skipped without the browser, failed under CI (see {@link DashboardBrowserTest}).
  */
 class DashboardSignInBrowserTest {
@@ -107,6 +108,9 @@ class DashboardSignInBrowserTest {
         assertThat(browser.findElement(By.id("silence-form")).isDisplayed()).isFalse();
         assertThat(browser.findElement(By.id("readonly")).isDisplayed()).isTrue();
         assertThat(silencesAsAdmin()).noneMatch(s -> s.path("comment").asText().equals("tried by a reader"));
+
+        browser.get(vigil.url("/#/pull"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("pull-missing")).isDisplayed());
 
         browser.findElement(By.id("signout")).click();
         await().atMost(Duration.ofSeconds(15)).until(() ->
