@@ -103,27 +103,31 @@ class KafkaTransportTest {
         String dlq = topic + ".dlq";
         kafka.createTopic(topic, 1);
         kafka.createTopic(dlq, 1);
+        String tooLong = VesRecords.event(HB, "n".repeat(300)); // only a sourceName longer than limits.nameLength
         kafka.produce(topic, "k", List.of("not json at all", "{\"foo\":1}", "", "{\"eventList\":[{\"commonEventHeader\":{}}]}",
-                VesRecords.eventList(HB, sources(0, 3)) .replace("\"vnf-1\"", "1"), VesRecords.event(HB, "vnf-after")));
+                VesRecords.eventList(HB, sources(0, 3)) .replace("\"vnf-1\"", "1"), tooLong,
+                VesRecords.event(HB, "vnf-after")));
 
         GatedReceiver receiver = new GatedReceiver(Set.of(HB), true);
         String group = EmbeddedKafka.uniqueName("g");
         KafkaHeartbeatConsumer consumer = consume(receiver, settings(topic, group).withDeadLetterTopic(dlq));
 
         await().atMost(DEADLINE).until(() -> receiver.sourceNames().contains("vnf-after"));
-        assertThat(consumer.poisonRecords()).isEqualTo(4);
+        assertThat(consumer.poisonRecords()).as("with the one whose only sourceName is longer than limits.nameLength").isEqualTo(5);
         assertThat(consumer.invalidEvents()).as("the batch's bad event, the rest kept").isEqualTo(1);
         assertThat(receiver.sourceNames()).containsExactly("vnf-0", "vnf-2", "vnf-after");
-        await().atMost(DEADLINE).until(() -> consumer.deadLettered() == 4);
+        await().atMost(DEADLINE).until(() -> consumer.deadLettered() == 5);
         List<ConsumerRecord<String, String>> copies = kafka.readAll(dlq);
         assertThat(copies).extracting(ConsumerRecord::value)
-                .containsExactly("not json at all", "{\"foo\":1}", "", "{\"eventList\":[{\"commonEventHeader\":{}}]}");
+                .containsExactly("not json at all", "{\"foo\":1}", "", "{\"eventList\":[{\"commonEventHeader\":{}}]}",
+                        tooLong);
+        assertThat(header(copies.getLast(), "vigil.dead-letter.reason")).contains("sourceName: longer than limits.nameLength");
         ConsumerRecord<String, String> first = copies.getFirst();
         assertThat(first.key()).isEqualTo("k");
         assertThat(header(first, "vigil.dead-letter.topic")).isEqualTo(topic);
         assertThat(header(first, "vigil.dead-letter.offset")).isEqualTo("0");
         assertThat(header(first, "vigil.dead-letter.reason")).contains("malformed JSON");
-        await().atMost(DEADLINE).until(() -> committed(group, topic, 0) == 6);
+        await().atMost(DEADLINE).until(() -> committed(group, topic, 0) == 7);
     }
 
     private static String header(ConsumerRecord<?, ?> r, String key) {
