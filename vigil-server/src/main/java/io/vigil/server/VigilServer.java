@@ -410,6 +410,17 @@ public final class VigilServer implements AutoCloseable {
     }
 
     public synchronized ReloadOutcome reload() {
+        // RECONFIGURATION for the whole download-and-apply, as ONAP's service reports it
+        ServiceState was = state;
+        state = ServiceState.RECONFIGURATION;
+        try {
+            return reloadNow();
+        } finally {
+            state = was == ServiceState.RECONFIGURATION ? ServiceState.RUNNING : was;
+        }
+    }
+
+    private ReloadOutcome reloadNow() {
         VigilConfig next;
         try {
             if (config.remote().enabled()) {
@@ -450,6 +461,7 @@ public final class VigilServer implements AutoCloseable {
     private ReloadOutcome apply(VigilConfig next) {
         VigilConfig before = config;
         ConfigDiff diff = ConfigDiff.between(before, next);
+        ServiceState was = state;
         state = ServiceState.RECONFIGURATION;
         try {
             var removed = liveness.configure(next.monitors());
@@ -474,7 +486,7 @@ public final class VigilServer implements AutoCloseable {
                     diff.removed().size(), diff.changed().size());
             return new ReloadOutcome.Applied(diff);
         } finally {
-            state = ServiceState.RUNNING;
+            state = was;
         }
     }
 

@@ -94,6 +94,46 @@ class ReloadEndToEndTest {
         }
     }
 
+    @Test
+    void stateIsReconfigurationForTheWholeDownloadAndApply() throws Exception {
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean(false);
+        HttpServer cbs = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        cbs.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        cbs.createContext("/service_component/heartbeat", ex -> {
+            try {
+                if (hold.get()) answer.await(30, java.util.concurrent.TimeUnit.SECONDS); // a slow config service
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] b = onap(2).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        cbs.start();
+        String url = "http://127.0.0.1:" + cbs.getAddress().getPort() + "/service_component/heartbeat";
+        try (RunningServer vigil = RunningServer.start(dir, """
+                monitors:
+                  - {eventName: Heartbeat_vDNS, heartbeatInterval: 1s, missedHeartbeats: 1}
+                config:
+                  remote: {url: "%s"}
+                publish:
+                  - type: log
+                """.formatted(url))) {
+            hold.set(true);
+            var reload = java.util.concurrent.CompletableFuture.supplyAsync(() -> vigil.post("/api/v1/config/reload", ""));
+            await().atMost(Duration.ofSeconds(20)).until(() -> vigil.getJson("/api/v1/status").path("state").asText().equals("RECONFIGURATION"));
+            answer.countDown();
+            assertThat(reload.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(vigil.getJson("/api/v1/status").path("state").asText()).isEqualTo("RUNNING");
+        } finally {
+            answer.countDown();
+            cbs.stop(0);
+        }
+    }
+
     private static String onap(int missed) {
         return "{\"heartbeat_config\":\"{\\\"vnfs\\\":[{\\\"eventName\\\":\\\"Heartbeat_vDNS\\\",\\\"heartbeatcountmissed\\\":" + missed
                 + ",\\\"heartbeatinterval\\\":1,\\\"closedLoopControlName\\\":\\\"CL1\\\",\\\"target_type\\\":\\\"VNF\\\"}]}\"}";
