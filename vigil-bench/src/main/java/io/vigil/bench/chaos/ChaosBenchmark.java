@@ -1,0 +1,368 @@
+package io.vigil.bench.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.vigil.transport.dmaap.testing.FakeMessageRouter;
+import io.vigil.transport.kafka.testing.EmbeddedKafka;
+import io.vigil.transport.kafka.testing.VesRecords;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Chaos benchmark for "no false alarm from Vigil's own blindness" (docs/detection.md, "When Vigil cannot hear").
+ *
+ * <p>A real {@code vigil serve} process (this classpath, main {@code io.vigil.cli.VigilCli}) tracks {@code sources}
+ * sources beating every second (threshold 2 s = 1 s × 2, arrival time), a third each over HTTP (eventList batches
+ * of 500), Kafka (an in-process KRaft broker) and DMaaP (the Message Router stand-in), and publishes ONSETs to a
+ * webhook here. After a warm-up, chaos: every 5–20 s one of a process pause ({@code kill -STOP}, 0.5–5 s, then
+ * {@code -CONT}), a broker outage (3–10 s) or an MR outage (503, then hanging, 3–10 s in all). Meanwhile
+ * {@code dyingPercent} % of the sources die at random times (their sender stops).
+ *
+ * <p>Reports <b>false ONSETs</b> (an ONSET of a source that was alive; goal 0) and, per real death, the
+ * <b>detection time</b> = the ONSET's decision time ({@code closedLoopAlarmStart}) − the start of the source's last
+ * send, and the <b>excess</b> = detection − threshold − the blind time of its channel in between (process pauses
+ * count for every channel, broker outages for Kafka sources, MR outages for DMaaP sources); goal: p99 excess
+ * ≤ 100 ms. Deaths stop {@code tail} before the end so that each can be detected.
+ *
+ * <p>{@code java -cp vigil-bench.jar io.vigil.bench.chaos.ChaosBenchmark [--minutes 10] [--sources 10000]
+ * [--dying-percent 1] [--seed 42] [--dir target/chaos]}
+ */
+public final class ChaosBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EVENT = "Heartbeat_chaos";
+    private static final long THRESHOLD_MILLIS = 2000;
+    private static final long PERIOD_MILLIS = 1000;
+    private static final int BATCH = 500;
+    private static final long WARMUP_MILLIS = 20_000;
+    private static final long TAIL_MILLIS = 20_000;
+
+    private enum Kind { PAUSE, BROKER, MR }
+
+    private record Blind(Kind kind, long from, long to) {
+    }
+
+    private record Onset(String source, long decidedAt, long receivedAt) {
+    }
+
+    private ChaosBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        double minutes = Double.parseDouble(a.getOrDefault("minutes", "10"));
+        int sources = Integer.parseInt(a.getOrDefault("sources", "10000"));
+        double dyingPercent = Double.parseDouble(a.getOrDefault("dying-percent", "1"));
+        Random random = new Random(Long.parseLong(a.getOrDefault("seed", "42")));
+        Path dir = Path.of(a.getOrDefault("dir", "target/chaos"));
+        Files.createDirectories(dir);
+        long runMillis = (long) (minutes * 60_000);
+
+        List<Onset> onsets = new ArrayList<>();
+        HttpServer sink = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
+        sink.setExecutor(Executors.newFixedThreadPool(2));
+        sink.createContext("/events", ex -> {
+            try (ex) {
+                JsonNode e = JSON.readTree(ex.getRequestBody().readAllBytes());
+                if (e.path("closedLoopEventStatus").asText().equals("ONSET")) {
+                    long start = e.path("closedLoopAlarmStart").asLong();
+                    if (start > 100_000_000_000_000L) start /= 1000; // microseconds
+                    synchronized (onsets) {
+                        onsets.add(new Onset(e.path("AAI").path("generic-vnf.vnf-name").asText(), start, System.currentTimeMillis()));
+                    }
+                }
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        sink.start();
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); FakeMessageRouter mr = FakeMessageRouter.start()) {
+            String topic = "hb-chaos";
+            kafka.createTopic(topic, 4);
+            mr.setMaxWait(Duration.ofMillis(500));
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Path config = dir.resolve("vigil.yaml");
+            Files.writeString(config, """
+                    http: {host: 127.0.0.1}
+                    limits: {newSourcesPerSecond: 1000000}
+                    monitors:
+                      - {eventName: %s, heartbeatInterval: 1s, missedHeartbeats: 2, timeBase: arrival}
+                    ingest:
+                      kafka: {bootstrapServers: '%s', topic: %s, groupId: vigil-chaos}
+                      dmaap: {url: "%s", group: chaos, consumer: "1", pollTimeout: 1s}
+                    publish:
+                      - {type: webhook, url: "http://127.0.0.1:%d/events"}
+                    """.formatted(EVENT, kafka.bootstrapServers(), topic, mr.topicUrl(topic), sink.getAddress().getPort()));
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Files.deleteIfExists(dir.resolve("vigil.log"));
+            Process vigil = new ProcessBuilder(java, "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.vigil.cli.VigilCli",
+                    "serve", "--config", config.toString(), "--port", Integer.toString(port), "--data-dir", dir.resolve("data").toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("vigil.log").toFile()).start();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            URI ingest = URI.create("http://127.0.0.1:" + port + "/eventListener/v7");
+            awaitUp(http, URI.create("http://127.0.0.1:" + port + "/api/v1/status"));
+            System.out.printf("vigil serve pid %d on :%d; %d sources, %.1f min, %.1f %% dying%n", vigil.pid(), port, sources, minutes, dyingPercent);
+
+            // ------------------------------------------------------------ senders
+            String[] names = new String[sources];
+            for (int i = 0; i < sources; i++) names[i] = "src-" + i;
+            AtomicLongArray lastSendStart = new AtomicLongArray(sources);
+            Set<Integer> dead = ConcurrentHashMap.newKeySet();
+            long[] deathAt = new long[sources];
+            Arrays.fill(deathAt, -1);
+            long startedAt = System.currentTimeMillis();
+            long endAt = startedAt + WARMUP_MILLIS + runMillis;
+            AtomicLong httpFailed = new AtomicLong();
+            Semaphore httpInFlight = new Semaphore(64);
+            KafkaProducer<String, String> producer = kafka.producer();
+            List<Thread> senders = new ArrayList<>();
+            for (int ch = 0; ch < 3; ch++) {
+                int channel = ch;
+                senders.add(Thread.ofPlatform().daemon(true).name("chaos-sender-" + ch).start(() -> {
+                    long next = System.currentTimeMillis();
+                    while (System.currentTimeMillis() < endAt) {
+                        List<String> batch = new ArrayList<>(BATCH);
+                        List<Integer> ids = new ArrayList<>(BATCH);
+                        for (int i = channel; i < sources; i += 3) {
+                            if (dead.contains(i)) continue;
+                            batch.add(names[i]);
+                            ids.add(i);
+                            if (batch.size() == BATCH || i + 3 >= sources) {
+                                long now = System.currentTimeMillis();
+                                for (int id : ids) lastSendStart.set(id, now);
+                                String body = VesRecords.eventList(EVENT, batch);
+                                switch (channel) {
+                                    case 0 -> {
+                                        if (httpInFlight.tryAcquire()) {
+                                            http.sendAsync(HttpRequest.newBuilder(ingest).timeout(Duration.ofSeconds(10))
+                                                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                                    HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                                                        httpInFlight.release();
+                                                        if (e != null || r.statusCode() != 202) httpFailed.incrementAndGet();
+                                                    });
+                                        } else {
+                                            httpFailed.incrementAndGet();
+                                        }
+                                    }
+                                    case 1 -> producer.send(new ProducerRecord<>(topic, batch.getFirst(), body));
+                                    default -> mr.enqueue(topic, body);
+                                }
+                                batch = new ArrayList<>(BATCH);
+                                ids = new ArrayList<>(BATCH);
+                            }
+                        }
+                        next += PERIOD_MILLIS;
+                        LockSupport.parkNanos(Math.max(0, next - System.currentTimeMillis()) * 1_000_000);
+                    }
+                }));
+            }
+
+            // ------------------------------------------------------------ deaths
+            int dying = (int) Math.round(sources * dyingPercent / 100);
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < sources; i++) order.add(i);
+            Collections.shuffle(order, random);
+            long deathsFrom = startedAt + WARMUP_MILLIS, deathsUntil = endAt - TAIL_MILLIS;
+            Map<Long, List<Integer>> deathsByTime = new TreeMap<>();
+            for (int k = 0; k < dying; k++) {
+                long t = deathsFrom + (long) (random.nextDouble() * Math.max(1, deathsUntil - deathsFrom));
+                deathsByTime.computeIfAbsent(t, x -> new ArrayList<>()).add(order.get(k));
+            }
+            Thread killer = Thread.ofPlatform().daemon(true).name("chaos-deaths").start(() -> {
+                for (var e : deathsByTime.entrySet()) {
+                    LockSupport.parkNanos(Math.max(0, e.getKey() - System.currentTimeMillis()) * 1_000_000);
+                    for (int id : e.getValue()) {
+                        dead.add(id);
+                        synchronized (deathAt) {
+                            deathAt[id] = lastSendStart.get(id);
+                        }
+                    }
+                }
+            });
+
+            // ------------------------------------------------------------ chaos
+            List<Blind> blind = new ArrayList<>();
+            LockSupport.parkNanos(Math.max(0, deathsFrom - System.currentTimeMillis()) * 1_000_000);
+            while (System.currentTimeMillis() < deathsUntil - 10_000) {
+                LockSupport.parkNanos((5_000 + random.nextInt(15_000)) * 1_000_000L);
+                if (System.currentTimeMillis() >= deathsUntil - 10_000) break;
+                double pick = random.nextDouble();
+                long from = System.currentTimeMillis();
+                if (pick < 0.5) {
+                    long d = 500 + random.nextInt(4500);
+                    signal(vigil, "STOP");
+                    LockSupport.parkNanos(d * 1_000_000);
+                    signal(vigil, "CONT");
+                    blind.add(new Blind(Kind.PAUSE, from, System.currentTimeMillis()));
+                } else if (pick < 0.75) {
+                    long d = 3000 + random.nextInt(7000);
+                    kafka.stop();
+                    LockSupport.parkNanos(d * 1_000_000);
+                    kafka.restart();
+                    blind.add(new Blind(Kind.BROKER, from, System.currentTimeMillis()));
+                } else {
+                    long d = 3000 + random.nextInt(7000);
+                    mr.failWith(503);
+                    LockSupport.parkNanos(d / 3 * 1_000_000);
+                    mr.hang();
+                    LockSupport.parkNanos((d - d / 3) * 1_000_000);
+                    mr.heal();
+                    blind.add(new Blind(Kind.MR, from, System.currentTimeMillis()));
+                }
+                System.out.printf("chaos: %s for %d ms%n", blind.getLast().kind(), blind.getLast().to() - from);
+            }
+            for (Thread t : senders) t.join();
+            killer.join();
+            LockSupport.parkNanos(TAIL_MILLIS * 1_000_000); // let the last deaths be decided and delivered
+            // a last-moment outage of a dead source's channel still counts as blind time up to now
+            report(dir, sources, names, deathAt, blind, onsets, httpFailed.get(), minutes, dyingPercent);
+            producer.close();
+            vigil.destroy();
+            if (!vigil.waitFor(15, TimeUnit.SECONDS)) vigil.destroyForcibly();
+        } finally {
+            sink.stop(0);
+            ((ExecutorService) sink.getExecutor()).shutdownNow();
+        }
+    }
+
+    private static void report(Path dir, int sources, String[] names, long[] deathAt, List<Blind> blind, List<Onset> onsets,
+                               long httpFailed, double minutes, double dyingPercent) throws IOException {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < sources; i++) index.put(names[i], i);
+        Map<Integer, List<Onset>> byId = new HashMap<>();
+        synchronized (onsets) {
+            for (Onset o : onsets) byId.computeIfAbsent(index.getOrDefault(o.source(), -1), k -> new ArrayList<>()).add(o);
+        }
+        int falseOnsets = 0, duplicates = 0, missed = 0;
+        List<Long> detection = new ArrayList<>(), excess = new ArrayList<>();
+        List<String> falseOnes = new ArrayList<>();
+        for (var e : byId.entrySet()) {
+            int id = e.getKey();
+            for (Onset o : e.getValue()) {
+                if (id < 0 || deathAt[id] < 0 || o.decidedAt() < deathAt[id]) {
+                    falseOnsets++;
+                    falseOnes.add(o.source() + " at " + o.decidedAt());
+                }
+            }
+        }
+        for (int id = 0; id < sources; id++) {
+            if (deathAt[id] < 0) continue;
+            long died = deathAt[id];
+            List<Onset> mine = byId.getOrDefault(id, List.of()).stream().filter(o -> o.decidedAt() >= died).toList();
+            if (mine.isEmpty()) {
+                missed++;
+                continue;
+            }
+            if (mine.size() > 1) duplicates += mine.size() - 1;
+            long decided = mine.getFirst().decidedAt();
+            long det = decided - deathAt[id];
+            Kind mineKind = id % 3 == 1 ? Kind.BROKER : id % 3 == 2 ? Kind.MR : null;
+            long blindMillis = union(blind.stream().filter(b -> b.kind() == Kind.PAUSE || b.kind() == mineKind).toList(), deathAt[id], decided);
+            detection.add(det);
+            excess.add(det - THRESHOLD_MILLIS - blindMillis);
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("sources %d, %.1f min after a %d s warm-up, %.1f %% dying, threshold %d ms%n", sources, minutes,
+                WARMUP_MILLIS / 1000, dyingPercent, THRESHOLD_MILLIS));
+        for (Kind k : Kind.values()) {
+            List<Blind> of = blind.stream().filter(b -> b.kind() == k).toList();
+            out.append(String.format("chaos %-6s %d times, %d ms in all%n", k, of.size(), of.stream().mapToLong(b -> b.to() - b.from()).sum()));
+        }
+        out.append(String.format("ONSETs received %d; false ONSETs %d (goal 0); real deaths %d, detected %d, missed %d, duplicate ONSETs %d%n",
+                onsets.size(), falseOnsets, detection.size() + missed, detection.size(), missed, duplicates));
+        out.append(String.format("detection time (ms): p50 %d, p99 %d, max %d%n", pct(detection, 50), pct(detection, 99), pct(detection, 100)));
+        out.append(String.format("excess over threshold + blind time (ms): p50 %d, p99 %d, max %d (goal p99 <= 100)%n",
+                pct(excess, 50), pct(excess, 99), pct(excess, 100)));
+        out.append(String.format("HTTP batches that failed or were skipped (Vigil paused): %d%n", httpFailed));
+        for (String f : falseOnes.subList(0, Math.min(20, falseOnes.size()))) out.append("false ONSET: ").append(f).append('\n');
+        System.out.print(out);
+        Files.writeString(dir.resolve("chaos-result.txt"), out.toString());
+    }
+
+    /** Length of the union of {@code spells} within [from, to]. */
+    private static long union(List<Blind> spells, long from, long to) {
+        List<long[]> cut = new ArrayList<>();
+        for (Blind b : spells) {
+            long f = Math.max(b.from(), from), t = Math.min(b.to(), to);
+            if (t > f) cut.add(new long[] {f, t});
+        }
+        cut.sort((x, y) -> Long.compare(x[0], y[0]));
+        long total = 0, cf = -1, ct = -1;
+        for (long[] c : cut) {
+            if (c[0] > ct) {
+                if (ct > cf) total += ct - cf;
+                cf = c[0];
+                ct = c[1];
+            } else {
+                ct = Math.max(ct, c[1]);
+            }
+        }
+        if (ct > cf) total += ct - cf;
+        return total;
+    }
+
+    private static long pct(List<Long> values, int p) {
+        if (values.isEmpty()) return -1;
+        List<Long> s = new ArrayList<>(values);
+        s.sort(null);
+        int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
+        return s.get(Math.max(0, Math.min(s.size() - 1, i)));
+    }
+
+    private static void signal(Process p, String sig) {
+        try {
+            new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitUp(HttpClient http, URI status) throws InterruptedException {
+        long until = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < until) {
+            try {
+                if (http.send(HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(250); // waiting for a child process to listen, not a measurement
+        }
+        throw new IllegalStateException("vigil serve did not come up within 120 s");
+    }
+}
