@@ -31,8 +31,8 @@ public final class IngestWatch implements AutoCloseable {
     static final long STARTUP_ALLOWANCE_MILLIS = 10_000;
     private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    /** One part of a channel (the HTTP event loops, a DMaaP poll loop, a Kafka consumer). */
-    public record PartSight(String name, long watermarkMillis, long lagMillis, boolean blind) {
+    /** One part of a channel (the HTTP event loops, a DMaaP poll loop, a Kafka consumer), with its last blind spells. */
+    public record PartSight(String name, long watermarkMillis, long lagMillis, boolean blind, List<BlindSpell> spells) {
     }
 
     /**
@@ -75,7 +75,7 @@ public final class IngestWatch implements AutoCloseable {
             for (Watermark p : parts) {
                 if (p.channel() != ch) continue;
                 boolean b = isBlind(p, now);
-                ps.add(new PartSight(p.name(), p.millis(), p.lagMillis(now), b));
+                ps.add(new PartSight(p.name(), p.millis(), p.lagMillis(now), b, p.spells()));
                 w = Math.min(w, p.millis());
                 blind |= b;
             }

@@ -2,6 +2,7 @@ package io.vigil.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.ingest.BlindSpell;
 import io.vigil.liveness.IngestWatch;
 import io.vigil.liveness.LivenessService;
 import java.time.Instant;
@@ -9,7 +10,7 @@ import java.time.Instant;
 /**
  * The {@code ingest} part of {@code GET /api/v1/status}: per channel with a watermark, how far it has proven it heard
  * ({@code watermark}, {@code lagMillis}), whether it is {@code blind}, how many sources wait for it
- * ({@code heldSources}) and its parts; {@code held} names the blind channels with the reason (for {@code vigil status}).
+ * ({@code heldSources}) and its parts (each with its last {@code blindSpells}); {@code held} names the blind channels with the reason (for {@code vigil status}).
  */
 final class IngestStatus {
     private IngestStatus() {
@@ -28,8 +29,10 @@ final class IngestStatus {
             n.put("heldSources", c.heldSources());
             ArrayNode parts = n.putArray("parts");
             for (IngestWatch.PartSight p : c.parts()) {
-                parts.addObject().put("name", p.name()).put("watermarkMillis", p.watermarkMillis()).put("lagMillis", p.lagMillis())
-                        .put("blind", p.blind());
+                ObjectNode part = parts.addObject().put("name", p.name()).put("watermarkMillis", p.watermarkMillis())
+                        .put("lagMillis", p.lagMillis()).put("blind", p.blind());
+                ArrayNode spells = part.putArray("blindSpells");
+                for (BlindSpell sp : p.spells()) spells.addObject().put("fromMillis", sp.fromMillis()).put("toMillis", sp.toMillis());
                 if (p.blind()) held.put(name, p.name() + " has proven nothing for " + p.lagMillis() + " ms");
             }
         }
