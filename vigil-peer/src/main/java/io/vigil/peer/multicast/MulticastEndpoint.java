@@ -30,6 +30,10 @@ import java.time.Clock;
  * <p>Why the interface is named: without one the kernel picks the interface of the default route, which on many hosts
  * (this project's test machine included) drops the packets. On {@code lo}, Java reports {@code supportsMulticast()}
  * false, yet join and send work; so the flag is not checked.
+ *
+ * <p>With {@code reconnectAttempts} &gt; 0 a failed join (at start or on resume) or a failed send (the interface went
+ * down) does not end the member: {@link MulticastProtocol} retries the join through {@link #join()}, reconnectSleep
+ * apart, and {@link #ended()} turns true once it gave up.
  */
 public final class MulticastEndpoint implements Endpoint, MulticastProtocol.Io {
 
@@ -39,16 +43,35 @@ public final class MulticastEndpoint implements Endpoint, MulticastProtocol.Io {
     private final PeerListener out;
     private final FrameCodec codec;
     private final String nonce = new Nonces().get();
+    private final GroupJoiner joiner;
     private DatagramSocket socket;
     private MulticastProtocol protocol;
     private String interfaceName;
+    private boolean inGroup;
+
+    /** How the socket joins the group; replaced in tests to make joins fail without touching real interfaces. */
+    @FunctionalInterface
+    interface GroupJoiner {
+        /** @param interfaceName the interface to join on, or null for the OS default */
+        Future<Void> join(DatagramSocket socket, String group, String interfaceName);
+    }
+
+    /** Joins with the socket itself. */
+    static final GroupJoiner SOCKET_JOINER = (socket, group, nif) -> nif == null
+            ? socket.listenMulticastGroup(group)
+            : socket.listenMulticastGroup(group, nif, null);
 
     public MulticastEndpoint(Vertx vertx, EndpointConfig config, Clock clock, PeerListener out) {
+        this(vertx, config, clock, out, SOCKET_JOINER);
+    }
+
+    MulticastEndpoint(Vertx vertx, EndpointConfig config, Clock clock, PeerListener out, GroupJoiner joiner) {
         this.vertx = vertx;
         this.config = config;
         this.clock = clock;
         this.out = out;
         this.codec = new FrameCodec(config.sharedSecret());
+        this.joiner = joiner;
     }
 
     @Override
@@ -81,12 +104,22 @@ public final class MulticastEndpoint implements Endpoint, MulticastProtocol.Io {
                     s.handler(this::onPacket);
                     protocol = new MulticastProtocol(config.endpointId(), nonce, localHost(), config.port(),
                             config.timing(), config.quorum(), codec.authenticated(), out, this);
-                    return joinGroup().recover(e -> Future.failedFuture(new EndpointStartException(
-                            ErrorKind.INTERFACE_FAILED, "cannot join group " + config.host() + " on interface "
-                            + (interfaceName == null ? "(default)" : interfaceName) + ": " + e.getMessage()
-                            + "; name an interface that is up, e.g. --interface lo", e)));
+                    return joinGroup().transform(ar -> {
+                        if (ar.succeeded()) {
+                            protocol.start(clock.millis());
+                            return Future.<Void>succeededFuture();
+                        }
+                        String why = "cannot join group " + config.host() + " on interface "
+                                + (interfaceName == null ? "(default)" : interfaceName) + ": " + ar.cause().getMessage()
+                                + "; name an interface that is up, e.g. --interface lo";
+                        if (config.timing().reconnectAttempts() > 0) {
+                            protocol.startUnjoined(clock.millis(), why); // retried reconnectSleep apart
+                            return Future.<Void>succeededFuture();
+                        }
+                        return Future.<Void>failedFuture(new EndpointStartException(ErrorKind.INTERFACE_FAILED, why,
+                                ar.cause()));
+                    });
                 })
-                .onSuccess(v -> protocol.start(clock.millis()))
                 .onFailure(e -> socket.close());
     }
 
@@ -126,9 +159,20 @@ public final class MulticastEndpoint implements Endpoint, MulticastProtocol.Io {
     }
 
     private Future<Void> joinGroup() {
+        Future<Void> joined;
+        try {
+            joined = joiner.join(socket, config.host(), interfaceName);
+        } catch (RuntimeException e) {
+            joined = Future.failedFuture(e);
+        }
+        return joined.onSuccess(v -> inGroup = true);
+    }
+
+    private Future<Void> leaveGroup() {
+        inGroup = false;
         return interfaceName == null
-                ? socket.listenMulticastGroup(config.host())
-                : socket.listenMulticastGroup(config.host(), interfaceName, null);
+                ? socket.unlistenMulticastGroup(config.host())
+                : socket.unlistenMulticastGroup(config.host(), interfaceName, null);
     }
 
     private void onPacket(DatagramPacket packet) {
@@ -147,21 +191,30 @@ public final class MulticastEndpoint implements Endpoint, MulticastProtocol.Io {
     public void send(Frame frame) {
         socket.send(Buffer.buffer(codec.encode(frame)), config.port(), config.host())
                 .onFailure(e -> out.onError(new PeerError(ErrorKind.IO_ERROR, "cannot send to group " + config.host()
-                        + ":" + config.port() + ": " + e.getMessage(), clock.millis())));
+                        + ":" + config.port() + ": " + e.getMessage(), clock.millis())))
+                .onFailure(e -> protocol.groupLost(clock.millis())); // retries the join if reconnectAttempts > 0
     }
 
     @Override
     public void join() {
-        joinGroup().onFailure(e -> out.onError(new PeerError(ErrorKind.INTERFACE_FAILED, "cannot rejoin group "
-                + config.host() + ": " + e.getMessage(), clock.millis())));
+        // after a failed send the socket may still count as a member: leave first (quietly), then join afresh
+        Future<Void> left = inGroup ? leaveGroup().otherwiseEmpty() : Future.succeededFuture();
+        left.compose(v -> joinGroup()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                protocol.joined(clock.millis());
+            } else {
+                protocol.joinFailed(clock.millis(), "cannot rejoin group " + config.host() + " on interface "
+                        + (interfaceName == null ? "(default)" : interfaceName) + ": " + ar.cause().getMessage());
+            }
+        });
     }
 
     @Override
     public void leave() {
-        Future<Void> left = interfaceName == null
-                ? socket.unlistenMulticastGroup(config.host())
-                : socket.unlistenMulticastGroup(config.host(), interfaceName, null);
-        left.onFailure(e -> out.onError(new PeerError(ErrorKind.INTERFACE_FAILED, "cannot leave group "
+        if (!inGroup) {
+            return;
+        }
+        leaveGroup().onFailure(e -> out.onError(new PeerError(ErrorKind.INTERFACE_FAILED, "cannot leave group "
                 + config.host() + ": " + e.getMessage(), clock.millis())));
     }
 
@@ -195,7 +248,7 @@ public final class MulticastEndpoint implements Endpoint, MulticastProtocol.Io {
 
     @Override
     public boolean ended() {
-        return false;
+        return protocol != null && protocol.ended();
     }
 
     /** This member's protocol, for tests and the leadership query. */

@@ -30,6 +30,13 @@ import java.util.Map;
  * on resume it rejoins and listens for interval + timeout before it may lead again. A member that finds it was frozen
  * for longer than interval + timeout (SIGSTOP, a long GC pause) treats the freeze the same way.
  *
+ * <p>Losing the group (the join failed at start or on resume, or sending failed: the interface went down): with
+ * {@code reconnectAttempts} N &gt; 0 the member steps down, stops sending and retries the join at T + k &times;
+ * reconnectSleep (k = 1 &hellip; N, T the failure); a join that succeeds emits {@code reconnect} (about itself) and the
+ * member carries on, listening interval + timeout before it may lead again. When the N-th retry fails too it emits
+ * {@code disconnected}, {@code timeout} for each live member, then {@code disconnected} about itself, reports
+ * {@link ErrorKind#INTERFACE_FAILED} and {@link #ended() ends}. With N = 0 a failed join is only reported.
+ *
  * <p>Replays: a frame whose sequence number is not above the last one from that sender and nonce is dropped; with a
  * shared secret, a frame whose {@code ts} is further than interval + timeout from this member's clock is dropped too,
  * so recorded frames cannot be replayed later.
@@ -42,6 +49,7 @@ public final class MulticastProtocol {
     public interface Io {
         void send(Frame frame);
 
+        /** Joins the group; reports the outcome with {@link #joined} or {@link #joinFailed}, now or later. */
         void join();
 
         void leave();
@@ -82,6 +90,11 @@ public final class MulticastProtocol {
     private long lastTick;
     private long suspendedAt = -1;
     private boolean stopped;
+    private boolean rejoining;
+    private boolean joinPending;
+    private int attemptsLeft;
+    private long nextAttemptAt;
+    private boolean ended;
 
     /**
      * @param checkFreshness drop frames whose timestamp is more than interval + timeout away from this member's clock
@@ -112,9 +125,88 @@ public final class MulticastProtocol {
         tick(now);
     }
 
+    /**
+     * Starts although the edge could not join the group (only with reconnectAttempts &gt; 0): the first retry comes
+     * reconnectSleep later.
+     */
+    public void startUnjoined(long now, String reason) {
+        joinedAt = now;
+        lastTick = now;
+        nextSendAt = now;
+        joinFailed(now, reason);
+    }
+
+    /** The group was joined (the outcome of {@link Io#join}); after a lost group this emits {@code reconnect}. */
+    public void joined(long now) {
+        joinPending = false;
+        if (stopped || ended || !rejoining) {
+            return;
+        }
+        rejoining = false;
+        joinedAt = now;
+        nextSendAt = now;
+        out.onEvent(new PeerEvent(EventName.RECONNECT, selfHost, selfPort, now, seq, selfId, status));
+    }
+
+    /** Joining the group failed (the outcome of {@link Io#join}): reported, then retried or given up on. */
+    public void joinFailed(long now, String reason) {
+        joinPending = false;
+        if (stopped || ended || suspendedAt >= 0) {
+            return;
+        }
+        out.onError(new PeerError(ErrorKind.INTERFACE_FAILED, reason, now));
+        if (!rejoining) {
+            groupLost(now);
+        } else if (attemptsLeft == 0) {
+            giveUp(now);
+        }
+    }
+
+    /**
+     * The edge lost the group (sending failed; the cause was already reported): with reconnectAttempts &gt; 0 the
+     * member steps down and retries the join; with 0 nothing changes.
+     */
+    public void groupLost(long now) {
+        if (stopped || ended || rejoining || suspendedAt >= 0 || timing.reconnectAttempts() == 0) {
+            return;
+        }
+        rejoining = true;
+        joinPending = false;
+        attemptsLeft = timing.reconnectAttempts();
+        nextAttemptAt = now + timing.reconnectSleepMillis();
+        setStatus(LeadershipStatus.NON_LEADER, now);
+    }
+
+    /** True once the member gave up rejoining the group; only stop is left. */
+    public boolean ended() {
+        return ended;
+    }
+
+    /** True while the member has lost the group and retries joining it. */
+    public boolean rejoining() {
+        return rejoining;
+    }
+
+    private void giveUp(long now) {
+        ended = true;
+        rejoining = false;
+        for (Member m : sortedMembers()) {
+            if (m.state == MemberState.LIVE) {
+                m.state = MemberState.GONE;
+                emit(EventName.DISCONNECTED, m, now);
+                emit(EventName.TIMEOUT, m, now);
+            }
+        }
+        setStatus(LeadershipStatus.NON_LEADER, now);
+        out.onEvent(new PeerEvent(EventName.DISCONNECTED, selfHost, selfPort, now, seq, selfId, status));
+        out.onError(new PeerError(ErrorKind.INTERFACE_FAILED, "gave up joining the multicast group after "
+                + timing.reconnectAttempts() + " reconnection attempts; check that the interface is up, then start "
+                + "the member again", now));
+    }
+
     /** A decoded, authenticated datagram arrived from {@code host:port}. */
     public void received(Frame frame, String host, int port, long now) {
-        if (stopped || suspendedAt >= 0 || frame.type() != FrameType.HEARTBEAT || frame.endpointId() == null) {
+        if (stopped || ended || suspendedAt >= 0 || frame.type() != FrameType.HEARTBEAT || frame.endpointId() == null) {
             return;
         }
         if (selfId.equals(frame.endpointId())) {
@@ -148,11 +240,20 @@ public final class MulticastProtocol {
 
     /** Advances time: sends a due heartbeat, times out silent members, re-elects. Call every {@link Timing#tickMillis()}. */
     public void tick(long now) {
-        if (stopped || suspendedAt >= 0) {
+        if (stopped || ended || suspendedAt >= 0) {
             return;
         }
         long gap = now - lastTick;
         lastTick = now;
+        if (rejoining && !joinPending && now >= nextAttemptAt) {
+            attemptsLeft--;
+            nextAttemptAt += timing.reconnectSleepMillis();
+            joinPending = true;
+            io.join(); // may call joined/joinFailed at once
+            if (stopped || ended || suspendedAt >= 0) {
+                return;
+            }
+        }
         if (gap > timing.silenceLimitMillis()) {
             // Frozen: others may have elected someone else meanwhile. Step down and listen again before leading.
             shiftMembers(gap);
@@ -178,7 +279,7 @@ public final class MulticastProtocol {
             }
         }
         elect(now);
-        if (now >= nextSendAt) {
+        if (!rejoining && now >= nextSendAt) {
             io.send(new Frame(FrameType.HEARTBEAT, selfId, ++seq, now, selfNonce, null, status));
             nextSendAt = Math.max(nextSendAt + timing.intervalMillis(), now + 1);
         }
@@ -186,7 +287,7 @@ public final class MulticastProtocol {
 
     /** Leaves the group and gives up leadership; nothing is sent or timed out until {@link #resume}. */
     public void suspend(long now) {
-        if (suspendedAt >= 0 || stopped) {
+        if (suspendedAt >= 0 || stopped || ended) {
             return;
         }
         suspendedAt = now;
@@ -196,21 +297,27 @@ public final class MulticastProtocol {
 
     /** Rejoins the group; members keep their state, deadlines move by the time spent suspended. */
     public void resume(long now) {
-        if (suspendedAt < 0 || stopped) {
+        if (suspendedAt < 0 || stopped || ended) {
             return;
         }
         shiftMembers(now - suspendedAt);
         suspendedAt = -1;
-        io.join();
+        rejoining = false; // a fresh join; if it fails, the retries start again from now
         joinedAt = now;
         lastTick = now;
         nextSendAt = now;
+        joinPending = true;
+        io.join();
         tick(now);
     }
 
     /** Emits disconnected, timeout for each live member, gives up leadership, and leaves the group. */
     public void stop(long now) {
         if (stopped) {
+            return;
+        }
+        if (ended) {
+            stopped = true; // giving up already reported every member
             return;
         }
         for (Member m : sortedMembers()) {
@@ -236,7 +343,7 @@ public final class MulticastProtocol {
 
     private void elect(long now) {
         List<LeaderElection.Candidate> live = new ArrayList<>(members.size() + 1);
-        boolean eligible = now - joinedAt >= timing.silenceLimitMillis();
+        boolean eligible = !rejoining && now - joinedAt >= timing.silenceLimitMillis();
         live.add(new LeaderElection.Candidate(selfId, status == LeadershipStatus.LEADER, eligible));
         for (Member m : members.values()) {
             if (m.state == MemberState.LIVE) {

@@ -3,6 +3,7 @@ package io.vigil.peer.protocol;
 import static io.vigil.peer.EventName.CONNECTED;
 import static io.vigil.peer.EventName.DISCONNECTED;
 import static io.vigil.peer.EventName.LEADERSHIP;
+import static io.vigil.peer.EventName.RECONNECT;
 import static io.vigil.peer.EventName.TIMEOUT;
 import static io.vigil.peer.LeadershipStatus.LEADER;
 import static io.vigil.peer.LeadershipStatus.NON_LEADER;
@@ -32,13 +33,19 @@ class MulticastProtocolTest {
         final String id;
         final EventRecorder events = new EventRecorder();
         final MulticastProtocol protocol;
+        final List<Long> joinAttempts = new ArrayList<>();
         boolean joined = true;
         boolean alive = true;
+        int failJoins;
         int side;
 
         Node(String id, String nonce, int quorum, boolean checkFreshness) {
+            this(id, nonce, quorum, checkFreshness, TIMING);
+        }
+
+        Node(String id, String nonce, int quorum, boolean checkFreshness, Timing timing) {
             this.id = id;
-            this.protocol = new MulticastProtocol(id, nonce, "127.0.0.1", 4446, TIMING, quorum, checkFreshness,
+            this.protocol = new MulticastProtocol(id, nonce, "127.0.0.1", 4446, timing, quorum, checkFreshness,
                     events, this);
         }
 
@@ -49,7 +56,14 @@ class MulticastProtocolTest {
 
         @Override
         public void join() {
-            joined = true;
+            joinAttempts.add(now);
+            if (failJoins > 0) {
+                failJoins--;
+                protocol.joinFailed(now, "interface down");
+            } else {
+                joined = true;
+                protocol.joined(now);
+            }
         }
 
         @Override
@@ -70,6 +84,18 @@ class MulticastProtocolTest {
         Node n = new Node(id, "aa" + Integer.toHexString(nodes.size() + id.hashCode() & 0xffff), quorum, false);
         nodes.put(id, n);
         n.protocol.start(now);
+        deliver();
+        return n;
+    }
+
+    /** A member with reconnection settings whose first join failed; {@code failRetries} retries fail too. */
+    private Node addUnjoined(String id, int attempts, long sleep, int failRetries) {
+        Node n = new Node(id, "cc" + Integer.toHexString(id.hashCode() & 0xffff), 1, false,
+                new Timing(100, 200, attempts, sleep));
+        n.joined = false;
+        n.failJoins = failRetries;
+        nodes.put(id, n);
+        n.protocol.startUnjoined(now, "cannot join: interface down");
         deliver();
         return n;
     }
@@ -233,5 +259,82 @@ class MulticastProtocolTest {
         a.events.clear();
         a.protocol.stop(now);
         assertThat(a.events.names()).containsExactly(DISCONNECTED, TIMEOUT, LEADERSHIP);
+    }
+
+    @Test
+    void aFailedFirstJoinIsRetriedReconnectSleepApartAndASuccessEmitsReconnect() {
+        add("a");
+        long t = now;
+        Node b = addUnjoined("b", 3, 1000, 1); // retry 1 fails, retry 2 succeeds
+        advance(1500);
+        assertThat(b.joinAttempts).containsExactly(t + 1000);
+        assertThat(b.protocol.rejoining()).isTrue();
+        assertThat(nodes.get("a").events.transitionsOf("b")).isEmpty(); // it sent nothing while out of the group
+        advance(600);
+        assertThat(b.joinAttempts).containsExactly(t + 1000, t + 2000);
+        assertThat(b.protocol.rejoining()).isFalse();
+        assertThat(b.events.transitionsOf("b")).containsExactly(RECONNECT);
+        assertThat(b.events.errors()).extracting(e -> e.kind())
+                .containsExactly(ErrorKind.INTERFACE_FAILED, ErrorKind.INTERFACE_FAILED);
+        advance(200);
+        assertThat(nodes.get("a").events.transitionsOf("b")).containsExactly(CONNECTED);
+        assertThat(b.protocol.liveMembers()).containsExactly("a");
+        assertThat(b.protocol.ended()).isFalse();
+    }
+
+    @Test
+    void whenEveryRetryFailsTheMemberEmitsDisconnectedReportsInterfaceFailedAndEnds() {
+        Node b = addUnjoined("b", 2, 1000, 2);
+        long t = now;
+        advance(1990);
+        assertThat(b.protocol.ended()).isFalse();
+        advance(20);
+        assertThat(b.joinAttempts).containsExactly(t + 1000, t + 2000);
+        assertThat(b.protocol.ended()).isTrue();
+        assertThat(b.events.events()).singleElement().satisfies(e -> {
+            assertThat(e.eventName()).isEqualTo(DISCONNECTED);
+            assertThat(e.endpointId()).isEqualTo("b");
+            assertThat(e.receivedTimestamp()).isEqualTo(t + 2000);
+        });
+        assertThat(b.events.errors()).extracting(e -> e.kind()).containsOnly(ErrorKind.INTERFACE_FAILED);
+        assertThat(b.events.errors().getLast().message()).contains("gave up", "2 reconnection attempts");
+        advance(5000);
+        assertThat(b.joinAttempts).hasSize(2);
+        b.protocol.stop(now);
+        assertThat(b.events.events()).hasSize(1);
+    }
+
+    @Test
+    void aLeaderWhoseSendingFailsStepsDownRetriesAndCarriesOn() {
+        Node a = new Node("a", "aa01", 1, false, new Timing(100, 200, 3, 500));
+        nodes.put("a", a);
+        a.protocol.start(now);
+        add("b");
+        advance(400);
+        assertThat(leaders()).containsExactly("a");
+        a.events.clear();
+        a.joined = false; // the interface went down: the edge saw a send fail
+        a.protocol.groupLost(now);
+        assertThat(a.protocol.status()).isEqualTo(NON_LEADER);
+        advance(300);
+        assertThat(leaders()).containsExactly("b");
+        advance(200);
+        assertThat(a.events.transitionsOf("a")).containsExactly(LEADERSHIP, RECONNECT);
+        assertThat(a.protocol.ended()).isFalse();
+    }
+
+    @Test
+    void withoutReconnectAttemptsAFailedRejoinIsOnlyReported() {
+        Node a = add("a");
+        advance(400);
+        a.protocol.suspend(now);
+        a.failJoins = 5;
+        a.protocol.resume(now);
+        advance(3000);
+        assertThat(a.joinAttempts).hasSize(1);
+        assertThat(a.events.errors()).singleElement()
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERFACE_FAILED));
+        assertThat(a.protocol.ended()).isFalse();
+        assertThat(a.events.names()).doesNotContain(RECONNECT, DISCONNECTED);
     }
 }
