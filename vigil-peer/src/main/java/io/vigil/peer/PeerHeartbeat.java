@@ -175,7 +175,8 @@ public final class PeerHeartbeat implements AutoCloseable {
         if (startType != null) {
             if (state != AdapterState.STOPPED && state != AdapterState.LOADED) {
                 return reject(command, state == AdapterState.DISCONNECTED
-                        ? "the client is disconnected; send stop before starting again"
+                        ? "the " + (runningType == PeerType.MULTICAST ? "multicast member" : "client")
+                                + " is disconnected; send stop before starting again"
                         : "already running as " + runningType + "; send stop first (changing type needs stop)");
             }
             return startAs(startType, command, now);

@@ -18,8 +18,9 @@ import java.util.Objects;
  *     operating system's choice, which often sends nowhere useful: name it</td></tr>
  * <tr><td>heartbeatInterval</td><td>1000 ms</td><td>how often each side sends a heartbeat</td></tr>
  * <tr><td>heartbeatTimeout</td><td>2000 ms</td><td>silence beyond the interval before a peer times out</td></tr>
- * <tr><td>reconnectAttempts</td><td>0</td><td>client/multicast: attempts after a timeout before giving up</td></tr>
- * <tr><td>reconnectSleep</td><td>5000 ms</td><td>pause between reconnection attempts</td></tr>
+ * <tr><td>reconnectAttempts</td><td>0</td><td>client: attempts after a timeout before giving up; multicast: retries of
+ *     a failed group join (at start, on resume, or after a failed send) before giving up and ending DISCONNECTED</td></tr>
+ * <tr><td>reconnectSleep</td><td>5000 ms</td><td>pause between reconnection attempts (client and multicast)</td></tr>
  * <tr><td>endpointId</td><td>none</td><td>optional for server/client; names the member in multicast (required there)</td></tr>
  * <tr><td>sharedSecret</td><td>none</td><td>if set, every frame carries an HMAC-SHA256 under it; frames without a valid
  *     one are rejected. Both sides must use the same secret.</td></tr>

@@ -5,7 +5,7 @@ package io.vigil.peer;
  *
  * @param intervalMillis       heartbeat period
  * @param timeoutMillis        silence beyond the interval before a peer times out
- * @param reconnectAttempts    attempts after a timeout before giving up
+ * @param reconnectAttempts    attempts after a timeout (multicast: after a lost group) before giving up
  * @param reconnectSleepMillis pause between attempts
  */
 public record Timing(long intervalMillis, long timeoutMillis, int reconnectAttempts, long reconnectSleepMillis) {
