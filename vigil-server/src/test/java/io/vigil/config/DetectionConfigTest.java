@@ -53,7 +53,7 @@ class DetectionConfigTest {
         assertThat(rules.expectedSources()).containsExactly("vdns-1", "vdns-2");
         assertThat(rules.recoveryHeartbeats()).isEqualTo(3);
         assertThat(rules.flapping()).isEqualTo(new FlapRule(4, Duration.ofMinutes(5)));
-        assertThat(c.monitors().get(1).detection().detector()).isEqualTo(DetectorSpec.ADAPTIVE);
+        assertThat(c.monitors().get(1).detection().detector()).isEqualTo(DetectorSpec.MISSED_COUNT);
         assertThat(c.detection().silences()).hasSize(2);
         var weekly = (SilenceWindow.Weekly) c.detection().silences().get(0).window();
         assertThat(weekly.days()).isEqualTo(Set.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY));
@@ -70,9 +70,11 @@ class DetectionConfigTest {
     }
 
     @Test
-    void yamlMonitorsDefaultToTheAdaptiveDetector() throws Exception {
+    void yamlMonitorsDefaultToTheMissedCountRuleAndAdaptiveIsOptIn() throws Exception {
         VigilConfig c = ConfigLoader.parse("monitors: [{eventName: E, heartbeatInterval: 1s}]", "t");
-        assertThat(c.monitors().get(0).detection().detector()).isEqualTo(new DetectorSpec.Adaptive(10));
+        assertThat(c.monitors().get(0).detection().detector()).isEqualTo(DetectorSpec.MISSED_COUNT);
+        VigilConfig adaptive = ConfigLoader.parse("monitors: [{eventName: E, heartbeatInterval: 1s, detector: {type: adaptive}}]", "t");
+        assertThat(adaptive.monitors().get(0).detection().detector()).isEqualTo(new DetectorSpec.Adaptive(10));
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Vigil's own YAML: keys, defaults and the shipped example. */
 class VigilYamlConfigTest {
     /** What a YAML monitor without detection keys gets (ONAP JSON monitors get DetectionRules.DEFAULT: missed-count). */
-    private static final DetectionRules YAML_DEFAULT = new DetectionRules(DetectorSpec.ADAPTIVE, List.of(), 1, null);
+    private static final DetectionRules YAML_DEFAULT = new DetectionRules(DetectorSpec.MISSED_COUNT, List.of(), 1, null);
 
 
     @Test
@@ -89,7 +89,7 @@ class VigilYamlConfigTest {
     }
 
     @Test
-    void monitorDefaultsAreThreeMissedEventTimeVnfAndTheAdaptiveDetector() throws Exception {
+    void monitorDefaultsAreThreeMissedEventTimeVnfAndTheMissedCountDetector() throws Exception {
         VigilConfig c = ConfigLoader.parse("monitors:\n  - eventName: E\n    heartbeatInterval: 10\n", "x");
         assertThat(c.monitors()).containsExactly(new Monitor("E", Duration.ofSeconds(10), 3, TimeBase.EVENT, ClosedLoop.NONE)
                 .withDetection(YAML_DEFAULT));
