@@ -14,7 +14,6 @@ import io.vigil.engine.Engine;
 import io.vigil.engine.LivenessState;
 import io.vigil.ingest.Channel;
 import io.vigil.liveness.LivenessService;
-import io.vigil.server.LeaseKeeper;
 import io.vigil.transport.dmaap.DmaapPoller;
 import io.vigil.transport.relay.OutboxRelay;
 import java.time.Duration;
@@ -29,6 +28,18 @@ import java.util.concurrent.TimeUnit;
  * journal (store), the sinks, and the HA role. The names are documented in {@code docs/operations.md}.
  */
 public final class VigilMetrics {
+    /** What the HA gauges read from the lease keeper (kept narrow: the metrics do not depend on the server). */
+    public interface Lease {
+        boolean isHolding();
+
+        long epoch();
+
+        java.time.Duration ttl();
+
+        /** Calls {@code nanos} with the duration of every renewal attempt. */
+        void observeRenewLatency(java.util.function.LongConsumer nanos);
+    }
+
     private final PrometheusMeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<Object, List<Meter>> bound = new ConcurrentHashMap<>();
@@ -80,7 +91,7 @@ public final class VigilMetrics {
                 .description("configuration reloads by result (applied, rejected, failed)").tag("result", result).register(registry));
     }
 
-    public void bindEngine(LivenessService liveness, LeaseKeeper lease) {
+    public void bindEngine(LivenessService liveness, Lease lease) {
         boundLiveness = liveness;
         monitorSources = MultiGauge.builder("vigil_monitor_sources")
                 .description("sources tracked per monitor (eventName), any state: ONAP's source count").register(registry);
@@ -132,7 +143,7 @@ public final class VigilMetrics {
         Gauge.builder("vigil_store_healthy", liveness, l -> l.isStoreHealthy() ? 1 : 0).description("0 while store writes fail (events wait in memory and are retried)").register(registry);
         Gauge.builder("vigil_ha_active", lease, l -> l.isHolding() ? 1 : 0)
                 .description("1 while this instance holds the active lease (ACTIVE), 0 when STANDBY or fenced").register(registry);
-        Gauge.builder("vigil_ha_epoch", lease, LeaseKeeper::epoch).description("the lease epoch this instance writes under").register(registry);
+        Gauge.builder("vigil_ha_epoch", lease, Lease::epoch).description("the lease epoch this instance writes under").register(registry);
     }
 
     /** The dashboard's live event stream: connected clients, and clients closed for reading too slowly. */
@@ -210,7 +221,7 @@ public final class VigilMetrics {
     }
 
     /** HA: lease renewal latency (every attempt, success or not). Role changes are counted by {@link #roleChanged}. */
-    public void bindHa(LeaseKeeper lease) {
+    public void bindHa(Lease lease) {
         Timer renew = Timer.builder("vigil_ha_lease_renew_seconds")
                 .description("time one lease renewal took (a slow store eats into the self-fencing margin)")
                 .publishPercentiles(0.5, 0.99).register(registry);

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * {@code systemUTC()} is wall time and may jump) so that tests drive it with a manual clock and call {@link #tick()}
  * and {@link #watchdog()} themselves instead of {@link #start()}.
  */
-public final class LeaseKeeper implements AutoCloseable {
+public final class LeaseKeeper implements AutoCloseable, io.vigil.metrics.VigilMetrics.Lease {
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
 
     /** Role changes, called in order on one thread; each call may take as long as it needs. */
