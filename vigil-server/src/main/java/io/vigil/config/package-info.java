@@ -1,0 +1,4 @@
+/**
+ * Configuration: the YAML and ONAP JSON readers on ConfigNode (every error at once, with its path and a typo hint), the validated records, the reload diff and the one duration syntax.
+ */
+package io.vigil.config;
