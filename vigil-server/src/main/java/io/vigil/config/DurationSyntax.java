@@ -6,12 +6,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Vigil's duration syntax: a number with a unit {@code ms}, {@code s}, {@code m} or {@code h}
- * ({@code 500ms}, {@code 2s}, {@code 1.5s}, {@code 5m}, {@code 1h}); a bare number means seconds
+ * Vigil's duration syntax, the one used everywhere (config, query parameters, API answers): a number with a unit
+ * {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code 500ms}, {@code 2s}, {@code 1.5s}, {@code 5m},
+ * {@code 1h}, {@code 7d}); a bare number means seconds
  * ({@code 300} = 5 minutes, as ONAP writes its intervals). Negative values are not durations.
  */
 public final class DurationSyntax {
-    private static final Pattern SYNTAX = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*");
+    private static final Pattern SYNTAX = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?\\s*");
 
     private DurationSyntax() {
     }
@@ -27,7 +28,8 @@ public final class DurationSyntax {
             case "ms" -> 1_000_000L;
             case "s" -> 1_000_000_000L;
             case "m" -> 60_000_000_000L;
-            default -> 3_600_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
+            default -> 86_400_000_000_000L;
         };
         try {
             return Duration.ofNanos(amount.multiply(BigDecimal.valueOf(nanosPerUnit)).longValueExact());

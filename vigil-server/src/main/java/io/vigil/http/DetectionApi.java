@@ -134,7 +134,7 @@ public final class DetectionApi implements ApiRoutes {
                 ArrayNode days = o.putArray("days");
                 for (DayOfWeek d : w.days()) days.add(d.name().substring(0, 3).toLowerCase(Locale.ROOT));
                 o.put("start", w.start().toString());
-                o.put("duration", w.duration().toString());
+                o.put("duration", DurationSyntax.format(w.duration())); // the syntax the config reads, not ISO-8601
                 o.put("timeZone", w.zone().getId());
             }
         }

@@ -16,6 +16,12 @@ class DurationSyntaxTest {
     }
 
     @Test
+    void daysAreADuration() {
+        assertThat(DurationSyntax.parse("7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(DurationSyntax.parse(DurationSyntax.format(Duration.ofDays(7)))).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
     void bareNumberMeansSeconds() {
         assertThat(DurationSyntax.parse("300")).isEqualTo(Duration.ofSeconds(300));
         assertThat(DurationSyntax.parse("0.5")).isEqualTo(Duration.ofMillis(500));
