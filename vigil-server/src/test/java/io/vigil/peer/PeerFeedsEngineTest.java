@@ -37,6 +37,9 @@ class PeerFeedsEngineTest {
             server.command(Command.of(CommandName.START)).get();
             try (PeerHeartbeat client = PeerHeartbeat.create(PeerProperties.builder().type(PeerType.CLIENT)
                     .hostname("127.0.0.1").port(server.localPort()).endpointId("db-1")
+                    // the server reaps a session silent for interval + timeout after it was lost: the peer that
+                    // comes back reconnects (before the reaper it could go on on its old connection)
+                    .reconnectAttempts(100).reconnectSleepMillis(100)
                     .heartbeatIntervalMillis(50).heartbeatTimeoutMillis(100).build())) {
                 client.command(Command.of(CommandName.START)).get();
                 await().atMost(Duration.ofSeconds(15)).until(() -> kinds(events).contains("db-1:ALIVE"));
