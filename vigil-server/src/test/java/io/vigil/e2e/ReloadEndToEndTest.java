@@ -59,16 +59,8 @@ class ReloadEndToEndTest {
     @Test
     void remoteConfigIsPolledAndARemovedEventNameClosesItsOpenAlarm() throws Exception {
         AtomicReference<String> served = new AtomicReference<>(onap(2));
-        HttpServer cbs = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        cbs.createContext("/service_component/heartbeat", ex -> {
-            byte[] b = served.get().getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
-        });
-        cbs.start();
-        String url = "http://127.0.0.1:" + cbs.getAddress().getPort() + "/service_component/heartbeat";
+        HttpServer cbs = configService(served::get);
+        String url = configUrl(cbs);
         try (RunningServer vigil = RunningServer.start(dir, """
                 monitors:
                   - {eventName: Heartbeat_vDNS, heartbeatInterval: 1s, missedHeartbeats: 1}
@@ -98,22 +90,15 @@ class ReloadEndToEndTest {
     void stateIsReconfigurationForTheWholeDownloadAndApply() throws Exception {
         java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean(false);
-        HttpServer cbs = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        cbs.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-        cbs.createContext("/service_component/heartbeat", ex -> {
+        HttpServer cbs = configService(() -> {
             try {
                 if (hold.get()) answer.await(30, java.util.concurrent.TimeUnit.SECONDS); // a slow config service
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            byte[] b = onap(2).getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
+            return onap(2);
         });
-        cbs.start();
-        String url = "http://127.0.0.1:" + cbs.getAddress().getPort() + "/service_component/heartbeat";
+        String url = configUrl(cbs);
         try (RunningServer vigil = RunningServer.start(dir, """
                 monitors:
                   - {eventName: Heartbeat_vDNS, heartbeatInterval: 1s, missedHeartbeats: 1}
@@ -132,6 +117,25 @@ class ReloadEndToEndTest {
             answer.countDown();
             cbs.stop(0);
         }
+    }
+
+    /** A config service stand-in answering {@code body} (asked at each request) at {@link #configUrl}. */
+    private static HttpServer configService(java.util.function.Supplier<String> body) throws java.io.IOException {
+        HttpServer cbs = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        cbs.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        cbs.createContext("/service_component/heartbeat", ex -> {
+            byte[] b = body.get().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        cbs.start();
+        return cbs;
+    }
+
+    private static String configUrl(HttpServer cbs) {
+        return "http://127.0.0.1:" + cbs.getAddress().getPort() + "/service_component/heartbeat";
     }
 
     private static String onap(int missed) {
