@@ -81,45 +81,40 @@ final class VigilProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
-    /** GET /api/v1/status, or empty if the process does not answer within a second. */
-    Optional<JsonNode> status() {
+    /** GET {@code path}, or empty if the process does not answer within a second. */
+    private Optional<HttpResponse<String>> get(String path) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url("/api/v1/status")))
-                    .timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? Optional.of(Json.MAPPER.readTree(r.body())) : Optional.empty();
+            return Optional.of(HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(1)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    private static Optional<JsonNode> json(HttpResponse<String> r) {
+        try {
+            return Optional.of(Json.MAPPER.readTree(r.body()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** GET /api/v1/status, or empty if the process does not answer 200 within a second. */
+    Optional<JsonNode> status() {
+        return get("/api/v1/status").filter(r -> r.statusCode() == 200).flatMap(VigilProcess::json);
     }
 
     /** GET {@code path}: its status code, or -1 when the process does not answer within a second. */
     int statusOf(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(1)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return get(path).map(HttpResponse::statusCode).orElse(-1);
     }
 
-    /** GET {@code path} as JSON, or empty. */
+    /** GET {@code path} as JSON (whatever its status), or empty. */
     Optional<JsonNode> getJson(String path) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(1)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return Optional.of(Json.MAPPER.readTree(r.body()));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return get(path).flatMap(VigilProcess::json);
     }
 
     String role() {
