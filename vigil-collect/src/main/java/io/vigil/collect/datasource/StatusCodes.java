@@ -20,13 +20,13 @@ public final class StatusCodes {
     public static final String DATABASE_FAILURE = "ER0003";
 
     /** clmgr's codes: {@code 000000} and {@code ERxxxx}, with their meaning (docs/collect.md lists this table). */
-    public static final java.util.Map<String, String> CLMGR = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(java.util.Map.of(
+    public static final java.util.Map<String, String> CLMGR = java.util.Map.of(
             "000000", "OK",
             "ER0001", "Service not reachable",
             "ER0002", "Service timed out",
             "ER0003", "Database communication failure",
             "ER0004", "Health check failed",
-            "ER0005", "Check command failed")));
+            "ER0005", "Check command failed");
 
     private StatusCodes() {
     }
