@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.collect.CollectJson;
 import io.vigil.collect.datasource.Entity;
-import io.vigil.collect.datasource.EntityType;
+import io.vigil.collect.snapshot.StatusChange;
 import io.vigil.delivery.OutboxRecord;
 import io.vigil.delivery.Sink;
 import java.time.Clock;
@@ -83,7 +83,7 @@ public final class DelayedActionSink implements Sink {
         for (DelayedAction a : added) {
             for (Entity e : current) {
                 if (e.deleted()) continue;
-                ObjectNode event = currentStatus(e);
+                ObjectNode event = new StatusChange(null, e).toJson(); // its current status, as a first observation
                 if (!a.matches(event)) continue;
                 if (repo.take(a.id())) {
                     fire(a, event);
@@ -93,16 +93,6 @@ public final class DelayedActionSink implements Sink {
             }
         }
         return fired;
-    }
-
-    /** An entity's current status as an event of the worker form (no previous state: it is not a change). */
-    static ObjectNode currentStatus(Entity e) {
-        ObjectNode n = CollectJson.object();
-        n.put("ip", e.ip()).put("name", e.name()).put("type", e.type().wire()).putNull("previous_state").put("state", e.state())
-                .putNull("previous_code").put("code", e.code());
-        if (e.type() == EntityType.SERVICES) n.put("mode", e.mode()).put("status", e.status());
-        n.put("datasource", e.datasource()).put("time", e.timeMillis());
-        return n;
     }
 
     /** Runs {@code action} on {@code group} at {@code level} now, for {@code reason} (an API call); kept in the history. */

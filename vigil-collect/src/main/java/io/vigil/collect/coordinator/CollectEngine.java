@@ -6,6 +6,7 @@ import io.vigil.collect.datasource.Entity;
 import io.vigil.collect.datasource.EntityType;
 import io.vigil.collect.rpc.CollectorPool;
 import io.vigil.collect.rpc.RpcResult;
+import io.vigil.collect.snapshot.CollectCommand;
 import io.vigil.collect.snapshot.GlobalHeartbeat;
 import io.vigil.collect.snapshot.SnapshotStore;
 import io.vigil.collect.snapshot.StatusChange;
@@ -286,9 +287,10 @@ public final class CollectEngine implements AutoCloseable {
         return view.entities();
     }
 
-    /** When the last applied round was taken (epoch ms). */
-    public long roundAtMillis() {
-        return view.roundAtMillis();
+    /** A JSON command's answer over the last applied round (entities, round and its time from one snapshot). */
+    public ObjectNode answer(CollectCommand command) {
+        View v = view;
+        return command.answer(v.entities(), v.roundAtMillis(), v.round());
     }
 
     /** The entity of that type and name, or null. */

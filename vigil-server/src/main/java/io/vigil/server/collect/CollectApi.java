@@ -98,10 +98,7 @@ public final class CollectApi implements ApiRoutes, AutoCloseable {
     /** Answers a command, after a collection round when it asks for one (ping, refresh). */
     private void answer(RoutingContext ctx, CollectCommand command) {
         CollectEngine engine = runtime.engine();
-        Supplier<ObjectNode> doc = () -> {
-            CollectEngine.Stats s = engine.stats();
-            return command.answer(engine.entities(), engine.roundAtMillis(), s.round());
-        };
+        Supplier<ObjectNode> doc = () -> engine.answer(command);
         if (!command.collectFirst()) {
             Answer.json(ctx, 200, doc.get());
             return;
