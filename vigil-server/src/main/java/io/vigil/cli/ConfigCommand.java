@@ -3,6 +3,8 @@ package io.vigil.cli;
 import io.vigil.config.ConfigError;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConfigJson;
+import io.vigil.config.ConfigKey;
+import io.vigil.config.ConfigKeys;
 import io.vigil.config.ConfigLoader;
 import io.vigil.config.PublishTarget;
 import io.vigil.config.VigilConfig;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = "Work with configuration files (Vigil YAML or ONAP heartbeat JSON).",
-        subcommands = ConfigCommand.Check.class)
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.Keys.class})
 public class ConfigCommand implements Callable<Integer> {
     /** Exit code of a configuration that cannot be used. */
     public static final int INVALID = 2;
@@ -88,6 +90,45 @@ public class ConfigCommand implements Callable<Integer> {
                     + (names.isEmpty() ? "" : " (" + String.join(", ", names) + ")")
                     + ", ingest: " + (ingest.isEmpty() ? "http" : String.join(", ", ingest))
                     + ", publish: " + (publish.isEmpty() ? "none" : String.join(", ", publish));
+        }
+    }
+
+    /** {@code vigil config keys [--json | --markdown]}: every key Vigil's YAML takes, from its declaration. */
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = {"List every key of Vigil's YAML: path, type, default, reload policy (live: applied by a reload;",
+                    "restart: read at startup only) and meaning, from the one declaration of each key."})
+    public static class Keys implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "a JSON array of {path, type, default, reload, section, variants, doc}")
+        boolean json;
+
+        @Option(names = "--markdown", description = "the key tables of docs/configuration.md, with their markers")
+        boolean markdown;
+
+        public Keys() {
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (json && markdown) {
+                spec.commandLine().getErr().println("give --json or --markdown, not both");
+                return INVALID;
+            }
+            if (markdown) {
+                for (String table : ConfigKeys.TABLES) out.println(ConfigKeys.markdownBlock(table) + "\n");
+            } else if (json) {
+                out.println(ConfigJson.keysJson());
+            } else {
+                for (ConfigKey<?> k : ConfigKeys.documented()) {
+                    out.println(k.path() + "  " + k.type() + "  default " + k.defaultText() + "  "
+                            + k.reload().name().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+            out.flush();
+            return 0;
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.vigil.config;
 
-import static io.vigil.config.ConfigNode.keys;
+import static io.vigil.config.ConfigKeys.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.collect.CollectSettings;
@@ -30,15 +30,15 @@ final class CollectYamlReader {
     }
 
     static CollectSettings read(ConfigNode root) {
-        boolean any = root.has("collect") || root.has("workers") || root.has("actions");
+        boolean any = root.has(COLLECT.name()) || root.has(WORKERS.name()) || root.has(ACTIONS.name());
         if (!any) return CollectSettings.NONE;
-        ConfigNode c = root.object("collect");
-        c.allowOnly(keys("changesInterval", "allInterval", "callTimeout", "collectors", "eventQueue", "datasources"));
-        Duration changes = c.duration("changesInterval", CollectSettings.DEFAULT_CHANGES_INTERVAL, false);
-        Duration all = c.duration("allInterval", CollectSettings.DEFAULT_ALL_INTERVAL, false);
-        Duration callTimeout = c.duration("callTimeout", CollectSettings.DEFAULT_CALL_TIMEOUT, false);
+        ConfigNode c = root.object(COLLECT.name());
+        c.allowOnly(COLLECT);
+        Duration changes = COLLECT_CHANGES_INTERVAL.read(c);
+        Duration all = COLLECT_ALL_INTERVAL.read(c);
+        Duration callTimeout = COLLECT_CALL_TIMEOUT.read(c);
         List<String> collectors = new ArrayList<>();
-        List<ConfigNode> urls = c.list("collectors");
+        List<ConfigNode> urls = c.list(COLLECT_COLLECTORS.name());
         if (urls != null) for (ConfigNode u : urls) {
             String url = u.raw().isTextual() ? u.raw().asText().trim() : null;
             if (url == null || !(url.startsWith("http://") || url.startsWith("https://")))
@@ -48,7 +48,7 @@ final class CollectYamlReader {
         EventQueueSpec queue = eventQueue(c);
         List<DatasourceSpec> datasources = datasources(c);
         List<WorkerSpec> workers = workers(root);
-        Map<String, ActionSpec> actions = actions(root.object("actions"));
+        Map<String, ActionSpec> actions = actions(root.object(ACTIONS.name()));
         return new CollectSettings(changes, all, callTimeout, collectors, queue, datasources, workers, actions);
     }
 
@@ -57,23 +57,24 @@ final class CollectYamlReader {
      * type kafka takes {@code bootstrapServers}, {@code topic} and optional producer {@code properties}.
      */
     private static EventQueueSpec eventQueue(ConfigNode c) {
-        if (!c.has("eventQueue") || !c.raw().path("eventQueue").isObject()) {
-            return "none".equals(c.oneOf("eventQueue", "store", List.of("store", "none"))) ? EventQueueSpec.NONE : EventQueueSpec.STORE;
+        String key = EVENT_QUEUE.name();
+        if (!c.has(key) || !c.raw().path(key).isObject()) {
+            return "none".equals(c.oneOf(key, "store", List.of("store", "none"))) ? EventQueueSpec.NONE : EventQueueSpec.STORE;
         }
-        ConfigNode q = c.object("eventQueue");
-        String type = q.oneOf("type", null, List.of("store", "none", "kafka"));
+        ConfigNode q = c.object(key);
+        String type = EVENT_QUEUE_TYPE.read(q);
         if (type == null) {
             if (!q.has("type")) q.error("type", "required: one of store, none, kafka");
             return EventQueueSpec.STORE;
         }
         if (!"kafka".equals(type)) {
-            q.allowOnly(keys("type"));
+            q.allowOnly(EVENT_QUEUE, type);
             return "none".equals(type) ? EventQueueSpec.NONE : EventQueueSpec.STORE;
         }
-        q.allowOnly(keys("type", "bootstrapServers", "topic", "properties"));
+        q.allowOnly(EVENT_QUEUE, type);
         String servers = q.requiredString("bootstrapServers", "required for type kafka: host:port[,host:port...]");
         String topic = q.requiredString("topic", "required for type kafka: the topic collected events go to");
-        Map<String, String> properties = q.stringMap("properties");
+        Map<String, String> properties = EVENT_QUEUE_PROPERTIES.read(q);
         return servers == null || topic == null ? EventQueueSpec.STORE : new EventQueueSpec.Kafka(servers, topic, properties);
     }
 
@@ -81,16 +82,16 @@ final class CollectYamlReader {
 
     private static List<DatasourceSpec> datasources(ConfigNode c) {
         List<DatasourceSpec> out = new ArrayList<>();
-        List<ConfigNode> items = c.list("datasources");
+        List<ConfigNode> items = c.list(DATASOURCES.name());
         if (items == null) return out;
         Map<String, String> firstPath = new HashMap<>();
         for (ConfigNode d : items) {
             if (!d.requireObject()) continue;
-            d.allowOnly(keys("name", "type", "port", "path", "timeout", "check", "command", "cache", "instances", "services"));
+            d.allowOnly(DATASOURCES);
             String name = d.requiredString("name", "required: the datasource name that get_all/get_changes take");
-            String typeName = d.oneOf("type", "inventory", List.of("inventory", "tcp", "http", "command"));
+            String typeName = DATASOURCE_TYPE.read(d);
             DatasourceSpec.Type type = DatasourceSpec.Type.valueOf(typeName.toUpperCase(Locale.ROOT));
-            Duration timeout = d.duration("timeout", null, false);
+            Duration timeout = DATASOURCE_TIMEOUT.read(d);
             CheckSpec dflt = d.has("check") ? check(d.object("check")) : switch (type) {
                 case TCP -> new CheckSpec.Tcp(d.integer("port", 22, 1, 65535), timeout);
                 case HTTP -> new CheckSpec.Http(null, d.integer("port", 80, 1, 65535), d.string("path"), null, null, null, timeout);
@@ -103,7 +104,7 @@ final class CollectYamlReader {
             List<String> command = d.has("command") ? command(d, "command") : null;
             if (command != null && type != DatasourceSpec.Type.COMMAND)
                 d.error("command", "only for type command (a discovery command printing the entities as JSON)");
-            Duration cache = d.duration("cache", null, false);
+            Duration cache = DATASOURCE_CACHE.read(d);
             List<EntitySpec> entities = new ArrayList<>();
             entities(d, "instances", EntityType.INSTANCES, entities);
             entities(d, "services", EntityType.SERVICES, entities);
@@ -129,10 +130,10 @@ final class CollectYamlReader {
             String name;
             String mode = null, status = null;
             if (type == EntityType.INSTANCES) {
-                e.allowOnly(keys("id", "ip", "group", "check"));
+                e.allowOnly(INSTANCES);
                 name = e.requiredString("id", "required: the instance id");
             } else {
-                e.allowOnly(keys("name", "ip", "mode", "status", "group", "check"));
+                e.allowOnly(SERVICES);
                 name = e.requiredString("name", "required: the service name");
                 mode = e.string("mode");
                 status = e.string("status");
@@ -149,20 +150,20 @@ final class CollectYamlReader {
     }
 
     private static CheckSpec check(ConfigNode n) {
-        n.allowOnly(keys("type", "port", "timeout", "url", "path", "expectStatus", "field", "expect", "command", "user", "password"));
-        String type = n.has("type") ? n.oneOf("type", null, List.of("tcp", "http", "command", "database", "none")) : null;
+        n.allowOnly(CHECK);
+        String type = n.has(CHECK_TYPE.name()) ? CHECK_TYPE.read(n) : null;
         if (type == null) {
             if (!n.has("type")) n.error("type", "required: one of tcp, http, command, database, none");
             return null;
         }
-        Duration timeout = n.duration("timeout", null, false);
+        Duration timeout = CHECK_TIMEOUT.read(n);
         switch (type) {
             case "tcp" -> {
-                only(n, "tcp", "port", "timeout");
+                only(n, "tcp");
                 return new CheckSpec.Tcp(n.integer("port", 22, 1, 65535), timeout);
             }
             case "http" -> {
-                only(n, "http", "port", "timeout", "url", "path", "expectStatus", "field", "expect");
+                only(n, "http");
                 String url = n.url("url", null);
                 Integer port = n.has("port") ? n.integer("port", 80, 1, 65535) : null;
                 if (url == null && !n.has("url") && port == null) port = 80;
@@ -171,7 +172,7 @@ final class CollectYamlReader {
                 return new CheckSpec.Http(url, port, n.string("path"), status, n.string("field"), n.string("expect"), timeout);
             }
             case "command" -> {
-                only(n, "command", "command", "timeout");
+                only(n, "command");
                 List<String> cmd = command(n, "command");
                 if (cmd == null) {
                     if (!n.has("command")) n.error("command", "required for a command check: [program, args...]");
@@ -180,7 +181,7 @@ final class CollectYamlReader {
                 return new CheckSpec.Command(cmd, timeout);
             }
             case "database" -> {
-                only(n, "database", "url", "user", "password", "timeout");
+                only(n, "database");
                 String url = n.requiredString("url", "required for a database check: a JDBC URL, e.g. jdbc:postgresql://{ip}:5432/postgres");
                 if (url == null) return null;
                 if (!url.startsWith("jdbc:")) {
@@ -196,10 +197,9 @@ final class CollectYamlReader {
         }
     }
 
-    /** Reports keys that exist in the check mapping but do not belong to its type. */
-    private static void only(ConfigNode n, String type, String... allowed) {
-        List<String> ok = new ArrayList<>(List.of(allowed));
-        ok.add("type");
+    /** Reports keys that exist in the check mapping but do not belong to its type (declared by {@link ConfigKeys#CHECK}). */
+    private static void only(ConfigNode n, String type) {
+        java.util.Set<String> ok = CHECK.namesFor(type);
         for (Iterator<String> it = n.raw().fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!ok.contains(k)) n.error(k, "not a key of a " + type + " check (it takes: " + String.join(", ", ok) + ")");
@@ -236,33 +236,33 @@ final class CollectYamlReader {
 
     private static List<WorkerSpec> workers(ConfigNode root) {
         List<WorkerSpec> out = new ArrayList<>();
-        List<ConfigNode> items = root.list("workers");
+        List<ConfigNode> items = root.list(WORKERS.name());
         if (items == null) return out;
         for (ConfigNode w : items) {
             if (!w.requireObject()) continue;
-            String type = w.has("type") ? w.oneOf("type", null, List.of("script", "webhook", "kafka")) : null;
+            String type = w.has(WORKER_TYPE.name()) ? WORKER_TYPE.read(w) : null;
             if (type == null) {
                 if (!w.has("type")) w.error("type", "required: one of script, webhook, kafka");
                 continue;
             }
             WorkerSpec spec = switch (type) {
                 case "script" -> {
-                    w.allowOnly(keys("type", "command", "timeout"));
+                    w.allowOnly(WORKERS, type);
                     List<String> cmd = command(w, "command");
                     if (cmd == null && !w.has("command")) w.error("command", "required for type script: [program, args...]");
-                    Duration timeout = w.duration("timeout", WorkerSpec.Script.DEFAULT_TIMEOUT, false);
+                    Duration timeout = WORKER_TIMEOUT.read(w);
                     yield cmd == null ? null : new WorkerSpec.Script(cmd, timeout);
                 }
                 case "webhook" -> {
-                    w.allowOnly(keys("type", "url", "headers"));
+                    w.allowOnly(WORKERS, type);
                     String url = w.url("url", "required for type webhook");
-                    yield url == null ? null : new WorkerSpec.Webhook(url, w.stringMap("headers"));
+                    yield url == null ? null : new WorkerSpec.Webhook(url, WORKER_HEADERS.read(w));
                 }
                 default -> {
-                    w.allowOnly(keys("type", "bootstrapServers", "topic", "properties"));
+                    w.allowOnly(WORKERS, type);
                     String servers = w.requiredString("bootstrapServers", "required for type kafka: host:port[,host:port...]");
                     String topic = w.requiredString("topic", "required for type kafka");
-                    yield servers == null || topic == null ? null : new WorkerSpec.Kafka(servers, topic, w.stringMap("properties"));
+                    yield servers == null || topic == null ? null : new WorkerSpec.Kafka(servers, topic, WORKER_PROPERTIES.read(w));
                 }
             };
             if (spec != null) {
@@ -280,10 +280,10 @@ final class CollectYamlReader {
         for (Iterator<String> it = n.raw().fieldNames(); it.hasNext(); ) {
             String name = it.next();
             ConfigNode a = n.object(name);
-            a.allowOnly(keys("command", "webhook", "timeout"));
-            List<String> cmd = command(a, "command");
-            String hook = a.url("webhook", null);
-            Duration timeout = a.duration("timeout", ActionSpec.DEFAULT_TIMEOUT, false);
+            a.allowOnly(ACTIONS);
+            List<String> cmd = command(a, ACTION_COMMAND.name());
+            String hook = ACTION_WEBHOOK.read(a);
+            Duration timeout = ACTION_TIMEOUT.read(a);
             if (a.has("command") == a.has("webhook")) {
                 a.error(null, "give exactly one of command: [program, args...] or webhook: URL");
                 continue;

@@ -1,19 +1,22 @@
 package io.vigil.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.monitor.Monitor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What a reload changes, so that the engine applies only that: monitors added (start monitoring),
  * removed (stop; their open alarms are closed with an ABATED "monitor removed"), changed (interval,
  * missed count, time base or closed-loop fields; applied at once). {@code restartNeeded} names the
- * sections and keys that changed but are only read at startup ({@code http}, {@code store}, {@code ha},
- * {@code collect} with {@code workers} and {@code actions}, {@code detection.grace},
- * {@code detection.checkpointInterval}, {@code ingest.kafka}, {@code config.remote.pollInterval}).
+ * sections and keys that changed but are only read at startup: those whose reload policy in {@link ConfigKeys} is
+ * restart ({@code http}, {@code store}, {@code ha}, {@code collect} with {@code workers} and {@code actions},
+ * {@code detection.grace}, {@code detection.checkpointInterval}, {@code ingest.kafka}, {@code config.remote.pollInterval}).
  *
  * @param added         monitors whose eventName is new, in the new config's order
  * @param removed       eventNames no longer configured, in the old config's order
@@ -42,18 +45,34 @@ public record ConfigDiff(List<Monitor> added, List<String> removed, List<Monitor
         }
         List<String> removed = new ArrayList<>();
         for (String name : old.keySet()) if (!now.containsKey(name)) removed.add(name);
-        List<String> restart = new ArrayList<>();
-        if (!Objects.equals(before.http(), after.http())) restart.add("http");
-        if (!Objects.equals(before.store(), after.store())) restart.add("store");
-        if (!Objects.equals(before.ha(), after.ha())) restart.add("ha");
-        if (!Objects.equals(before.collect(), after.collect())) restart.add("collect");
-        // read once at start (the liveness service, the Kafka consumer, the remote poll timer): never silently ignored
-        if (!Objects.equals(before.detection().grace(), after.detection().grace())) restart.add("detection.grace");
-        if (!Objects.equals(before.detection().checkpointInterval(), after.detection().checkpointInterval()))
-            restart.add("detection.checkpointInterval");
-        if (!Objects.equals(before.ingest().kafka(), after.ingest().kafka())) restart.add("ingest.kafka");
-        if (!Objects.equals(before.remote().pollInterval(), after.remote().pollInterval())) restart.add("config.remote.pollInterval");
-        return new ConfigDiff(added, removed, changed, restart);
+        return new ConfigDiff(added, removed, changed, restartNeeded(before, after));
+    }
+
+    /**
+     * The keys read at startup only ({@link ConfigKey.Reload#RESTART} in {@link ConfigKeys}) whose value differs, compared
+     * on the normalized form ({@link ConfigJson}, secrets revealed: it loads back to an equal configuration). Whole
+     * top-level sections first ({@code http}, {@code store}, …), then single keys inside live sections
+     * ({@code detection.grace}, …), each in declaration order.
+     */
+    static List<String> restartNeeded(VigilConfig before, VigilConfig after) {
+        JsonNode was = ConfigJson.toTree(before, true);
+        JsonNode now = ConfigJson.toTree(after, true);
+        Set<String> out = new LinkedHashSet<>();
+        for (boolean topLevel : new boolean[] {true, false}) {
+            for (ConfigKey<?> key : ConfigKeys.all()) {
+                if (!key.declaresRestart() || (key.depth() == 1) != topLevel) continue;
+                List<String> path = key.jsonPath();
+                if (path == null) continue; // a scope repeated inside a restart section (….check): covered by it
+                if (!Objects.equals(at(was, path), at(now, path))) out.add(key.restartName());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static JsonNode at(JsonNode root, List<String> path) {
+        JsonNode n = root;
+        for (String k : path) n = n.path(k);
+        return n;
     }
 
     /** True when no monitor changes. */

@@ -144,6 +144,22 @@ public final class ConfigJson {
         return root;
     }
 
+    /** Every declared key ({@link ConfigKeys}) as a JSON array of {path, section, reload, type, default, doc, variants}. */
+    public static String keysJson() {
+        ArrayNode array = MAPPER.createArrayNode();
+        for (ConfigKey<?> k : ConfigKeys.all()) {
+            ObjectNode n = array.addObject().put("path", k.path()).put("section", k.isSection())
+                    .put("reload", k.reload().name().toLowerCase(Locale.ROOT));
+            if (k.isDocumented()) n.put("type", k.type()).put("default", k.defaultText()).put("doc", k.doc());
+            if (!k.variants().isEmpty()) k.variants().forEach(n.putArray("variants")::add);
+        }
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(array);
+        } catch (Exception e) {
+            throw new IllegalStateException("a key list always serializes", e);
+        }
+    }
+
     /** Pretty-printed {@link #toTree}. */
     public static String toJson(VigilConfig c, boolean revealSecrets) {
         try {

@@ -77,6 +77,16 @@ final class ConfigNode {
         return new java.util.LinkedHashSet<>(List.of(keys));
     }
 
+    /** Reports every key not declared under {@code section} ({@link ConfigKeys}), with a typo hint. */
+    void allowOnly(ConfigKey<?> section) {
+        allowOnly(section.names());
+    }
+
+    /** Reports every key that is not one of the keys of this {@code variant} of {@code section} (its {@code type}). */
+    void allowOnly(ConfigKey<?> section, String variant) {
+        allowOnly(section.namesFor(variant));
+    }
+
     /** Reports every key not in {@code known}, suggesting the closest known key (typos must not pass). */
     void allowOnly(Set<String> known) {
         if (!node.isObject()) return;

@@ -1,6 +1,6 @@
 package io.vigil.config;
 
-import static io.vigil.config.ConfigNode.keys;
+import static io.vigil.config.ConfigKeys.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.dependency.Dependency;
@@ -29,16 +29,14 @@ import java.util.Set;
  * {@code recoveryHeartbeats}, {@code flapping}; top level {@code silences} and {@code dependencies}.
  */
 final class DetectionConfigReader {
-    static final Set<String> MONITOR_KEYS = keys("detector", "expectedSources", "recoveryHeartbeats", "flapping");
-
     private DetectionConfigReader() {
     }
 
-    /** The detection rules of one monitor node (keys in {@link #MONITOR_KEYS}). */
+    /** The detection rules of one monitor node ({@code detector}, {@code expectedSources}, {@code recoveryHeartbeats}, {@code flapping}). */
     static DetectionRules rules(ConfigNode m) {
         DetectorSpec detector = detector(m);
         List<String> expected = new ArrayList<>();
-        List<ConfigNode> items = m.list("expectedSources");
+        List<ConfigNode> items = m.list(MONITOR_EXPECTED_SOURCES.name());
         if (items != null) {
             for (ConfigNode item : items) {
                 JsonNode v = item.raw();
@@ -48,13 +46,13 @@ final class DetectionConfigReader {
                 else expected.add(v.asText());
             }
         }
-        Integer recovery = m.integer("recoveryHeartbeats", 1, 1, 1000);
+        Integer recovery = MONITOR_RECOVERY_HEARTBEATS.read(m);
         FlapRule flap = null;
-        if (m.has("flapping")) {
-            ConfigNode f = m.object("flapping");
-            f.allowOnly(keys("changes", "window"));
-            Integer changes = f.integer("changes", FlapRule.DEFAULT_CHANGES, 2, 1000);
-            Duration window = f.duration("window", FlapRule.DEFAULT_WINDOW, false);
+        if (m.has(FLAPPING.name())) {
+            ConfigNode f = m.object(FLAPPING.name());
+            f.allowOnly(FLAPPING);
+            Integer changes = FLAPPING_CHANGES.read(f);
+            Duration window = FLAPPING_WINDOW.read(f);
             if (changes != null && window != null) flap = new FlapRule(changes, window);
         }
         return new DetectionRules(detector, expected, recovery == null ? 1 : recovery, flap);
@@ -66,24 +64,24 @@ final class DetectionConfigReader {
      * (docs/benchmarks-detection.md).
      */
     private static DetectorSpec detector(ConfigNode m) {
-        if (!m.has("detector")) return DetectorSpec.MISSED_COUNT;
-        ConfigNode d = m.object("detector");
-        String type = d.oneOf("type", "missed-count", List.of("adaptive", "missed-count", "phi-accrual"));
+        if (!m.has(DETECTOR.name())) return DetectorSpec.MISSED_COUNT;
+        ConfigNode d = m.object(DETECTOR.name());
+        String type = DETECTOR_TYPE.read(d);
         switch (type) {
             case "missed-count" -> {
-                d.allowOnly(keys("type"));
+                d.allowOnly(DETECTOR, type);
                 return DetectorSpec.MISSED_COUNT;
             }
             case "adaptive" -> {
-                d.allowOnly(keys("type", "threshold"));
+                d.allowOnly(DETECTOR, type);
                 return new DetectorSpec.Adaptive(threshold(d, DetectorSpec.Adaptive.DEFAULT_THRESHOLD, 1000, "10"));
             }
             default -> {
-                d.allowOnly(keys("type", "threshold", "window", "minStdDev", "acceptablePause"));
+                d.allowOnly(DETECTOR, type);
                 double threshold = threshold(d, DetectorSpec.PhiAccrual.DEFAULT_THRESHOLD, 300, "8");
-                Integer window = d.integer("window", DetectorSpec.PhiAccrual.DEFAULT_WINDOW, 2, 65535);
-                Duration minStd = d.duration("minStdDev", DetectorSpec.PhiAccrual.DEFAULT_MIN_STD_DEV, true);
-                Duration pause = d.duration("acceptablePause", DetectorSpec.PhiAccrual.DEFAULT_ACCEPTABLE_PAUSE, true);
+                Integer window = DETECTOR_WINDOW.read(d);
+                Duration minStd = DETECTOR_MIN_STD_DEV.read(d);
+                Duration pause = DETECTOR_ACCEPTABLE_PAUSE.read(d);
                 return new DetectorSpec.PhiAccrual(threshold, window == null ? DetectorSpec.PhiAccrual.DEFAULT_WINDOW : window,
                         minStd, pause);
             }
@@ -110,17 +108,17 @@ final class DetectionConfigReader {
 
     /** Top-level {@code silences}: one-off ({@code startsAt}/{@code endsAt}) or recurring ({@code start}/{@code duration}). */
     static List<Silence> silences(ConfigNode root, Duration maxSilence) {
-        List<ConfigNode> items = root.list("silences");
+        List<ConfigNode> items = root.list(SILENCES.name());
         List<Silence> out = new ArrayList<>();
         if (items == null) return out;
         for (int i = 0; i < items.size(); i++) {
             ConfigNode s = items.get(i);
             if (!s.requireObject()) continue;
-            s.allowOnly(keys("matchers", "comment", "startsAt", "endsAt", "days", "start", "duration", "timeZone"));
+            s.allowOnly(SILENCES);
             if (!s.has("matchers")) s.error("matchers", Silence.MATCHERS_REQUIRED);
             SourceMatcher matcher = matcher(s.object("matchers"));
             if (s.has("matchers") && matcher.equals(SourceMatcher.ANY)) s.error("matchers", Silence.MATCHERS_REQUIRED);
-            String comment = s.string("comment");
+            String comment = SILENCE_COMMENT.read(s);
             SilenceWindow window;
             if (s.has("startsAt") || s.has("endsAt")) {
                 Long from = instant(s, "startsAt"), to = instant(s, "endsAt");
@@ -147,7 +145,7 @@ final class DetectionConfigReader {
                         s.error("start", "must be a local time like 02:00 or 23:30:00 (got \"" + st + "\")");
                     }
                 }
-                Duration duration = s.duration("duration", null, false);
+                Duration duration = SILENCE_DURATION.read(s);
                 if (duration == null && !s.has("duration")) s.error("duration", "required: how long each window lasts, like 2h");
                 else if (duration != null && duration.compareTo(Duration.ofDays(7)) > 0) {
                     s.error("duration", "must be at most 7d");
@@ -155,7 +153,7 @@ final class DetectionConfigReader {
                 }
                 Set<DayOfWeek> days = days(s);
                 ZoneId zone = java.time.ZoneOffset.UTC;
-                String z = s.string("timeZone");
+                String z = SILENCE_TIME_ZONE.read(s);
                 if (z != null) {
                     try {
                         zone = ZoneId.of(z.trim());
@@ -200,24 +198,24 @@ final class DetectionConfigReader {
     }
 
     private static SourceMatcher matcher(ConfigNode m) {
-        m.allowOnly(keys("eventName", "sourceName"));
+        m.allowOnly(SILENCE_MATCHERS); // the same two keys as dependencies[].child
         return new SourceMatcher(m.name("eventName", null), m.name("sourceName", null));
     }
 
     /** Top-level {@code dependencies}: {@code - child: {eventName, sourceName}, parent: {eventName, sourceName}}. */
     static List<Dependency> dependencies(ConfigNode root) {
-        List<ConfigNode> items = root.list("dependencies");
+        List<ConfigNode> items = root.list(DEPENDENCIES.name());
         List<Dependency> out = new ArrayList<>();
         if (items == null) return out;
         for (int i = 0; i < items.size(); i++) {
             ConfigNode d = items.get(i);
             if (!d.requireObject()) continue;
-            d.allowOnly(keys("child", "parent"));
+            d.allowOnly(DEPENDENCIES);
             if (!d.has("child")) d.error("child", "required: {eventName, sourceName} of the dependent sources (sourceName may end with *)");
             if (!d.has("parent")) d.error("parent", "required: {eventName, sourceName} of the source they depend on");
             SourceMatcher child = matcher(d.object("child"));
             ConfigNode p = d.object("parent");
-            p.allowOnly(keys("eventName", "sourceName"));
+            p.allowOnly(DEPENDENCY_PARENT);
             String pe = d.has("parent") ? p.name("eventName", "required: the parent's eventName") : null;
             String ps = d.has("parent") ? p.name("sourceName", "required: the parent's sourceName (exact)") : null;
             if (ps != null && ps.endsWith("*")) {

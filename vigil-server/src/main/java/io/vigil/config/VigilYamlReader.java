@@ -1,6 +1,6 @@
 package io.vigil.config;
 
-import static io.vigil.config.ConfigNode.keys;
+import static io.vigil.config.ConfigKeys.*;
 
 import io.vigil.ingest.IngestLimits;
 import io.vigil.http.auth.ApiAccess;
@@ -23,27 +23,26 @@ import java.util.Set;
  * must not silently fall back to a default. Every problem goes to the node's error list.
  */
 final class VigilYamlReader {
-    static final Set<String> TOP_LEVEL = keys("http", "store", "monitors", "ingest", "publish", "config", "detection", "ha",
-            "collect", "workers", "actions", "silences", "dependencies", "limits");
-    static final Set<String> AUTH = keys("user", "password");
+    /** The top-level keys, declared in {@link ConfigKeys}. */
+    static final Set<String> TOP_LEVEL = ConfigKeys.topLevel();
 
     private VigilYamlReader() {
     }
 
     static VigilConfig read(ConfigNode root) {
-        root.allowOnly(TOP_LEVEL);
-        IngestLimits limits = limits(root.object("limits"));
+        root.allowOnly(ROOT);
+        IngestLimits limits = limits(root.object(LIMITS.name()));
         root.limitNames(limits.nameLength()); // the config names no source that ingest would refuse
-        HttpConfig http = http(root.object("http"));
-        StoreConfig store = store(root.object("store"));
+        HttpConfig http = http(root.object(HTTP.name()));
+        StoreConfig store = store(root.object(STORE.name()));
         List<Monitor> monitors = monitors(root);
-        IngestConfig ingest = ingest(root.object("ingest"));
+        IngestConfig ingest = ingest(root.object(INGEST.name()));
         List<PublishTarget> publish = publish(root);
-        ConfigNode config = root.object("config");
-        config.allowOnly(keys("remote"));
-        RemoteSettings remote = remote(config.object("remote"));
-        DetectionConfig detection = detection(root.object("detection"), root);
-        HaConfig ha = ha(root.object("ha"));
+        ConfigNode config = root.object(CONFIG.name());
+        config.allowOnly(CONFIG);
+        RemoteSettings remote = remote(config.object(REMOTE.name()));
+        DetectionConfig detection = detection(root.object(DETECTION.name()), root);
+        HaConfig ha = ha(root.object(HA.name()));
         if (ha.enabled() && store.isDefault())
             root.error("ha.enabled", "needs a store that every instance shares: set store.url to a PostgreSQL JDBC URL "
                     + "(the default is a local H2 file)");
@@ -53,49 +52,49 @@ final class VigilYamlReader {
     }
 
     private static IngestLimits limits(ConfigNode n) {
-        n.allowOnly(keys("nameLength", "maxSources", "newSourcesPerSecond"));
-        Integer nameLength = n.integer("nameLength", IngestLimits.MAX_NAME_LENGTH, 1, IngestLimits.MAX_NAME_LENGTH);
-        Integer maxSources = n.integer("maxSources", (int) IngestLimits.DEFAULT_MAX_SOURCES, 1, Integer.MAX_VALUE);
-        Integer perSecond = n.integer("newSourcesPerSecond", IngestLimits.DEFAULT_NEW_SOURCES_PER_SECOND, 1, Integer.MAX_VALUE);
+        n.allowOnly(LIMITS);
+        Integer nameLength = LIMITS_NAME_LENGTH.read(n);
+        Integer maxSources = LIMITS_MAX_SOURCES.read(n);
+        Integer perSecond = LIMITS_NEW_SOURCES_PER_SECOND.read(n);
         return new IngestLimits(nameLength, maxSources, perSecond);
     }
 
     private static HttpConfig http(ConfigNode n) {
-        n.allowOnly(keys("port", "host", "maxBodyBytes", "auth", "tls", "maxConnections", "idleTimeout", "headerTimeout"));
-        int port = n.integer("port", HttpConfig.DEFAULT_PORT, 0, 65535);
-        String host = n.has("host") ? n.requiredString("host", "") : HttpConfig.DEFAULT_HOST;
-        long max = n.bytes("maxBodyBytes", HttpConfig.DEFAULT_MAX_BODY_BYTES);
+        n.allowOnly(HTTP);
+        int port = HTTP_PORT.read(n);
+        String host = n.has(HTTP_HOST.name()) ? n.requiredString(HTTP_HOST.name(), "") : HttpConfig.DEFAULT_HOST;
+        long max = HTTP_MAX_BODY_BYTES.read(n);
         BasicAuth basic = null;
         ApiAccess access = ApiAccess.defaults();
-        if (n.has("auth")) {
-            ConfigNode a = n.object("auth");
-            a.allowOnly(keys("user", "password", "tokens", "trustLoopback"));
+        if (n.has(HTTP_AUTH.name())) {
+            ConfigNode a = n.object(HTTP_AUTH.name());
+            a.allowOnly(HTTP_AUTH);
             if (a.has("user") || a.has("password")) {
                 String user = a.requiredString("user", "required when http.auth.password is given");
                 String password = a.string("password");
                 if (password == null && !a.has("password")) a.error("password", "required when http.auth.user is given");
                 if (user != null && password != null) basic = new BasicAuth(user, password);
             }
-            access = new ApiAccess(tokens(a), a.bool("trustLoopback", true));
+            access = new ApiAccess(tokens(a), HTTP_AUTH_TRUST_LOOPBACK.read(a));
         }
         var d = HttpConfig.Connections.DEFAULTS;
-        var connections = new HttpConfig.Connections(n.integer("maxConnections", d.max(), 1, Integer.MAX_VALUE),
-                n.duration("idleTimeout", d.idleTimeout(), false), n.duration("headerTimeout", d.headerTimeout(), false));
+        var connections = new HttpConfig.Connections(HTTP_MAX_CONNECTIONS.read(n), HTTP_IDLE_TIMEOUT.read(n),
+                HTTP_HEADER_TIMEOUT.read(n));
         return new HttpConfig(port, host, max, basic, access, tls(n), connections);
     }
 
     /** {@code http.auth.tokens}: a list of {name, role, token}; names unique, tokens distinct. */
     private static List<ApiToken> tokens(ConfigNode auth) {
-        List<ConfigNode> items = auth.list("tokens");
+        List<ConfigNode> items = auth.list(HTTP_AUTH_TOKENS.name());
         List<ApiToken> out = new ArrayList<>();
         if (items == null) return out;
         Set<String> names = new java.util.HashSet<>();
         Set<String> digests = new java.util.HashSet<>();
         for (ConfigNode t : items) {
             if (!t.requireObject()) continue;
-            t.allowOnly(keys("name", "role", "token"));
+            t.allowOnly(HTTP_AUTH_TOKENS);
             String name = t.requiredString("name", "required: who holds the token (it is written to the audit log)");
-            String roleText = t.oneOf("role", null, List.of("ingest", "read", "admin"));
+            String roleText = TOKEN_ROLE.read(t);
             if (roleText == null && !t.has("role")) t.error("role", "required: one of ingest, read, admin");
             String spec = t.requiredString("token", "required: the secret, or sha256:<hex> of it");
             if (name != null && !names.add(name)) t.error("name", "duplicate token name \"" + name + "\"");
@@ -113,20 +112,20 @@ final class VigilYamlReader {
 
     /** {@code http.tls}: certFile and keyFile (both or neither), optional clientCaFile; the files must be readable. */
     private static HttpTls tls(ConfigNode parent) {
-        if (!parent.has("tls")) return null;
-        ConfigNode n = parent.object("tls");
-        n.allowOnly(keys("certFile", "keyFile", "clientCaFile"));
+        if (!parent.has(HTTP_TLS.name())) return null;
+        ConfigNode n = parent.object(HTTP_TLS.name());
+        n.allowOnly(HTTP_TLS);
         java.nio.file.Path cert = readableFile(n, "certFile", "required: the server certificate chain (PEM)");
         java.nio.file.Path key = readableFile(n, "keyFile", "required: the private key of certFile (PEM)");
         java.nio.file.Path ca = n.has("clientCaFile") ? readableFile(n, "clientCaFile", "") : null;
         return cert == null || key == null ? null : new HttpTls(cert, key, ca);
     }
 
-    /** Optional {@code tls: {caFile: FILE}} of an outbound HTTP client: a PEM file of CAs to trust, or null. */
-    private static java.nio.file.Path caFile(ConfigNode parent) {
-        if (!parent.has("tls")) return null;
-        ConfigNode t = parent.object("tls");
-        t.allowOnly(keys("caFile"));
+    /** Optional {@code tls: {caFile: FILE}} ({@code section}) of an outbound HTTP client: a PEM file of CAs to trust, or null. */
+    private static java.nio.file.Path caFile(ConfigNode parent, ConfigKey<?> section) {
+        if (!parent.has(section.name())) return null;
+        ConfigNode t = parent.object(section.name());
+        t.allowOnly(section);
         return t.has("caFile") ? readableFile(t, "caFile", "") : null;
     }
 
@@ -142,11 +141,11 @@ final class VigilYamlReader {
         return p;
     }
 
-    /** Optional {@code user}/{@code password} pair under {@code key}; both or neither. */
-    static BasicAuth auth(ConfigNode parent, String key) {
-        if (!parent.has(key)) return null;
-        ConfigNode n = parent.object(key);
-        n.allowOnly(AUTH);
+    /** Optional {@code user}/{@code password} pair ({@code section}); both or neither. */
+    static BasicAuth auth(ConfigNode parent, ConfigKey<?> section) {
+        if (!parent.has(section.name())) return null;
+        ConfigNode n = parent.object(section.name());
+        n.allowOnly(section);
         String user = n.requiredString("user", "required when " + n.path() + " is given");
         String password = n.string("password");
         if (password == null && !n.has("password")) n.error("password", "required when " + n.path() + " is given");
@@ -154,37 +153,35 @@ final class VigilYamlReader {
     }
 
     private static StoreConfig store(ConfigNode n) {
-        n.allowOnly(keys("url", "user", "password"));
-        String url = n.string("url");
+        n.allowOnly(STORE);
+        String url = n.string(STORE_URL.name());
         if (url != null && !url.startsWith("jdbc:")) {
             n.error("url", "must be a JDBC URL starting with jdbc: like jdbc:postgresql://host:5432/vigil (got \"" + url + "\")");
             url = null;
         }
-        String user = n.string("user");
-        String password = n.string("password");
-        if (url == null && !n.has("url") && (user != null || password != null))
+        String user = STORE_USER.read(n);
+        String password = STORE_PASSWORD.read(n);
+        if (url == null && !n.has(STORE_URL.name()) && (user != null || password != null))
             n.error(user != null ? "user" : "password",
                     "needs store.url; the default H2 file store takes no credentials");
         return new StoreConfig(url, user, password);
     }
 
     private static List<Monitor> monitors(ConfigNode root) {
-        List<ConfigNode> items = root.list("monitors");
+        List<ConfigNode> items = root.list(MONITORS.name());
         List<Monitor> out = new ArrayList<>();
         if (items == null) return out;
         Map<String, String> firstPath = new HashMap<>();
         for (ConfigNode m : items) {
             if (!m.requireObject()) continue;
-            Set<String> known = keys("eventName", "heartbeatInterval", "missedHeartbeats", "timeBase", "closedLoop");
-            known.addAll(DetectionConfigReader.MONITOR_KEYS);
-            m.allowOnly(known);
+            m.allowOnly(MONITORS);
             String eventName = m.name("eventName", "required: the VES commonEventHeader.eventName this monitor owns");
-            Duration interval = m.duration("heartbeatInterval", null, false);
+            Duration interval = MONITOR_HEARTBEAT_INTERVAL.read(m);
             if (interval == null && !m.has("heartbeatInterval"))
                 m.error("heartbeatInterval", "required: a positive duration like 500ms, 2s, 5m");
-            Integer missed = m.integer("missedHeartbeats", 3, 1, Integer.MAX_VALUE);
-            String tb = m.oneOf("timeBase", "event", List.of("event", "arrival"));
-            ClosedLoop cl = closedLoop(m.object("closedLoop"));
+            Integer missed = MONITOR_MISSED_HEARTBEATS.read(m);
+            String tb = MONITOR_TIME_BASE.read(m);
+            ClosedLoop cl = closedLoop(m.object(CLOSED_LOOP.name()));
             var rules = DetectionConfigReader.rules(m);
             if (eventName != null) {
                 String earlier = firstPath.putIfAbsent(eventName, m.path());
@@ -199,31 +196,31 @@ final class VigilYamlReader {
     }
 
     private static ClosedLoop closedLoop(ConfigNode n) {
-        n.allowOnly(keys("controlName", "policyName", "policyVersion", "policyScope", "targetType", "target", "version"));
-        String tt = n.oneOf("targetType", "VNF", List.of("VNF", "VM"));
-        return new ClosedLoop(n.string("controlName"), n.string("policyName"), n.string("policyVersion"),
-                n.string("policyScope"), TargetType.valueOf(tt), n.string("target"), n.string("version"));
+        n.allowOnly(CLOSED_LOOP);
+        String tt = CLOSED_LOOP_TARGET_TYPE.read(n);
+        return new ClosedLoop(CLOSED_LOOP_CONTROL_NAME.read(n), CLOSED_LOOP_POLICY_NAME.read(n), CLOSED_LOOP_POLICY_VERSION.read(n),
+                CLOSED_LOOP_POLICY_SCOPE.read(n), TargetType.valueOf(tt), CLOSED_LOOP_TARGET.read(n), CLOSED_LOOP_VERSION.read(n));
     }
 
     private static IngestConfig ingest(ConfigNode n) {
-        n.allowOnly(keys("dmaap", "kafka"));
+        n.allowOnly(INGEST);
         DmaapIngest dmaap = null;
-        if (n.has("dmaap")) {
-            ConfigNode d = n.object("dmaap");
-            d.allowOnly(keys("url", "group", "consumer", "pollTimeout", "limit", "auth", "tls"));
+        if (n.has(DMAAP.name())) {
+            ConfigNode d = n.object(DMAAP.name());
+            d.allowOnly(DMAAP);
             String url = d.url("url", "required: the Message Router topic URL, e.g. http://mr:3904/events/TOPIC");
             String group = d.has("group") ? d.requiredString("group", "") : null;
             String consumer = d.has("consumer") ? d.requiredString("consumer", "") : null;
-            Duration timeout = d.duration("pollTimeout", DmaapIngest.DEFAULT_POLL_TIMEOUT, false);
-            int limit = d.integer("limit", DmaapIngest.DEFAULT_LIMIT, 1, Integer.MAX_VALUE);
-            BasicAuth auth = auth(d, "auth");
-            java.nio.file.Path ca = caFile(d);
+            Duration timeout = DMAAP_POLL_TIMEOUT.read(d);
+            int limit = DMAAP_LIMIT.read(d);
+            BasicAuth auth = auth(d, DMAAP_AUTH);
+            java.nio.file.Path ca = caFile(d, DMAAP_TLS);
             if (url != null) dmaap = new DmaapIngest(url, group, consumer, timeout, limit, auth, ca);
         }
         KafkaIngest kafka = null;
-        if (n.has("kafka")) {
-            ConfigNode k = n.object("kafka");
-            k.allowOnly(keys("bootstrapServers", "topic", "topics", "groupId", "properties", "deadLetterTopic"));
+        if (n.has(KAFKA.name())) {
+            ConfigNode k = n.object(KAFKA.name());
+            k.allowOnly(KAFKA);
             String servers = k.requiredString("bootstrapServers", "required: host:port[,host:port...]");
             List<String> topics = new ArrayList<>();
             if (k.has("topic") && k.has("topics")) k.error("topics", "give either topic or topics, not both");
@@ -240,7 +237,7 @@ final class VigilYamlReader {
                 }
             } else k.error("topic", "required: the topic to consume (or topics: [a, b])");
             String groupId = k.has("groupId") ? k.requiredString("groupId", "") : null;
-            Map<String, String> props = k.stringMap("properties");
+            Map<String, String> props = KAFKA_PROPERTIES.read(k);
             String deadLetter = k.has("deadLetterTopic") ? k.requiredString("deadLetterTopic", "") : null;
             if (deadLetter != null && topics.contains(deadLetter)) {
                 k.error("deadLetterTopic", "must differ from the consumed topics, or poison records would come back forever");
@@ -253,41 +250,41 @@ final class VigilYamlReader {
     }
 
     private static List<PublishTarget> publish(ConfigNode root) {
-        List<ConfigNode> items = root.list("publish");
+        List<ConfigNode> items = root.list(PUBLISH.name());
         // Absent: events go to the log, so a new user sees them; an explicit empty list means nowhere.
-        if (items == null) return root.has("publish") ? List.of() : List.of(new PublishTarget.Log());
+        if (items == null) return root.has(PUBLISH.name()) ? List.of() : List.of(new PublishTarget.Log());
         List<PublishTarget> out = new ArrayList<>();
         for (ConfigNode p : items) {
             if (!p.requireObject()) continue;
-            String type = p.has("type") ? p.oneOf("type", null, List.of("dmaap", "webhook", "log", "kafka")) : null;
+            String type = p.has(PUBLISH_TYPE.name()) ? PUBLISH_TYPE.read(p) : null;
             if (type == null) {
                 if (!p.has("type")) p.error("type", "required: one of dmaap, webhook, log, kafka");
                 continue;
             }
             PublishTarget t = switch (type) {
                 case "dmaap" -> {
-                    p.allowOnly(keys("type", "url", "auth", "tls"));
+                    p.allowOnly(PUBLISH, type);
                     String url = p.url("url", "required for type dmaap: the Message Router topic URL");
-                    BasicAuth auth = auth(p, "auth");
-                    java.nio.file.Path ca = caFile(p);
+                    BasicAuth auth = auth(p, PUBLISH_AUTH);
+                    java.nio.file.Path ca = caFile(p, PUBLISH_TLS);
                     yield url == null ? null : new PublishTarget.Dmaap(url, auth, ca);
                 }
                 case "webhook" -> {
-                    p.allowOnly(keys("type", "url", "headers", "tls"));
+                    p.allowOnly(PUBLISH, type);
                     String url = p.url("url", "required for type webhook");
-                    Map<String, String> headers = p.stringMap("headers");
-                    java.nio.file.Path ca = caFile(p);
+                    Map<String, String> headers = PUBLISH_HEADERS.read(p);
+                    java.nio.file.Path ca = caFile(p, PUBLISH_TLS);
                     yield url == null ? null : new PublishTarget.Webhook(url, headers, ca);
                 }
                 case "kafka" -> {
-                    p.allowOnly(keys("type", "bootstrapServers", "topic", "properties"));
+                    p.allowOnly(PUBLISH, type);
                     String servers = p.requiredString("bootstrapServers", "required for type kafka: host:port[,host:port...]");
                     String topic = p.requiredString("topic", "required for type kafka");
-                    Map<String, String> props = p.stringMap("properties");
+                    Map<String, String> props = PUBLISH_PROPERTIES.read(p);
                     yield servers == null || topic == null ? null : new PublishTarget.Kafka(servers, topic, props);
                 }
                 default -> {
-                    p.allowOnly(keys("type"));
+                    p.allowOnly(PUBLISH, type);
                     yield new PublishTarget.Log();
                 }
             };
@@ -297,24 +294,23 @@ final class VigilYamlReader {
     }
 
     private static RemoteSettings remote(ConfigNode n) {
-        n.allowOnly(keys("url", "pollInterval"));
-        String url = n.url("url", null);
-        Duration poll = n.duration("pollInterval", null, false);
+        n.allowOnly(REMOTE);
+        String url = REMOTE_URL.read(n);
+        Duration poll = REMOTE_POLL_INTERVAL.read(n);
         return new RemoteSettings(url, poll);
     }
 
     private static DetectionConfig detection(ConfigNode n, ConfigNode root) {
-        n.allowOnly(keys("grace", "checkpointInterval", "maxSilenceDuration"));
-        Duration maxSilence = n.duration("maxSilenceDuration", DetectionConfig.DEFAULT_MAX_SILENCE, false);
-        return new DetectionConfig(n.duration("grace", null, true),
-                n.duration("checkpointInterval", DetectionConfig.DEFAULT_CHECKPOINT_INTERVAL, false),
+        n.allowOnly(DETECTION);
+        Duration maxSilence = DETECTION_MAX_SILENCE.read(n);
+        return new DetectionConfig(DETECTION_GRACE.read(n), DETECTION_CHECKPOINT_INTERVAL.read(n),
                 DetectionConfigReader.silences(root, maxSilence), DetectionConfigReader.dependencies(root), maxSilence);
     }
 
     private static HaConfig ha(ConfigNode n) {
-        n.allowOnly(keys("enabled", "leaseTtl", "instanceId", "mode", "advertiseUrl"));
-        boolean enabled = n.bool("enabled", false);
-        Duration ttl = n.duration("leaseTtl", HaConfig.DEFAULT_LEASE_TTL, false);
+        n.allowOnly(HA);
+        boolean enabled = HA_ENABLED.read(n);
+        Duration ttl = HA_LEASE_TTL.read(n);
         if (ttl.compareTo(HaConfig.MIN_LEASE_TTL) < 0) {
             // checked here, not only by the lease keeper, so `config check` says it and `serve` does not crash on it
             n.error("leaseTtl", "must be at least 1s: renewals every TTL/3 must fit inside the safety window "

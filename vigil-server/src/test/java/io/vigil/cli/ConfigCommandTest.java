@@ -40,6 +40,29 @@ class ConfigCommandTest {
     }
 
     @Test
+    void keysListsEveryDeclaredKeyWithItsReloadPolicy() {
+        assertThat(run("keys")).isZero();
+        assertThat(out.toString()).contains("http.port  integer 0–65535  default `8080`  restart",
+                "limits.maxSources  integer ≥ 1  default `2000000`  live");
+    }
+
+    @Test
+    void keysAsJsonIsAnArrayOfDeclarations() {
+        assertThat(run("keys", "--json")).isZero();
+        assertThat(out.toString()).contains("\"path\" : \"detection.grace\"", "\"reload\" : \"restart\"",
+                "\"path\" : \"publish[].headers\"", "\"variants\" : [ \"webhook\" ]");
+    }
+
+    @Test
+    void keysAsMarkdownAreTheTablesOfTheDocs() throws Exception {
+        assertThat(run("keys", "--markdown")).isZero();
+        String docs = Files.readString(root().resolve("docs/configuration.md"));
+        for (String block : out.toString().split("\n\n")) {
+            if (!block.isBlank()) assertThat(docs).contains(block.strip());
+        }
+    }
+
+    @Test
     void validYamlWithJsonPrintsTheNormalizedConfigWithMaskedPasswords() {
         int code = run("check", "--json", root().resolve("examples/vigil.yaml").toString());
         assertThat(code).isZero();
