@@ -1,5 +1,6 @@
 package io.vigil.delivery;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,6 +31,28 @@ public final class KindFilter implements Sink {
     public CompletionStage<Void> deliver(OutboxRecord record) {
         if (!kinds.contains(record.kind())) return CompletableFuture.completedFuture(null);
         return inner.deliver(record);
+    }
+
+    @Override
+    public CompletionStage<Void> deliverBatch(List<OutboxRecord> records) {
+        List<OutboxRecord> wanted = records.stream().filter(r -> kinds.contains(r.kind())).toList();
+        if (wanted.isEmpty()) return CompletableFuture.completedFuture(null);
+        return inner.deliverBatch(wanted);
+    }
+
+    @Override
+    public int maxBatch() {
+        return inner.maxBatch();
+    }
+
+    @Override
+    public long maxBatchDelayMillis() {
+        return inner.maxBatchDelayMillis();
+    }
+
+    @Override
+    public int maxInFlight() {
+        return inner.maxInFlight();
     }
 
     @Override

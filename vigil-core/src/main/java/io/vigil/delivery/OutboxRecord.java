@@ -9,7 +9,9 @@ package io.vigil.delivery;
  * @param sourceName source's name
  * @param kind       ONSET, ABATED, or another change-event kind
  * @param payload    the JSON body sinks send, fixed when the event was written
- * @param createdAtMillis when the event was written
+ * @param createdAtMillis   when the event was decided
+ * @param journaledAtMillis when the store wrote it to the outbox (the transaction that committed it); equal to
+ *                          {@code createdAtMillis} for rows written before the outbox kept it
  */
 public record OutboxRecord(
         long seq,
@@ -18,5 +20,12 @@ public record OutboxRecord(
         String sourceName,
         String kind,
         String payload,
-        long createdAtMillis) {
+        long createdAtMillis,
+        long journaledAtMillis) {
+
+    /** A record whose journal time is not known (taken as its decision time). */
+    public OutboxRecord(long seq, String eventId, String eventName, String sourceName, String kind, String payload,
+                        long createdAtMillis) {
+        this(seq, eventId, eventName, sourceName, kind, payload, createdAtMillis, createdAtMillis);
+    }
 }

@@ -183,7 +183,30 @@ public final class VigilMetrics {
                 .register(registry);
         meters.add(ages);
         r.observeDeliveryAges(ms -> ages.record(ms, TimeUnit.MILLISECONDS));
+        Timer journaled = stageTimer("journaled", t, meters);
+        Timer relayed = stageTimer("relayed", t, meters);
+        Timer acknowledged = stageTimer("acknowledged", t, meters);
+        r.observeStages((record, handedAt, ackedAt) -> {
+            journaled.record(Math.max(0, record.journaledAtMillis() - record.createdAtMillis()), TimeUnit.MILLISECONDS);
+            relayed.record(Math.max(0, handedAt - record.journaledAtMillis()), TimeUnit.MILLISECONDS);
+            acknowledged.record(Math.max(0, ackedAt - handedAt), TimeUnit.MILLISECONDS);
+        });
         bound.put(r, meters);
+    }
+
+    /**
+     * One stage of {@code vigil_delivery_stage_seconds}: {@code journaled} = decided → written to the outbox,
+     * {@code relayed} = outbox → handed to the sink, {@code acknowledged} = handed → the sink's acknowledgement.
+     */
+    private Timer stageTimer(String stage, Tags sink, List<Meter> meters) {
+        Timer timer = Timer.builder("vigil_delivery_stage_seconds").tags(sink).tag("stage", stage)
+                .description("time each change event spent in one delivery stage: journaled (decided to outbox), "
+                        + "relayed (outbox to handed to the sink), acknowledged (handed to the sink's acknowledgement)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
+        meters.add(timer);
+        return timer;
     }
 
     public void unbindRelay(OutboxRelay r) {

@@ -138,7 +138,7 @@ public final class VigilServer implements AutoCloseable {
         monitorRepo = new MonitorRepository(db);
         metrics = new VigilMetrics(registry);
         metrics.bindDeadLetters(db.deadLetters());
-        liveness = new LivenessService(clock, new StateWriter(db), new SourceRepository(db),
+        liveness = new LivenessService(clock, new StateWriter(db, clock), new SourceRepository(db),
                 c.detection().checkpointInterval(), c.detection().grace(),
                 e -> lease.isHolding() && lease.epoch() == e, this::wakeRelays, this::onEvent);
         detectRoute = new HeartbeatRoute.Detect(liveness);

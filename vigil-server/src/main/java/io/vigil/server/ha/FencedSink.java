@@ -2,6 +2,7 @@ package io.vigil.server.ha;
 
 import io.vigil.delivery.OutboxRecord;
 import io.vigil.delivery.Sink;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
@@ -31,11 +32,34 @@ public final class FencedSink implements Sink {
 
     @Override
     public CompletionStage<Void> deliver(OutboxRecord record) {
-        if (!mayEmit.getAsBoolean()) {
-            return CompletableFuture.failedFuture(new IllegalStateException(
-                    "not delivering to '" + name() + "': this instance is not the active one (or not sure it still is)"));
-        }
+        if (!mayEmit.getAsBoolean()) return notActive();
         return delegate.deliver(record);
+    }
+
+    @Override
+    public CompletionStage<Void> deliverBatch(List<OutboxRecord> records) {
+        if (!mayEmit.getAsBoolean()) return notActive();
+        return delegate.deliverBatch(records);
+    }
+
+    @Override
+    public int maxBatch() {
+        return delegate.maxBatch();
+    }
+
+    @Override
+    public long maxBatchDelayMillis() {
+        return delegate.maxBatchDelayMillis();
+    }
+
+    @Override
+    public int maxInFlight() {
+        return delegate.maxInFlight();
+    }
+
+    private CompletionStage<Void> notActive() {
+        return CompletableFuture.failedFuture(new IllegalStateException(
+                "not delivering to '" + name() + "': this instance is not the active one (or not sure it still is)"));
     }
 
     @Override

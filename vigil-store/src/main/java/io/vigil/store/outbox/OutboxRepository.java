@@ -25,7 +25,7 @@ import java.util.List;
  * outbox. Thread-safe.
  */
 public final class OutboxRepository implements OutboxCursors {
-    private static final String COLUMNS = "seq, event_id, event_name, source_name, kind, payload, created_at_ms";
+    private static final String COLUMNS = "seq, event_id, event_name, source_name, kind, payload, created_at_ms, journaled_at_ms";
 
     private final Database db;
 
@@ -40,6 +40,19 @@ public final class OutboxRepository implements OutboxCursors {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + COLUMNS + " FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")) {
                 ps.setLong(1, cursor);
+                ps.setInt(2, limit);
+                return read(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<OutboxRecord> pending(String sink, long afterSeq, int limit) {
+        return db.withConnection(c -> {
+            long from = Math.max(cursor(c, sink), afterSeq);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                ps.setLong(1, from);
                 ps.setInt(2, limit);
                 return read(ps);
             }
@@ -162,8 +175,11 @@ public final class OutboxRepository implements OutboxCursors {
         List<OutboxRecord> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                long created = rs.getLong(7);
+                long journaled = rs.getLong(8);
+                if (rs.wasNull()) journaled = created; // written before the column existed
                 out.add(new OutboxRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getLong(7)));
+                        rs.getString(5), rs.getString(6), created, journaled));
             }
         }
         return out;

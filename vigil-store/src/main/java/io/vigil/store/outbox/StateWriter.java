@@ -12,6 +12,7 @@ import io.vigil.store.source.SourceRepository;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,16 +40,23 @@ import java.util.function.ToLongFunction;
  */
 public final class StateWriter {
     private static final String INSERT_OUTBOX = """
-            INSERT INTO outbox (event_id, event_name, source_name, kind, payload, epoch, created_at_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO outbox (event_id, event_name, source_name, kind, payload, epoch, created_at_ms, journaled_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING""";
 
     private final Database db;
     private final SourceRepository sources;
+    private final Clock clock;
 
     public StateWriter(Database db) {
+        this(db, Clock.systemUTC());
+    }
+
+    /** @param clock stamps each outbox row's {@code journaled_at_ms} (the delivery stage metrics start there) */
+    public StateWriter(Database db, Clock clock) {
         this.db = db;
         this.sources = new SourceRepository(db);
+        this.clock = clock;
     }
 
     /** Where a writer puts what this store refuses for good. */
@@ -67,7 +75,7 @@ public final class StateWriter {
             long current = LeaseRepository.lockActiveEpoch(c);
             if (current != epoch) throw new StaleEpochException(epoch, current);
             sources.upsert(c, states);
-            append(c, events, e -> epoch);
+            append(c, events, e -> epoch, clock.millis());
             return null;
         });
     }
@@ -95,12 +103,14 @@ public final class StateWriter {
             }
             if (!stale.isEmpty()) throw new StalePartitionException(fence.topic(), stale);
             sources.upsert(c, states);
-            append(c, events, e -> fence.epoch(fence.partition(e.sourceName())));
+            append(c, events, e -> fence.epoch(fence.partition(e.sourceName())), clock.millis());
             return null;
         });
     }
 
-    private static void append(Connection c, List<OutboxEntry> events, ToLongFunction<OutboxEntry> epochOf) throws SQLException {
+    /** @param journaledAt when this transaction writes the rows (just before its commit) */
+    private static void append(Connection c, List<OutboxEntry> events, ToLongFunction<OutboxEntry> epochOf,
+                               long journaledAt) throws SQLException {
         if (events.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(INSERT_OUTBOX)) {
             for (OutboxEntry e : events) {
@@ -111,6 +121,7 @@ public final class StateWriter {
                 ps.setString(5, e.payload());
                 ps.setLong(6, epochOf.applyAsLong(e));
                 ps.setLong(7, e.createdAtMillis());
+                ps.setLong(8, journaledAt);
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -6,7 +6,12 @@ import io.vigil.delivery.Sink;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.concurrent.locks.Condition;
@@ -15,19 +20,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one sink's outbox records, in seq order, until each is acknowledged.
+ * Delivers one sink's outbox records until each is acknowledged, several requests in flight when the sink allows.
  *
- * <p>Guarantees: at-least-once and in order per sink. A record is handed to {@link Sink#deliver} only after the
- * previous one was acknowledged by the sink and its cursor moved ({@link OutboxCursors#acknowledge}); a failed
- * delivery is retried with {@link RelaySettings#backoff()} forever, so a record is never skipped. A crash between the
- * sink's acknowledgement and the cursor update delivers that record again after restart: receivers deduplicate on
- * {@link OutboxRecord#eventId()}.
+ * <p>Guarantees: at-least-once, and in order per source. Records are read in seq order into a {@link DeliveryWindow}
+ * that spreads them over {@link Sink#maxInFlight()} lanes by source; each lane hands the sink one batch of up to
+ * {@link Sink#maxBatch()} records at a time (waiting up to {@link Sink#maxBatchDelayMillis()} to fill it), so the
+ * records of one source go one batch after the other, while other sources' batches are in flight beside them. A
+ * failed batch is retried with {@link RelaySettings#backoff()} forever, so a record is never skipped; other lanes go
+ * on meanwhile, up to the window's capacity. The cursor ({@link OutboxCursors#acknowledge}) moves to the last record
+ * acknowledged without a gap before it, once per {@link RelaySettings#batchSize()} records and whenever the relay
+ * falls idle: a crash redelivers what was after it, and receivers deduplicate on {@link OutboxRecord#eventId()}.
+ * With a sink of one lane and batches of one (the {@link Sink} defaults) this is the strict one-record-at-a-time
+ * delivery in seq order.
  *
  * <p>Threading: one dedicated platform thread per relay ({@code vigil-relay-<sink>}) runs the loop, because
- * {@link OutboxCursors} is blocking JDBC and must stay off the Vert.x event loop; the thread simply waits for each
- * delivery's stage. The relay polls the outbox every {@link RelaySettings#pollInterval()} and at once when
- * {@link #wakeUp()} is called (after a transaction wrote outbox rows). A sink must bound its own calls (timeouts):
- * the relay never calls {@code deliver} again before the previous stage completed, as {@link Sink} promises.
+ * {@link OutboxCursors} is blocking JDBC and must stay off the Vert.x event loop; sinks complete their stages on any
+ * thread and the relay takes the outcomes in. The relay polls the outbox every {@link RelaySettings#pollInterval()}
+ * and at once when {@link #wakeUp()} is called (after a transaction wrote outbox rows). A sink must bound its own
+ * calls (timeouts).
  *
  * <p>Thread-safe: {@link #wakeUp()}, {@link #close()} and the {@link RelayMetrics} getters may be called from any
  * thread.
@@ -54,16 +64,27 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
     private volatile long currentBackoffMillis;
     private volatile long headSeq = -1;
     private volatile long ackedSeq = -1;
-    /** The last record the sink accepted; the cursor catches up once per batch (see acknowledgeDelivered). */
-    private volatile long deliveredSeq = -1;
+    private int ackFailures; // relay thread only
     private volatile long inFlightCreatedAtMillis; // 0 when idle
     private volatile long lastLatencyNanos;
     private volatile LongConsumer deliveryAges = ms -> { };
+    private volatile StageObserver stageObserver = (r, handed, acked) -> { };
+    /** Outcomes of deliveries, posted by whichever thread completes a sink's stage, taken in by the relay thread. */
+    private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final int lanes;
+    private final int maxBatch;
+    private final int capacity;
+    /** How soon a cursor update that failed is tried again while nothing else wakes the relay. */
+    private static final long ACK_RETRY_MILLIS = 200;
 
     private OutboxRelay(Sink sink, OutboxCursors cursors, RelaySettings settings) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.cursors = Objects.requireNonNull(cursors, "cursors");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.lanes = Math.max(1, sink.maxInFlight());
+        this.maxBatch = Math.max(1, sink.maxBatch());
+        // room for every lane to have a batch in flight and the next one filling, and at least one outbox page
+        this.capacity = Math.max(settings.batchSize(), lanes * maxBatch * 2);
         this.thread = new Thread(this::run, "vigil-relay-" + sink.name());
         this.thread.setDaemon(true);
     }
@@ -81,6 +102,28 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
      */
     public void observeDeliveryAges(LongConsumer observer) {
         this.deliveryAges = Objects.requireNonNull(observer, "observer");
+    }
+
+    /**
+     * When a record was decided, journaled, handed to the sink and acknowledged; see {@link #observeStages}.
+     */
+    @FunctionalInterface
+    public interface StageObserver {
+        /**
+         * @param record               carries the decision ({@link OutboxRecord#createdAtMillis()}) and journal
+         *                             ({@link OutboxRecord#journaledAtMillis()}) times
+         * @param handedAtMillis       when the relay handed it to the sink (the last, successful attempt)
+         * @param acknowledgedAtMillis when the relay learned that the sink acknowledged it
+         */
+        void delivered(OutboxRecord record, long handedAtMillis, long acknowledgedAtMillis);
+    }
+
+    /**
+     * Observes each acknowledged record's stages (decided → journaled → handed to the sink → acknowledged), all on
+     * {@link RelaySettings#clock()}'s milliseconds. Called on the relay thread; must be cheap.
+     */
+    public void observeStages(StageObserver observer) {
+        this.stageObserver = Objects.requireNonNull(observer, "observer");
     }
 
     /**
@@ -120,110 +163,149 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
     }
 
     private void run() {
-        int failures = 0;
+        DeliveryWindow window = new DeliveryWindow(lanes, maxBatch, sink.maxBatchDelayMillis(), capacity);
+        int readFailures = 0;
+        long readRetryAt = Long.MIN_VALUE;
+        boolean readWanted = true;
+        long nextPollAt = settings.clock().millis() + settings.pollInterval().toMillis();
         while (!closing) {
-            List<OutboxRecord> batch;
-            try {
-                batch = cursors.pending(sink.name(), settings.batchSize());
-                failures = 0;
-            } catch (RuntimeException e) {
-                failures++;
-                log.warn("Relay to sink '{}' cannot read the outbox (attempt {}): {}", sink.name(), failures, e.toString());
-                pause(settings.backoff().delayAfter(failures));
-                continue;
-            }
-            if (batch.isEmpty()) {
-                awaitWork(settings.pollInterval());
-                continue;
-            }
-            noteHead(batch);
-            for (OutboxRecord record : batch) {
-                if (!deliverUntilAccepted(record)) {
-                    acknowledgeDelivered();
-                    return;
+            settle(window);
+            if (closing) break;
+            long now = settings.clock().millis();
+            boolean mayRead = readWanted && window.room() > 0 && now >= readRetryAt;
+            if (mayRead) {
+                int limit = Math.min(window.room(), settings.batchSize());
+                try {
+                    List<OutboxRecord> page = window.readThrough() < 0 ? cursors.pending(sink.name(), limit)
+                            : cursors.pending(sink.name(), window.readThrough(), limit);
+                    readFailures = 0;
+                    readWanted = page.size() == limit; // a full page: more may wait
+                    if (!page.isEmpty()) {
+                        noteHead(page);
+                        window.add(page, now);
+                    }
+                } catch (RuntimeException e) {
+                    readFailures++;
+                    Duration delay = settings.backoff().delayAfter(readFailures);
+                    log.warn("Relay to sink '{}' cannot read the outbox (attempt {}): {}", sink.name(), readFailures, e.toString());
+                    readRetryAt = now + delay.toMillis();
                 }
             }
-            // one cursor commit per batch, not per record: a crash redelivers at most this batch (receivers
-            // deduplicate on the event id), and the store round trip no longer halves the delivery rate
-            if (!acknowledgeDelivered()) return;
+            for (DeliveryWindow.Batch b : window.ready(now)) send(b);
+            syncCursor(window, false);
+            inFlightCreatedAtMillis = oldestCreatedAt(window);
+            if (readWanted && window.room() > 0 && settings.clock().millis() >= readRetryAt) continue;
+
+            long due = window.nextDueMillis(now);
+            if (readWanted && window.room() > 0) due = Math.min(due, readRetryAt);
+            if (window.deliveredThrough() > ackedSeq) due = Math.min(due, now + ACK_RETRY_MILLIS);
+            due = Math.min(due, nextPollAt);
+            if (awaitWork(Math.max(1, due - now)) || settings.clock().millis() >= nextPollAt) {
+                readWanted = true;
+                nextPollAt = settings.clock().millis() + settings.pollInterval().toMillis();
+            }
+        }
+        // closing: no new delivery; the ones in flight are awaited (close() bounds that) and acknowledged
+        while (window.inFlight() > 0 && awaitCompletion()) settle(window);
+        syncCursor(window, true);
+    }
+
+    private void noteHead(List<OutboxRecord> page) {
+        if (ackedSeq < 0) ackedSeq = page.getFirst().seq() - 1; // the cursor sits just before the first pending row
+        headSeq = Math.max(headSeq, page.getLast().seq());
+    }
+
+    /** Hands one batch to the sink; its outcome comes back through {@link #completions}. */
+    private void send(DeliveryWindow.Batch b) {
+        long start = System.nanoTime();
+        CompletionStage<Void> stage;
+        try {
+            stage = b.records().size() == 1 && maxBatch == 1 ? sink.deliver(b.records().getFirst()) : sink.deliverBatch(b.records());
+        } catch (RuntimeException e) { // deliver() threw instead of returning a failed stage: treat it the same
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((ok, error) -> {
+            completions.add(new Completion(b, error == null ? null : unwrap(error), System.nanoTime() - start));
+            signalWork();
+        });
+    }
+
+    private record Completion(DeliveryWindow.Batch batch, Throwable error, long nanos) {
+    }
+
+    /** Takes in the outcomes of finished deliveries: successes release records, failures schedule a retry. */
+    private void settle(DeliveryWindow window) {
+        Completion c;
+        while ((c = completions.poll()) != null) {
+            DeliveryWindow.Batch b = c.batch();
+            long now = settings.clock().millis();
+            if (c.error() == null) {
+                int failuresBefore = window.succeeded(b);
+                lastLatencyNanos = Math.max(1, c.nanos());
+                LongConsumer ages = deliveryAges;
+                StageObserver stages = stageObserver;
+                for (OutboxRecord r : b.records()) {
+                    ages.accept(Math.max(0, now - r.createdAtMillis()));
+                    stages.delivered(r, b.handedAtMillis(), now);
+                }
+                delivered.addAndGet(b.records().size());
+                if (failuresBefore > 0) {
+                    currentBackoffMillis = 0;
+                    log.info("Sink '{}' accepted {} after {} failed attempts", sink.name(), describe(b), failuresBefore);
+                }
+            } else {
+                failedAttempts.incrementAndGet();
+                int failures = window.failuresOf(b) + 1;
+                Duration delay = settings.backoff().delayAfter(failures);
+                window.failed(b, now + delay.toMillis());
+                if (!closing && (failures == 1 || failures % LOG_EVERY_NTH_FAILURE == 0)) {
+                    OutboxRecord first = b.records().getFirst();
+                    log.warn("Sink '{}' failed to take {} (event {}), attempt {}; retrying in {} ms: {}", sink.name(),
+                            describe(b), first.eventId(), failures, delay.toMillis(), describe(c.error()));
+                }
+                currentBackoffMillis = delay.toMillis();
+            }
         }
     }
 
-    private void noteHead(List<OutboxRecord> batch) {
-        if (ackedSeq < 0) ackedSeq = batch.getFirst().seq() - 1; // the cursor sits just before the first pending row
-        headSeq = Math.max(headSeq, batch.getLast().seq());
+    private static String describe(DeliveryWindow.Batch b) {
+        List<OutboxRecord> r = b.records();
+        return r.size() == 1 ? "seq " + r.getFirst().seq() : r.size() + " events (seq " + r.getFirst().seq() + "…" + r.getLast().seq() + ")";
     }
 
-    /** Delivers one record, retrying as long as it takes; false when the relay closed first. */
-    private boolean deliverUntilAccepted(OutboxRecord record) {
-        inFlightCreatedAtMillis = Math.max(1, record.createdAtMillis());
-        int failures = 0;
-        while (true) {
-            if (closing) return false;
-            long start = System.nanoTime();
-            Throwable error = attempt(record);
-            if (error == null) {
-                lastLatencyNanos = System.nanoTime() - start;
-                deliveryAges.accept(Math.max(0, settings.clock().millis() - record.createdAtMillis()));
-                if (failures > 0) log.info("Sink '{}' accepted seq {} after {} failed attempts", sink.name(), record.seq(), failures);
-                break;
-            }
-            failures++;
-            failedAttempts.incrementAndGet();
-            if (failures == 1 && !acknowledgeDelivered()) return false; // record what got through before waiting
-            Duration delay = settings.backoff().delayAfter(failures);
-            if (failures == 1 || failures % LOG_EVERY_NTH_FAILURE == 0) {
-                log.warn("Sink '{}' failed to take seq {} (event {}), attempt {}; retrying in {} ms: {}", sink.name(),
-                        record.seq(), record.eventId(), failures, delay.toMillis(), describe(error));
-            }
-            currentBackoffMillis = delay.toMillis();
-            boolean stillOpen = pause(delay);
-            currentBackoffMillis = 0;
-            if (!stillOpen) return false;
-        }
-        deliveredSeq = record.seq();
-        delivered.incrementAndGet();
-        inFlightCreatedAtMillis = 0;
-        return true;
+    private static long oldestCreatedAt(DeliveryWindow window) {
+        OutboxRecord oldest = window.oldestUndelivered();
+        return oldest == null ? 0 : Math.max(1, oldest.createdAtMillis());
     }
 
     /**
-     * Moves the cursor to the last delivered record; if the store is down, retries (crashing meanwhile would only
-     * redeliver: at-least-once). False when the relay closed before it could.
+     * Moves the cursor to what the sink acknowledged without a gap: once per {@link RelaySettings#batchSize()} records
+     * while deliveries stream, and whenever none is in flight (so an idle relay's cursor is exact). A crash before
+     * the update only redelivers (receivers deduplicate on the event id). If the store is down, the next round tries
+     * again; delivery goes on meanwhile.
      */
-    private boolean acknowledgeDelivered() {
-        long seq = deliveredSeq;
-        if (seq <= ackedSeq) return true;
-        int ackFailures = 0;
-        while (true) {
-            try {
-                cursors.acknowledge(sink.name(), seq);
-                ackedSeq = seq;
-                return true;
-            } catch (RuntimeException e) {
-                ackFailures++;
-                log.warn("Relay to sink '{}' cannot record delivery up to seq {} (attempt {}): {}", sink.name(), seq,
+    private void syncCursor(DeliveryWindow window, boolean force) {
+        long through = window.deliveredThrough();
+        if (through <= ackedSeq) return;
+        if (!force && window.inFlight() > 0 && through - ackedSeq < settings.batchSize()) return;
+        try {
+            cursors.acknowledge(sink.name(), through);
+            ackedSeq = through;
+            ackFailures = 0;
+        } catch (RuntimeException e) {
+            ackFailures++;
+            if (ackFailures == 1 || ackFailures % LOG_EVERY_NTH_FAILURE == 0) {
+                log.warn("Relay to sink '{}' cannot record delivery up to seq {} (attempt {}): {}", sink.name(), through,
                         ackFailures, e.toString());
-                if (closing || !pause(settings.backoff().delayAfter(ackFailures))) return false;
             }
         }
     }
 
-    /** One delivery call; null on success, else the cause. Waits for the stage without a deadline: sinks bound it. */
-    private Throwable attempt(OutboxRecord record) {
-        try {
-            sink.deliver(record).toCompletableFuture().get();
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause() != null ? e.getCause() : e;
-        } catch (InterruptedException e) {
-            // Only close() interrupts, after its timeout: the delivery is abandoned and will be redelivered later.
-            closing = true;
-            Thread.currentThread().interrupt();
-            return e;
-        } catch (RuntimeException e) {
-            return e; // deliver() threw instead of returning a failed stage: treat it the same
+    private static Throwable unwrap(Throwable error) {
+        while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
+            error = error.getCause();
         }
+        return error;
     }
 
     private static String describe(Throwable error) {
@@ -231,31 +313,46 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
         return message == null ? error.getClass().getSimpleName() : message;
     }
 
-    /** Waits out {@code delay}, ended early only by close; false when closing. */
-    private boolean pause(Duration delay) {
-        long remaining = delay.toNanos();
+    private void signalWork() {
         lock.lock();
         try {
-            while (!closing && remaining > 0) remaining = signal.awaitNanos(remaining);
-        } catch (InterruptedException e) {
-            closing = true;
-            Thread.currentThread().interrupt();
+            signal.signalAll();
         } finally {
             lock.unlock();
         }
-        return !closing;
     }
 
-    /** Waits until woken, closed, or {@code timeout} passes (the fallback poll). */
-    private void awaitWork(Duration timeout) {
-        long remaining = timeout.toNanos();
+    /** While closing: waits for a delivery in flight to finish; false when close() gave up on it (interrupt). */
+    private boolean awaitCompletion() {
         lock.lock();
         try {
-            while (!woken && !closing && remaining > 0) remaining = signal.awaitNanos(remaining);
-            woken = false;
+            while (completions.isEmpty()) signal.await();
+            return true;
         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until woken, a delivery finished, closed, or {@code timeoutMillis} passes; true when {@link #wakeUp()} was
+     * called (new outbox rows may exist).
+     */
+    private boolean awaitWork(long timeoutMillis) {
+        long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lock.lock();
+        try {
+            while (!woken && !closing && completions.isEmpty() && remaining > 0) remaining = signal.awaitNanos(remaining);
+            boolean wasWoken = woken;
+            woken = false;
+            return wasWoken;
+        } catch (InterruptedException e) {
+            // only close() interrupts, after its timeout: what is in flight is abandoned and redelivered later
             closing = true;
             Thread.currentThread().interrupt();
+            return false;
         } finally {
             lock.unlock();
         }
