@@ -140,6 +140,7 @@ public final class ConfigJson {
         ha.put("instanceId", c.ha().instanceId());
         ha.put("mode", c.ha().mode().text());
         ha.put("advertiseUrl", c.ha().advertiseUrl());
+        caFile(ha, c.ha().caFile());
         if (!c.collect().equals(io.vigil.collect.CollectSettings.NONE)) CollectJsonForm.write(root, c.collect(), revealSecrets);
         return root;
     }

@@ -239,6 +239,9 @@ public final class ConfigKeys {
             "`active-standby`: one instance detects and emits, the others stand by. `kafka-partitions`: active-active, every instance detects the sources keyed to the Kafka partitions it is assigned and the lease holder runs the relays ([ha.md](ha.md#active-active-over-kafka-partitions)). Needs `ha.enabled: true`, a PostgreSQL `store.url`, `ingest.kafka` with exactly one topic, and no `ingest.dmaap`.");
     static final ConfigKey<Void> HA_ADVERTISE_URL = HA.value("advertiseUrl").doc("URL", "`http://<http.host>:<port>`",
             "The URL the other instances reach this one at (announced in the `instances` table; a standby forwards heartbeats to the active's). An absolute `http://` or `https://` URL without query or fragment; a path prefix is kept (`/eventListener/v7` is appended to it), a trailing `/` dropped. Set it when the instances cannot reach `http.host` (NAT, containers, a proxy in front), e.g. `advertiseUrl: https://vigil-a.example:8443` ([ha.md](ha.md#running-two-instances)). The environment variable `VIGIL_HA_ADVERTISE_URL` overrides it. Default: the bound address, or this machine's address when `http.host` is `0.0.0.0`.");
+    static final ConfigKey<Void> HA_TLS = HA.section("tls");
+    static final ConfigKey<Void> HA_TLS_CA_FILE = HA_TLS.value("caFile").doc("file", "JDK's CAs",
+            "PEM file of the CAs a standby trusts when it forwards heartbeats to an `https://` active (instances with `http.tls` on a private CA). With `http.tls.clientCaFile` set, the standby presents its own `http.tls` certificate to the active ([ha.md](ha.md#running-two-instances)).");
 
     // ------------------------------------------------------------------ collect, workers, actions (read at startup)
 

@@ -13,8 +13,11 @@ import java.time.Duration;
  * @param advertiseUrl the URL other instances reach this one at (absolute http/https, no query or fragment, no
  *                   trailing slash); null (default): derived from {@code http.host} and the port. The environment
  *                   variable {@code VIGIL_HA_ADVERTISE_URL} overrides it (docs/ha.md)
+ * @param caFile     {@code ha.tls.caFile}: a PEM file of the CAs a standby trusts when it forwards heartbeats to an
+ *                   {@code https://} active (instead of the JDK's); null (default): the JDK's CAs
  */
-public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mode mode, String advertiseUrl) {
+public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mode mode, String advertiseUrl,
+                       java.nio.file.Path caFile) {
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
     /** Shorter leases cannot be renewed safely (see LeaseKeeper.MIN_TTL). */
     public static final Duration MIN_LEASE_TTL = Duration.ofSeconds(1);
@@ -51,6 +54,11 @@ public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mo
         if (leaseTtl == null) leaseTtl = DEFAULT_LEASE_TTL;
         if (instanceId == null) instanceId = defaultInstanceId();
         if (mode == null) mode = Mode.ACTIVE_STANDBY;
+    }
+
+    /** No CA file of its own: a standby forwarding to an {@code https://} active trusts the JDK's CAs. */
+    public HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mode mode, String advertiseUrl) {
+        this(enabled, leaseTtl, instanceId, mode, advertiseUrl, null);
     }
 
     /** No configured advertised URL: it is derived from {@code http.host} and the port. */

@@ -327,7 +327,7 @@ final class VigilYamlReader {
                 mode = HaConfig.Mode.ACTIVE_STANDBY;
             }
         }
-        return new HaConfig(enabled, ttl, id, mode, advertiseUrl(n));
+        return new HaConfig(enabled, ttl, id, mode, advertiseUrl(n), caFile(n, HA_TLS));
     }
 
     /**

@@ -23,9 +23,13 @@ import org.slf4j.LoggerFactory;
  *       over starts each source from the newest of the store and this ({@link LivenessService#activate}).</li>
  *   <li>The bodies it answered 202 without the active having taken them (the active could not be reached,
  *       {@link #undelivered}): replayed to the active once it answers ({@link #nextUndelivered}), or merged into
- *       this instance's own engine if it takes over. The queue holds at most {@value #MAX_UNDELIVERED} bodies; when
- *       full, the oldest goes (counted, WARN): its sources' last-seen times are still kept above.</li>
+ *       this instance's own engine if it takes over. The queue holds at most {@value #MAX_UNDELIVERED} bodies and
+ *       {@value #MAX_UNDELIVERED_BYTES} bytes; when full, the oldest go (counted, WARN): their sources' last-seen
+ *       times are still kept above.</li>
  * </ul>
+ *
+ * <p>At most {@code limits.maxSources} sources are kept (the bound of the engine that takes over): past it a
+ * heartbeat of a source not kept yet is not noted (counted, {@link #notKeptCount()}), known ones still are.
  *
  * <p>Cost: one map entry per source that sent through this standby (about 100 bytes), kept until it takes over.
  * A heartbeat answered 202 here lives in this standby's memory only until it is replayed or merged: if this standby
@@ -34,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class StandbyHeartbeats {
     private static final Logger log = LoggerFactory.getLogger(StandbyHeartbeats.class);
     static final int MAX_UNDELIVERED = 10_000;
+    static final long MAX_UNDELIVERED_BYTES = 64L << 20;
 
     /** A heartbeat kept by a standby and when it arrived there. */
     public record Kept(Heartbeat heartbeat, long arrivedAtMillis) {
@@ -43,6 +48,8 @@ public final class StandbyHeartbeats {
     private final ArrayDeque<byte[]> undelivered = new ArrayDeque<>();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder kept = new LongAdder();
+    private final LongAdder notKept = new LongAdder();
+    private long undeliveredBytes; // guarded by undelivered
 
     /**
      * Notes the heartbeats of a VES body that arrived at {@code nowMillis}, parsed under the door's {@code limits}.
@@ -58,7 +65,12 @@ public final class StandbyHeartbeats {
         }
         for (Heartbeat hb : batch.heartbeats()) {
             Kept k = new Kept(hb, nowMillis);
-            newest.merge(new SourceKey(hb.eventName(), hb.sourceName()), k,
+            SourceKey key = new SourceKey(hb.eventName(), hb.sourceName());
+            if (newest.size() >= limits.maxSources() && !newest.containsKey(key)) {
+                notKept.increment();
+                continue;
+            }
+            newest.merge(key, k,
                     (a, b) -> b.arrivedAtMillis() >= a.arrivedAtMillis() ? b : a);
         }
         return !batch.heartbeats().isEmpty();
@@ -68,22 +80,27 @@ public final class StandbyHeartbeats {
     public void undelivered(byte[] body) {
         kept.increment();
         synchronized (undelivered) {
-            if (undelivered.size() >= MAX_UNDELIVERED) {
-                undelivered.pollFirst();
+            while (!undelivered.isEmpty() && (undelivered.size() >= MAX_UNDELIVERED
+                    || undeliveredBytes + body.length > MAX_UNDELIVERED_BYTES)) {
+                undeliveredBytes -= undelivered.pollFirst().length;
                 dropped.increment();
                 if (dropped.sum() == 1 || dropped.sum() % 1000 == 0) {
-                    log.warn("Standby replay queue full ({} bodies): dropped the oldest ({} so far); their sources' last-seen "
-                            + "times are still kept for a takeover. Check why the active instance cannot be reached", MAX_UNDELIVERED, dropped.sum());
+                    log.warn("Standby replay queue full ({} bodies or {} MiB): dropped the oldest ({} so far); their sources' "
+                            + "last-seen times are still kept for a takeover. Check why the active instance cannot be reached",
+                            MAX_UNDELIVERED, MAX_UNDELIVERED_BYTES >> 20, dropped.sum());
                 }
             }
             undelivered.addLast(body);
+            undeliveredBytes += body.length;
         }
     }
 
     /** The oldest body waiting for replay, removed; null when none. */
     public byte[] nextUndelivered() {
         synchronized (undelivered) {
-            return undelivered.pollFirst();
+            byte[] b = undelivered.pollFirst();
+            if (b != null) undeliveredBytes -= b.length;
+            return b;
         }
     }
 
@@ -91,6 +108,7 @@ public final class StandbyHeartbeats {
     public void retryLater(byte[] body) {
         synchronized (undelivered) {
             undelivered.addFirst(body);
+            undeliveredBytes += body.length;
         }
     }
 
@@ -110,12 +128,18 @@ public final class StandbyHeartbeats {
         return dropped.sum();
     }
 
+    /** Heartbeats of new sources not noted because {@code limits.maxSources} sources are kept already, since start. */
+    public long notKeptCount() {
+        return notKept.sum();
+    }
+
     /** Everything kept, for a takeover; the map and the replay queue are emptied. */
     public List<Kept> drain() {
         List<Kept> out = new ArrayList<>(newest.values());
         newest.clear();
         synchronized (undelivered) {
             undelivered.clear();
+            undeliveredBytes = 0;
         }
         return out;
     }

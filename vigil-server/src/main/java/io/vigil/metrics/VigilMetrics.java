@@ -138,6 +138,13 @@ public final class VigilMetrics {
         FunctionCounter.builder("vigil_journal_bookkeeping_dropped_total", e, LivenessService::droppedBookkeeping)
                 .description("first-seen and flapping events dropped because their queue was full (the sources' state is "
                         + "still checkpointed)").register(registry);
+        FunctionCounter.builder("vigil_ha_standby_replay_dropped_total", liveness, l -> l.standbyHeartbeats().droppedCount())
+                .description("bodies a standby answered 202 and dropped from its full replay queue (their sources' "
+                        + "last-seen times are still kept for a takeover)").register(registry);
+        FunctionCounter.builder("vigil_ha_standby_sources_not_kept_total", liveness, l -> l.standbyHeartbeats().notKeptCount())
+                .description("heartbeats of new sources a standby did not note because limits.maxSources are kept").register(registry);
+        Gauge.builder("vigil_ha_standby_replay_queued", liveness, l -> l.standbyHeartbeats().undeliveredCount())
+                .description("bodies a standby answered 202 that wait to be replayed to the active").register(registry);
         Gauge.builder("vigil_journal_pending_events", liveness, LivenessService::pendingEvents)
                 .description("change events decided but not yet in the store").register(registry);
         Gauge.builder("vigil_store_healthy", liveness, l -> l.isStoreHealthy() ? 1 : 0).description("0 while store writes fail (events wait in memory and are retried)").register(registry);

@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  *       instance's API call (shared store) and a new engine after an HA role change all take effect within a
  *       second.</li>
  *   <li>Held events (recorded, not published) come from the engine's recorder hook on the detector thread and are
- *       appended to {@code held_events} by this wiring's own thread every 200 ms. They never enter the outbox.</li>
+ *       appended to {@code held_events} by this wiring's own thread every 200 ms. They never enter the outbox. At
+ *       most {@value #MAX_QUEUED_HELD} wait in memory (the store down through a storm under a silence): past it a new
+ *       one is dropped and counted ({@code vigil_held_events_dropped_total}, one WARN a minute). Only the record is
+ *       lost: the engine still holds the ONSET and publishes it when the silence ends.</li>
  * </ul>
  */
 final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
@@ -44,7 +47,10 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
     private final SilenceRepository silences;
     private final DependencyRepository dependencies;
     private final HeldEventRepository held;
-    private final LinkedBlockingQueue<ChangeEvent> recorded = new LinkedBlockingQueue<>();
+    static final int MAX_QUEUED_HELD = 100_000;
+    private final LinkedBlockingQueue<ChangeEvent> recorded = new LinkedBlockingQueue<>(MAX_QUEUED_HELD);
+    private final java.util.concurrent.atomic.LongAdder droppedHeld = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.AtomicLong droppedWarnedAt = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("vigil-detection").daemon(true).unstarted(r));
     private Engine engine;
@@ -61,6 +67,9 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
     static void start(VigilServer server) {
         DetectionWiring w = new DetectionWiring(server);
         w.refresh();
+        io.micrometer.core.instrument.FunctionCounter.builder("vigil_held_events_dropped_total", w, DetectionWiring::droppedHeld)
+                .description("held events not recorded because " + MAX_QUEUED_HELD + " were waiting for the store (the "
+                        + "engine still holds their ONSETs)").register(server.registry());
         w.timer.scheduleWithFixedDelay(w::refreshQuietly, 1000, 1000, TimeUnit.MILLISECONDS);
         w.timer.scheduleWithFixedDelay(w::flushQuietly, 200, 200, TimeUnit.MILLISECONDS);
         w.timer.scheduleWithFixedDelay(w::pruneQuietly, 1, 60, TimeUnit.MINUTES);
@@ -73,7 +82,7 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
         List<Silence> s = silences();
         List<Dependency> d = dependencies();
         if (e != engine) {
-            e.setRecorder(recorded::add);
+            e.setRecorder(this::record);
             engine = e;
             pushedSilences = null;
             pushedDependencies = null;
@@ -86,6 +95,23 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
             e.setDependencies(d);
             pushedDependencies = d;
         }
+    }
+
+    /** On the detector thread: never blocks; drops and counts when {@link #MAX_QUEUED_HELD} wait already. */
+    private void record(ChangeEvent e) {
+        if (recorded.offer(e)) return;
+        droppedHeld.increment();
+        long now = System.currentTimeMillis();
+        long last = droppedWarnedAt.get();
+        if (now - last >= 60_000 && droppedWarnedAt.compareAndSet(last, now)) {
+            log.warn("{} held events wait for the store: new ones are not recorded ({} dropped so far; the held ONSETs "
+                    + "themselves are kept by the engine). Check the database", MAX_QUEUED_HELD, droppedHeld.sum());
+        }
+    }
+
+    /** Held events dropped because {@link #MAX_QUEUED_HELD} were waiting for the store. */
+    long droppedHeld() {
+        return droppedHeld.sum();
     }
 
     private void refreshQuietly() {
@@ -129,9 +155,10 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("could not record {} held events ({}); retrying", batch.size(), e.getMessage());
+            // put the batch back in front, in order; what no longer fits (the recorder added meanwhile) is dropped
             List<ChangeEvent> rest = new ArrayList<>(batch);
             recorded.drainTo(rest);
-            recorded.addAll(rest);
+            for (ChangeEvent r : rest) if (!recorded.offer(r)) droppedHeld.increment();
         }
     }
 

@@ -271,15 +271,19 @@ public final class VigilServer implements AutoCloseable {
     private void startHa(VigilConfig c) {
         long ttl = c.ha().leaseTtl().toMillis();
         peers = new PeerDirectory(new InstanceRepository(db), lease.owner(),
-                PeerDirectory.advertisedUrl(c.ha().advertiseUrl(), c.http().host(), http.port()));
+                PeerDirectory.advertisedUrl(c.ha().advertiseUrl(), c.http().host(), http.port(), c.http().tls() != null));
         peers.announce();
         lease.observeLease(peers::observe);
-        if (!c.ha().partitioned()) forwarder = new HeartbeatForwarder(vertx, lease.owner(), peers::activeUrl,
+        if (!c.ha().partitioned()) forwarder = new HeartbeatForwarder(vertx, HeartbeatForwarder.clientOptions(c.ha().caFile(),
+                c.http().tls()), lease.owner(), peers::activeUrl,
                 metrics.ingested(io.vigil.ingest.Channel.HTTP, "forwarded"),
                 metrics.ingested(io.vigil.ingest.Channel.HTTP, "forward_unavailable"),
                 metrics.ingested(io.vigil.ingest.Channel.HTTP, "kept_by_standby"), liveness.standbyHeartbeats(), liveness::limits,
                 liveness.watermarks().clock());
-        if (forwarder != null) forwardRoute = new HeartbeatRoute.Forward(forwarder::forward);
+        if (forwarder != null) {
+            forwarder.watchTls(c.ha().caFile(), c.http().tls());
+            forwardRoute = new HeartbeatRoute.Forward(forwarder::forward);
+        }
         sharedConfig = new SharedConfig(new ConfigRepository(db), this::applyShared);
         sharedConfig.startup(c);
         background.scheduleWithFixedDelay(() -> sharedConfig.poll(this::config), 1000, 1000, TimeUnit.MILLISECONDS);

@@ -93,6 +93,57 @@ class StandbyInProcessTest {
         }
     }
 
+    /**
+     * Both instances serve HTTPS and require client certificates: the standby forwards to the active's
+     * {@code https://} URL, trusting {@code ha.tls.caFile} and presenting its own certificate.
+     */
+    @Test
+    void aStandbyForwardsOverMutualTlsToTheActive() throws Exception {
+        var cert = io.vigil.http.auth.TestCertificates.selfSigned(dir, "vigil", "localhost");
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .sslContext(io.vigil.http.auth.TestCertificates.context(cert, cert)).build();
+        try (var pg = TestDatabases.freshPostgres(); var sink = new EventSink()) {
+            Files.createDirectories(dir.resolve("a"));
+            Files.createDirectories(dir.resolve("b"));
+            java.util.function.Function<String, String> yaml = id -> HaCluster.yaml(pg.url(), sink.url(), id)
+                    .replace("http:\n  host: 127.0.0.1\n", "http:\n  host: 127.0.0.1\n  tls: {certFile: '" + cert.certFile()
+                            + "', keyFile: '" + cert.keyFile() + "', clientCaFile: '" + cert.certFile() + "'}\n")
+                    + "  tls: {caFile: '" + cert.certFile() + "'}\n";
+            try (RunningServer a = RunningServer.start(dir.resolve("a"), yaml.apply("vigil-a"));
+                 RunningServer b = RunningServer.start(dir.resolve("b"), yaml.apply("vigil-b"))) {
+                String ua = "https://127.0.0.1:" + a.server.port();
+                String ub = "https://127.0.0.1:" + b.server.port();
+                await().atMost(Duration.ofSeconds(30)).until(() -> roleOver(client, ua).equals("ACTIVE")
+                        && roleOver(client, ub).equals("STANDBY"));
+                assertThat(RunningServer.json(getOver(client, ub + "/api/v1/status")).path("ha").path("activeUrl").asText())
+                        .as("the advertised URL of an HTTPS port").isEqualTo(ua);
+
+                var post = java.net.http.HttpRequest.newBuilder(java.net.URI.create(ub + "/eventListener/v7"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(heartbeat(EVENT, "over-tls"))).build();
+                assertThat(client.send(post, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+                // forwarded, not kept: the active's engine has it when the standby answers (a kept one comes later)
+                assertThat(RunningServer.json(getOver(client, ua + "/api/v1/sources")).path("sources")
+                        .findValuesAsText("sourceName")).contains("over-tls");
+                assertThat(getOver(client, ub + "/metrics")).containsPattern(
+                        "vigil_ingest_heartbeats_total\\{channel=\"http\",result=\"forwarded\"} [1-9]");
+            }
+        }
+    }
+
+    private static String getOver(java.net.http.HttpClient client, String url) throws Exception {
+        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static String roleOver(java.net.http.HttpClient client, String base) {
+        try {
+            return RunningServer.json(getOver(client, base + "/api/v1/status")).path("role").asText();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     private static String role(RunningServer s) {
         return s.getJson("/api/v1/status").path("role").asText();
     }

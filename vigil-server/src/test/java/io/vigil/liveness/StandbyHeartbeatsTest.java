@@ -50,4 +50,32 @@ class StandbyHeartbeatsTest {
         assertThat(kept.droppedCount()).isEqualTo(1);
         assertThat(kept.nextUndelivered()).containsExactly((byte) 1);
     }
+
+    @Test
+    void theReplayQueueIsBoundedInBytesToo() {
+        StandbyHeartbeats kept = new StandbyHeartbeats();
+        byte[] big = new byte[1 << 20];
+        int fit = (int) (StandbyHeartbeats.MAX_UNDELIVERED_BYTES / big.length);
+        for (int i = 0; i < fit + 3; i++) kept.undelivered(big.clone());
+        assertThat(kept.undeliveredCount()).isEqualTo(fit);
+        assertThat(kept.droppedCount()).isEqualTo(3);
+        // taken and put back: the byte count follows
+        byte[] first = kept.nextUndelivered();
+        kept.retryLater(first);
+        kept.undelivered(big.clone());
+        assertThat(kept.undeliveredCount()).isEqualTo(fit);
+    }
+
+    @Test
+    void pastMaxSourcesANewSourceIsNotNotedButKnownOnesStillAre() {
+        StandbyHeartbeats kept = new StandbyHeartbeats();
+        IngestLimits two = new IngestLimits(IngestLimits.DEFAULTS.nameLength(), 2, IngestLimits.DEFAULTS.newSourcesPerSecond());
+        kept.keep(body("a"), two, 1_000);
+        kept.keep(body("b"), two, 1_000);
+        assertThat(kept.keep(body("c"), two, 1_000)).as("usable: the active may still take it").isTrue();
+        kept.keep(body("a"), two, 2_000);
+        assertThat(kept.notKeptCount()).isEqualTo(1);
+        assertThat(kept.drain()).extracting(k -> k.heartbeat().sourceName() + "@" + k.arrivedAtMillis())
+                .containsExactlyInAnyOrder("a@2000", "b@1000");
+    }
 }

@@ -61,6 +61,31 @@ class ActionRunnerTest {
             "{\"ip\":\"10.0.0.5\",\"name\":\"node10\",\"type\":\"services\",\"state\":\"connection refused\",\"code\":\"100001\"}");
 
     @Test
+    void aFullActionQueueFailsTheNextActionAtOnceInsteadOfForkingOrGrowing() throws Exception {
+        Path marker = dir.resolve("runs");
+        // each run appends a line, then waits until the test lets it go (the file "go" exists)
+        List<String> cmd = List.of("sh", "-c", "echo x >> '" + marker + "'; while [ ! -f '" + dir.resolve("go") + "' ]; do sleep 0.05; done");
+        try (ActionRunner runner = new ActionRunner(vertx, Map.of("slow", new ActionSpec("slow", cmd, null, Duration.ofSeconds(60))))) {
+            List<java.util.concurrent.CompletableFuture<ActionRunner.Outcome>> taken = new java.util.ArrayList<>();
+            for (int i = 0; i < ActionRunner.MAX_RUNNING + ActionRunner.MAX_WAITING; i++) {
+                taken.add(runner.run("slow", "g", "services", EVENT));
+            }
+            ActionRunner.Outcome refused = runner.run("slow", "g", "services", EVENT).get(5, TimeUnit.SECONDS);
+            assertThat(refused.succeeded()).isFalse();
+            assertThat(refused.detail()).contains("action queue full");
+            // only MAX_RUNNING processes were started
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(marker)
+                    && Files.readAllLines(marker).size() == ActionRunner.MAX_RUNNING);
+            Thread.sleep(300);
+            assertThat(Files.readAllLines(marker)).hasSize(ActionRunner.MAX_RUNNING);
+            Files.writeString(dir.resolve("go"), "");
+            // the waiting ones run in turn; the first few finish
+            assertThat(taken.getFirst().get(30, TimeUnit.SECONDS).succeeded()).isTrue();
+            assertThat(taken.get(ActionRunner.MAX_RUNNING).get(30, TimeUnit.SECONDS).succeeded()).isTrue();
+        }
+    }
+
+    @Test
     void webhookActionPostsTheEventAndTheActionAndSucceedsOn2xxOnly() throws Exception {
         try (ActionRunner runner = new ActionRunner(vertx, Map.of("start", new ActionSpec("start", null, hook(), Duration.ofSeconds(5))))) {
             ActionRunner.Outcome ok = runner.run("start", "node10", "services", EVENT).get(10, TimeUnit.SECONDS);

@@ -38,8 +38,14 @@ import java.util.function.Supplier;
  * the Vert.x event loop and never blocks.
  */
 public final class HeartbeatForwarder implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HeartbeatForwarder.class);
     public static final String FORWARDED_HEADER = "X-Vigil-Forwarded-By";
     private static final long TIMEOUT_MILLIS = 2_000;
+    /**
+     * Requests waiting for one of the 64 connections to the active. Past it a request fails at once and its
+     * heartbeats are kept like those of any unanswered request (202, replayed later; that queue is bounded too).
+     */
+    static final int MAX_WAITING_REQUESTS = 4_096;
 
     private final HttpClientAgent client;
     private final String instanceId;
@@ -53,17 +59,18 @@ public final class HeartbeatForwarder implements AutoCloseable {
     private final Vertx vertx;
     private final long replayTimer;
     private final AtomicBoolean replaying = new AtomicBoolean();
+    private long tlsTimer = -1;
+    private volatile java.util.List<Object> tlsSeen;
 
     /**
      * @param kept         where heartbeats are kept (the liveness service's, merged at activation)
      * @param keptCounter  counts requests answered 202 without reaching the active
      */
-    public HeartbeatForwarder(Vertx vertx, String instanceId, Supplier<Optional<String>> activeUrl, Counter forwarded,
-                              Counter unavailable, Counter keptCounter, StandbyHeartbeats kept, Supplier<IngestLimits> limits,
-                              Clock clock) {
-        this.client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
-                new PoolOptions().setHttp1MaxSize(64));
+    public HeartbeatForwarder(Vertx vertx, HttpClientOptions options, String instanceId, Supplier<Optional<String>> activeUrl,
+                              Counter forwarded, Counter unavailable, Counter keptCounter, StandbyHeartbeats kept,
+                              Supplier<IngestLimits> limits, Clock clock) {
+        this.client = vertx.createHttpClient(options,
+                new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(MAX_WAITING_REQUESTS));
         this.instanceId = instanceId;
         this.activeUrl = activeUrl;
         this.forwarded = forwarded;
@@ -74,6 +81,67 @@ public final class HeartbeatForwarder implements AutoCloseable {
         this.clock = clock;
         this.vertx = vertx;
         this.replayTimer = vertx.setPeriodic(1000, id -> activeUrl.get().ifPresent(this::replay));
+    }
+
+    /**
+     * The client's options: keep-alive, no Nagle, 2 s connect timeout. For an {@code https://} active it trusts
+     * {@code caFile} ({@code ha.tls.caFile}, PEM) when set, else the JDK's CAs, and verifies the host name. When this
+     * instance's own port requires client certificates ({@code http.tls.clientCaFile}), so does the active's (the
+     * instances share one configuration): the forwarder then presents this instance's {@code http.tls} certificate.
+     */
+    public static HttpClientOptions clientOptions(java.nio.file.Path caFile, io.vigil.config.HttpTls ownTls) {
+        HttpClientOptions o = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000)
+                .setVerifyHost(true);
+        if (caFile != null) o.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(caFile.toString()));
+        if (ownTls != null && ownTls.clientCaFile() != null) {
+            o.setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(ownTls.certFile().toString())
+                    .setKeyPath(ownTls.keyFile().toString()));
+        }
+        return o;
+    }
+
+    /**
+     * Re-reads the client's TLS files (the CA file, and this instance's certificate when it is presented) when they
+     * change, checked every 2 s, so that a renewed certificate is used without a restart. Nothing when neither is set.
+     */
+    public void watchTls(java.nio.file.Path caFile, io.vigil.config.HttpTls ownTls) {
+        java.util.List<java.nio.file.Path> files = new java.util.ArrayList<>();
+        if (caFile != null) files.add(caFile);
+        boolean present = ownTls != null && ownTls.clientCaFile() != null;
+        if (present) {
+            files.add(ownTls.certFile());
+            files.add(ownTls.keyFile());
+        }
+        if (files.isEmpty()) return;
+        tlsSeen = fingerprint(files);
+        tlsTimer = vertx.setPeriodic(2000, id -> vertx.executeBlocking(() -> {
+            java.util.List<Object> now = fingerprint(files);
+            if (now.equals(tlsSeen)) return null;
+            tlsSeen = now;
+            var ssl = new io.vertx.core.net.ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS");
+            if (caFile != null) ssl.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(caFile.toString()));
+            if (present) {
+                ssl.setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(ownTls.certFile().toString())
+                        .setKeyPath(ownTls.keyFile().toString()));
+            }
+            client.updateSSLOptions(ssl).onSuccess(v -> log.info("HA forwarding: TLS files reloaded ({})", files))
+                    .onFailure(e -> log.error("HA forwarding: TLS files {} could not be loaded ({}); the forwarder keeps "
+                            + "the previous ones. Fix the PEM files; they are tried again on the next change", files, e.getMessage()));
+            return null;
+        }, false));
+    }
+
+    private static java.util.List<Object> fingerprint(java.util.List<java.nio.file.Path> files) {
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (java.nio.file.Path p : files) {
+            try {
+                out.add(java.nio.file.Files.getLastModifiedTime(p).toMillis());
+                out.add(java.nio.file.Files.size(p));
+            } catch (Exception e) {
+                out.add(e.getClass().getSimpleName()); // being replaced: compared again next time
+            }
+        }
+        return out;
     }
 
     /** Answers {@code req} (whose body was read into {@code body}) with the active instance's answer. */
@@ -172,6 +240,7 @@ public final class HeartbeatForwarder implements AutoCloseable {
     @Override
     public void close() {
         vertx.cancelTimer(replayTimer);
+        if (tlsTimer >= 0) vertx.cancelTimer(tlsTimer);
         client.close();
     }
 }

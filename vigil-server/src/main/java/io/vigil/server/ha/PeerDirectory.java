@@ -34,19 +34,25 @@ public final class PeerDirectory {
 
     /**
      * The URL other instances reach this one at, from the first that is set: {@value #ADVERTISE_ENV}, then
-     * {@code configured} ({@code ha.advertiseUrl}), else {@code http://<host>:<port>} with the bound address, or this
-     * machine's address when bound to all interfaces.
+     * {@code configured} ({@code ha.advertiseUrl}), else {@code http://<host>:<port>} ({@code https://} when
+     * {@code tls}: the port serves HTTPS) with the bound address, or this machine's address when bound to all
+     * interfaces.
      */
-    public static String advertisedUrl(String configured, String bindHost, int port) {
-        return advertisedUrl(System.getenv(ADVERTISE_ENV), configured, bindHost, port);
+    public static String advertisedUrl(String configured, String bindHost, int port, boolean tls) {
+        return advertisedUrl(System.getenv(ADVERTISE_ENV), configured, bindHost, port, tls);
     }
 
     /**
-     * {@link #advertisedUrl(String, String, int)} with the environment variable's value passed in ({@code fromEnv},
+     * {@link #advertisedUrl(String, String, int, boolean)} with the environment variable's value passed in ({@code fromEnv},
      * null when unset), so that the precedence can be tested without a process environment. A trailing slash of
      * either given URL is dropped: the forwarder appends the request path.
      */
     public static String advertisedUrl(String fromEnv, String configured, String bindHost, int port) {
+        return advertisedUrl(fromEnv, configured, bindHost, port, false);
+    }
+
+    /** {@link #advertisedUrl(String, String, String, int)} for a port that serves HTTPS when {@code tls}. */
+    public static String advertisedUrl(String fromEnv, String configured, String bindHost, int port, boolean tls) {
         if (fromEnv != null && !fromEnv.isBlank()) return withoutTrailingSlash(fromEnv);
         if (configured != null && !configured.isBlank()) return withoutTrailingSlash(configured);
         String host = bindHost;
@@ -58,7 +64,7 @@ public final class PeerDirectory {
             }
         }
         if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
-        return "http://" + host + ":" + port;
+        return (tls ? "https://" : "http://") + host + ":" + port;
     }
 
     private static String withoutTrailingSlash(String url) {
