@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.secret.BasicAuth;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.secret.BasicAuth;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.secret.BasicAuth;
 import java.time.Duration;
 
 /**
@@ -13,7 +14,7 @@ import java.time.Duration;
  * @param tls          TLS certificate files, or null for plain HTTP
  * @param connections  how many connections, and how long they may stay silent
  */
-public record HttpConfig(int port, String host, long maxBodyBytes, BasicAuth auth, io.vigil.http.auth.ApiAccess access,
+public record HttpConfig(int port, String host, long maxBodyBytes, BasicAuth auth, io.vigil.access.ApiAccess access,
                          HttpTls tls, Connections connections) {
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -22,7 +23,7 @@ public record HttpConfig(int port, String host, long maxBodyBytes, BasicAuth aut
     public HttpConfig {
         if (host == null) host = DEFAULT_HOST;
         if (maxBodyBytes <= 0) maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-        if (access == null) access = io.vigil.http.auth.ApiAccess.defaults();
+        if (access == null) access = io.vigil.access.ApiAccess.defaults();
         if (connections == null) connections = Connections.DEFAULTS;
     }
 
@@ -32,7 +33,7 @@ public record HttpConfig(int port, String host, long maxBodyBytes, BasicAuth aut
     }
 
     /** The same settings with other access rules. */
-    public HttpConfig withAccess(io.vigil.http.auth.ApiAccess newAccess) {
+    public HttpConfig withAccess(io.vigil.access.ApiAccess newAccess) {
         return new HttpConfig(port, host, maxBodyBytes, auth, newAccess, tls, connections);
     }
 

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.secret.BasicAuth;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

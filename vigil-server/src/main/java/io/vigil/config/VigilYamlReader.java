@@ -1,11 +1,12 @@
 package io.vigil.config;
 
+import io.vigil.secret.BasicAuth;
 import static io.vigil.config.ConfigKeys.*;
 
 import io.vigil.ingest.IngestLimits;
-import io.vigil.http.auth.ApiAccess;
-import io.vigil.http.auth.ApiToken;
-import io.vigil.http.auth.Role;
+import io.vigil.access.ApiAccess;
+import io.vigil.access.ApiToken;
+import io.vigil.access.Role;
 import io.vigil.monitor.ClosedLoop;
 import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TargetType;

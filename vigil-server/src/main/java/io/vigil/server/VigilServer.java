@@ -37,7 +37,6 @@ import io.vigil.store.monitor.MonitorRepository;
 import io.vigil.store.outbox.OutboxRepository;
 import io.vigil.store.outbox.StateWriter;
 import io.vigil.store.source.SourceRepository;
-import io.vigil.transport.dmaap.BasicAuth;
 import io.vigil.transport.dmaap.DmaapPoller;
 import io.vigil.transport.dmaap.DmaapPollerSettings;
 import io.vigil.transport.dmaap.DmaapPublishSink;
@@ -322,7 +321,7 @@ public final class VigilServer implements AutoCloseable {
             String name = n == 1 ? base : base + "#" + n;
             Sink sink = switch (t) {
                 case PublishTarget.Dmaap d -> new DmaapPublishSink(vertx, name, URI.create(d.url()),
-                        Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())), WebhookSink.DEFAULT_TIMEOUT, d.caFile());
+                        Optional.ofNullable(d.auth()), WebhookSink.DEFAULT_TIMEOUT, d.caFile());
                 case PublishTarget.Webhook w -> new WebhookSink(vertx, name, URI.create(w.url()), w.headers(), WebhookSink.DEFAULT_TIMEOUT, w.caFile());
                 case PublishTarget.Log l -> new LogSink(name);
                 case PublishTarget.Kafka k -> KafkaWiring.sink(name, k, metrics);
@@ -370,7 +369,7 @@ public final class VigilServer implements AutoCloseable {
     private void startDmaap(DmaapIngest d) {
         if (d == null) return;
         DmaapPollerSettings s = DmaapPollerSettings.of(URI.create(d.url()), d.group(), d.consumer(),
-                        Optional.ofNullable(d.auth()).map(a -> new BasicAuth(a.user(), a.password())))
+                        Optional.ofNullable(d.auth()))
                 .withLongPollTimeout(d.pollTimeout()).withLimit(d.limit()).withClock(liveness.watermarks().clock());
         poller = new DmaapPoller(vertx, liveness, s, d.caFile());
         metrics.bindPoller(poller);

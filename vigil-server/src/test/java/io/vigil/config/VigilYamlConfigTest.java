@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.secret.BasicAuth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

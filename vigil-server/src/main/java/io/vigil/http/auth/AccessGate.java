@@ -1,5 +1,7 @@
 package io.vigil.http.auth;
 
+import io.vigil.access.Role;
+
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;

@@ -1,6 +1,10 @@
 package io.vigil.http.auth;
 
-import io.vigil.config.BasicAuth;
+import io.vigil.access.ApiAccess;
+import io.vigil.access.ApiToken;
+import io.vigil.access.Role;
+
+import io.vigil.secret.BasicAuth;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
 /**
- * Access control of the HTTP API: tokens and roles, loopback trust, and the gate every request passes before it is routed.
+ * Access control of the HTTP API: the policy (tokens and roles from {@code io.vigil.access}, loopback trust) and the gate every request passes before it is routed.
  */
 package io.vigil.http.auth;

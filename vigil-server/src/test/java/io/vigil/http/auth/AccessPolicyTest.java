@@ -1,9 +1,13 @@
 package io.vigil.http.auth;
 
+import io.vigil.access.ApiAccess;
+import io.vigil.access.ApiToken;
+import io.vigil.access.Role;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vigil.config.BasicAuth;
+import io.vigil.secret.BasicAuth;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

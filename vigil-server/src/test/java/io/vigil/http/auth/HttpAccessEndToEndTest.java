@@ -1,5 +1,7 @@
 package io.vigil.http.auth;
 
+import io.vigil.access.ApiToken;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

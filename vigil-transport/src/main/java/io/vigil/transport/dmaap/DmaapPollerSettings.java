@@ -1,5 +1,6 @@
 package io.vigil.transport.dmaap;
 
+import io.vigil.secret.BasicAuth;
 import io.vigil.transport.relay.BackoffPolicy;
 import java.net.URI;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.vigil.transport.dmaap;
 
+import io.vigil.secret.BasicAuth;
 import io.vertx.core.Vertx;
 import io.vigil.transport.webhook.WebhookSink;
 import java.net.URI;

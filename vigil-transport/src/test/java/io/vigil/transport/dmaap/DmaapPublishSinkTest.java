@@ -1,5 +1,6 @@
 package io.vigil.transport.dmaap;
 
+import io.vigil.secret.BasicAuth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.vigil.http.auth;
+package io.vigil.access;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -60,7 +60,7 @@ public record ApiToken(String name, Role role, byte[] sha256) {
     }
 
     /** Constant-time: whether {@code presentedDigest} is this token's digest. */
-    boolean matches(byte[] presentedDigest) {
+    public boolean matches(byte[] presentedDigest) {
         return MessageDigest.isEqual(sha256, presentedDigest);
     }
 

@@ -1,4 +1,4 @@
-package io.vigil.http.auth;
+package io.vigil.access;
 
 import java.util.List;
 
