@@ -13,6 +13,11 @@ import java.util.concurrent.CompletionStage;
 public final class KindFilter implements Sink {
     /** The kinds ONAP's control loop (and every {@code publish[]} target) receives. */
     public static final Set<String> ALARMS = Set.of("ONSET", "ABATED");
+    /**
+     * What every {@code publish[]} target receives: the alarms and the leadership changes of peer endpoints
+     * ({@code LEADERSHIP}, written only when {@code peers[]} is configured).
+     */
+    public static final Set<String> PUBLISHED = Set.of("ONSET", "ABATED", "LEADERSHIP");
 
     private final Sink inner;
     private final Set<String> kinds;

@@ -28,6 +28,14 @@ public interface Endpoint {
     default void leadership(LeadershipStatus status) {
     }
 
+    /**
+     * A TCP server's read watermark: epoch ms (of the adapter's clock) before which everything that reached its
+     * sockets has been read and judged; -1 for other endpoints. May be called from any thread.
+     */
+    default long heardUpTo() {
+        return -1;
+    }
+
     /** The bound port (a server started on port 0 reports the real one), or -1. */
     int localPort();
 

@@ -47,6 +47,8 @@ public final class PeerHeartbeat implements AutoCloseable {
     // Confined to the event loop:
     private Future<Void> lastCommand = Future.succeededFuture();
     private Endpoint endpoint;
+    /** {@link #endpoint} for readers on other threads ({@link #heardUpToMillis}). */
+    private volatile Endpoint liveEndpoint;
     private long timerId = -1;
     private volatile AdapterState state;
     private volatile PeerType runningType;
@@ -124,6 +126,17 @@ public final class PeerHeartbeat implements AutoCloseable {
     /** The type that runs, or null when stopped. */
     public PeerType runningType() {
         return runningType;
+    }
+
+    /**
+     * A running TCP server's read watermark: every heartbeat that reached its sockets before this time (epoch ms of the
+     * adapter's clock) has been read and judged. It stalls while the server is behind (a burst of connections, a long
+     * read turn) or suspended, so an application can tell "the peer is silent" from "the server has not caught up".
+     * -1 when no server runs. Thread-safe.
+     */
+    public long heardUpToMillis() {
+        Endpoint e = liveEndpoint;
+        return e == null ? -1 : e.heardUpTo();
     }
 
     /** The bound port of a running server or multicast member (the real one for port 0), else -1. */
@@ -237,6 +250,7 @@ public final class PeerHeartbeat implements AutoCloseable {
                 return;
             }
             endpoint = e;
+            liveEndpoint = e;
             if (config.type() != PeerType.MULTICAST && leadership != null) e.leadership(leadership);
             runningType = config.type();
             localPort = e.localPort();
@@ -261,6 +275,7 @@ public final class PeerHeartbeat implements AutoCloseable {
         vertx.cancelTimer(timerId);
         Endpoint e = endpoint;
         endpoint = null;
+        liveEndpoint = null;
         state = AdapterState.STOPPED;
         runningType = null;
         localPort = -1;

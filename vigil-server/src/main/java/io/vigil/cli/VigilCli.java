@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
         description = "Vigil: heartbeat and liveness service (a drop-in replacement for ONAP's DCAE heartbeat microservice).",
         subcommands = {ServeCommand.class, StatusCommand.class, SourcesCommand.class, SendCommand.class,
-                ConfigCommand.class, PeerCommand.class, HaCommand.class, InstancesCommand.class, CommandCommand.class,
+                ConfigCommand.class, PeerCommand.class, PeersCommand.class, HaCommand.class, InstancesCommand.class, CommandCommand.class,
                 ActionsCommand.class, CollectorCommand.class, CommandLine.HelpCommand.class})
 public final class VigilCli implements Runnable {
     @CommandLine.Spec

@@ -15,7 +15,7 @@ import java.util.Set;
  * removed (stop; their open alarms are closed with an ABATED "monitor removed"), changed (interval,
  * missed count, time base or closed-loop fields; applied at once). {@code restartNeeded} names the
  * sections and keys that changed but are only read at startup: those whose reload policy in {@link ConfigKeys} is
- * restart ({@code http}, {@code store}, {@code ha}, {@code collect} with {@code workers} and {@code actions},
+ * restart ({@code http}, {@code store}, {@code ha}, {@code collect} with {@code workers} and {@code actions}, {@code peers},
  * {@code detection.grace}, {@code detection.checkpointInterval}, {@code ingest.kafka}, {@code config.remote.pollInterval}).
  *
  * @param added         monitors whose eventName is new, in the new config's order

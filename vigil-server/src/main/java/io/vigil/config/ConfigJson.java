@@ -143,6 +143,28 @@ public final class ConfigJson {
         ha.put("advertiseUrl", c.ha().advertiseUrl());
         caFile(ha, c.ha().caFile());
         if (!c.collect().equals(io.vigil.collect.CollectSettings.NONE)) CollectJsonForm.write(root, c.collect(), revealSecrets);
+        if (!c.peers().isEmpty()) {
+            ArrayNode peers = root.putArray("peers");
+            for (PeerEndpointSettings p : c.peers()) {
+                ObjectNode n = peers.addObject();
+                n.put("name", p.name());
+                n.put("type", p.type().name().toLowerCase(Locale.ROOT));
+                n.put("hostname", p.hostname());
+                n.put("port", p.port());
+                if (!p.networkInterface().isBlank()) n.put("networkInterface", p.networkInterface());
+                n.put("heartbeatInterval", DurationSyntax.format(p.heartbeatInterval()));
+                n.put("heartbeatTimeout", DurationSyntax.format(p.heartbeatTimeout()));
+                n.put("reconnectAttempts", p.reconnectAttempts());
+                n.put("reconnectSleep", DurationSyntax.format(p.reconnectSleep()));
+                if (p.endpointId() != null) n.put("endpointId", p.endpointId());
+                if (p.sharedSecret() != null) n.put("sharedSecret", secret(p.sharedSecret(), revealSecrets));
+                n.put("quorum", p.quorum());
+                n.put("serverEventLoops", p.serverEventLoops());
+                n.put("serverMaxConnections", p.serverMaxConnections());
+                n.put("startWithApplication", p.startWithApplication());
+                n.put("eventName", p.eventName());
+            }
+        }
         return root;
     }
 

@@ -413,11 +413,50 @@ public final class ConfigKeys {
             IngestLimits.DEFAULT_NEW_SOURCES_PER_SECOND).doc("integer ≥ 1", "`10000`",
             "Most new sources taken per second (a token bucket holding one second's worth). Past it, as for `maxSources`. Raise it for a planned mass onboarding or a load test (`vigil send --sources N` with N above it reports the refused ones as `HTTP 429` failures).");
 
+    // ------------------------------------------------------------------ peers[] (read at startup)
+
+    static final ConfigKey<Void> PEERS = ROOT.list("peers").restart();
+    static final ConfigKey<Void> PEER_NAME = PEERS.value("name").doc("text, **required**", "—",
+            "Names the endpoint in `/api/v1/peers`, `vigil peers`, metrics (`endpoint` label) and logs. Unique.");
+    static final ConfigKey<String> PEER_TYPE = PEERS.oneOf("type", null, "server", "client", "multicast")
+            .doc("`server` \\| `client` \\| `multicast`, **required**", "—", "What the adapter starts.");
+    static final ConfigKey<Void> PEER_HOSTNAME = PEERS.value("hostname").doc("text", "server: `0.0.0.0`; else **required**",
+            "Server: bind address. Client: the peer server's host. Multicast: the group address.");
+    static final ConfigKey<Void> PEER_PORT = PEERS.value("port").doc("integer, **required**", "—",
+            "TCP port (a server may use `0`: any free port, shown as `localPort` in `/api/v1/peers`) or the group's UDP port.");
+    static final ConfigKey<Void> PEER_NETWORK_INTERFACE = PEERS.value("networkInterface").doc("text", "OS default",
+            "Multicast: interface name or address to join and send on. Name it (see [peer.md](peer.md#multicast-on-lo-and-on-real-networks)).");
+    static final ConfigKey<Void> PEER_HEARTBEAT_INTERVAL = PEERS.value("heartbeatInterval").doc("duration with a unit", "`1000ms`",
+            "How often each side sends a heartbeat. A bare number is refused (the standalone adapter counts milliseconds, the rest of this file seconds).");
+    static final ConfigKey<Void> PEER_HEARTBEAT_TIMEOUT = PEERS.value("heartbeatTimeout").doc("duration with a unit, ≥ 0", "`2000ms`",
+            "Silence beyond the interval before the adapter reports a `timeout`.");
+    static final ConfigKey<Integer> PEER_RECONNECT_ATTEMPTS = PEERS.integer("reconnectAttempts", 0, Integer.MAX_VALUE,
+            io.vigil.peer.PeerProperties.DEFAULT_RECONNECT_ATTEMPTS).doc("integer ≥ 0", "`0`",
+            "Client: attempts after a timeout before giving up; multicast: retries of a failed group join. In a server give a client many: once it gave up it stays `DISCONNECTED` until `vigil peers command NAME '{\"command\":\"stop\"}'` and a start.");
+    static final ConfigKey<Void> PEER_RECONNECT_SLEEP = PEERS.value("reconnectSleep").doc("duration with a unit", "`5000ms`",
+            "Pause between attempts.");
+    static final ConfigKey<Void> PEER_ENDPOINT_ID = PEERS.value("endpointId").doc("text", "none (**required** for multicast)",
+            "This endpoint's id, sent in every frame; also this node's `sourceName` in its own `LEADERSHIP` events (else `name`).");
+    static final ConfigKey<Void> PEER_SHARED_SECRET = PEERS.value("sharedSecret").doc("text (secret)", "none",
+            "HMAC-SHA256 key of every frame; both sides need the same. Masked in `config check --json`, never logged.");
+    static final ConfigKey<Integer> PEER_QUORUM = PEERS.integer("quorum", 1, Integer.MAX_VALUE, 1).doc("integer ≥ 1", "`1`",
+            "Multicast: fewest live members that may elect a leader.");
+    static final ConfigKey<Integer> PEER_SERVER_EVENT_LOOPS = PEERS.integer("serverEventLoops", 1, 64,
+            io.vigil.peer.PeerProperties.DEFAULT_SERVER_EVENT_LOOPS).doc("integer 1–64", "one per core, at most 4",
+            "Server: event loops sharing the client connections.");
+    static final ConfigKey<Integer> PEER_SERVER_MAX_CONNECTIONS = PEERS.integer("serverMaxConnections", 1, Integer.MAX_VALUE,
+            io.vigil.peer.PeerProperties.DEFAULT_SERVER_MAX_CONNECTIONS).doc("integer ≥ 1", "`10000`",
+            "Server: most client connections open at once.");
+    static final ConfigKey<Boolean> PEER_START_WITH_APPLICATION = PEERS.bool("startWithApplication", true).doc("boolean", "`true`",
+            "`false` (\"Start with application: No\"): loaded, started only by `vigil peers command NAME '{\"command\":\"resume\"}'` (`POST /api/v1/peers/{name}/command`).");
+    static final ConfigKey<Void> PEER_EVENT_NAME = PEERS.value("eventName").doc("text", "`name`",
+            "The monitor whose sources the peers are. Without a `monitors[]` entry of that eventName one is made: `heartbeatInterval` = the endpoint's, `missedHeartbeats` = ⌈(interval + timeout) / interval⌉, `timeBase: arrival`, so the ONSET comes when the adapter reports the timeout. Declare the monitor to set closed-loop fields or another missed count.");
+
     // ------------------------------------------------------------------ listing
 
     /** The tables of docs/configuration.md, in the docs' order. */
     public static final List<String> TABLES = List.of("http", "store", "monitors", "ingest", "publish", "config", "detection",
-            "silences", "dependencies", "ha", "limits", "collect");
+            "silences", "dependencies", "ha", "limits", "peers", "collect");
 
     /** Every declared key and section, depth first in declaration order. */
     public static List<ConfigKey<?>> all() {

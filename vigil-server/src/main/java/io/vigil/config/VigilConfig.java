@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param source    the format it was read from
  * @param collect   the pull side: {@code collect}, {@code workers}, {@code actions} (see docs/collect.md)
  * @param limits    what ingest takes at the door ({@code limits})
+ * @param peers     peer heartbeat endpoints run by the server ({@code peers[]}, docs/peer.md)
  */
 public record VigilConfig(
         HttpConfig http,
@@ -33,7 +34,8 @@ public record VigilConfig(
         HaConfig ha,
         ConfigSource source,
         CollectSettings collect,
-        IngestLimits limits) {
+        IngestLimits limits,
+        List<PeerEndpointSettings> peers) {
 
     public VigilConfig {
         if (http == null) http = HttpConfig.defaults();
@@ -47,6 +49,14 @@ public record VigilConfig(
         Objects.requireNonNull(source, "source");
         if (collect == null) collect = CollectSettings.NONE;
         if (limits == null) limits = IngestLimits.DEFAULTS;
+        peers = peers == null ? List.of() : List.copyOf(peers);
+    }
+
+    /** The same configuration without peers (read before they existed). */
+    public VigilConfig(HttpConfig http, StoreConfig store, List<Monitor> monitors, IngestConfig ingest,
+                       List<PublishTarget> publish, RemoteSettings remote, DetectionConfig detection, HaConfig ha,
+                       ConfigSource source, CollectSettings collect, IngestLimits limits) {
+        this(http, store, monitors, ingest, publish, remote, detection, ha, source, collect, limits, List.of());
     }
 
     /**
@@ -65,19 +75,19 @@ public record VigilConfig(
     }
 
     public VigilConfig withHttp(HttpConfig newHttp) {
-        return new VigilConfig(newHttp, store, monitors, ingest, publish, remote, detection, ha, source, collect, limits);
+        return new VigilConfig(newHttp, store, monitors, ingest, publish, remote, detection, ha, source, collect, limits, peers);
     }
 
     public VigilConfig withMonitors(List<Monitor> newMonitors) {
-        return new VigilConfig(http, store, newMonitors, ingest, publish, remote, detection, ha, source, collect, limits);
+        return new VigilConfig(http, store, newMonitors, ingest, publish, remote, detection, ha, source, collect, limits, peers);
     }
 
     public VigilConfig withCollect(CollectSettings newCollect) {
-        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, source, newCollect, limits);
+        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, source, newCollect, limits, peers);
     }
 
     /** Overlays the remote URL given on the command line or in the environment (ONAP's JSON has none). */
     public VigilConfig withRemote(RemoteSettings newRemote) {
-        return new VigilConfig(http, store, monitors, ingest, publish, newRemote, detection, ha, source, collect, limits);
+        return new VigilConfig(http, store, monitors, ingest, publish, newRemote, detection, ha, source, collect, limits, peers);
     }
 }

@@ -49,7 +49,10 @@ final class VigilYamlReader {
                     + "(the default is a local H2 file)");
         if (ha.mode() == HaConfig.Mode.KAFKA_PARTITIONS) checkPartitioned(root, ha, store, ingest);
         var collect = CollectYamlReader.read(root);
-        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, ConfigSource.YAML, collect, limits);
+        List<PeerEndpointSettings> peers = PeersYamlReader.read(root);
+        monitors = PeersYamlReader.withPeerMonitors(monitors, peers);
+        return new VigilConfig(http, store, monitors, ingest, publish, remote, detection, ha, ConfigSource.YAML, collect, limits,
+                peers);
     }
 
     private static IngestLimits limits(ConfigNode n) {

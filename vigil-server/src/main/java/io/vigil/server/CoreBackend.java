@@ -115,6 +115,7 @@ final class CoreBackend implements CoreApi.Backend {
             sinks.addObject().put("name", r.sinkName()).put("delivered", r.delivered())
                     .put("lag", r.lagRecords()).put("failedAttempts", r.failedAttempts());
         }
+        if (server.peerEndpoints() != null) n.set("peers", server.peerEndpoints().statusView());
         n.put("storeHealthy", server.liveness().isStoreHealthy());
         ObjectNode dead = n.putObject("deadLetters");
         long deadTotal = 0;

@@ -105,6 +105,8 @@ public final class VigilServer implements AutoCloseable {
     private HttpApi http;
     private HttpWatermark httpWatermark;
     private DemoSource demo;
+    /** The {@code peers[]} endpoints; null when none is configured. */
+    private io.vigil.server.peers.PeerEndpoints peerEndpoints;
     private HeartbeatRoute detectRoute, forwardRoute, publishRoute;
 
     private static final int EVENT_LOOPS = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -186,12 +188,30 @@ public final class VigilServer implements AutoCloseable {
                 slowStreamClients.increment();
             }
         }));
+        if (!c.peers().isEmpty()) startPeers(c);
         if (options.demo()) demo = DemoSource.start(vertx, liveness);
         log.info("Vigil {} is RUNNING: " + c.http().scheme() + "://{}:{}/ , {} monitors, publishing to {}", version(), c.http().host(),
                 http.port(), c.monitors().size(), c.publish().stream().map(PublishTarget::type).toList());
     }
 
-    // ------------------------------------------------------------------ sinks and relays
+    /**
+     * The {@code peers[]} endpoints: their peers feed the engine (channel PEER), their leadership changes go to the
+     * outbox under this instance's epoch while it holds the lease (docs/peer.md, "Peers inside vigil serve").
+     */
+    private void startPeers(VigilConfig c) {
+        StateWriter writer = new StateWriter(db);
+        peerEndpoints = io.vigil.server.peers.PeerEndpoints.start(vertx, liveness.watermarks().clock(), c.peers(), liveness,
+                entry -> {
+                    writer.commit(List.of(), List.of(entry), lease.epoch());
+                    wakeRelays();
+                }, lease::isHolding, registry);
+        http.mount(new io.vigil.server.peers.PeersApi(peerEndpoints));
+    }
+
+    /** The {@code peers[]} endpoints; null when none is configured. */
+    public io.vigil.server.peers.PeerEndpoints peerEndpoints() {
+        return peerEndpoints;
+    }
 
     // ------------------------------------------------------------------ HA role
 
@@ -327,7 +347,7 @@ public final class VigilServer implements AutoCloseable {
                 case PublishTarget.Kafka k -> KafkaWiring.sink(name, k, metrics);
             };
             // publish targets get the liveness alarms; the pull side's records go to its workers only
-            Sink alarms = new io.vigil.delivery.KindFilter(sink, io.vigil.delivery.KindFilter.ALARMS);
+            Sink alarms = new io.vigil.delivery.KindFilter(sink, io.vigil.delivery.KindFilter.PUBLISHED);
             OutboxRelay relay = OutboxRelay.start(new FencedSink(alarms, lease::isHolding), outbox, RelaySettings.defaults());
             relays.add(relay);
             metrics.bindRelay(relay);
@@ -636,6 +656,7 @@ public final class VigilServer implements AutoCloseable {
     public void close() {
         log.info("Vigil is stopping");
         if (demo != null) demo.close();
+        closeQuietly(peerEndpoints);
         if (httpWatermark != null) httpWatermark.close();
         if (http != null) http.close();
         stopDmaap();

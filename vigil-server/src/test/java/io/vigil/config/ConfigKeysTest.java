@@ -84,7 +84,7 @@ class ConfigKeysTest {
     void restartKeysAreTheOnesTheServerReadsAtStartupOnly() {
         List<String> restart = ConfigKeys.all().stream().filter(k -> k.declaresRestart() && k.jsonPath() != null)
                 .map(ConfigKey::restartName).distinct().toList();
-        assertThat(restart).containsExactlyInAnyOrder("http", "store", "ha", "collect", "detection.grace",
+        assertThat(restart).containsExactlyInAnyOrder("http", "store", "ha", "collect", "peers", "detection.grace",
                 "detection.checkpointInterval", "ingest.kafka", "config.remote.pollInterval");
         assertThat(ConfigKeys.HTTP_PORT.reload()).isEqualTo(ConfigKey.Reload.RESTART);
         assertThat(ConfigKeys.LIMITS_MAX_SOURCES.reload()).isEqualTo(ConfigKey.Reload.LIVE);
@@ -133,6 +133,10 @@ class ConfigKeysTest {
                   - {type: kafka, bootstrapServers: k, topic: w}
                 actions:
                   start: {command: [./start.sh], timeout: 5s}
+                peers:
+                  - {name: mc, type: multicast, hostname: 239.255.0.1, port: 4446, networkInterface: lo, heartbeatInterval: 1s,
+                     heartbeatTimeout: 2s, reconnectAttempts: 1, reconnectSleep: 1s, endpointId: a, sharedSecret: s, quorum: 2,
+                     serverEventLoops: 1, serverMaxConnections: 10, startWithApplication: false, eventName: peers}
                 """.formatted(pem), "full");
     }
 

@@ -140,6 +140,16 @@ public final class TcpServerEndpoint implements Endpoint {
         return false;
     }
 
+    /** The oldest read watermark of the shards: every frame that reached the server before it has been read. */
+    @Override
+    public long heardUpTo() {
+        long min = Long.MAX_VALUE;
+        for (TcpServerShard shard : shards) {
+            min = Math.min(min, shard.heardUpTo());
+        }
+        return shards.isEmpty() ? -1 : min;
+    }
+
     /** Sessions that completed the handshake and are not lost, over all shards (as of each shard's last tick). */
     public int connectedCount() {
         int n = 0;

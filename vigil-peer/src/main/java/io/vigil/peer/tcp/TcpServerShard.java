@@ -49,6 +49,8 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
     private NetServer server;
     private long timerId = -1;
     private long previousTickAt;
+    /** {@link #previousTickAt} for readers on other threads: this shard's read watermark. */
+    private volatile long heardUpTo;
     private final ConnectionCap cap; // shared by the shards
     private long nextId;
     private boolean suspended;
@@ -67,6 +69,7 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
     public Future<?> start() {
         long now = clock.millis();
         previousTickAt = now;
+        heardUpTo = now;
         protocol = new ServerProtocol(config.endpointId(), config.timing(), out, this, new Nonces(), now);
         server = vertx.createNetServer(new NetServerOptions()
                 .setTcpNoDelay(true)
@@ -97,6 +100,14 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         return server.actualPort();
     }
 
+    /**
+     * This shard's read watermark (see {@link #tick}): every frame that reached its sockets before it has been read.
+     * Readable from any thread; it stalls while the shard's event loop is behind or stalled.
+     */
+    long heardUpTo() {
+        return heardUpTo;
+    }
+
     /** Sessions of this shard that completed the handshake and are not lost; readable from any thread. */
     int connectedCount() {
         return connected;
@@ -113,6 +124,9 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
     private void tick() {
         long now = clock.millis();
         protocol.tick(now, previousTickAt);
+        if (!suspended) {
+            heardUpTo = previousTickAt; // a suspended shard reads nothing: its watermark stalls
+        }
         previousTickAt = now;
         connected = protocol.connectedCount();
     }
@@ -264,6 +278,7 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
 
     void resume(long now) {
         suspended = false;
+        previousTickAt = now; // it reads again from now on: prove nothing from the suspended time
         protocol.resume(now);
         channels.values().forEach(ch -> ch.config().setAutoRead(true));
         connected = protocol.connectedCount();

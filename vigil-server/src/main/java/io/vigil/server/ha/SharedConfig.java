@@ -35,7 +35,7 @@ public final class SharedConfig {
     private static final Logger log = LoggerFactory.getLogger(SharedConfig.class);
     /** The document's name in the {@code config} table. */
     public static final String NAME = "running";
-    private static final Set<String> PER_INSTANCE = Set.of("http", "store", "ha", "config");
+    private static final Set<String> PER_INSTANCE = Set.of("http", "store", "ha", "config", "peers");
 
     private final ConfigRepository repo;
     private final Consumer<VigilConfig> apply;
