@@ -52,6 +52,8 @@ class OpenApiDocumentTest {
                         - {name: db, ip: 127.0.0.1, mode: mariadb, status: master, check: {type: command, command: ['true']}}
                 actions:
                   noop: {command: ['true']}
+                peers:
+                  - {name: ha, type: server, hostname: 127.0.0.1, port: 0, heartbeatInterval: 200ms}
                 """);
         await().atMost(Duration.ofSeconds(20)).until(() -> vigil.getJson("/api/v1/heartbeat").path("round").asLong() > 0);
     }
@@ -141,7 +143,7 @@ class OpenApiDocumentTest {
                 "/api/v1/sources?sort=-lastSeen&limit=5", "/api/v1/dead-letters", "/api/v1/sources/Heartbeat_api/api-1", "/api/v1/events?since=5m",
                 "/api/v1/events/held?since=5m", "/api/v1/silences", "/api/v1/dependencies", "/api/v1/heartbeat",
                 "/api/v1/collect", "/api/v1/actions/delayed", "/api/v1/actions/plans", "/api/v1/actions/history",
-                "/rpc/datasources", "/api/v1/openapi.json")) {
+                "/rpc/datasources", "/api/v1/openapi.json", "/api/v1/peers")) {
             assertThat(vigil.get(get).statusCode()).as(get).isEqualTo(200);
         }
         assertThat(vigil.get("/metrics").statusCode()).isEqualTo(200);
@@ -166,6 +168,9 @@ class OpenApiDocumentTest {
             assertThat(vigil.post("/api/v1/command", form).statusCode()).as(form).isEqualTo(200);
         }
         assertThat(vigil.get("/api/v1/heartbeat?format=clmgr").statusCode()).isEqualTo(200);
+        assertThat(vigil.post("/api/v1/peers/leadership", "{\"leadershipStatus\":\"LEADER\"}").statusCode()).isEqualTo(200);
+        assertThat(vigil.post("/api/v1/peers/ha/command", "{\"command\":\"suspend\"}").statusCode()).isEqualTo(200);
+        assertThat(vigil.post("/api/v1/peers/ha/command", "{\"command\":\"suspend\"}").statusCode()).isEqualTo(409);
         assertThat(vigil.post("/rpc/get_all", "{\"datasources\": [\"local\"]}").statusCode()).isEqualTo(200);
         assertThat(vigil.post("/api/v1/actions/delayed", """
                 {"event_ip": "127.0.0.9", "event_type": "service", "event_state": "running", "do_action": "noop"}""").statusCode())
