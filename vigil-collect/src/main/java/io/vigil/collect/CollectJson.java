@@ -3,13 +3,12 @@ package io.vigil.collect;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 
-/** The pull side's one JSON mapper (RPC bodies, journal, snapshots, worker payloads). Thread-safe. */
+/** JSON helpers of the pull side (RPC bodies, journal, snapshots, worker payloads), on Vigil's one mapper. Thread-safe. */
 public final class CollectJson {
-    public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    public static final ObjectMapper MAPPER = io.vigil.json.JsonMappers.MAPPER;
 
     private CollectJson() {
     }

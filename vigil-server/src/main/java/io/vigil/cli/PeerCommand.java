@@ -149,7 +149,7 @@ public class PeerCommand implements Callable<Integer> {
 
     /** One adapter run: start, pump stdin commands, wait for exit. */
     private static final class Session implements PeerListener {
-        static final ObjectMapper JSON = new ObjectMapper();
+        static final ObjectMapper JSON = io.vigil.json.JsonMappers.MAPPER;
 
         private final PeerProperties props;
         private final Mode mode;

@@ -2,7 +2,6 @@ package io.vigil.config;
 
 import io.vigil.secret.BasicAuth;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.monitor.ClosedLoop;
@@ -21,7 +20,7 @@ import java.util.Map;
  * credentials inside URLs ({@link Secrets}).
  */
 public final class ConfigJson {
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    private static final ObjectMapper MAPPER = io.vigil.json.JsonMappers.MAPPER;
     static final String MASK = Secrets.MASK;
 
     private ConfigJson() {

@@ -2,7 +2,6 @@ package io.vigil.config;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.vigil.json.JsonMappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,11 +48,11 @@ public final class ConfigLoader {
 
     private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
             .maxDocumentLength(MAX_BYTES).maxStringLength(MAX_LINE_CHARS).build();
-    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(LIMITS).build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    .loaderOptions(yamlLimits()).streamReadConstraints(LIMITS).build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    // Vigil's mapper features (JsonMappers) on factories with the limits above
+    private static final ObjectMapper JSON = JsonMappers.configure(
+            JsonMapper.builder(JsonFactory.builder().streamReadConstraints(LIMITS).build())).build();
+    private static final ObjectMapper YAML = JsonMappers.configure(YAMLMapper.builder(YAMLFactory.builder()
+            .loaderOptions(yamlLimits()).streamReadConstraints(LIMITS).build())).build();
 
     private static LoaderOptions yamlLimits() {
         LoaderOptions o = new LoaderOptions();

@@ -1,23 +1,15 @@
 package io.vigil.http;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 
 /**
- * The one JSON mapper setup of the HTTP API and the CLI clients. Reading is strict, as for VES ingest
+ * JSON helpers of the HTTP API and the CLI clients, on Vigil's one mapper ({@link io.vigil.json.JsonMappers}). Reading is strict, as for VES ingest
  * ({@code VesParser}): one document with nothing after it, no key twice in an object.
  */
 public final class Json {
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    public static final ObjectMapper MAPPER = io.vigil.json.JsonMappers.MAPPER;
 
     private Json() {
     }

@@ -58,7 +58,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * [--dying-percent 1] [--seed 42] [--dir target/chaos]}
  */
 public final class ChaosBenchmark {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.vigil.json.JsonMappers.MAPPER;
     private static final String EVENT = "Heartbeat_chaos";
     private static final long THRESHOLD_MILLIS = 2000;
     private static final long PERIOD_MILLIS = 1000;

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * <thresholdSeconds> <spreadSeconds> [silentEvery] [burst|paced]}
  */
 public final class EndToEndOnsetLag {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.vigil.json.JsonMappers.MAPPER;
 
     private EndToEndOnsetLag() {
     }

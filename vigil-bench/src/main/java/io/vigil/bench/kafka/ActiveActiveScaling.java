@@ -38,7 +38,7 @@ import picocli.CommandLine;
 public final class ActiveActiveScaling {
     private static final String EVENT = "Heartbeat_aa";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.vigil.json.JsonMappers.MAPPER;
 
     public static void main(String[] args) throws Exception {
         long heartbeats = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
