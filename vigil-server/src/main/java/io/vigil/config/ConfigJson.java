@@ -111,10 +111,12 @@ public final class ConfigJson {
                 case PublishTarget.Dmaap x -> {
                     n.put("url", url(x.url(), revealSecrets));
                     auth(n, "auth", x.auth(), revealSecrets);
+                    if (!x.batch().equals(PublishTarget.Batch.MESSAGE_ROUTER_DEFAULT)) batch(n, x.batch());
                 }
                 case PublishTarget.Webhook x -> {
                     n.put("url", url(x.url(), revealSecrets));
                     strings(n, "headers", x.headers(), revealSecrets);
+                    x.batch().ifPresent(b -> batch(n, b));
                 }
                 case PublishTarget.Kafka x -> {
                     n.put("bootstrapServers", x.bootstrapServers());
@@ -210,6 +212,12 @@ public final class ConfigJson {
     /** A URL with its credentials masked unless revealed ({@link Secrets#redactUrl}). */
     static String url(String url, boolean reveal) {
         return reveal ? url : Secrets.redactUrl(url);
+    }
+
+    private static void batch(ObjectNode target, PublishTarget.Batch b) {
+        ObjectNode n = target.putObject("batch");
+        n.put("maxEvents", b.maxEvents());
+        duration(n, "maxDelay", b.maxDelay());
     }
 
     private static void duration(ObjectNode n, String key, Duration d) {

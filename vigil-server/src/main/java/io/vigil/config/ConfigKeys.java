@@ -196,7 +196,7 @@ public final class ConfigKeys {
     static final ConfigKey<String> PUBLISH_TYPE = PUBLISH.oneOf("type", null, "dmaap", "webhook", "log", "kafka").doc("`dmaap` \\| `webhook` \\| `log` \\| `kafka`, **required**", "—",
             "The kind of target; decides which other keys are allowed.");
     static final ConfigKey<Void> PUBLISH_URL = PUBLISH.value("url").only("dmaap", "webhook").doc("http(s) URL", "—",
-            "`dmaap`: the Message Router topic URL, one `POST` of one JSON object per event (**required**). `webhook`: the URL to `POST` the same JSON object to (**required**). Credentials in it (`http://user:pass@host/path`) are sent as HTTP basic auth (unless `headers` has an `Authorization`); the sink is named after the URL with them masked (`webhook:http://******@host/path`, also `token=`/`password=` parameters) in the status, metrics labels, logs and thread names.");
+            "`dmaap`: the Message Router topic URL (**required**): one `POST` of the JSON object per event, or of a JSON array of several waiting events (see `batch`). `webhook`: the URL to `POST` the same JSON object to (**required**; a JSON array with `batch`). Credentials in it (`http://user:pass@host/path`) are sent as HTTP basic auth (unless `headers` has an `Authorization`); the sink is named after the URL with them masked (`webhook:http://******@host/path`, also `token=`/`password=` parameters) in the status, metrics labels, logs and thread names.");
     static final ConfigKey<Void> PUBLISH_AUTH = PUBLISH.section("auth").only("dmaap");
     static final ConfigKey<Void> PUBLISH_AUTH_USER = PUBLISH_AUTH.value("user").doc("text", "—",
             "`dmaap` only: basic auth towards the Message Router, with `publish[].auth.password`.");
@@ -207,6 +207,13 @@ public final class ConfigKeys {
     static final ConfigKey<Void> PUBLISH_TLS = PUBLISH.section("tls").only("dmaap", "webhook");
     static final ConfigKey<Void> PUBLISH_TLS_CA_FILE = PUBLISH_TLS.value("caFile").doc("file", "—",
             "`dmaap` and `webhook`: PEM CA certificate(s) to trust for an `https://` URL signed by a private CA (instead of the JDK's CAs).");
+    static final ConfigKey<Void> PUBLISH_BATCH = PUBLISH.section("batch").only("dmaap", "webhook");
+    static final ConfigKey<Integer> PUBLISH_BATCH_MAX_EVENTS = PUBLISH_BATCH.integer("maxEvents", 1, 10_000, null)
+            .doc("integer 1–10000", "`dmaap`: `100`",
+            "Several events per `POST`, as one JSON array. `webhook`: opt-in, give `batch` to have every request carry a JSON array of up to `maxEvents` events (**required** in `batch`), in outbox order per source; without `batch` each event is one JSON object per `POST`. `dmaap`: on by default (`maxEvents: 100`): the Message Router's batch publish, each element becomes one message on the topic; a single waiting event still goes as one JSON object. A failed request is sent again whole (receivers deduplicate on the event id, ONAP's `requestID`).");
+    static final ConfigKey<Duration> PUBLISH_BATCH_MAX_DELAY = PUBLISH_BATCH.durationOrZero("maxDelay", Duration.ZERO)
+            .doc("duration ≥ 0", "`0s`",
+            "How long the first event of a batch may wait for more before a smaller batch goes. `0s`: send at once whatever waits (a storm still fills batches, because up to 4 requests are in flight and events gather behind them). Every event's wait counts in `vigil_delivery_stage_seconds{stage=\"relayed\"}`.");
     static final ConfigKey<Void> PUBLISH_BOOTSTRAP_SERVERS = PUBLISH.value("bootstrapServers").only("kafka")
             .doc("text", "—",
             "`kafka` only, **required**.");

@@ -126,6 +126,22 @@ final class VigilYamlReader {
     }
 
     /** Optional {@code tls: {caFile: FILE}} ({@code section}) of an outbound HTTP client: a PEM file of CAs to trust, or null. */
+    /** {@code publish[].batch: {maxEvents, maxDelay}}; empty when absent or invalid (the error is recorded). */
+    private static java.util.Optional<PublishTarget.Batch> batch(ConfigNode target) {
+        if (!target.has(PUBLISH_BATCH.name())) return java.util.Optional.empty();
+        ConfigNode b = target.object(PUBLISH_BATCH.name());
+        if (b.raw() == null || !b.raw().isObject()) return java.util.Optional.empty(); // not a mapping: reported by object()
+        b.allowOnly(PUBLISH_BATCH);
+        if (!b.has(PUBLISH_BATCH_MAX_EVENTS.name())) {
+            b.error(PUBLISH_BATCH_MAX_EVENTS.name(), "required in batch: the most events per request, e.g. 500");
+            return java.util.Optional.empty();
+        }
+        Integer maxEvents = PUBLISH_BATCH_MAX_EVENTS.read(b);
+        java.time.Duration maxDelay = PUBLISH_BATCH_MAX_DELAY.read(b);
+        if (maxEvents == null || maxDelay == null) return java.util.Optional.empty();
+        return java.util.Optional.of(new PublishTarget.Batch(maxEvents, maxDelay));
+    }
+
     private static java.nio.file.Path caFile(ConfigNode parent, ConfigKey<?> section) {
         if (!parent.has(section.name())) return null;
         ConfigNode t = parent.object(section.name());
@@ -271,14 +287,16 @@ final class VigilYamlReader {
                     String url = p.url("url", "required for type dmaap: the Message Router topic URL");
                     BasicAuth auth = auth(p, PUBLISH_AUTH);
                     java.nio.file.Path ca = caFile(p, PUBLISH_TLS);
-                    yield url == null ? null : new PublishTarget.Dmaap(url, auth, ca);
+                    PublishTarget.Batch batch = batch(p).orElse(PublishTarget.Batch.MESSAGE_ROUTER_DEFAULT);
+                    yield url == null ? null : new PublishTarget.Dmaap(url, auth, ca, batch);
                 }
                 case "webhook" -> {
                     p.allowOnly(PUBLISH, type);
                     String url = p.url("url", "required for type webhook");
                     Map<String, String> headers = PUBLISH_HEADERS.read(p);
                     java.nio.file.Path ca = caFile(p, PUBLISH_TLS);
-                    yield url == null ? null : new PublishTarget.Webhook(url, headers, ca);
+                    var batch = batch(p);
+                    yield url == null ? null : new PublishTarget.Webhook(url, headers, ca, batch);
                 }
                 case "kafka" -> {
                     p.allowOnly(PUBLISH, type);

@@ -341,8 +341,11 @@ public final class VigilServer implements AutoCloseable {
             String name = n == 1 ? base : base + "#" + n;
             Sink sink = switch (t) {
                 case PublishTarget.Dmaap d -> new DmaapPublishSink(vertx, name, URI.create(d.url()),
-                        Optional.ofNullable(d.auth()), WebhookSink.DEFAULT_TIMEOUT, d.caFile());
-                case PublishTarget.Webhook w -> new WebhookSink(vertx, name, URI.create(w.url()), w.headers(), WebhookSink.DEFAULT_TIMEOUT, w.caFile());
+                        Optional.ofNullable(d.auth()), WebhookSink.DEFAULT_TIMEOUT, d.caFile(),
+                        d.batch().maxEvents(), d.batch().maxDelay());
+                case PublishTarget.Webhook w -> new WebhookSink(vertx, name, URI.create(w.url()), w.headers(), WebhookSink.DEFAULT_TIMEOUT, w.caFile(),
+                        w.batch().map(b -> new WebhookSink.Batching(b.maxEvents(), b.maxDelay(), true))
+                                .orElse(WebhookSink.Batching.ONE_PER_REQUEST));
                 case PublishTarget.Log l -> new LogSink(name);
                 case PublishTarget.Kafka k -> KafkaWiring.sink(name, k, metrics);
             };

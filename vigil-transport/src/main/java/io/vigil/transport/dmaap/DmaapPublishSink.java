@@ -9,15 +9,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Publishes change events to a DMaaP Message Router topic as ONAP's policy engine expects them: one
- * {@code POST {topic_url}} per event, the control-loop JSON object as body, {@code Content-Type: application/json}
- * (ONAP's own service omitted it), optional basic auth. MR answers 200 when the message is on the topic; anything
- * else fails the delivery and the relay retries it.
+ * Publishes change events to a DMaaP Message Router topic as ONAP's policy engine expects them: a
+ * {@code POST {topic_url}} with the control-loop JSON object as body, {@code Content-Type: application/json}
+ * (ONAP's own service omitted it), optional basic auth. When several events wait (a storm), one POST carries up to
+ * {@code maxEvents} of them as a JSON array: MR's batch publish, which puts each element on the topic as its own
+ * message, so consumers see the same messages either way. MR answers 200 when the messages are on the topic; anything
+ * else fails the delivery and the relay sends the whole request again (consumers deduplicate on {@code requestID}).
  *
  * <p>A Message Router publish is an HTTP POST of the event, so this is a {@link WebhookSink} fixed to the topic URL
  * and MR's credentials. Thread-safe.
  */
 public final class DmaapPublishSink extends WebhookSink {
+
+    /** Events per publish when {@code publish[].batch.maxEvents} is not configured. */
+    public static final int DEFAULT_MAX_EVENTS = 100;
 
     /**
      * @param vertx    the application's shared Vert.x instance
@@ -30,9 +35,23 @@ public final class DmaapPublishSink extends WebhookSink {
         this(vertx, name, topicUrl, auth, timeout, null);
     }
 
-    /** @param caFile PEM CA certificate(s) to trust for an {@code https://} topic URL, or null for the JDK's */
+    /**
+     * One event per publish.
+     *
+     * @param caFile PEM CA certificate(s) to trust for an {@code https://} topic URL, or null for the JDK's
+     */
     public DmaapPublishSink(Vertx vertx, String name, URI topicUrl, Optional<BasicAuth> auth, Duration timeout, java.nio.file.Path caFile) {
-        super(vertx, name, topicUrl, auth.map(a -> Map.of("Authorization", a.headerValue())).orElse(Map.of()), timeout, caFile);
+        this(vertx, name, topicUrl, auth, timeout, caFile, 1, Duration.ZERO); // one event per publish
+    }
+
+    /**
+     * @param maxEvents most events in one publish (a JSON array); 1 publishes each event on its own
+     * @param maxDelay  how long the first waiting event may wait for more before a smaller publish goes
+     */
+    public DmaapPublishSink(Vertx vertx, String name, URI topicUrl, Optional<BasicAuth> auth, Duration timeout,
+                            java.nio.file.Path caFile, int maxEvents, Duration maxDelay) {
+        super(vertx, name, topicUrl, auth.map(a -> Map.of("Authorization", a.headerValue())).orElse(Map.of()), timeout, caFile,
+                new Batching(maxEvents, maxDelay, false));
     }
 
     /** A sink named {@code dmaap:<topicUrl>} with the default timeout. */

@@ -29,8 +29,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Acknowledgement.</b> {@link #deliver} completes only when the producer's send callback reports the record
  * written to all in-sync replicas ({@code acks=all}); any error completes it exceptionally and the relay retries.
  * The producer is idempotent with one request in flight per connection: with more in flight, records were seen lost
- * under load right after topic creation (KAFKA-15591, measured in STACK.md), and the relay sends one record at a
- * time anyway. These three settings are enforced over the pass-through client properties.
+ * under load right after topic creation (KAFKA-15591, measured in STACK.md). These three settings are enforced over
+ * the pass-through client properties.
+ *
+ * <p><b>Batching.</b> The relay hands up to {@value #MAX_BATCH} records per call (what gathered while the previous
+ * call was in flight); the producer groups them into requests per broker ({@code linger.ms} 2, {@code batch.size}
+ * 256 KiB unless configured), so a storm goes out in a few large requests while every source keeps its order (one
+ * partition per key, idempotent sequence numbers).
  *
  * <p><b>Outage.</b> While the broker is down the producer buffers and retries the record until
  * {@code delivery.timeout.ms} (Kafka's default 120 s); then the stage fails and the relay retries it with backoff, so
@@ -48,6 +53,15 @@ public final class KafkaSink implements Sink {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaSink.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Records handed to the producer per relay call. One call at a time ({@link Sink#maxInFlight()} stays 1): the
+     * records then reach each partition in outbox order, also across sources, and a failed call is sent again before
+     * anything after it, so the topic never shows an event before one that came before it.
+     */
+    static final int MAX_BATCH = 2000;
+    /** Producer batching defaults (overridable): wait up to 2 ms to fill a request, up to 256 KiB per partition. */
+    static final String DEFAULT_LINGER_MS = "2";
+    static final String DEFAULT_BATCH_SIZE = String.valueOf(256 * 1024);
 
     private final String name;
     private final String topic;
@@ -67,7 +81,7 @@ public final class KafkaSink implements Sink {
         this.name = Objects.requireNonNull(name, "name");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.deliveredLatencyNanos = deliveredLatencyNanos == null ? x -> { } : deliveredLatencyNanos;
-        this.producer = new KafkaProducer<>(producerProperties(bootstrapServers, clientProperties, "vigil-sink"),
+        this.producer = new KafkaProducer<>(sinkProperties(bootstrapServers, clientProperties),
                 new StringSerializer(), new StringSerializer());
     }
 
@@ -91,6 +105,15 @@ public final class KafkaSink implements Sink {
         return p;
     }
 
+    /** The sink's producer: {@link #producerProperties} with the batching defaults under the user's properties. */
+    static Properties sinkProperties(String bootstrapServers, Map<String, String> clientProperties) {
+        Map<String, String> withBatching = new java.util.HashMap<>();
+        withBatching.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
+        withBatching.put(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
+        withBatching.putAll(clientProperties); // the user's linger.ms / batch.size win
+        return producerProperties(bootstrapServers, withBatching, "vigil-sink");
+    }
+
     private static void enforce(Properties p, String key, String value) {
         Object given = p.put(key, value);
         if (given != null && !given.toString().equals(value) && !("-1".equals(given) && "all".equals(value))) {
@@ -101,6 +124,25 @@ public final class KafkaSink implements Sink {
     @Override
     public String name() {
         return name;
+    }
+
+    /**
+     * Hands every record to the producer at once (it batches them per partition, {@code linger.ms} /
+     * {@code batch.size}); completes when all are acknowledged, or with the first error (the relay then sends the whole
+     * batch again: the records that did get through are written twice, and receivers drop the copies by their
+     * {@value #EVENT_ID_HEADER} header). The producer keeps the order of records with the same key (source).
+     */
+    @Override
+    public CompletionStage<Void> deliverBatch(List<OutboxRecord> records) {
+        if (records.size() == 1) return deliver(records.getFirst());
+        CompletableFuture<?>[] each = new CompletableFuture<?>[records.size()];
+        for (int i = 0; i < each.length; i++) each[i] = deliver(records.get(i)).toCompletableFuture();
+        return CompletableFuture.allOf(each);
+    }
+
+    @Override
+    public int maxBatch() {
+        return MAX_BATCH;
     }
 
     @Override

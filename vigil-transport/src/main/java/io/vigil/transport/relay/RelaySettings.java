@@ -23,9 +23,9 @@ public record RelaySettings(int batchSize, Duration pollInterval, BackoffPolicy 
         Objects.requireNonNull(clock, "clock");
     }
 
-    /** 100 records per query, 1 s fallback poll, 200 ms doubling to 30 s with jitter, 15 s to finish on close. */
+    /** 500 records per query, 1 s fallback poll, 200 ms doubling to 30 s with jitter, 15 s to finish on close. */
     public static RelaySettings defaults() {
-        return new RelaySettings(100, Duration.ofSeconds(1),
+        return new RelaySettings(500, Duration.ofSeconds(1),
                 BackoffPolicy.exponential(Duration.ofMillis(200), Duration.ofSeconds(30)),
                 Duration.ofSeconds(15), Clock.systemUTC());
     }
