@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 after {@code {"command":"exit"}}; 2 usage or invalid settings; 3 the first start failed (bind
  * failure, unknown interface, server unreachable before the first connection); 4 {@code --exit-on-disconnect} and the
- * client gave up reconnecting. SIGINT/SIGTERM stop the adapter (its stop events are printed) and the JVM exits with
+ * client gave up reconnecting, or the multicast member gave up its group. SIGINT/SIGTERM stop the adapter (its stop events are printed) and the JVM exits with
  * 130/143.
  */
 @CommandLine.Command(name = "peer", mixinStandardHelpOptions = true,
@@ -181,7 +181,9 @@ public class PeerCommand implements Callable<Integer> {
                 }
                 watcher.scheduleWithFixedDelay(() -> {
                     if (adapter.state() == AdapterState.DISCONNECTED) {
-                        if (!everConnected.get()) {
+                        if (mode.exitOnDisconnect() && mode instanceof Multicast) {
+                            exit.complete(EXIT_PEER_LOST); // the member gave up its group, heard anyone or not
+                        } else if (!everConnected.get()) {
                             exit.complete(EXIT_START_FAILED);
                         } else if (mode.exitOnDisconnect()) {
                             exit.complete(EXIT_PEER_LOST);
@@ -325,6 +327,11 @@ public class PeerCommand implements Callable<Integer> {
                         + "route often drops multicast.")
         String networkInterface = "";
 
+        @Option(names = "--exit-on-disconnect",
+                description = "Exit with status 4 once the member gives up the group (its reconnection attempts to join, or "
+                        + "to send after the interface failed, ran out: the adapter is DISCONNECTED).")
+        boolean exitOnDisconnect;
+
         @Option(names = "--quorum", paramLabel = "N",
                 description = "Fewest live members that may elect a leader (default 1; a majority keeps the minority "
                         + "side of a partition leaderless).")
@@ -334,6 +341,11 @@ public class PeerCommand implements Callable<Integer> {
         PeerProperties.Builder properties() {
             return PeerProperties.builder().type(PeerType.MULTICAST).port(port).hostname(group)
                     .networkInterface(networkInterface).quorum(quorum);
+        }
+
+        @Override
+        boolean exitOnDisconnect() {
+            return exitOnDisconnect;
         }
 
     }

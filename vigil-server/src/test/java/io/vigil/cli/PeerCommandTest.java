@@ -170,6 +170,56 @@ class PeerCommandTest {
         assertThat(out()).containsSubsequence("\"connected\"", "\"timeout\"", "\"disconnected\"");
     }
 
+    /**
+     * A multicast member whose group cannot be joined retries, gives up, and with {@code --exit-on-disconnect} the CLI
+     * exits 4 (without it, 3: it never was in the group). The member runs as a real {@code vigil peer multicast}
+     * process in a network namespace of its own ({@code unshare -n}: no interface is up, so every join fails).
+     */
+    @Test
+    void multicastWithExitOnDisconnectExitsWithPeerLostOnceTheMemberGivesUpTheGroup() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(canUnshareNetwork(), "needs unshare -n (root and util-linux)");
+        String javaBin = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        java.util.function.Function<Boolean, Process> member = flag -> {
+            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("unshare", "-n", javaBin, "-Xmx128m",
+                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.vigil.cli.VigilCli",
+                    "peer", "multicast", "--group", "239.255.7.7", "--port", "45454", "--endpoint-id", "m-1",
+                    "--interval", "50", "--timeout", "100", "--reconnect-attempts", "2", "--reconnect-sleep", "50"));
+            if (flag) cmd.add("--exit-on-disconnect");
+            try {
+                return new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        Process withFlag = member.apply(true);
+        Process without = member.apply(false);
+        try {
+            assertThat(withFlag.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(without.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String out = new String(withFlag.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(withFlag.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(withFlag.exitValue()).as(err).isEqualTo(PeerCommand.EXIT_PEER_LOST);
+            assertThat(err).contains("\"error\":\"INTERFACE_FAILED\"", "gave up joining");
+            assertThat(out).contains("\"eventName\":\"disconnected\"", "\"endpointId\":\"m-1\"");
+            assertThat(without.exitValue()).isEqualTo(PeerCommand.EXIT_START_FAILED);
+        } finally {
+            withFlag.destroyForcibly();
+            without.destroyForcibly();
+        }
+    }
+
+    private static boolean canUnshareNetwork() {
+        try {
+            Process p = new ProcessBuilder("unshare", "-n", "true").redirectErrorStream(true).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Test
     void peerWithoutAModePrintsUsage() throws Exception {
         assertThat(run(noInput()).get(5, TimeUnit.SECONDS)).isEqualTo(PeerCommand.EXIT_USAGE);
