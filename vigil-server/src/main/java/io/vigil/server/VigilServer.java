@@ -145,7 +145,14 @@ public final class VigilServer implements AutoCloseable {
         detectRoute = new HeartbeatRoute.Detect(liveness);
         liveness.configure(c.monitors());
         liveness.setLimits(c.limits());
-        if (c.ha().partitioned()) liveness.usePartitions(c.ingest().kafka().topics().getFirst());
+        if (c.ha().partitioned()) {
+            liveness.usePartitions(c.ingest().kafka().topics().getFirst());
+            // before HTTP binds: a heartbeat that arrives while this instance starts goes into the topic, to its
+            // partition's owner, instead of this instance's engine, which owns nothing yet (it would be dropped)
+            router = new io.vigil.server.ha.KafkaHeartbeatRouter(c.ingest().kafka().bootstrapServers(),
+                    c.ingest().kafka().topics().getFirst(), c.ingest().kafka().properties());
+            publishRoute = new HeartbeatRoute.Publish(router);
+        }
         monitorRepo.replaceAll(c.monitors());
         lease = new LeaseKeeper(new LeaseRepository(db), c.ha().instanceId(), c.ha().leaseTtl(), new Roles());
         if (partitioned) {
@@ -317,9 +324,6 @@ public final class VigilServer implements AutoCloseable {
      * routed into the topic, keyed by sourceName, so they reach their partition's owner.
      */
     private void startPartitions(VigilConfig c) {
-        router = new io.vigil.server.ha.KafkaHeartbeatRouter(c.ingest().kafka().bootstrapServers(),
-                c.ingest().kafka().topics().getFirst(), c.ingest().kafka().properties());
-        publishRoute = new HeartbeatRoute.Publish(router);
         kafkaIngest = KafkaWiring.startIngest(c.ingest().kafka(), liveness, metrics, partitions);
         log.info("HA mode kafka-partitions: instance {} detects the sources of the partitions of {} it is assigned in group {}",
                 lease.owner(), c.ingest().kafka().topics().getFirst(), c.ingest().kafka().groupId());

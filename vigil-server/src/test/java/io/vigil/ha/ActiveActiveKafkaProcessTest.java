@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ActiveActiveKafkaProcessTest {
     private static final String EVENT = HaCluster.EVENT;
     private static final int PARTITIONS = 6;
-    private static final Duration DEADLINE = Duration.ofSeconds(40);
+    private static final Duration DEADLINE = Duration.ofSeconds(90); // three JVMs and a broker on a loaded 2-core machine
 
     @TempDir
     Path dir;

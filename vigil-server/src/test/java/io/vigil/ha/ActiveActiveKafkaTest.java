@@ -102,7 +102,10 @@ class ActiveActiveKafkaTest {
             await().atMost(DEADLINE).until(() -> sink.of("vnf-11", "ONSET").size() == 1);
             // a full grace + threshold later, still nothing else: no second ONSET, no false one for a live source
             await().during(Duration.ofMillis(5_500)).atMost(Duration.ofSeconds(20))
-                    .failFast("an alarm besides the two ONSETs", () -> assertThat(sink.all()).as("alarms delivered").hasSizeLessThanOrEqualTo(2))
+                    .failFast("an alarm besides the two ONSETs", () -> assertThat(sink.all())
+                            .as("alarms delivered (the test's senders were silent for at most %d ms over Kafka, %d ms over HTTP); journal: %s",
+                                    fleet.maxGapMillis.get(), fleet.maxHttpGapMillis.get(), c.get("/api/v1/events?limit=50").body())
+                            .hasSizeLessThanOrEqualTo(2))
                     .until(() -> sink.all().size() == 2);
             assertThat(aliveEverywhere(running, fleet.live())).as("every live source ALIVE at the last instance").isTrue();
 
@@ -206,6 +209,17 @@ class ActiveActiveKafkaTest {
         private final KafkaProducer<String, String> producer = kafka.producer();
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("test-fleet").daemon(true).unstarted(r));
+        /** HTTP posts on their own thread: one to an instance being stopped may hang, and must not stop the Kafka beats. */
+        private final ScheduledExecutorService httpTimer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("test-fleet-http").daemon(true).unstarted(r));
+        private final AtomicLong lastBeat = new AtomicLong();
+        /** The longest time between two Kafka beats of the fleet: the sources were really silent that long. */
+        final AtomicLong maxGapMillis = new AtomicLong();
+        private final AtomicLong lastHttp = new AtomicLong();
+        /** The longest time between two heartbeats of {@link #HTTP_SOURCE} answered 202. */
+        final AtomicLong maxHttpGapMillis = new AtomicLong();
+        private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(1)).build();
         final AtomicLong failed = new AtomicLong();
         final AtomicLong httpAccepted = new AtomicLong();
         final AtomicLong httpFailed = new AtomicLong();
@@ -216,6 +230,7 @@ class ActiveActiveKafkaTest {
             this.running = running;
             live.addAll(sources);
             timer.scheduleAtFixedRate(this::beat, 0, 250, TimeUnit.MILLISECONDS);
+            httpTimer.scheduleAtFixedRate(this::beatOverHttp, 0, 250, TimeUnit.MILLISECONDS);
         }
 
         Set<String> live() {
@@ -232,15 +247,36 @@ class ActiveActiveKafkaTest {
             List<String> now = live.stream().sorted().toList();
             for (String s : now) send(s, VesRecords.event(EVENT, s));
             send(null, VesRecords.eventList(EVENT, now));
+            long t = System.currentTimeMillis(), before = lastBeat.getAndSet(t);
+            if (before > 0) maxGapMillis.accumulateAndGet(t - before, Math::max);
+        }
+
+        /**
+         * One heartbeat of {@link #HTTP_SOURCE} per turn, as a real sender does it: to the next instance, and on no
+         * answer within 1 s (an instance being stopped or still starting) to the one after.
+         */
+        private void beatOverHttp() {
             List<RunningServer> targets = List.copyOf(running);
-            if (targets.isEmpty()) return;
-            RunningServer target = targets.get(turn++ % targets.size());
-            try {
-                int code = target.post("/eventListener/v7", RunningServer.heartbeat(EVENT, HTTP_SOURCE)).statusCode();
-                if (code == 202) httpAccepted.incrementAndGet();
-                else if (running.contains(target)) httpFailed.incrementAndGet(); // not one that the test is stopping
-            } catch (RuntimeException e) {
-                // the instance is being stopped by the test: a real sender retries with another one
+            for (int tries = 0; tries < targets.size(); tries++) {
+                RunningServer target = targets.get(Math.floorMod(turn++, targets.size()));
+                try {
+                    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(target.url("/eventListener/v7")))
+                            .timeout(Duration.ofSeconds(1)).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(RunningServer.heartbeat(EVENT, HTTP_SOURCE))).build();
+                    int code = HTTP.send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                    if (code == 202) {
+                        httpAccepted.incrementAndGet();
+                        long t = System.currentTimeMillis(), before = lastHttp.getAndSet(t);
+                        if (before > 0) maxHttpGapMillis.accumulateAndGet(t - before, Math::max);
+                        return;
+                    }
+                    if (running.contains(target)) httpFailed.incrementAndGet(); // not one that the test is stopping
+                } catch (java.io.IOException | RuntimeException e) {
+                    // stopped by the test, or too slow to answer: the next instance
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
 
@@ -257,6 +293,7 @@ class ActiveActiveKafkaTest {
         @Override
         public void close() {
             timer.shutdownNow();
+            httpTimer.shutdownNow();
             producer.close(Duration.ofSeconds(2));
         }
     }

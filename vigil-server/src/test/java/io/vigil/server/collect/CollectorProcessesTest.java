@@ -163,29 +163,29 @@ class CollectorProcessesTest {
                 && collectorStatus(portB).path("up").asBoolean());
 
         mariadb.stop();
-        await().atMost(Duration.ofSeconds(10)).until(() -> transitions().equals(List.of("node10:connection refused")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> transitions().equals(List.of("node10:connection refused")));
 
         a.destroyForcibly(); // killed mid-run
         assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
         long roundAtKill = round();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !collectorStatus(portA).path("up").asBoolean());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !collectorStatus(portA).path("up").asBoolean());
         assertThat(collectorStatus(portA).path("lastError").asText()).isNotBlank();
         // restarted at once, without the engine restarting; while its JVM starts, b alone serves the rounds
         Started restartA = collector(configA, portA, "a");
         mariadb.restart();
-        await().atMost(Duration.ofSeconds(10)).until(() -> transitions().size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> transitions().size() == 2);
         ssh.stop();
-        await().atMost(Duration.ofSeconds(10)).until(() -> transitions().size() == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> transitions().size() == 3);
         assertThat(round()).as("rounds go on through the other collector").isGreaterThanOrEqualTo(roundAtKill + 2);
         listening(restartA);
         // its turn comes back when its retry backoff (1 s doubling) ends
-        await().atMost(Duration.ofSeconds(30)).until(() -> collectorStatus(portA).path("up").asBoolean()
+        await().atMost(Duration.ofSeconds(90)).until(() -> collectorStatus(portA).path("up").asBoolean()
                 && collectorStatus(portA).path("failures").asInt() == 0);
         ssh.restart();
-        await().atMost(Duration.ofSeconds(10)).until(() -> transitions().size() == 4);
+        await().atMost(Duration.ofSeconds(30)).until(() -> transitions().size() == 4);
 
         long settled = round();
-        await().atMost(Duration.ofSeconds(10)).until(() -> round() > settled + 2); // more rounds through both: nothing new
+        await().atMost(Duration.ofSeconds(30)).until(() -> round() > settled + 2); // more rounds through both: nothing new
         assertThat(transitions()).as("every change once, in order").containsExactly(
                 "node10:connection refused", "node10:running", "i-1:connection refused", "i-1:running");
         assertThat(workerEvents().stream().map(s -> s.substring(0, s.indexOf(' '))).distinct()).as("event ids").hasSize(4);
