@@ -1,0 +1,409 @@
+package io.vigil.bench.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vigil.bench.engine.BenchMonitors;
+import io.vigil.bench.engine.LagStats;
+import io.vigil.bench.engine.VesSamples;
+import io.vigil.transport.kafka.testing.EmbeddedKafka;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Delivery lag per sink, before and after, in one run: steady state (a few ONSETs among a live fleet) and storm (every
+ * source silent at once), through real Vigil servers (child processes, H2 store) to receivers in this process: a
+ * webhook, a webhook in batch mode, a Message Router stand-in (accepts a JSON object or array per POST) and a
+ * Kafka topic on an in-process KRaft broker read by a consumer.
+ *
+ * <p>For each scenario and each server jar (e.g. the commit before the delivery work and the current one) a fresh
+ * server is started with one monitor ({@code timeBase: event}) publishing to every sink, heartbeats are sent with a
+ * chosen {@code lastEpochMicrosec} so that each source's deadline is known, and each ONSET's arrival at each receiver
+ * is recorded. Per sink it prints the lag from deadline to arrival (p50/p99/max), for the storm also the time until
+ * the last ONSET arrived and the rate, and the server's own stage breakdown from {@code vigil_delivery_stage_seconds}
+ * (decided → journaled → relayed → acknowledged; bucket upper bounds of p50/p99). The before jar does not know
+ * {@code publish[].batch} and gets no batch-mode webhook.
+ *
+ * <p>{@code java -cp vigil-bench.jar io.vigil.bench.http.DeliveryLag <outDir> <steady|storm|both> <sources>
+ * <jar>[=label] [<jar>[=label] …]}; environment {@code SILENT_EVERY} (steady, default 100), {@code THRESHOLD}
+ * (seconds, default 45), {@code SPREAD} (steady, default 15), {@code HEAP} (server, default 1g).
+ */
+public final class DeliveryLag {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOPIC = "vigil-cl-out";
+
+    private DeliveryLag() {
+    }
+
+    /** One receiver's view of the ONSETs of one round. */
+    private static final class SinkLog {
+        final String name;
+        final long[] arrival;
+        final AtomicInteger count = new AtomicInteger();
+        final AtomicInteger duplicates = new AtomicInteger();
+        final AtomicInteger requests = new AtomicInteger();
+
+        SinkLog(String name, int n) {
+            this.name = name;
+            this.arrival = new long[n];
+        }
+
+        /** Called on one thread per sink (the event loop, or the consumer). */
+        void onset(int i, long at) {
+            if (arrival[i] != 0) {
+                duplicates.incrementAndGet();
+                return;
+            }
+            arrival[i] = at;
+            count.incrementAndGet();
+        }
+    }
+
+    private static final class Round {
+        final Map<String, SinkLog> sinks = new LinkedHashMap<>();
+        volatile long[] deadline;
+        volatile long[] decided;
+
+        SinkLog sink(String name) {
+            return sinks.get(name);
+        }
+    }
+
+    private static volatile Round current;
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0]);
+        String which = args[1];
+        int n = Integer.parseInt(args[2]);
+        List<String[]> jars = new ArrayList<>();
+        for (int i = 3; i < args.length; i++) {
+            String[] jl = args[i].split("=", 2);
+            jars.add(new String[] {jl[0], jl.length > 1 ? jl[1] : Path.of(jl[0]).getFileName().toString()});
+        }
+        long threshold = Long.parseLong(System.getenv().getOrDefault("THRESHOLD", "45")) * 1000;
+        long spread = Long.parseLong(System.getenv().getOrDefault("SPREAD", "15")) * 1000;
+        int silentEvery = Integer.parseInt(System.getenv().getOrDefault("SILENT_EVERY", "100"));
+        Files.createDirectories(out);
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic(TOPIC, 3);
+            Vertx vertx = Vertx.vertx();
+            int receiverPort = startReceivers(vertx);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread consumer = startConsumer(kafka.bootstrapServers(), stop);
+            System.out.printf("machine: %d cores; load average at start: %s%n", Runtime.getRuntime().availableProcessors(), loadAverage());
+            List<String> scenarios = which.equals("both") ? List.of("steady", "storm") : List.of(which);
+            for (String scenario : scenarios) {
+                for (String[] jar : jars) {
+                    boolean storm = scenario.equals("storm");
+                    run(out, vertx, receiverPort, kafka.bootstrapServers(), jar[0], jar[1], storm, n,
+                            storm ? 1 : silentEvery, threshold, storm ? 0 : spread);
+                }
+            }
+            stop.set(true);
+            consumer.join(5000);
+            vertx.close().await(5, TimeUnit.SECONDS);
+        }
+        System.exit(0);
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static int sourceIndex(JsonNode event) {
+        String source = event.path("AAI").path("generic-vnf.vnf-name").asText();
+        return Integer.parseInt(source.substring(4));
+    }
+
+    /** The HTTP receivers: {@code /onset} (webhook), {@code /onset-batch} (webhook in batch mode), {@code /events/OUT} (MR). */
+    private static int startReceivers(Vertx vertx) {
+        var server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+            long arrived = System.currentTimeMillis();
+            Round r = current;
+            String sink = switch (req.path()) {
+                case "/onset" -> "webhook";
+                case "/onset-batch" -> "webhook-batch";
+                default -> req.path().startsWith("/events/") ? "mr" : null;
+            };
+            try {
+                SinkLog log = r == null || sink == null ? null : r.sink(sink);
+                if (log != null) {
+                    log.requests.incrementAndGet();
+                    JsonNode node = JSON.readTree(body.getBytes());
+                    if (node.isArray()) {
+                        for (JsonNode e : node) record(r, log, e, arrived);
+                    } else {
+                        record(r, log, node, arrived);
+                    }
+                }
+                req.response().setStatusCode(200).end("{\"serverTimeMs\":0,\"count\":1}");
+            } catch (Exception ex) {
+                req.response().setStatusCode(400).end(String.valueOf(ex));
+            }
+        }));
+        return server.listen(0, "127.0.0.1").await().actualPort();
+    }
+
+    private static void record(Round r, SinkLog log, JsonNode e, long arrived) {
+        if (!"ONSET".equals(e.path("closedLoopEventStatus").asText())) return;
+        int i = sourceIndex(e);
+        if (i < 0 || i >= log.arrival.length) return;
+        log.onset(i, arrived);
+        r.decided[i] = e.path("closedLoopAlarmStart").asLong();
+    }
+
+    private static Thread startConsumer(String bootstrap, AtomicBoolean stop) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "delivery-lag");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        c.subscribe(List.of(TOPIC));
+        Thread t = Thread.ofPlatform().name("kafka-receiver").daemon(true).start(() -> {
+            try (c) {
+                while (!stop.get()) {
+                    var records = c.poll(Duration.ofMillis(20));
+                    long arrived = System.currentTimeMillis();
+                    Round r = current;
+                    SinkLog log = r == null ? null : r.sink("kafka");
+                    if (log == null) continue;
+                    for (ConsumerRecord<String, String> rec : records) {
+                        try {
+                            record(r, log, JSON.readTree(rec.value()), arrived);
+                        } catch (IOException e) {
+                            // not ours
+                        }
+                    }
+                }
+            }
+        });
+        // wait for the partition assignment so that the first round's records are not missed
+        try {
+            Thread.sleep(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return t;
+    }
+
+    private static void run(Path out, Vertx vertx, int receiverPort, String bootstrap, String jar, String label,
+                            boolean storm, int n, int silentEvery, long threshold, long spread) throws Exception {
+        boolean batchAware = !label.startsWith("before");
+        Round round = new Round();
+        round.deadline = new long[n];
+        round.decided = new long[n];
+        round.sinks.put("webhook", new SinkLog("webhook", n));
+        if (batchAware) round.sinks.put("webhook-batch", new SinkLog("webhook-batch", n));
+        round.sinks.put("mr", new SinkLog("mr", n));
+        round.sinks.put("kafka", new SinkLog("kafka", n));
+        current = round;
+
+        Path dir = Files.createDirectories(out.resolve(label + "-" + (storm ? "storm" : "steady")));
+        int port = freePort();
+        String yaml = """
+                http: {port: %d, host: 127.0.0.1}
+                monitors:
+                  - {eventName: Heartbeat_bench, heartbeatInterval: %ds, missedHeartbeats: 1, timeBase: event}
+                detection: {checkpointInterval: 1s}
+                limits: {newSourcesPerSecond: 100000000}
+                publish:
+                  - {type: webhook, url: 'http://127.0.0.1:%d/onset'}
+                  - {type: dmaap, url: 'http://127.0.0.1:%d/events/OUT'}
+                  - {type: kafka, bootstrapServers: '%s', topic: %s}
+                """.formatted(port, threshold / 1000, receiverPort, receiverPort, bootstrap, TOPIC);
+        if (batchAware) yaml += "  - {type: webhook, url: 'http://127.0.0.1:%d/onset-batch', batch: {maxEvents: 500, maxDelay: 5ms}}\n".formatted(receiverPort);
+        Files.writeString(dir.resolve("vigil.yaml"), yaml);
+        Process server = new ProcessBuilder(javaBin(), "-Xmx" + System.getenv().getOrDefault("HEAP", "1g"), "-jar", jar, "serve",
+                "--config", dir.resolve("vigil.yaml").toString(), "--data-dir", dir.resolve("data").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("vigil.log").toFile()).start();
+        try {
+            java.net.http.HttpClient probe = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port;
+            long until = System.currentTimeMillis() + 60_000;
+            while (true) {
+                try {
+                    if (probe.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) break;
+                } catch (IOException e) {
+                    if (System.currentTimeMillis() > until) throw new IllegalStateException("server did not start: see " + dir.resolve("vigil.log"));
+                }
+                Thread.sleep(200);
+            }
+            String load = loadAverage();
+            drive(vertx, base, round, n, silentEvery, threshold, spread);
+            Thread.sleep(1500); // the last acknowledgements reach the server's histograms
+            String metrics = probe.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            report(label, storm, round, n, silentEvery, load, metrics);
+        } finally {
+            server.destroy();
+            if (!server.waitFor(20, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
+            current = null;
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (var s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void post(HttpClient http, URI uri, Buffer body, Semaphore inFlight) throws InterruptedException {
+        inFlight.acquire();
+        http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost()).setPort(uri.getPort())
+                        .setURI(uri.getPath()).putHeader("Content-Type", "application/json"))
+                .compose(r -> r.send(body)).onComplete(ar -> inFlight.release());
+    }
+
+    /** Sends the heartbeats and waits until every sink has every silent source's ONSET (or 3 minutes past the last deadline). */
+    private static void drive(Vertx vertx, String base, Round round, int n, int silentEvery, long threshold, long spread)
+            throws Exception {
+        URI uri = URI.create(base + "/eventListener/v7/eventBatch");
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(8));
+        Semaphore inFlight = new Semaphore(16);
+        long start = System.currentTimeMillis();
+        long firstSeen = start - spread;
+        int silent = 0;
+        for (int from = 0; from < n; from += 100) {
+            int to = Math.min(n, from + 100);
+            StringBuilder sb = new StringBuilder("{\"eventList\":[");
+            for (int i = from; i < to; i++) {
+                long seen = firstSeen + (long) i * spread / n;
+                round.deadline[i] = seen + threshold;
+                if (i % silentEvery == 0) silent++;
+                if (i > from) sb.append(',');
+                sb.append(VesSamples.event(BenchMonitors.sourceName(i), seen * 1000));
+            }
+            post(http, uri, Buffer.buffer(sb.append("]}").toString()), inFlight);
+        }
+        inFlight.acquire(16);
+        inFlight.release(16);
+        long sentAt = System.currentTimeMillis();
+        if (sentAt >= firstSeen + threshold) System.out.println("WARNING: sending overran the first deadline; lags are not valid");
+        long until = firstSeen + spread + threshold + 180_000;
+        long period = threshold / 3;
+        final int expected = silent;
+        while (System.currentTimeMillis() < until && !complete(round, expected)) {
+            long periodStart = System.currentTimeMillis();
+            if (silentEvery > 1) { // the live fleet beats every threshold / 3
+                StringBuilder sb = null;
+                int inBatch = 0;
+                for (int i = 0; i < n; i++) {
+                    if (i % silentEvery == 0) continue;
+                    sb = sb == null ? new StringBuilder("{\"eventList\":[") : sb.append(',');
+                    sb.append(VesSamples.event(BenchMonitors.sourceName(i), System.currentTimeMillis() * 1000));
+                    if (++inBatch == 100) {
+                        post(http, uri, Buffer.buffer(sb.append("]}").toString()), inFlight);
+                        sb = null;
+                        inBatch = 0;
+                    }
+                }
+                if (sb != null) post(http, uri, Buffer.buffer(sb.append("]}").toString()), inFlight);
+            }
+            while (System.currentTimeMillis() < periodStart + period && !complete(round, expected)) Thread.sleep(50);
+        }
+        http.close();
+    }
+
+    private static boolean complete(Round round, int expected) {
+        for (SinkLog s : round.sinks.values()) if (s.count.get() < expected) return false;
+        return true;
+    }
+
+    private static void report(String label, boolean storm, Round round, int n, int silentEvery, String load, String metrics) {
+        int silent = (n + silentEvery - 1) / silentEvery;
+        long lastDeadline = 0;
+        for (int i = 0; i < n; i += silentEvery) lastDeadline = Math.max(lastDeadline, round.deadline[i]);
+        LagStats decided = new LagStats(silent);
+        for (int i = 0; i < n; i += silentEvery) if (round.decided[i] != 0) decided.add(round.decided[i] - round.deadline[i]);
+        System.out.printf("%n== %s, %s: %d sources, %d silent; load average before the round %s%n", label,
+                storm ? "storm (all silent at once)" : "steady state (1 in " + silentEvery + " dies)", n, silent, load);
+        System.out.println("  decided (alarmStart - deadline): " + decided.summary());
+        for (SinkLog s : round.sinks.values()) {
+            LagStats lag = new LagStats(silent);
+            long first = Long.MAX_VALUE, last = 0;
+            for (int i = 0; i < n; i += silentEvery) {
+                long a = s.arrival[i];
+                if (a == 0) continue;
+                lag.add(a - round.deadline[i]);
+                first = Math.min(first, a);
+                last = Math.max(last, a);
+            }
+            String all = s.count.get() == silent ? String.format("all %d in %d ms after the last deadline", silent, last - lastDeadline)
+                    : String.format("MISSING %d of %d", silent - s.count.get(), silent);
+            String rate = storm && last > first ? String.format(", %.0f events/s first→last", silent * 1000.0 / Math.max(1, last - first)) : "";
+            System.out.printf("  %-14s at sink (arrival - deadline): %s; %s%s; %d requests, %d duplicates%n", s.name,
+                    lag.summary(), all, rate, s.requests.get(), s.duplicates.get());
+            System.out.printf("  %-14s server stages: %s%n", "", stages(metrics, s.name));
+        }
+    }
+
+    /** The bucket upper bounds holding p50 / p99 of each stage of vigil_delivery_stage_seconds for the sink. */
+    private static String stages(String metrics, String sink) {
+        String match = switch (sink) {
+            case "webhook" -> "sink=\"webhook:http://127.0.0.1:%d/onset\"";
+            case "webhook-batch" -> "/onset-batch\"";
+            case "mr" -> "sink=\"dmaap:";
+            default -> "sink=\"kafka:";
+        };
+        StringBuilder out = new StringBuilder();
+        for (String stage : List.of("journaled", "relayed", "acknowledged")) {
+            TreeMap<Double, Double> buckets = new TreeMap<>();
+            for (String line : metrics.split("\n")) {
+                if (!line.startsWith("vigil_delivery_stage_seconds_bucket{") || !line.contains("stage=\"" + stage + "\"")) continue;
+                boolean ours = sink.equals("webhook") ? line.contains("/onset\"") : line.contains(match);
+                if (!ours) continue;
+                int le = line.indexOf("le=\"") + 4;
+                String bound = line.substring(le, line.indexOf('"', le));
+                double count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                buckets.put(bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound), count);
+            }
+            if (buckets.isEmpty()) return "n/a (no vigil_delivery_stage_seconds: a server before it existed)";
+            double total = buckets.lastEntry().getValue();
+            out.append(stage).append(" p50≤").append(bound(buckets, total * 0.5)).append(" p99≤").append(bound(buckets, total * 0.99)).append("  ");
+        }
+        return out.toString().strip();
+    }
+
+    private static String bound(TreeMap<Double, Double> buckets, double rank) {
+        for (var e : buckets.entrySet()) {
+            if (e.getValue() >= rank) return e.getKey().isInfinite() ? "+Inf" : Math.round(e.getKey() * 1000) + "ms";
+        }
+        return "?";
+    }
+}
