@@ -66,6 +66,8 @@ public final class DeliveryLag {
         final AtomicInteger count = new AtomicInteger();
         final AtomicInteger duplicates = new AtomicInteger();
         final AtomicInteger requests = new AtomicInteger();
+        /** ONSETs of sources that kept beating (the fleet's heartbeats came late: the machine is overloaded). */
+        final AtomicInteger falseOnsets = new AtomicInteger();
 
         SinkLog(String name, int n) {
             this.name = name;
@@ -87,6 +89,7 @@ public final class DeliveryLag {
         final Map<String, SinkLog> sinks = new LinkedHashMap<>();
         volatile long[] deadline;
         volatile long[] decided;
+        volatile int silentEvery = 1;
 
         SinkLog sink(String name) {
             return sinks.get(name);
@@ -177,6 +180,10 @@ public final class DeliveryLag {
         if (!"ONSET".equals(e.path("closedLoopEventStatus").asText())) return;
         int i = sourceIndex(e);
         if (i < 0 || i >= log.arrival.length) return;
+        if (i % r.silentEvery != 0) {
+            log.falseOnsets.incrementAndGet();
+            return;
+        }
         log.onset(i, arrived);
         r.decided[i] = e.path("closedLoopAlarmStart").asLong();
     }
@@ -223,6 +230,7 @@ public final class DeliveryLag {
         Round round = new Round();
         round.deadline = new long[n];
         round.decided = new long[n];
+        round.silentEvery = silentEvery;
         round.sinks.put("webhook", new SinkLog("webhook", n));
         if (batchAware) round.sinks.put("webhook-batch", new SinkLog("webhook-batch", n));
         round.sinks.put("mr", new SinkLog("mr", n));
@@ -367,8 +375,9 @@ public final class DeliveryLag {
             String all = s.count.get() == silent ? String.format("all %d in %d ms after the last deadline", silent, last - lastDeadline)
                     : String.format("MISSING %d of %d", silent - s.count.get(), silent);
             String rate = storm && last > first ? String.format(", %.0f events/s first→last", silent * 1000.0 / Math.max(1, last - first)) : "";
-            System.out.printf("  %-14s at sink (arrival - deadline): %s; %s%s; %d requests, %d duplicates%n", s.name,
-                    lag.summary(), all, rate, s.requests.get(), s.duplicates.get());
+            System.out.printf("  %-14s at sink (arrival - deadline): %s; %s%s; %s%d duplicates, %d false ONSETs (beating sources)%n",
+                    s.name, lag.summary(), all, rate, s.name.equals("kafka") ? "" : s.requests.get() + " requests, ",
+                    s.duplicates.get(), s.falseOnsets.get());
             System.out.printf("  %-14s server stages: %s%n", "", stages(metrics, s.name));
         }
     }
