@@ -108,6 +108,17 @@ public final class Engine {
     private final ArrayDeque<BlindSpell> pauses = new ArrayDeque<>();
     private final LongAdder pausedMillis = new LongAdder();
 
+    /** Sources the next {@link #drainCheckpoint} writes; null until {@link #trackCheckpoints} (nobody drains it). */
+    private volatile ConcurrentLinkedQueue<Source> checkpointQueue;
+
+    /**
+     * Events decided and not yet handed to the listener (detector thread): handed over in lists at the end of each
+     * tick, and every {@link #HAND_OVER_BATCH} events within a large one, so that a storm costs one queue operation per
+     * list rather than per event while its first events leave early.
+     */
+    private final ArrayList<ChangeEvent> decided = new ArrayList<>();
+    private static final int HAND_OVER_BATCH = 1024;
+
     private final LongAdder accepted = new LongAdder();
     private final LongAdder unknownEventName = new LongAdder();
     private final LongAdder onsets = new LongAdder();
@@ -196,6 +207,10 @@ public final class Engine {
         }
         if (s.channel != channel) s.channel = channel; // a volatile write per heartbeat costs more than the read
         long previous = s.observe(seen);
+        // write-behind: queue the source once its lastSeen has moved far enough past what the store holds
+        if (previous >= 0 && checkpointQueue != null && seen - s.checkpointed >= m.rewriteAfter && s.claimCheckpoint()) {
+            checkpointQueue.offer(s);
+        }
         SourceExtras x = s.ext;
         if (x != null && previous >= 0) {
             // learn only from a live source's gaps (an outage is not an inter-arrival time); count a recovery's beats
@@ -330,7 +345,10 @@ public final class Engine {
      */
     public java.util.concurrent.CompletableFuture<Void> barrier() {
         var done = new java.util.concurrent.CompletableFuture<Void>();
-        commands.offer(() -> done.complete(null));
+        commands.offer(() -> {
+            handOver();
+            done.complete(null);
+        });
         return done;
     }
 
@@ -369,16 +387,36 @@ public final class Engine {
 
     /** Runs pending commands, processes woken sources and fires due deadlines. Detector thread only. */
     public void tick() {
-        Runnable c;
-        while ((c = commands.poll()) != null) c.run();
-        long now = clock.millis();
-        look();
-        if (now >= nextSilenceCheck) checkSilences(now);
-        if (now >= nextDriftCheck) checkDrift(now);
-        Source s;
-        while ((s = signals.poll()) != null) woken(s, now);
-        wheel.advance(now, this::expired);
-        recheckBlind(now);
+        try {
+            Runnable c;
+            while ((c = commands.poll()) != null) c.run();
+            long now = clock.millis();
+            look();
+            if (now >= nextSilenceCheck) checkSilences(now);
+            if (now >= nextDriftCheck) checkDrift(now);
+            Source s;
+            while ((s = signals.poll()) != null) woken(s, now);
+            wheel.advance(now, this::expired);
+            recheckBlind(now);
+        } finally {
+            handOver();
+        }
+    }
+
+    /** Hands the events decided so far to the listener (and the recorder), in decision order. Detector thread. */
+    private void handOver() {
+        if (decided.isEmpty()) return;
+        try {
+            listener.onChanges(decided);
+            EngineListener r = recorder;
+            if (r != null) {
+                for (ChangeEvent e : decided) {
+                    if (!e.published() && !ChangeEvent.ALIVE.equals(e.kind())) r.onChange(e);
+                }
+            }
+        } finally {
+            decided.clear();
+        }
     }
 
     /** Reads every channel's watermark and blind spells once per tick. */
@@ -804,18 +842,15 @@ public final class Engine {
 
     private void emit(Source s, LivenessState from, LivenessState to, long now, String outage, long start, long end,
                       String reason, String kind, boolean published) {
-        ChangeEvent e = new ChangeEvent(randomId(), s.key(), from, to, now, s.lastSeen,
-                outage, start, end, reason, kind, published);
-        listener.onChange(e);
-        if (!published && !ChangeEvent.ALIVE.equals(kind)) {
-            EngineListener r = recorder;
-            if (r != null) r.onChange(e);
-        }
+        decided.add(new ChangeEvent(randomId(), s.key(), from, to, now, s.lastSeen,
+                outage, start, end, reason, kind, published));
+        if (decided.size() >= HAND_OVER_BATCH) handOver();
     }
 
     /**
      * Also hands every recorded-but-unpublished event (held ONSET/ABATED, FLAPPING_START/END) to {@code recorder},
-     * after the main listener, on the detector thread (so it must be quick). Null removes it.
+     * after the main listener has taken the list it is in, on the detector thread (so it must be quick). Null removes
+     * it.
      */
     public void setRecorder(EngineListener recorder) {
         this.recorder = recorder;
@@ -985,27 +1020,69 @@ public final class Engine {
     }
 
     /**
-     * Hands every source whose lastSeen moved since the last call to {@code sink}, as a snapshot, and remembers it
-     * as written. For the write-behind checkpoint; call from one thread only.
+     * Hands every source whose lastSeen moved at all since it was last written to {@code sink}, as a snapshot, and
+     * remembers it as written: the exact checkpoint of a clean stop or a partition hand-over. O(sources). Call from
+     * the checkpointer thread only.
      */
     public int drainDirty(Consumer<SourceSnapshot> sink) {
         int n = 0;
         for (MonitorState ms : monitors.values()) {
             for (Source s : ms.sources.values()) {
-                long seen = s.lastSeen;
-                if (seen == s.checkpointed) continue;
-                LivenessState st = s.state;
-                String outage = s.outageId;
-                // a MISSING without its outage id is the detector's tentative decision (see expired): still ALIVE
-                if (st == LivenessState.MISSING && outage == null) st = LivenessState.ALIVE;
-                if (st == LivenessState.UNKNOWN) st = LivenessState.ALIVE;
-                sink.accept(new SourceSnapshot(s.key(), st, seen, st == LivenessState.MISSING ? outage : null,
-                        st == LivenessState.MISSING ? s.alarmStart : 0));
-                s.checkpointed = seen;
-                n++;
+                if (writeBehind(s, sink)) n++;
             }
         }
         return n;
+    }
+
+    /**
+     * From now on, ingest queues the sources that the periodic checkpoint must write ({@link #drainCheckpoint}).
+     * Call once, before ingest, on an engine whose checkpoints are drained; without it nothing is queued.
+     */
+    public void trackCheckpoints() {
+        if (checkpointQueue == null) checkpointQueue = new ConcurrentLinkedQueue<>();
+    }
+
+    /**
+     * The periodic write-behind checkpoint: hands {@code sink} only the sources whose lastSeen moved by at least
+     * half their monitor's threshold past the value last written (a new source: its first heartbeat), as snapshots,
+     * and remembers them as written. Its cost follows what changed, not the number of sources: ingest queues a
+     * source once when it crosses that bound, and this drains the queue. A source beating every second under a 3 ×
+     * 60 s monitor is written every 90 s, not every second; so the store's lastSeen of a live source is at most half
+     * a threshold (plus one checkpoint period) behind. {@link #drainDirty} writes the exact values (clean stop).
+     * Transitions are not this method's business: they are written with their change events. Requires
+     * {@link #trackCheckpoints}; call from the checkpointer thread only.
+     *
+     * @return how many snapshots were handed over
+     */
+    public int drainCheckpoint(Consumer<SourceSnapshot> sink) {
+        ConcurrentLinkedQueue<Source> q = checkpointQueue;
+        if (q == null) return 0;
+        int n = 0;
+        // sources queued again while this runs wait for the next call: at most one visit per tracked source
+        long budget = trackedSources() + 1024;
+        Source s;
+        while (budget-- > 0 && (s = q.poll()) != null) {
+            // cleared before lastSeen is read: a heartbeat after this is either read below or queues the source again
+            s.queuedForCheckpoint = false;
+            if (s.monitor.removed) continue;
+            if (writeBehind(s, sink)) n++;
+        }
+        return n;
+    }
+
+    /** Hands {@code s}'s durable state to {@code sink} if its lastSeen moved since it was last written. */
+    private static boolean writeBehind(Source s, Consumer<SourceSnapshot> sink) {
+        long seen = s.lastSeen;
+        if (seen == s.checkpointed) return false;
+        LivenessState st = s.state;
+        String outage = s.outageId;
+        // a MISSING without its outage id is the detector's tentative decision (see expired): still ALIVE
+        if (st == LivenessState.MISSING && outage == null) st = LivenessState.ALIVE;
+        if (st == LivenessState.UNKNOWN) st = LivenessState.ALIVE;
+        sink.accept(new SourceSnapshot(s.key(), st, seen, st == LivenessState.MISSING ? outage : null,
+                st == LivenessState.MISSING ? s.alarmStart : 0));
+        s.checkpointed = seen;
+        return true;
     }
 
     // ------------------------------------------------------------------ counters

@@ -12,6 +12,11 @@ final class MonitorState {
     volatile long threshold;
     volatile long interval;
     volatile long grace;
+    /**
+     * How far lastSeen must move past the value last written to the store before the checkpoint writes it again:
+     * half the threshold (see {@link Engine#drainCheckpoint}).
+     */
+    volatile long rewriteAfter;
     volatile Detector detector;
     volatile DetectionRules rules;
     /** True when sources need {@link SourceExtras}. */
@@ -29,6 +34,7 @@ final class MonitorState {
         this.monitor = m;
         this.threshold = m.thresholdMillis();
         this.interval = m.heartbeatInterval().toMillis();
+        this.rewriteAfter = Math.max(1, threshold / 2);
         this.grace = graceOverride >= 0 ? graceOverride : m.heartbeatInterval().toMillis();
         this.rules = m.detection();
         this.detector = m.detection().detector().create(interval, threshold);

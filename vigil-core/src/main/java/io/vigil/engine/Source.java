@@ -13,12 +13,14 @@ import java.lang.invoke.VarHandle;
 final class Source extends TimingWheel.Entry {
     private static final VarHandle LAST_SEEN;
     private static final VarHandle SIGNALLED;
+    private static final VarHandle QUEUED;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             LAST_SEEN = l.findVarHandle(Source.class, "lastSeen", long.class);
             SIGNALLED = l.findVarHandle(Source.class, "signalled", boolean.class);
+            QUEUED = l.findVarHandle(Source.class, "queuedForCheckpoint", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -40,8 +42,10 @@ final class Source extends TimingWheel.Entry {
     volatile boolean signalled;
     /** Past its deadline and waiting for its channel's watermark (in the engine's blind queue); detector thread. */
     boolean blind;
-    /** lastSeen as last written to the store; owned by the checkpointer. */
-    long checkpointed;
+    /** lastSeen as last written to the store; written by the checkpointer, read by ingest threads. */
+    volatile long checkpointed;
+    /** In the engine's checkpoint queue; set by the ingest thread that queues it, cleared by the checkpointer. */
+    volatile boolean queuedForCheckpoint;
 
     Source(String name, MonitorState monitor) {
         this.name = name;
@@ -64,6 +68,11 @@ final class Source extends TimingWheel.Entry {
     /** True for the one caller that must wake the detector. */
     boolean claimSignal() {
         return !signalled && SIGNALLED.compareAndSet(this, false, true);
+    }
+
+    /** True for the one caller that must queue this source for the next checkpoint. */
+    boolean claimCheckpoint() {
+        return !queuedForCheckpoint && QUEUED.compareAndSet(this, false, true);
     }
 
     SourceKey key() {

@@ -279,6 +279,85 @@ class EngineTest {
     }
 
     @Test
+    void checkpointWritesANewSourceAtOnceAndALiveOneOnlyAfterItsLastSeenMovedHalfAThreshold() {
+        engine.trackCheckpoints();
+        beat("a");
+        engine.tick();
+        List<SourceSnapshot> written = new ArrayList<>();
+        assertThat(engine.drainCheckpoint(written::add)).isEqualTo(1); // new: written with its first heartbeat
+        assertThat(written.getFirst().lastSeenMillis()).isEqualTo(clock.millis());
+        long firstWrite = clock.millis();
+        // threshold 3 x 1000 ms: beats that move lastSeen by less than 1500 ms are not written again
+        for (int i = 0; i < 3; i++) {
+            advance(499);
+            beat("a");
+            assertThat(engine.drainCheckpoint(written::add)).isZero();
+        }
+        advance(3); // 1500 ms after the last write
+        beat("a");
+        assertThat(engine.drainCheckpoint(written::add)).isEqualTo(1);
+        assertThat(written.getLast().lastSeenMillis()).isEqualTo(firstWrite + 1500);
+        assertThat(engine.drainCheckpoint(written::add)).isZero();
+        // a clean stop writes the exact lastSeen of every source that moved at all
+        advance(10);
+        beat("a");
+        assertThat(engine.drainCheckpoint(written::add)).isZero();
+        assertThat(engine.drainDirty(written::add)).isEqualTo(1);
+        assertThat(written.getLast().lastSeenMillis()).isEqualTo(clock.millis());
+    }
+
+    @Test
+    void checkpointCostFollowsWhatChangedNotTheNumberOfSources() {
+        engine.trackCheckpoints();
+        for (int i = 0; i < 10_000; i++) beat("s" + i);
+        engine.tick();
+        assertThat(engine.drainCheckpoint(s -> { })).isEqualTo(10_000);
+        advance(2000);
+        beat("s7");
+        beat("s8");
+        List<SourceSnapshot> written = new ArrayList<>();
+        assertThat(engine.drainCheckpoint(written::add)).isEqualTo(2);
+        assertThat(written).extracting(s -> s.key().sourceName()).containsExactlyInAnyOrder("s7", "s8");
+    }
+
+    @Test
+    void withoutCheckpointTrackingNothingIsQueued() {
+        beat("a");
+        engine.tick();
+        assertThat(engine.drainCheckpoint(s -> { })).isZero();
+        assertThat(engine.drainDirty(s -> { })).isEqualTo(1);
+    }
+
+    @Test
+    void aLargeTickHandsItsEventsOverInListsInDecisionOrder() {
+        List<Integer> listSizes = new ArrayList<>();
+        List<ChangeEvent> got = new ArrayList<>();
+        engine = new Engine(clock, new EngineListener() {
+            @Override
+            public void onChange(ChangeEvent event) {
+                throw new AssertionError("the engine hands over lists");
+            }
+
+            @Override
+            public void onChanges(List<ChangeEvent> list) {
+                listSizes.add(list.size());
+                got.addAll(list);
+            }
+        }, -1);
+        engine.configure(List.of(monitor(HB, 1000, 3, TimeBase.ARRIVAL)));
+        for (int i = 0; i < 5000; i++) beat("s" + i);
+        engine.tick();
+        got.clear();
+        listSizes.clear();
+        advance(3001); // all 5000 deadlines in one tick
+        assertThat(got).hasSize(5000).allMatch(e -> e.kind().equals("ONSET"));
+        assertThat(listSizes).hasSizeGreaterThan(1).allMatch(n -> n <= 1024);
+        int lists = listSizes.size();
+        advance(1);
+        assertThat(listSizes).hasSize(lists); // an idle tick hands nothing over
+    }
+
+    @Test
     void manySourcesEachGetExactlyOneOnsetWhenAllGoSilent() {
         for (int i = 0; i < 10_000; i++) beat("s" + i);
         engine.tick();

@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>change events from the engine: the source's new state and (for ONSET/ABATED) the outbox row, in one
  *       transaction carrying this instance's lease epoch (a stale epoch is refused: fencing);</li>
- *   <li>every {@code checkpointInterval}: the sources whose lastSeen moved (write-behind, one batch).</li>
+ *   <li>every {@code checkpointInterval}: the sources whose lastSeen moved by half their monitor's threshold since
+ *       it was last written (write-behind, {@link Engine#drainCheckpoint}: the cost follows what changed, not the
+ *       number of sources); at a stop or a partition hand-over every source whose lastSeen moved at all.</li>
  * </ol>
  * Because the same thread does both, and the engine sets a source's state before it emits the event, a checkpoint
  * can never overwrite a newer state with an older one.
@@ -174,6 +176,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         Engine e = new Engine(clock, toJournal, graceMillis, watermarks);
         e.configure(monitors);
         e.admitSourcesBy(admission);
+        e.trackCheckpoints();
         return e;
     }
 
@@ -657,7 +660,10 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         }
         try {
             List<SourceSnapshot> dirty = new ArrayList<>();
-            engine.drainDirty(dirty::add);
+            // periodic: the sources whose lastSeen moved by half a threshold (cost follows what changed); a stop or a
+            // hand-over: every source whose lastSeen moved at all (exact, one pass over all sources)
+            if (flush || !running) engine.drainDirty(dirty::add);
+            else engine.drainCheckpoint(dirty::add);
             PartitionFence f = fence.get();
             // fenced like transitions, in chunks so that no transaction holds the lease row lock for long; change
             // events decided meanwhile are written between chunks, so a large checkpoint (100k sources take seconds)
