@@ -122,6 +122,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     /** First-seen and flapping events: written when no alarm waits. */
     private final LinkedBlockingQueue<ChangeEvent> bookkeeping = new LinkedBlockingQueue<>(MAX_QUEUED_BOOKKEEPING);
     private final java.util.concurrent.atomic.LongAdder droppedBookkeeping = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder checkpointedSources = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder checkpointNanos = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.AtomicLong alarmQueueFullWarnedAt = new java.util.concurrent.atomic.AtomicLong();
     /** What the journal writes next: alarms only, or bookkeeping only ({@link #pendingIsBookkeeping}). */
     private final List<ChangeEvent> pending = new ArrayList<>();
@@ -200,6 +202,16 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Source rows written by checkpoints since start. */
+    public long checkpointedSources() {
+        return checkpointedSources.sum();
+    }
+
+    /** Time spent in checkpoints since start, in nanoseconds. */
+    public long checkpointNanos() {
+        return checkpointNanos.sum();
     }
 
     /** First-seen and flapping events dropped because their queue was full (their sources' state is checkpointed). */
@@ -658,6 +670,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                 flushWaiters = new ArrayList<>();
             }
         }
+        long started = System.nanoTime(); // for the metric only
         try {
             List<SourceSnapshot> dirty = new ArrayList<>();
             // periodic: the sources whose lastSeen moved by half a threshold (cost follows what changed); a stop or a
@@ -685,6 +698,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                 f = fence.get();
             }
             lastCheckpointMillis = clock.millis();
+            checkpointedSources.add(dirty.size());
+            checkpointNanos.add(System.nanoTime() - started);
         } catch (RuntimeException e) {
             synchronized (waitersLock) {
                 waiters.addAll(durableWaiters);

@@ -145,6 +145,12 @@ public final class VigilMetrics {
                 .description("heartbeats of new sources a standby did not note because limits.maxSources are kept").register(registry);
         Gauge.builder("vigil_ha_standby_replay_queued", liveness, l -> l.standbyHeartbeats().undeliveredCount())
                 .description("bodies a standby answered 202 that wait to be replayed to the active").register(registry);
+        FunctionCounter.builder("vigil_checkpoint_sources_total", e, LivenessService::checkpointedSources)
+                .description("source rows written by write-behind checkpoints (a source is rewritten once its lastSeen "
+                        + "moved half its monitor's threshold)").register(registry);
+        FunctionCounter.builder("vigil_checkpoint_seconds_total", e, l -> l.checkpointNanos() / 1e9)
+                .description("time spent writing checkpoints (change events written between their chunks included)")
+                .register(registry);
         Gauge.builder("vigil_journal_pending_events", liveness, LivenessService::pendingEvents)
                 .description("change events decided but not yet in the store").register(registry);
         Gauge.builder("vigil_store_healthy", liveness, l -> l.isStoreHealthy() ? 1 : 0).description("0 while store writes fail (events wait in memory and are retried)").register(registry);

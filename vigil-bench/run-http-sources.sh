@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# HTTP ingest at many distinct sources (issue 14): the same Vigil serving 1k, 100k and 1M distinct sourceNames,
+# side by side in one session. One `vigil serve` per (jar, source count), all pinned to CPU $SERVER_CPU (only one is
+# loaded at a time), wrk on CPU $LOAD_CPU with a Lua request() that walks the sourceNames vnf-000000 … (N-1) in
+# turn (every request a different source; a batch = 100 consecutive ones). The Lua work is the same for every N.
+#
+#   vigil-bench/run-http-sources.sh [ROUNDS=5] [SECONDS=5] [single|batch100]
+#
+# Env: SOURCE_COUNTS ("1000 100000 1000000"), VIGIL_JARS (vigil-server/target/vigil.jar; give two jars, e.g. a
+# build of the previous commit and this one, to measure before/after in one run), CONNECTIONS (64), SERVER_CPU (0),
+# LOAD_CPU (1), HEAP (1g), SETTLE (seconds after filling each server, 20), OUT (a temp dir).
+# Each server is first filled with all its sources (eventBatch of 100) and warmed up; then every round runs each
+# server once, the order rotated per round. Prints one line per run and, at the end, per jar: the median heartbeats/s
+# per source count and the median over rounds of the ratio to 1k in the same round.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROUNDS="${1:-5}"; SECS="${2:-5}"; BODYKIND="${3:-single}"
+SOURCE_COUNTS="${SOURCE_COUNTS:-1000 100000 1000000}"
+CONNECTIONS="${CONNECTIONS:-64}"; SERVER_CPU="${SERVER_CPU:-0}"; LOAD_CPU="${LOAD_CPU:-1}"; HEAP="${HEAP:-1g}"
+SETTLE="${SETTLE:-20}"
+OUT="${OUT:-$(mktemp -d /tmp/vigil-http-sources.XXXXXX)}"
+BENCH_JAR="$ROOT/vigil-bench/target/vigil-bench.jar"
+VIGIL_JARS="${VIGIL_JARS:-$ROOT/vigil-server/target/vigil.jar}"
+source "$ROOT/vigil-bench/find-java.sh"
+command -v wrk >/dev/null || { echo "run-http-sources: needs wrk (apt-get install -y wrk)" >&2; exit 2; }
+[[ -f "$BENCH_JAR" ]] || (cd "$ROOT" && ./vigil mvn -q -B -o -DskipTests -pl vigil-bench -am package)
+mkdir -p "$OUT"
+"$JAVA" -cp "$BENCH_JAR" io.vigil.bench.http.VesBodyFiles "$OUT" >/dev/null
+cat > "$OUT/sources.lua" <<'LUA'
+-- POSTs the heartbeat of single.json with its source vnf-000042 replaced by vnf-<i>, i = 0 … $SOURCES-1 in turn;
+-- $BATCH > 1: an eventList of $BATCH consecutive sources per request
+local f = assert(io.open(os.getenv("BODY"), "rb"))
+local tpl = f:read("*a")
+f:close()
+local n = tonumber(os.getenv("SOURCES"))
+local batch = tonumber(os.getenv("BATCH") or "1")
+local inner = batch > 1 and tpl:match('^{"event":(.*)}$') or tpl
+local parts, from = {}, 1
+while true do
+  local s, e = inner:find("vnf-000042", from, true)
+  if not s then parts[#parts + 1] = inner:sub(from); break end
+  parts[#parts + 1] = inner:sub(from, s - 1)
+  from = e + 1
+end
+local i = 0
+local function event()
+  local name = string.format("vnf-%06d", i)
+  i = (i + 1) % n
+  return table.concat(parts, name)
+end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  local body
+  if batch == 1 then
+    body = event()
+  else
+    local evs = {}
+    for k = 1, batch do evs[k] = event() end
+    body = '{"eventList":[' .. table.concat(evs, ",") .. ']}'
+  end
+  return wrk.format(nil, nil, nil, body)
+end
+LUA
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+declare -A PORT
+port=18100; j=0
+for jar in $VIGIL_JARS; do
+  j=$((j + 1))
+  for n in $SOURCE_COUNTS; do
+    port=$((port + 1)); PORT["$j/$n"]=$port
+    dir="$OUT/j$j-n$n"; mkdir -p "$dir"
+    printf 'http:\n  port: %s\n  host: 127.0.0.1\nmonitors:\n  - eventName: Heartbeat_bench\n    heartbeatInterval: 60s\n    missedHeartbeats: 3\n    timeBase: arrival\npublish:\n  - type: log\nlimits:\n  maxSources: 2000000\n  newSourcesPerSecond: 100000000\n' "$port" > "$dir/vigil.yaml"
+    taskset -c "$SERVER_CPU" "$JAVA" -Xmx$HEAP -jar "$jar" serve --config "$dir/vigil.yaml" --data-dir "$dir/data" >"$dir/vigil.log" 2>&1 &
+    PIDS+=($!)
+    echo "jar $j ($jar) n=$n: port $port" >&2
+  done
+done
+for key in "${!PORT[@]}"; do
+  for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:${PORT[$key]}/healthz" && break; sleep 0.2; done
+done
+if [[ "$BODYKIND" == single ]]; then PATHQ=/eventListener/v7; BATCH=1; else PATHQ=/eventListener/v7/eventBatch; BATCH=100; fi
+wrk_run() { # port sources batch seconds -> heartbeats/s
+  local path=/eventListener/v7; [[ "$3" == 1 ]] || path=/eventListener/v7/eventBatch
+  BODY="$OUT/single.json" SOURCES="$2" BATCH="$3" taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${4}s" \
+    -s "$OUT/sources.lua" "http://127.0.0.1:$1$path" | awk -v e="$3" '/^Requests\/sec:/ {printf "%.0f", $2 * e}'
+}
+# fill: every server gets all its sources (batches of 100: 1M in a few seconds), then a warm-up in the measured mode
+tracked() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^vigil_monitor_sources\{/ {s += $2} END {printf "%d", s}'; }
+for key in "${!PORT[@]}"; do
+  n="${key#*/}"
+  for _ in $(seq 1 60); do
+    (( $(tracked "${PORT[$key]}") >= n )) && break
+    wrk_run "${PORT[$key]}" "$n" 100 3 >/dev/null
+  done
+  echo "filled $key: $(tracked "${PORT[$key]}") sources" >&2
+done
+echo "settling ${SETTLE}s (first-seen events and the first checkpoint of every source)" >&2; sleep "$SETTLE"
+for key in "${!PORT[@]}"; do wrk_run "${PORT[$key]}" "${key#*/}" "$BATCH" 5 >/dev/null; done
+echo -e "round\tjar\tsources\theartbeats/s\tload1" | tee "$OUT/runs.tsv"
+keys=(); for jar in $(seq 1 "$j"); do for n in $SOURCE_COUNTS; do keys+=("$jar/$n"); done; done
+for r in $(seq 1 "$ROUNDS"); do
+  k=${#keys[@]}
+  for x in $(seq 0 $((k - 1))); do
+    key="${keys[$(( (x + r) % k ))]}"
+    v=$(wrk_run "${PORT[$key]}" "${key#*/}" "$BATCH" "$SECS")
+    echo -e "$r\t${key%/*}\t${key#*/}\t$v\t$(cut -d' ' -f1 /proc/loadavg)"
+  done
+done | tee -a "$OUT/runs.tsv"
+awk -F'\t' -v counts="$SOURCE_COUNTS" 'NR > 1 { v[$2 "/" $3 "/" $1] = $4; jars[$2] = 1; rounds[$1] = 1 }
+  function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+  END { nc = split(counts, c, " "); base = c[1]
+    for (jar in jars) { line = "jar " jar ":"
+      for (i = 1; i <= nc; i++) { n = 0; m = 0; delete a; delete q
+        for (r in rounds) { a[++n] = v[jar "/" c[i] "/" r]; if (v[jar "/" base "/" r] > 0) q[++m] = v[jar "/" c[i] "/" r] / v[jar "/" base "/" r] }
+        line = line sprintf("  %s sources %.0f/s (x%.2f)", c[i], med(a, n), med(q, m)) }
+      print line } }' "$OUT/runs.tsv"
+echo "results in $OUT" >&2
