@@ -98,7 +98,15 @@ public final class TimingWheel<E extends TimingWheel.Entry> {
 
     /**
      * Fires every entry whose deadline is ≤ {@code now}. Returns how many fired.
-     * Entries scheduled by the callback at a deadline ≤ now fire in a later call, not this one.
+     * Entries scheduled by the callback at a deadline ≤ now fire in a later call, not this one. The callback may
+     * schedule or cancel any entry, including due ones not yet called back (a cancelled one is then not called).
+     *
+     * <p>Due entries are moved to a firing list and called back in chunks of {@value #CHUNK}, in bucket order: a
+     * million deadlines in one bucket (a whole fleet cut off at once) get their first callbacks after one chunk's
+     * walk, not the whole bucket's, and each entry is called back while the walk has just brought it into the CPU
+     * cache. Two marker nodes keep the walk safe against the callbacks: {@code cursor} holds the walk's place in its
+     * bucket (a callback may unlink or move the next entry), and {@code end} sits at the tail of the current bucket,
+     * where every entry scheduled at ≤ now goes, so the walk never reaches those.
      */
     @SuppressWarnings("unchecked")
     public int advance(long now, Expiry<? super E> expiry) {
@@ -107,31 +115,81 @@ public final class TimingWheel<E extends TimingWheel.Entry> {
         long from = lastTick;
         long steps = Math.min(nowTick - from, buckets.length - 1);
         if (nowTick - from >= buckets.length) from = nowTick - steps; // a long jump visits every bucket once
+        lastTick = nowTick; // from here on, a deadline ≤ now is scheduled into the current bucket, after `end`
+        Entry current = buckets[(int) (nowTick & mask)];
+        linkBefore(current, end);
         int fired = 0;
-        // collect first, then call back: the callback may reschedule into a bucket we are about to visit
-        Entry due = null;
-        for (long t = from; t <= from + steps; t++) {
-            Entry head = buckets[(int) (t & mask)];
-            Entry e = head.next;
-            while (e != head) {
-                Entry next = e.next;
-                if (e.deadline <= now) {
-                    unlink(e);
-                    e.next = due; // reuse the link as a singly-linked "due" list
-                    due = e;
+        try {
+            for (long t = from; t <= from + steps; t++) {
+                Entry head = buckets[(int) (t & mask)];
+                Entry e = head.next;
+                while (e != head && e != end) {
+                    // move the next chunk of due entries to the firing list: still scheduled, so a callback may
+                    // cancel or move one before its turn
+                    int n = 0;
+                    while (e != head && e != end && n < CHUNK) {
+                        Entry next = e.next;
+                        if (e.deadline <= now) {
+                            detach(e);
+                            linkBefore(firing, e);
+                            n++;
+                        }
+                        e = next;
+                    }
+                    boolean more = e != head && e != end;
+                    if (more) linkBefore(e, cursor);
+                    Entry f;
+                    while ((f = firing.next) != firing) {
+                        unlink(f);
+                        fired++;
+                        expiry.expired((E) f, now);
+                    }
+                    if (!more) break;
+                    e = cursor.next;
+                    detach(cursor);
                 }
-                e = next;
             }
-        }
-        lastTick = nowTick;
-        while (due != null) {
-            Entry next = due.next;
-            due.next = null;
-            fired++;
-            expiry.expired((E) due, now);
-            due = next;
+        } finally {
+            if (cursor.next != null) detach(cursor); // a callback threw: the due entries it left fire next time
+            Entry f;
+            while ((f = firing.next) != firing) {
+                detach(f);
+                linkBefore(current, f);
+            }
+            detach(end);
         }
         return fired;
+    }
+
+    /** Due entries moved off their bucket at a time (see {@link #advance}). */
+    private static final int CHUNK = 256;
+    private final Entry cursor = new Entry() {
+    };
+    private final Entry end = new Entry() {
+    };
+    /** Sentinel of the due entries waiting for their callback within one {@link #advance}. */
+    private final Entry firing = new Entry() {
+    };
+
+    {
+        firing.next = firing;
+        firing.prev = firing;
+    }
+
+    /** Links {@code node} before {@code at} (a marker, or an entry moving between lists: no count, no flag). */
+    private static void linkBefore(Entry at, Entry node) {
+        node.prev = at.prev;
+        node.next = at;
+        at.prev.next = node;
+        at.prev = node;
+    }
+
+    /** Takes {@code node} out of its list (no count, no flag). */
+    private static void detach(Entry node) {
+        node.prev.next = node.next;
+        node.next.prev = node.prev;
+        node.next = null;
+        node.prev = null;
     }
 
     /** Number of scheduled entries. */
