@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # HTTP ingest at many distinct sources (issue 14): the same Vigil serving 1k, 100k and 1M distinct sourceNames,
 # side by side in one session. One `vigil serve` per (jar, source count), all pinned to CPU $SERVER_CPU (only one is
-# loaded at a time), wrk on CPU $LOAD_CPU with a Lua request() that walks the sourceNames vnf-000000 … (N-1) in
-# turn (every request a different source; a batch = 100 consecutive ones). The Lua work is the same for every N.
+# loaded at a time), wrk on CPU $LOAD_CPU with a Lua request() that walks the sourceNames vnf-000000 … (N-1) from a
+# random start with a prime stride (every event a different source, spread over the whole map; a batch = 100 such
+# events). The Lua work is the same for every N. Monitor: one eventName, heartbeatInterval $INTERVAL × 3,
+# timeBase arrival (the generator must revisit every source within the threshold, or the run measures ONSETs).
 #
 #   vigil-bench/run-http-sources.sh [ROUNDS=5] [SECONDS=5] [single|batch100]
 #
 # Env: SOURCE_COUNTS ("1000 100000 1000000"), VIGIL_JARS (vigil-server/target/vigil.jar; give two jars, e.g. a
 # build of the previous commit and this one, to measure before/after in one run), CONNECTIONS (64), SERVER_CPU (0),
-# LOAD_CPU (1), HEAP (1g), SETTLE (seconds after filling each server, 20), OUT (a temp dir).
+# LOAD_CPU (1), HEAP (1g), SETTLE (seconds after filling each server, 20), INTERVAL (60s; on a loaded machine where
+# wrk does < 10k events/s, 300s keeps 1M sources alive), OUT (a temp dir).
 # Each server is first filled with all its sources (eventBatch of 100) and warmed up; then every round runs each
 # server once, the order rotated per round. Prints one line per run and, at the end, per jar: the median heartbeats/s
 # per source count and the median over rounds of the ratio to 1k in the same round.
@@ -17,7 +20,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${1:-5}"; SECS="${2:-5}"; BODYKIND="${3:-single}"
 SOURCE_COUNTS="${SOURCE_COUNTS:-1000 100000 1000000}"
 CONNECTIONS="${CONNECTIONS:-64}"; SERVER_CPU="${SERVER_CPU:-0}"; LOAD_CPU="${LOAD_CPU:-1}"; HEAP="${HEAP:-1g}"
-SETTLE="${SETTLE:-20}"
+SETTLE="${SETTLE:-20}"; INTERVAL="${INTERVAL:-60s}"
 OUT="${OUT:-$(mktemp -d /tmp/vigil-http-sources.XXXXXX)}"
 BENCH_JAR="$ROOT/vigil-bench/target/vigil-bench.jar"
 VIGIL_JARS="${VIGIL_JARS:-$ROOT/vigil-server/target/vigil.jar}"
@@ -27,8 +30,9 @@ command -v wrk >/dev/null || { echo "run-http-sources: needs wrk (apt-get instal
 mkdir -p "$OUT"
 "$JAVA" -cp "$BENCH_JAR" io.vigil.bench.http.VesBodyFiles "$OUT" >/dev/null
 cat > "$OUT/sources.lua" <<'LUA'
--- POSTs the heartbeat of single.json with its source vnf-000042 replaced by vnf-<i>, i = 0 … $SOURCES-1 in turn;
--- $BATCH > 1: an eventList of $BATCH consecutive sources per request
+-- POSTs the heartbeat of single.json with its source vnf-000042 replaced by vnf-<i>: the walk starts at position
+-- $START (default random) and i moves by a prime stride modulo $SOURCES, so every event is another source and a run touches sources
+-- all over the server's map; $BATCH > 1: an eventList of $BATCH such events per request
 local f = assert(io.open(os.getenv("BODY"), "rb"))
 local tpl = f:read("*a")
 f:close()
@@ -42,10 +46,14 @@ while true do
   parts[#parts + 1] = inner:sub(from, s - 1)
   from = e + 1
 end
-local i = 0
+math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+local k = tonumber(os.getenv("START") or "-1") -- position in the walk; the k-th event is source (k * stride) mod n
+if k < 0 then k = math.random(0, n - 1) end
+local stride = 999983 % n -- a prime: coprime with every n = 10^x, so n events in a row visit n distinct sources
+if stride == 0 then stride = 1 end
 local function event()
-  local name = string.format("vnf-%06d", i)
-  i = (i + 1) % n
+  local name = string.format("vnf-%06d", (k * stride) % n)
+  k = (k + 1) % n
   return table.concat(parts, name)
 end
 wrk.method = "POST"
@@ -71,7 +79,7 @@ for jar in $VIGIL_JARS; do
   for n in $SOURCE_COUNTS; do
     port=$((port + 1)); PORT["$j/$n"]=$port
     dir="$OUT/j$j-n$n"; mkdir -p "$dir"
-    printf 'http:\n  port: %s\n  host: 127.0.0.1\nmonitors:\n  - eventName: Heartbeat_bench\n    heartbeatInterval: 60s\n    missedHeartbeats: 3\n    timeBase: arrival\npublish:\n  - type: log\nlimits:\n  maxSources: 2000000\n  newSourcesPerSecond: 100000000\n' "$port" > "$dir/vigil.yaml"
+    printf 'http:\n  port: %s\n  host: 127.0.0.1\nmonitors:\n  - eventName: Heartbeat_bench\n    heartbeatInterval: %s\n    missedHeartbeats: 3\n    timeBase: arrival\npublish:\n  - type: log\nlimits:\n  maxSources: 2000000\n  newSourcesPerSecond: 100000000\n' "$port" "$INTERVAL" > "$dir/vigil.yaml"
     taskset -c "$SERVER_CPU" "$JAVA" -Xmx$HEAP -jar "$jar" serve --config "$dir/vigil.yaml" --data-dir "$dir/data" >"$dir/vigil.log" 2>&1 &
     PIDS+=($!)
     echo "jar $j ($jar) n=$n: port $port" >&2
@@ -81,18 +89,19 @@ for key in "${!PORT[@]}"; do
   for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:${PORT[$key]}/healthz" && break; sleep 0.2; done
 done
 if [[ "$BODYKIND" == single ]]; then PATHQ=/eventListener/v7; BATCH=1; else PATHQ=/eventListener/v7/eventBatch; BATCH=100; fi
-wrk_run() { # port sources batch seconds -> heartbeats/s
+wrk_run() { # port sources batch seconds [start] -> heartbeats/s
   local path=/eventListener/v7; [[ "$3" == 1 ]] || path=/eventListener/v7/eventBatch
-  BODY="$OUT/single.json" SOURCES="$2" BATCH="$3" taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${4}s" \
+  BODY="$OUT/single.json" SOURCES="$2" BATCH="$3" START="${5:--1}" taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${4}s" \
     -s "$OUT/sources.lua" "http://127.0.0.1:$1$path" | awk -v e="$3" '/^Requests\/sec:/ {printf "%.0f", $2 * e}'
 }
 # fill: every server gets all its sources (batches of 100: 1M in a few seconds), then a warm-up in the measured mode
 tracked() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^vigil_monitor_sources\{/ {s += $2} END {printf "%d", s}'; }
 for key in "${!PORT[@]}"; do
-  n="${key#*/}"
-  for _ in $(seq 1 60); do
+  n="${key#*/}"; start=0
+  for _ in $(seq 1 100); do
     (( $(tracked "${PORT[$key]}") >= n )) && break
-    wrk_run "${PORT[$key]}" "$n" 100 3 >/dev/null
+    rate=$(wrk_run "${PORT[$key]}" "$n" 100 3 "$start")
+    start=$(( (start + ${rate:-0} * 3) % n )) # the next run goes on where this one stopped
   done
   echo "filled $key: $(tracked "${PORT[$key]}") sources" >&2
 done
