@@ -575,7 +575,7 @@ public final class Engine {
         String why = m.detector.learns() && limit < m.threshold
                 ? "silent " + (now - s.lastSeen) + " ms > learnt limit " + limit + " ms (" + m.rules.detector().type()
                         + ", upper bound " + m.monitor.missedHeartbeats() + " x " + m.interval + " ms)"
-                : "silent " + (now - s.lastSeen) + " ms > " + m.monitor.missedHeartbeats() + " x " + m.interval + " ms";
+                : "silent " + (now - s.lastSeen) + m.onsetReasonTail;
         onset(s, LivenessState.ALIVE, now, why);
     }
 

@@ -17,6 +17,8 @@ final class MonitorState {
      * half the threshold (see {@link Engine#drainCheckpoint}).
      */
     volatile long rewriteAfter;
+    /** The end of ONAP's ONSET reason, " ms > missed x interval ms": one number less to format per ONSET in a storm. */
+    volatile String onsetReasonTail;
     volatile Detector detector;
     volatile DetectionRules rules;
     /** True when sources need {@link SourceExtras}. */
@@ -35,6 +37,7 @@ final class MonitorState {
         this.threshold = m.thresholdMillis();
         this.interval = m.heartbeatInterval().toMillis();
         this.rewriteAfter = Math.max(1, threshold / 2);
+        this.onsetReasonTail = " ms > " + m.missedHeartbeats() + " x " + interval + " ms";
         this.grace = graceOverride >= 0 ? graceOverride : m.heartbeatInterval().toMillis();
         this.rules = m.detection();
         this.detector = m.detection().detector().create(interval, threshold);
