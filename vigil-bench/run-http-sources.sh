@@ -6,15 +6,21 @@
 # events). The Lua work is the same for every N. Monitor: one eventName, heartbeatInterval $INTERVAL × 3,
 # timeBase arrival (the generator must revisit every source within the threshold, or the run measures ONSETs).
 #
-#   vigil-bench/run-http-sources.sh [ROUNDS=5] [SECONDS=5] [single|batch100]
+#   vigil-bench/run-http-sources.sh [ROUNDS=5] [SECONDS=5] [single|batch100|both]
+#
+# Two figures per run: heartbeats/s, and the server's CPU time per heartbeat (utime + stime of its process over the
+# run, /proc/<pid>/stat: the HTTP threads, the journal's checkpoints, GC, everything). On a loaded machine the first
+# follows whatever CPU share the server got; the second is what the work costs, and its ratio is the throughput ratio
+# the server would have on a core of its own.
 #
 # Env: SOURCE_COUNTS ("1000 100000 1000000"), VIGIL_JARS (vigil-server/target/vigil.jar; give two jars, e.g. a
 # build of the previous commit and this one, to measure before/after in one run), CONNECTIONS (64), SERVER_CPU (0),
 # LOAD_CPU (1), HEAP (1g), SETTLE (seconds after filling each server, 20), INTERVAL (60s; on a loaded machine where
 # wrk does < 10k events/s, 300s keeps 1M sources alive), OUT (a temp dir).
 # Each server is first filled with all its sources (eventBatch of 100) and warmed up; then every round runs each
-# server once, the order rotated per round. Prints one line per run and, at the end, per jar: the median heartbeats/s
-# per source count and the median over rounds of the ratio to 1k in the same round.
+# server once per mode, the order rotated per round. Prints one line per run and, at the end, per jar and mode: the
+# median heartbeats/s and CPU µs per heartbeat per source count, each with the median over rounds of its ratio to 1k
+# in the same round (for CPU: 1k's cost / this cost, so both ratios read "x times the 1k figure").
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${1:-5}"; SECS="${2:-5}"; BODYKIND="${3:-single}"
@@ -72,7 +78,7 @@ end
 LUA
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
-declare -A PORT
+declare -A PORT PID
 port=18100; j=0
 for jar in $VIGIL_JARS; do
   j=$((j + 1))
@@ -81,14 +87,16 @@ for jar in $VIGIL_JARS; do
     dir="$OUT/j$j-n$n"; mkdir -p "$dir"
     printf 'http:\n  port: %s\n  host: 127.0.0.1\nmonitors:\n  - eventName: Heartbeat_bench\n    heartbeatInterval: %s\n    missedHeartbeats: 3\n    timeBase: arrival\npublish:\n  - type: log\nlimits:\n  maxSources: 2000000\n  newSourcesPerSecond: 100000000\n' "$port" "$INTERVAL" > "$dir/vigil.yaml"
     taskset -c "$SERVER_CPU" "$JAVA" -Xmx$HEAP -jar "$jar" serve --config "$dir/vigil.yaml" --data-dir "$dir/data" >"$dir/vigil.log" 2>&1 &
-    PIDS+=($!)
+    PIDS+=($!); PID["$j/$n"]=$!
     echo "jar $j ($jar) n=$n: port $port" >&2
   done
 done
 for key in "${!PORT[@]}"; do
   for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:${PORT[$key]}/healthz" && break; sleep 0.2; done
 done
-if [[ "$BODYKIND" == single ]]; then PATHQ=/eventListener/v7; BATCH=1; else PATHQ=/eventListener/v7/eventBatch; BATCH=100; fi
+case "$BODYKIND" in single) MODES=1 ;; batch100) MODES=100 ;; both) MODES="1 100" ;; *) echo "mode: single|batch100|both" >&2; exit 2 ;; esac
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # clock ticks (1/100 s) of user + system time
+TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 wrk_run() { # port sources batch seconds [start] -> heartbeats/s
   local path=/eventListener/v7; [[ "$3" == 1 ]] || path=/eventListener/v7/eventBatch
   BODY="$OUT/single.json" SOURCES="$2" BATCH="$3" START="${5:--1}" taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${4}s" \
@@ -106,24 +114,31 @@ for key in "${!PORT[@]}"; do
   echo "filled $key: $(tracked "${PORT[$key]}") sources" >&2
 done
 echo "settling ${SETTLE}s (first-seen events and the first checkpoint of every source)" >&2; sleep "$SETTLE"
-for key in "${!PORT[@]}"; do wrk_run "${PORT[$key]}" "${key#*/}" "$BATCH" 5 >/dev/null; done
-echo -e "round\tjar\tsources\theartbeats/s\tload1" | tee "$OUT/runs.tsv"
+for key in "${!PORT[@]}"; do for b in $MODES; do wrk_run "${PORT[$key]}" "${key#*/}" "$b" 5 >/dev/null; done; done
+echo -e "round\tjar\tsources\tbatch\theartbeats/s\tcpu_us_per_hb\tload1" | tee "$OUT/runs.tsv"
 keys=(); for jar in $(seq 1 "$j"); do for n in $SOURCE_COUNTS; do keys+=("$jar/$n"); done; done
 for r in $(seq 1 "$ROUNDS"); do
-  k=${#keys[@]}
-  for x in $(seq 0 $((k - 1))); do
-    key="${keys[$(( (x + r) % k ))]}"
-    v=$(wrk_run "${PORT[$key]}" "${key#*/}" "$BATCH" "$SECS")
-    echo -e "$r\t${key%/*}\t${key#*/}\t$v\t$(cut -d' ' -f1 /proc/loadavg)"
+  for b in $MODES; do
+    k=${#keys[@]}
+    for x in $(seq 0 $((k - 1))); do
+      key="${keys[$(( (x + r) % k ))]}"
+      t0=$(cpu_ticks "${PID[$key]}")
+      v=$(wrk_run "${PORT[$key]}" "${key#*/}" "$b" "$SECS")
+      t1=$(cpu_ticks "${PID[$key]}")
+      cpu=$(awk -v t=$(( t1 - t0 )) -v us="$TICK_US" -v v="${v:-0}" -v s="$SECS" 'BEGIN { printf "%.2f", v > 0 ? t * us / (v * s) : 0 }')
+      echo -e "$r\t${key%/*}\t${key#*/}\t$b\t$v\t$cpu\t$(cut -d' ' -f1 /proc/loadavg)"
+    done
   done
 done | tee -a "$OUT/runs.tsv"
-awk -F'\t' -v counts="$SOURCE_COUNTS" 'NR > 1 { v[$2 "/" $3 "/" $1] = $4; jars[$2] = 1; rounds[$1] = 1 }
+awk -F'\t' -v counts="$SOURCE_COUNTS" 'NR > 1 { k = $2 "/" $4 "/" $3 "/" $1; v[k] = $5; c[k] = $6; jm[$2 "/" $4] = 1; rounds[$1] = 1 }
   function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-  END { nc = split(counts, c, " "); base = c[1]
-    for (jar in jars) { line = "jar " jar ":"
-      for (i = 1; i <= nc; i++) { n = 0; m = 0; delete a; delete q
-        for (r in rounds) { a[++n] = v[jar "/" c[i] "/" r]; if (v[jar "/" base "/" r] > 0) q[++m] = v[jar "/" c[i] "/" r] / v[jar "/" base "/" r] }
-        line = line sprintf("  %s sources %.0f/s (x%.2f)", c[i], med(a, n), med(q, m)) }
+  END { nc = split(counts, cs, " "); base = cs[1]
+    for (x in jm) { split(x, p, "/"); line = "jar " p[1] " batch " p[2] ":"
+      for (i = 1; i <= nc; i++) { n = 0; m = 0; delete a; delete q; delete ca; delete cq
+        for (r in rounds) { k = x "/" cs[i] "/" r; kb = x "/" base "/" r
+          a[++n] = v[k]; ca[n] = c[k]
+          if (v[kb] > 0 && c[k] > 0) { q[++m] = v[k] / v[kb]; cq[m] = c[kb] / c[k] } }
+        line = line sprintf("  %s: %.0f/s (x%.2f), %.2f us/hb (x%.2f)", cs[i], med(a, n), med(q, m), med(ca, n), med(cq, m)) }
       print line } }' "$OUT/runs.tsv"
 echo "results in $OUT" >&2

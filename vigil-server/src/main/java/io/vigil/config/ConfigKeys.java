@@ -147,7 +147,10 @@ public final class ConfigKeys {
             "Silence forgiven after a restart, a takeover or an ingest outage, before a source may be declared MISSING.");
     static final ConfigKey<Duration> DETECTION_CHECKPOINT_INTERVAL = DETECTION.duration("checkpointInterval",
             DetectionConfig.DEFAULT_CHECKPOINT_INTERVAL).restart().doc("duration", "`1s`",
-            "How often lastSeen times are written behind to the store (the bound on what a crash forgets).");
+            "How often lastSeen times are written behind to the store. Each checkpoint writes only the sources whose "
+                    + "lastSeen moved half their monitor's threshold since they were last written, so a crash forgets at "
+                    + "most half a threshold plus this interval of lastSeen progress "
+                    + "([store.md](store.md#write-behind-the-checkpoint-contract)).");
     static final ConfigKey<Duration> DETECTION_MAX_SILENCE = DETECTION.duration("maxSilenceDuration", DetectionConfig.DEFAULT_MAX_SILENCE)
             .doc("duration", "`720h` (30 days)",
             "The longest one-off silence (`endsAt − startsAt`), from the API (`400` past it) or the config (an error). A silence that would mute its sources for longer is refused: renew a short one instead of forgetting a long one.");
