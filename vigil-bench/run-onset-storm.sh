@@ -32,7 +32,7 @@ for r in $(seq 1 "$RUNS"); do
     done
     wait "$pid" || true
     cpu_ms=$(( ticks * 1000 / $(getconf CLK_TCK) ))
-    res=$(grep -E '^(decided|handed|at sink|WARNING)' "$OUT.run")
+    res=$(grep -E '^(decided|handed|at sink|detector CPU|WARNING)' "$OUT.run")
     sink=$(echo "$res" | awk '/^at sink/ {for (i = 1; i <= NF; i++) if ($i ~ /^(p99|max)=/) {split($i, kv, "="); printf "%s ", kv[2]}}')
     echo -e "run $r jar $j load $load detector-cpu ${cpu_ms}ms\n$res" | sed 's/^/  /'
     echo -e "$j\t$sink $cpu_ms" >> "$OUT"

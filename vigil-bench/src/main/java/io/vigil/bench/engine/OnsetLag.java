@@ -110,7 +110,18 @@ public final class OnsetLag {
         System.out.printf("sources=%d shape=%s threshold=%d ms; accepted all in %d ms; first deadline in %d ms%n",
                 n, shape, thresholdMillis, acceptedAt - start, firstDeadline - acceptedAt);
         if (acceptedAt >= firstDeadline) System.out.println("WARNING: setup overran the first deadline; lags are not valid");
+        // the detector thread's CPU time from just before the first deadline to the last ONSET: what the ONSETs cost,
+        // whatever share of a core the thread got (on a loaded machine the lags above follow that share)
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long detectorId = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("vigil-detector"))
+                .findFirst().orElseThrow().threadId();
+        long untilFirst = firstDeadline - 200 - System.currentTimeMillis();
+        if (untilFirst > 0) Thread.sleep(untilFirst);
+        long cpuBefore = threads.getThreadCpuTime(detectorId);
         consumer.join(TimeUnit.MINUTES.toMillis(5));
+        long cpuNanos = threads.getThreadCpuTime(detectorId) - cpuBefore;
+        System.out.printf("detector CPU from 200 ms before the first deadline to the last ONSET: %d ms (%d ns per ONSET)%n",
+                cpuNanos / 1_000_000, cpuNanos / n);
         long lastDeadline = deadline[n - 1];
         System.out.printf("all ONSETs at the sink %d ms after the last deadline (alive events seen: %d)%n",
                 System.currentTimeMillis() - lastDeadline, alive[0]);
