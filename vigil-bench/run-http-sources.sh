@@ -125,7 +125,7 @@ for r in $(seq 1 "$ROUNDS"); do
       t0=$(cpu_ticks "${PID[$key]}")
       v=$(wrk_run "${PORT[$key]}" "${key#*/}" "$b" "$SECS")
       t1=$(cpu_ticks "${PID[$key]}")
-      cpu=$(awk -v t=$(( t1 - t0 )) -v us="$TICK_US" -v v="${v:-0}" -v s="$SECS" 'BEGIN { printf "%.2f", v > 0 ? t * us / (v * s) : 0 }')
+      cpu=$(awk -v t=$(( t1 - t0 )) -v us="$TICK_US" -v v="${v:-0}" -v s="$SECS" 'BEGIN { printf "%.2f", (v > 0 ? t * us / (v * s) : 0) }')
       echo -e "$r\t${key%/*}\t${key#*/}\t$b\t$v\t$cpu\t$(cut -d' ' -f1 /proc/loadavg)"
     done
   done
