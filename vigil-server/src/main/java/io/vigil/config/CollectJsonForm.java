@@ -42,6 +42,19 @@ final class CollectJsonForm {
             if (d.check() != null) check(n.putObject("check"), d.check(), revealSecrets);
             if (d.command() != null) strings(n.putArray("command"), d.command());
             if (d.cacheTtl() != null) n.put("cache", DurationSyntax.format(d.cacheTtl()));
+            if (d.ec2() != null) {
+                var e = d.ec2();
+                n.put("region", e.region());
+                if (e.endpoint() != null) n.put("endpoint", e.endpoint());
+                if (e.accessKeyId() != null) n.put("accessKeyId", e.accessKeyId());
+                if (e.secretAccessKey() != null) n.put("secretAccessKey", revealSecrets ? e.secretAccessKey() : io.vigil.secret.Secrets.MASK);
+                ObjectNode f = n.putObject("filters");
+                e.filters().forEach(f::put);
+                n.put("masterTag", e.masterTag());
+                n.put("groupTag", e.groupTag());
+                n.put("timeout", DurationSyntax.format(e.timeout()));
+                continue; // no declared entities (and no default check) for ec2
+            }
             ArrayNode instances = n.putArray("instances");
             ArrayNode services = n.putArray("services");
             for (EntitySpec e : d.entities()) {

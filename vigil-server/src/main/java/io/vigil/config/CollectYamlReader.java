@@ -104,21 +104,45 @@ final class CollectYamlReader {
             List<String> command = d.has("command") ? command(d, "command") : null;
             if (command != null && type != DatasourceSpec.Type.COMMAND)
                 d.error("command", "only for type command (a discovery command printing the entities as JSON)");
-            Duration cache = DATASOURCE_CACHE.read(d);
+            Duration cache = d.has(DATASOURCE_CACHE.name()) ? d.duration(DATASOURCE_CACHE.name(), null, true) : null;
+            io.vigil.collect.datasource.Ec2Settings ec2 = ec2(d, type, timeout);
             List<EntitySpec> entities = new ArrayList<>();
             entities(d, "instances", EntityType.INSTANCES, entities);
             entities(d, "services", EntityType.SERVICES, entities);
             if (type == DatasourceSpec.Type.COMMAND && command == null && dflt == null)
                 d.error("command", "type command needs a discovery command, or a check: {type: command, command: [...]} for its entities");
-            if (command == null && entities.isEmpty() && !d.has("instances") && !d.has("services"))
+            if (type == DatasourceSpec.Type.EC2 && (d.has("instances") || d.has("services")))
+                d.error("instances", "type ec2 lists its instances from DescribeInstances: declare none");
+            if (type != DatasourceSpec.Type.EC2 && command == null && entities.isEmpty() && !d.has("instances") && !d.has("services"))
                 d.error("instances", "declare instances or services (or use type command with a discovery command)");
             if (name != null) {
                 String earlier = firstPath.putIfAbsent(name, d.path());
                 if (earlier != null) c.error("datasources", "duplicate datasource name \"" + name + "\" (also " + earlier + ")");
             }
-            if (name != null) out.add(new DatasourceSpec(name, type, dflt, command, cache, entities));
+            if (name != null && (type != DatasourceSpec.Type.EC2 || ec2 != null))
+                out.add(new DatasourceSpec(name, type, dflt, command, cache, entities, ec2));
         }
         return out;
+    }
+
+    /** The ec2 keys: only with type ec2, where region is required and the credentials come as a pair. */
+    private static io.vigil.collect.datasource.Ec2Settings ec2(ConfigNode d, DatasourceSpec.Type type, Duration timeout) {
+        List<String> keys = List.of(DATASOURCE_REGION.name(), DATASOURCE_ENDPOINT.name(), DATASOURCE_ACCESS_KEY_ID.name(),
+                DATASOURCE_SECRET_ACCESS_KEY.name(), DATASOURCE_FILTERS.name(), DATASOURCE_MASTER_TAG.name(), DATASOURCE_GROUP_TAG.name());
+        if (type != DatasourceSpec.Type.EC2) {
+            for (String k : keys) if (d.has(k)) d.error(k, "only for type ec2");
+            return null;
+        }
+        String region = d.requiredString(DATASOURCE_REGION.name(), "required for type ec2: the AWS region, e.g. eu-west-1");
+        String endpoint = DATASOURCE_ENDPOINT.read(d);
+        String keyId = DATASOURCE_ACCESS_KEY_ID.read(d);
+        String secret = DATASOURCE_SECRET_ACCESS_KEY.read(d);
+        if ((keyId == null) != (secret == null))
+            d.error(keyId == null ? DATASOURCE_ACCESS_KEY_ID.name() : DATASOURCE_SECRET_ACCESS_KEY.name(),
+                    "accessKeyId and secretAccessKey go together (or give neither: the SDK's default credentials)");
+        if (region == null) return null;
+        return new io.vigil.collect.datasource.Ec2Settings(region, endpoint, keyId, secret, DATASOURCE_FILTERS.read(d),
+                DATASOURCE_MASTER_TAG.read(d), DATASOURCE_GROUP_TAG.read(d), timeout);
     }
 
     private static void entities(ConfigNode d, String key, EntityType type, List<EntitySpec> out) {

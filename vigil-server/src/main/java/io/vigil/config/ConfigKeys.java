@@ -280,9 +280,9 @@ public final class ConfigKeys {
     static final ConfigKey<Void> DATASOURCES = COLLECT.list("datasources");
     static final ConfigKey<Void> DATASOURCE_NAME = DATASOURCES.value("name").doc("text, **required**, unique", "—",
             "What `get_all`/`get_changes` take.");
-    static final ConfigKey<String> DATASOURCE_TYPE = DATASOURCES.oneOf("type", "inventory", "inventory", "tcp", "http", "command")
-            .doc("`inventory` \\| `tcp` \\| `http` \\| `command`", "`inventory`",
-            "How entities are found and checked (collect.md).");
+    static final ConfigKey<String> DATASOURCE_TYPE = DATASOURCES.oneOf("type", "inventory", "inventory", "tcp", "http", "command", "ec2")
+            .doc("`inventory` \\| `tcp` \\| `http` \\| `command` \\| `ec2`", "`inventory`",
+            "How entities are found and checked (collect.md). `ec2`: Amazon EC2's DescribeInstances, cached.");
     static final ConfigKey<Void> DATASOURCE_PORT = DATASOURCES.value("port").doc("integer", "`22` (tcp), `80` (http)",
             "Port of the default check of type tcp or http.");
     static final ConfigKey<String> DATASOURCE_PATH = DATASOURCES.text("path").doc("text", "`/`",
@@ -294,7 +294,21 @@ public final class ConfigKeys {
     static final ConfigKey<Void> DATASOURCE_COMMAND = DATASOURCES.value("command").doc("list of words", "—",
             "Type command: a discovery command printing the entities as JSON (a cloud API stand-in).");
     static final ConfigKey<Duration> DATASOURCE_CACHE = DATASOURCES.duration("cache", null).doc("duration", "—",
-            "Reuse the result for this long (slow or paid sources); keeps the ip → name mapping.");
+            "Reuse the result for this long (slow or paid sources); keeps the ip → name mapping. `ec2`: `60s` when not given (`0s`: no cache).");
+    static final ConfigKey<String> DATASOURCE_REGION = DATASOURCES.text("region").doc("text", "— (**required** for ec2)",
+            "`ec2`: the AWS region to list (`eu-west-1`).");
+    static final ConfigKey<String> DATASOURCE_ENDPOINT = DATASOURCES.url("endpoint").doc("http(s) URL", "the region's",
+            "`ec2`: endpoint override (a VPC endpoint, a local stand-in of the EC2 query API).");
+    static final ConfigKey<String> DATASOURCE_ACCESS_KEY_ID = DATASOURCES.text("accessKeyId").doc("text", "the SDK's default chain",
+            "`ec2`: static credentials, with `secretAccessKey`. Without them: `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, the profile, or the instance role.");
+    static final ConfigKey<String> DATASOURCE_SECRET_ACCESS_KEY = DATASOURCES.text("secretAccessKey").doc("text (secret)", "—",
+            "`ec2`: the secret of `accessKeyId`. Masked in `config check --json`, never logged, never in a collected entity or the clmgr document.");
+    static final ConfigKey<Map<String, String>> DATASOURCE_FILTERS = DATASOURCES.textMap("filters").doc("mapping text → text", "`{}`",
+            "`ec2`: DescribeInstances filters, name → value (`tag:cluster: db`, `instance-state-name: running`).");
+    static final ConfigKey<String> DATASOURCE_MASTER_TAG = DATASOURCES.text("masterTag").doc("text", "`vigil:master`",
+            "`ec2`: the tag whose value is an instance's master status in clmgr's `return.cloud` (else derived from the services on its ip).");
+    static final ConfigKey<String> DATASOURCE_GROUP_TAG = DATASOURCES.text("groupTag").doc("text", "`vigil:group`",
+            "`ec2`: the tag whose value is an instance's group.");
     static final ConfigKey<Void> INSTANCES = DATASOURCES.list("instances");
     static final ConfigKey<Void> INSTANCE_ID = INSTANCES.value("id").doc("text, **required**", "—",
             "Instance id, unique in the datasource.");

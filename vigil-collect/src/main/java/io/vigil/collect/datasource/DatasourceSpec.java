@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param command   for type command: a discovery command whose stdout lists the entities as JSON; else null
  * @param cacheTtl  when set, results are reused for this long (a slow or paid cloud API); null = no cache
  * @param entities  declared instances and services
+ * @param ec2       for type ec2: where and how to call DescribeInstances; else null
  */
 public record DatasourceSpec(String name, Type type, CheckSpec check, List<String> command, Duration cacheTtl,
-                             List<EntitySpec> entities) {
+                             List<EntitySpec> entities, Ec2Settings ec2) {
 
     /** The datasource kinds. */
     public enum Type {
@@ -27,7 +28,9 @@ public record DatasourceSpec(String name, Type type, CheckSpec check, List<Strin
         /** Declared entities checked by an HTTP GET. */
         HTTP,
         /** A discovery command listing entities as JSON, or declared entities checked by a command. */
-        COMMAND;
+        COMMAND,
+        /** Amazon EC2 instances from DescribeInstances, with their cloud details ({@link Ec2Datasource}). */
+        EC2;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
@@ -39,5 +42,11 @@ public record DatasourceSpec(String name, Type type, CheckSpec check, List<Strin
         Objects.requireNonNull(type, "type");
         command = command == null ? null : List.copyOf(command);
         entities = entities == null ? List.of() : List.copyOf(entities);
+    }
+
+    /** A datasource that is not a cloud API. */
+    public DatasourceSpec(String name, Type type, CheckSpec check, List<String> command, Duration cacheTtl,
+                          List<EntitySpec> entities) {
+        this(name, type, check, command, cacheTtl, entities, null);
     }
 }

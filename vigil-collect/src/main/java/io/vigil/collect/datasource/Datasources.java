@@ -14,8 +14,11 @@ public final class Datasources {
     public static Map<String, Datasource> build(List<DatasourceSpec> specs, CheckRunner checks, Clock clock) {
         Map<String, Datasource> out = new LinkedHashMap<>();
         for (DatasourceSpec s : specs) {
-            Datasource d = s.command() != null ? new DiscoveryDatasource(s, checks) : new DeclaredDatasource(s, checks);
-            if (s.cacheTtl() != null && !s.cacheTtl().isZero()) d = new CachedDatasource(d, s.cacheTtl(), clock);
+            Datasource d = s.type() == DatasourceSpec.Type.EC2 ? new Ec2Datasource(s.name(), s.ec2(), clock)
+                    : s.command() != null ? new DiscoveryDatasource(s, checks) : new DeclaredDatasource(s, checks);
+            java.time.Duration ttl = s.cacheTtl() != null ? s.cacheTtl()
+                    : s.type() == DatasourceSpec.Type.EC2 ? Ec2Settings.DEFAULT_CACHE : null;
+            if (ttl != null && !ttl.isZero()) d = new CachedDatasource(d, ttl, clock);
             out.put(s.name(), d);
         }
         return out;

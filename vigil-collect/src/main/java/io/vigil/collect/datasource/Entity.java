@@ -19,9 +19,10 @@ import java.util.Objects;
  * @param timeMillis when it was observed
  * @param datasource the datasource that produced it
  * @param group      an optional group name (for the {@code group} filter and actions)
+ * @param cloud      what a cloud datasource knows of an instance (clmgr's {@code return.cloud}), or null
  */
 public record Entity(EntityType type, String name, String ip, String state, String mode, String status, String code,
-                     long timeMillis, String datasource, String group) {
+                     long timeMillis, String datasource, String group, CloudInfo cloud) {
     public static final String OK = "000000";
     public static final String RUNNING = "running";
     public static final String DELETED = "deleted";
@@ -30,6 +31,12 @@ public record Entity(EntityType type, String name, String ip, String state, Stri
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");
+    }
+
+    /** An entity no cloud datasource describes. */
+    public Entity(EntityType type, String name, String ip, String state, String mode, String status, String code,
+                  long timeMillis, String datasource, String group) {
+        this(type, name, ip, state, mode, status, code, timeMillis, datasource, group, null);
     }
 
     /** The identity of the entity across observations: {@code type/name}. */
@@ -42,11 +49,11 @@ public record Entity(EntityType type, String name, String ip, String state, Stri
     }
 
     public Entity withState(String newState, String newCode, long when) {
-        return new Entity(type, name, ip, newState, mode, status, newCode, when, datasource, group);
+        return new Entity(type, name, ip, newState, mode, status, newCode, when, datasource, group, cloud);
     }
 
     public Entity withStatus(String newStatus) {
-        return new Entity(type, name, ip, state, mode, newStatus, code, timeMillis, datasource, group);
+        return new Entity(type, name, ip, state, mode, newStatus, code, timeMillis, datasource, group, cloud);
     }
 
     /** True when state, code, status or ip differ: what the diff reports. */
@@ -68,6 +75,7 @@ public record Entity(EntityType type, String name, String ip, String state, Stri
         n.put("time", timeMillis);
         n.put("datasource", datasource);
         if (group != null) n.put("group", group);
+        if (cloud != null) n.set("cloud", cloud.toJson());
         return n;
     }
 
@@ -79,7 +87,7 @@ public record Entity(EntityType type, String name, String ip, String state, Stri
         String state = text(n, "state");
         if (name == null || state == null) throw new IllegalArgumentException("entity without name or state: " + n);
         return new Entity(type, name, text(n, "ip"), state, text(n, "mode"), text(n, "status"), text(n, "code"),
-                n.path("time").asLong(0), text(n, "datasource"), text(n, "group"));
+                n.path("time").asLong(0), text(n, "datasource"), text(n, "group"), CloudInfo.fromJson(n.get("cloud")));
     }
 
     private static String text(JsonNode n, String key) {

@@ -26,14 +26,22 @@ public final class StatusCodes {
             "ER0002", "Service timed out",
             "ER0003", "Database communication failure",
             "ER0004", "Health check failed",
-            "ER0005", "Check command failed");
+            "ER0005", "Check command failed",
+            "ER0006", "Instance not running");
+
+    /** A cloud instance that is not running: {@code 4} and its lifecycle (ec2 datasource, docs/collect.md). */
+    public static final String INSTANCE_PENDING = "400001";
+    public static final String INSTANCE_STOPPING = "400002";
+    public static final String INSTANCE_STOPPED = "400003";
+    public static final String INSTANCE_SHUTTING_DOWN = "400004";
 
     private StatusCodes() {
     }
 
     /**
      * The clmgr code of a status code: {@code 000000} stays, an {@code ERxxxx} code stays, a network failure is
-     * {@code ER0001} (timeout {@code ER0002}), an HTTP failure {@code ER0004}, a command failure {@code ER0005}.
+     * {@code ER0001} (timeout {@code ER0002}), an HTTP failure {@code ER0004}, a command failure {@code ER0005}, a cloud
+     * instance that is not running {@code ER0006}.
      */
     public static String clmgr(String code) {
         if (code == null || code.equals(OK) || code.startsWith("ER")) return code;
@@ -41,6 +49,7 @@ public final class StatusCodes {
         return switch (code.charAt(0)) {
             case '1' -> "ER0001";
             case '2' -> "ER0004";
+            case '4' -> "ER0006";
             default -> "ER0005";
         };
     }

@@ -164,7 +164,42 @@ public record CollectCommand(Level level, Action action, String group, String ty
                         .put("time", CLMGR_TIME.format(Instant.ofEpochMilli(e.timeMillis())));
             }
         }
+        if (both || level == Level.INSTANCES) cloud(ret, selected(entities, Level.INSTANCES), entities);
         return doc;
+    }
+
+    /**
+     * clmgr's provider block {@code return.cloud}: one entry per instance a cloud datasource describes, keyed by its
+     * name, with {@code driver}, {@code region}, {@code zone}, {@code instance_type}, {@code vpc}, {@code subnet},
+     * {@code security_groups}, {@code template}, {@code elastic_ip} and {@code master_status} (its master tag, else
+     * {@code master} when a service on its ip is master, {@code slave} when one is slave, else {@code na}). Absent when
+     * no instance has cloud details. Credentials are never part of it (a {@link io.vigil.collect.datasource.CloudInfo}
+     * holds none).
+     */
+    private static void cloud(ObjectNode ret, List<Entity> instances, List<Entity> all) {
+        ArrayNode arr = null;
+        for (Entity e : instances) {
+            var c = e.cloud();
+            if (c == null) continue;
+            if (arr == null) arr = ret.putArray("cloud");
+            ObjectNode n = arr.addObject().putObject(e.name());
+            n.put("driver", c.driver()).put("region", c.region()).put("zone", c.zone()).put("instance_type", c.instanceType())
+                    .put("vpc", c.vpc()).put("subnet", c.subnet());
+            ArrayNode sg = n.putArray("security_groups");
+            c.securityGroups().forEach(sg::add);
+            n.put("template", c.template()).put("elastic_ip", c.elasticIp()).put("master_status", masterStatus(e, all));
+        }
+    }
+
+    private static String masterStatus(Entity instance, List<Entity> all) {
+        if (instance.cloud().masterTag() != null) return instance.cloud().masterTag();
+        boolean slave = false;
+        for (Entity s : all) {
+            if (s.type() != EntityType.SERVICES || s.deleted() || s.ip() == null || !s.ip().equals(instance.ip())) continue;
+            if ("master".equalsIgnoreCase(s.status())) return "master";
+            if ("slave".equalsIgnoreCase(s.status())) slave = true;
+        }
+        return slave ? "slave" : "na";
     }
 
     /** This host: name, every interface with its first IPv4 address (or null) and state, and its memory. */

@@ -21,7 +21,9 @@ class CollectCommandTest {
     static final long T = Instant.parse("2026-12-06T22:40:05Z").toEpochMilli();
     static final long SEEN = T - 1000;
     static final List<Entity> ENTITIES = List.of(
-            new Entity(EntityType.INSTANCES, "i-830dcde4", "10.0.0.5", "running", null, null, "000000", SEEN, "local", null),
+            new Entity(EntityType.INSTANCES, "i-830dcde4", "10.0.0.5", "running", null, null, "000000", SEEN, "local", null,
+                    new io.vigil.collect.datasource.CloudInfo("ec2", "eu-west-1", "eu-west-1a", "t3.medium", "vpc-0a1b2c3d",
+                            "subnet-0a1b2c3d", List.of("sg-0db5e1f2", "sg-0ssh1234"), "ami-0c55b159cbfafe1f0", "52.18.40.7", null)),
             new Entity(EntityType.INSTANCES, "i-2", "10.0.0.9", "connection refused", null, null, "100001", SEEN, "local", null),
             new Entity(EntityType.SERVICES, "node10", "10.0.0.5", "running", "mariadb", "master", "000000", SEEN, "local", null),
             new Entity(EntityType.SERVICES, "node11", "10.0.0.6", "database communication failure", "mariadb", "slave", "ER0003", SEEN, "local", null),
@@ -110,6 +112,13 @@ class CollectCommandTest {
         assertThat(instance.path("i-830dcde4")).isEqualTo(exampleInstance.path("i-830dcde4"));
         assertThat(doc.path("return").path("services").get(0)).isEqualTo(example.path("return").path("services").get(0));
         assertThat(doc.path("return").path("services").get(1)).isEqualTo(example.path("return").path("services").get(1));
+        // the provider block of the instance an ec2 datasource describes (no credential in it: CloudInfo holds none)
+        assertThat(fieldNames(doc.path("return"))).containsExactlyElementsOf(fieldNames(example.path("return")));
+        assertThat(doc.path("return").path("cloud")).hasSize(1);
+        JsonNode cloud = doc.path("return").path("cloud").get(0).path("i-830dcde4");
+        JsonNode exampleCloud = example.path("return").path("cloud").get(0).path("i-830dcde4");
+        assertThat(fieldNames(cloud)).containsExactlyElementsOf(fieldNames(exampleCloud));
+        for (String field : fieldNames(exampleCloud)) assertThat(cloud.path(field)).as(field).isEqualTo(exampleCloud.path(field));
         // codes are clmgr's: the refused instance is ER0001
         assertThat(doc.path("return").path("instances").toString()).contains("\"code\":\"ER0001\"");
     }
