@@ -31,7 +31,7 @@ public final class CommandPaths {
             List<EntitySpec> entities = new ArrayList<>();
             for (EntitySpec e : d.entities())
                 entities.add(new EntitySpec(e.type(), e.name(), e.ip(), e.mode(), e.status(), e.group(), check(e.check(), dir)));
-            datasources.add(new DatasourceSpec(d.name(), d.type(), check(d.check(), dir), command(d.command(), dir), d.cacheTtl(), entities));
+            datasources.add(new DatasourceSpec(d.name(), d.type(), check(d.check(), dir), command(d.command(), dir), d.cacheTtl(), entities, d.ec2()));
         }
         List<WorkerSpec> workers = new ArrayList<>();
         for (WorkerSpec w : s.workers())

@@ -40,6 +40,13 @@ class Ec2DatasourceConfigTest {
     }
 
     @Test
+    void aConfigFileKeepsItsEc2Settings(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("vigil.yaml");
+        java.nio.file.Files.writeString(file, "collect: {datasources: [{name: aws, type: ec2, region: eu-west-1}]}\n");
+        assertThat(ConfigLoader.load(file).collect().datasources().getFirst().ec2().region()).isEqualTo("eu-west-1");
+    }
+
+    @Test
     void mistakesAreNamed() {
         assertThat(errorsOf("""
                 collect:
