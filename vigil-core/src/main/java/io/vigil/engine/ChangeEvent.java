@@ -19,8 +19,8 @@ package io.vigil.engine;
  * @param alarmStartMillis the outage's start (ONSET time); 0 for other events
  * @param alarmEndMillis   the outage's end (ABATED time); 0 unless this is an ABATED
  * @param reason           why, for humans and logs (e.g. "silent 3000 ms > 3 x 1000 ms", "heartbeat received")
- * @param kind             {@code ONSET}, {@code ABATED}, {@code ALIVE} (first heartbeat), {@code FLAPPING_START} or
- *                         {@code FLAPPING_END}
+ * @param kind             what it is ({@link ChangeKind}): ONSET, ABATED, ALIVE (first heartbeat), FLAPPING_START or
+ *                         FLAPPING_END
  * @param published        false when the event is recorded only (held, or not an alarm)
  */
 public record ChangeEvent(
@@ -34,14 +34,18 @@ public record ChangeEvent(
         long alarmStartMillis,
         long alarmEndMillis,
         String reason,
-        String kind,
+        ChangeKind kind,
         boolean published) {
 
-    public static final String ONSET = "ONSET";
-    public static final String ABATED = "ABATED";
-    public static final String ALIVE = "ALIVE";
-    public static final String FLAPPING_START = "FLAPPING_START";
-    public static final String FLAPPING_END = "FLAPPING_END";
+    public static final ChangeKind ONSET = ChangeKind.ONSET;
+    public static final ChangeKind ABATED = ChangeKind.ABATED;
+    public static final ChangeKind ALIVE = ChangeKind.ALIVE;
+    public static final ChangeKind FLAPPING_START = ChangeKind.FLAPPING_START;
+    public static final ChangeKind FLAPPING_END = ChangeKind.FLAPPING_END;
+
+    public ChangeEvent {
+        java.util.Objects.requireNonNull(kind, "kind");
+    }
 
     /** A liveness transition with its kind derived from the states, published when it is an alarm. */
     public ChangeEvent(String eventId, SourceKey source, LivenessState from, LivenessState to, long atMillis,
@@ -50,7 +54,7 @@ public record ChangeEvent(
                 kindOf(from, to), to == LivenessState.MISSING || from == LivenessState.MISSING);
     }
 
-    private static String kindOf(LivenessState from, LivenessState to) {
+    private static ChangeKind kindOf(LivenessState from, LivenessState to) {
         if (to == LivenessState.MISSING) return ONSET;
         if (from == LivenessState.MISSING) return ABATED;
         return ALIVE;
@@ -58,7 +62,7 @@ public record ChangeEvent(
 
     /** True for the events that open or close an outage (ONSET, ABATED), published or held. */
     public boolean isOutageChange() {
-        return ONSET.equals(kind) || ABATED.equals(kind);
+        return kind.isOutageChange();
     }
 
     /**

@@ -841,7 +841,7 @@ public final class Engine {
     }
 
     private void emit(Source s, LivenessState from, LivenessState to, long now, String outage, long start, long end,
-                      String reason, String kind, boolean published) {
+                      String reason, ChangeKind kind, boolean published) {
         decided.add(new ChangeEvent(randomId(), s.key(), from, to, now, s.lastSeen,
                 outage, start, end, reason, kind, published));
         if (decided.size() >= HAND_OVER_BATCH) handOver();

@@ -42,7 +42,7 @@ public final class ControlLoopEvents {
             g.writeEndObject();
             g.writeNumberField("closedLoopAlarmStart", e.alarmStartMillis());
             if (e.alarmEndMillis() > 0) g.writeNumberField("closedLoopAlarmEnd", e.alarmEndMillis());
-            g.writeStringField("closedLoopEventStatus", e.kind());
+            g.writeStringField("closedLoopEventStatus", e.kind().name());
             g.writeStringField("closedLoopControlName", cl.controlName());
             g.writeStringField("version", cl.version());
             g.writeStringField("target", cl.target());

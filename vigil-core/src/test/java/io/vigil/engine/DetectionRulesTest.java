@@ -68,7 +68,7 @@ class DetectionRulesTest {
     }
 
     private List<String> recorded() {
-        return events.stream().filter(e -> !e.kind().equals("ALIVE"))
+        return events.stream().filter(e -> e.kind() != ChangeKind.ALIVE)
                 .map(e -> e.source().sourceName() + ":" + e.kind() + (e.isPublished() ? "" : "(held)")).toList();
     }
 
@@ -358,7 +358,7 @@ class DetectionRulesTest {
         siteAndChildren(1000);
         advance(3500);
         assertThat(published()).containsExactly("site-a:ONSET");
-        assertThat(events.stream().filter(e -> e.kind().equals("ONSET") && !e.isPublished())).hasSize(1000);
+        assertThat(events.stream().filter(e -> e.kind() == ChangeKind.ONSET && !e.isPublished())).hasSize(1000);
         assertThat(engine.heldNow()).isEqualTo(1000);
         // the site comes back, and with it all children but one within a threshold
         beat(SITE, "site-a");
@@ -383,7 +383,7 @@ class DetectionRulesTest {
         assertThat(engine.source(vnf0).state()).isEqualTo(LivenessState.MISSING);
         assertThat(engine.source(vnf0).heldBy()).isEqualTo(site);
         assertThat(engine.source(site).heldBy()).isNull();
-        ChangeEvent heldOnset = events.stream().filter(e -> e.source().equals(vnf0) && e.kind().equals("ONSET")).findFirst().orElseThrow();
+        ChangeEvent heldOnset = events.stream().filter(e -> e.source().equals(vnf0) && e.kind() == ChangeKind.ONSET).findFirst().orElseThrow();
         assertThat(heldOnset.isPublished()).isFalse();
         assertThat(DependencyHold.parentIn(heldOnset.reason())).isEqualTo("Heartbeat_site/site-a");
 
@@ -394,7 +394,7 @@ class DetectionRulesTest {
         assertThat(engine.source(vnf0).heldBy()).isEqualTo(site);
         assertThat(engine.source(vnf0).onsetHeld()).contains("recovered");
         assertThat(engine.source(new SourceKey(HB, "vnf-1")).heldBy()).isNull();
-        ChangeEvent heldAbated = events.stream().filter(e -> e.source().sourceName().equals("vnf-1") && e.kind().equals("ABATED"))
+        ChangeEvent heldAbated = events.stream().filter(e -> e.source().sourceName().equals("vnf-1") && e.kind() == ChangeKind.ABATED)
                 .findFirst().orElseThrow();
         assertThat(DependencyHold.parentIn(heldAbated.reason())).isEqualTo("Heartbeat_site/site-a");
 

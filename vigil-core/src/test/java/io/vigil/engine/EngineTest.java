@@ -93,7 +93,7 @@ class EngineTest {
         assertThat(abated.alarmEndMillis()).isEqualTo(clock.millis());
         // the next outage is a new one
         advance(3001);
-        assertThat(events.get(3).kind()).isEqualTo("ONSET");
+        assertThat(events.get(3).kind()).isEqualTo(ChangeEvent.ONSET);
         assertThat(events.get(3).outageId()).isNotEqualTo(onset.outageId());
     }
 
@@ -180,10 +180,10 @@ class EngineTest {
         e.tick();
         e.accept(new Heartbeat(HB, "a", t0 + 1000), Channel.HTTP); // delayed old heartbeat
         e.tick();
-        assertThat(events).extracting(ChangeEvent::kind).containsExactly("ALIVE", "ONSET");
+        assertThat(events).extracting(ev -> ev.kind().name()).containsExactly("ALIVE", "ONSET");
         e.accept(new Heartbeat(HB, "a", clock.millis()), Channel.HTTP);
         e.tick();
-        assertThat(events).extracting(ChangeEvent::kind).containsExactly("ALIVE", "ONSET", "ABATED");
+        assertThat(events).extracting(ev -> ev.kind().name()).containsExactly("ALIVE", "ONSET", "ABATED");
     }
 
     @Test
@@ -363,7 +363,7 @@ class EngineTest {
         engine.tick();
         events.clear();
         for (int i = 0; i < 100; i++) advance(100);
-        assertThat(events).hasSize(10_000).allMatch(e -> e.kind().equals("ONSET"));
+        assertThat(events).hasSize(10_000).allMatch(e -> e.kind() == ChangeKind.ONSET);
         assertThat(events).extracting(e -> e.source().sourceName()).doesNotHaveDuplicates();
     }
 

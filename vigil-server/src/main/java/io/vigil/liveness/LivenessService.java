@@ -440,8 +440,12 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     // ------------------------------------------------------------ journal thread
 
+    /** Pause of the journal thread after n failed store writes in a row. */
+    private static final io.vigil.backoff.BackoffPolicy STORE_RETRY =
+            io.vigil.backoff.BackoffPolicy.doubling(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(5));
+
     private void journalLoop() {
-        long backoff = 100;
+        int failures = 0;
         while (running || !nothingQueued()) {
             try {
                 if (journalGeneration != generation) {
@@ -465,7 +469,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                 boolean flush = flushRequested && nothingQueued();
                 if (clock.millis() - lastCheckpointMillis >= checkpointMillis || (waiters && !running) || flush) checkpoint(flush);
                 storeHealthy = true;
-                backoff = 100;
+                failures = 0;
             } catch (StalePartitionException e) {
                 // only a partition whose fence was narrowed concurrently gets here; the next round filters it out
                 log.warn("{}", e.getMessage());
@@ -485,8 +489,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                 }
                 storeHealthy = false;
                 if (!running) return; // shutting down with the store gone: nothing more we can do
-                sleepQuietly(backoff);
-                backoff = Math.min(backoff * 2, 5000);
+                sleepQuietly(STORE_RETRY.delayAfter(++failures).toMillis());
             }
         }
     }
@@ -586,7 +589,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     private OutboxEntry outboxEntry(ChangeEvent e) {
         ClosedLoop cl = closedLoops.getOrDefault(e.source().eventName(), ClosedLoop.NONE);
-        return new OutboxEntry(e.eventId(), e.source().eventName(), e.source().sourceName(), e.kind(),
+        return new OutboxEntry(e.eventId(), e.source().eventName(), e.source().sourceName(), e.kind().name(),
                 ControlLoopEvents.toJson(cl, e), e.atMillis());
     }
 
@@ -602,7 +605,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     private void deadLetter(ChangeEvent e, String why) {
         var n = DEAD_LETTER_JSON.objectNode();
-        n.put("eventId", e.eventId()).put("kind", e.kind()).put("eventName", e.source().eventName())
+        n.put("eventId", e.eventId()).put("kind", e.kind().name()).put("eventName", e.source().eventName())
                 .put("sourceName", e.source().sourceName()).put("atMillis", e.atMillis()).put("outageId", e.outageId());
         if (e.isAlarm()) n.put("payload", outboxEntry(e).payload());
         stateWriter.deadLetters().record(DeadLetterKind.CHANGE_EVENT, e.source().eventName() + "/" + e.source().sourceName(),

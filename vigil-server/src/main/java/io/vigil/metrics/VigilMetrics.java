@@ -169,8 +169,8 @@ public final class VigilMetrics {
 
     public void recordChange(ChangeEvent e, Engine engine) {
         counters.computeIfAbsent("chg|" + e.kind(), k -> Counter.builder("vigil_change_events_total")
-                .description("change events written to the store, by kind").tag("kind", e.kind()).register(registry)).increment();
-        if ("ONSET".equals(e.kind())) {
+                .description("change events written to the store, by kind").tag("kind", e.kind().name()).register(registry)).increment();
+        if (e.kind() == io.vigil.engine.ChangeKind.ONSET) {
             var m = engine.monitors().stream().filter(x -> x.eventName().equals(e.source().eventName())).findFirst();
             m.ifPresent(mon -> onsetLag.record(Math.max(0, e.atMillis() - (e.lastSeenMillis() + mon.thresholdMillis() + 1)),
                     TimeUnit.MILLISECONDS));

@@ -153,8 +153,8 @@ final class CoreBackend implements CoreApi.Backend {
         ha.put("leaseTtlMillis", lease.ttl().toMillis());
         ha.put("detecting", server.liveness().isActive());
         ha.put("mode", server.config().ha().mode().text());
-        var parts = server.partitions();
-        if (parts != null) {
+        if (server.ha() instanceof HaTopology.KafkaPartitions partitioned) {
+            var parts = partitioned.partitions();
             ObjectNode p = ha.putObject("partitions");
             p.put("topic", parts.topic());
             p.put("partitionCount", parts.partitionCount());
@@ -174,8 +174,7 @@ final class CoreBackend implements CoreApi.Backend {
                 p.put("ownersError", HiddenErrors.note("the store cannot be read", e));
             }
         }
-        var peers = server.peers();
-        if (peers != null) {
+        server.ha().peerDirectory().ifPresent(peers -> {
             ha.put("url", peers.url());
             ha.put("activeUrl", peers.activeUrl().orElse(null));
             ArrayNode list = ha.putArray("instances");
@@ -187,6 +186,6 @@ final class CoreBackend implements CoreApi.Backend {
             } catch (RuntimeException e) {
                 ha.put("instancesError", HiddenErrors.note("the store cannot be read", e));
             }
-        }
+        });
     }
 }

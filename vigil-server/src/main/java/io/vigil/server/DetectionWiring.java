@@ -164,7 +164,7 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
 
     private void deadLetter(ChangeEvent e, String why) {
         var n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        n.put("eventId", e.eventId()).put("kind", e.kind()).put("eventName", e.source().eventName())
+        n.put("eventId", e.eventId()).put("kind", e.kind().name()).put("eventName", e.source().eventName())
                 .put("sourceName", e.source().sourceName()).put("outageId", e.outageId()).put("reason", e.reason())
                 .put("atMillis", e.atMillis());
         server.database().deadLetters().record(DeadLetterKind.HELD_EVENT, e.source().eventName() + "/" + e.source().sourceName(),

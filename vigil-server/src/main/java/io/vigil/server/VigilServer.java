@@ -108,6 +108,8 @@ public final class VigilServer implements AutoCloseable {
     /** The {@code peers[]} endpoints; null when none is configured. */
     private io.vigil.server.peers.PeerEndpoints peerEndpoints;
     private HeartbeatRoute detectRoute, forwardRoute, publishRoute;
+    /** The HA mode with its parts, set once they all run; {@link HaTopology.Single} until then. */
+    private volatile HaTopology topology = new HaTopology.Single();
 
     private static final int EVENT_LOOPS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -171,6 +173,8 @@ public final class VigilServer implements AutoCloseable {
         httpWatermark = HttpWatermark.start(vertx, liveness.watermarks(), EVENT_LOOPS);
         if (c.ha().enabled()) startHa(c);
         if (c.ha().partitioned()) startPartitions(c);
+        if (c.ha().partitioned()) topology = new HaTopology.KafkaPartitions(peers, partitions, router);
+        else if (c.ha().enabled()) topology = new HaTopology.ActiveStandby(peers, forwarder);
         if (c.remote().enabled() && c.remote().pollInterval() != null) {
             long every = c.remote().pollInterval().toMillis();
             background.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
@@ -590,9 +594,11 @@ public final class VigilServer implements AutoCloseable {
      * active instance (a standby in active-standby HA), or into this instance's engine.
      */
     private HeartbeatRoute heartbeatRoute() {
-        if (router != null) return publishRoute;
-        if (forwarder != null && !liveness.isActive()) return forwardRoute;
-        return detectRoute;
+        return switch (topology) {
+            case HaTopology.KafkaPartitions k -> publishRoute;
+            case HaTopology.ActiveStandby a -> liveness.isActive() ? detectRoute : forwardRoute;
+            case HaTopology.Single s -> detectRoute;
+        };
     }
 
     public Database database() {
@@ -626,30 +632,17 @@ public final class VigilServer implements AutoCloseable {
      */
     public boolean isReady() {
         if (liveness == null || !liveness.isStoreHealthy() || lease == null) return false;
-        if (router != null) return true; // active-active: every instance takes heartbeats (into the Kafka topic)
-        if (lease.isHolding()) return true;
-        return forwarder != null && !liveness.isActive() && peers.activeUrl().isPresent()
-                && lease.lastKnown().map(l -> !lease.owner().equals(l.owner())).orElse(false);
+        return switch (topology) {
+            case HaTopology.KafkaPartitions k -> true; // active-active: every instance takes heartbeats (into the Kafka topic)
+            case HaTopology.Single s -> lease.isHolding();
+            case HaTopology.ActiveStandby a -> lease.isHolding() || (!liveness.isActive() && a.peers().activeUrl().isPresent()
+                    && lease.lastKnown().map(l -> !lease.owner().equals(l.owner())).orElse(false));
+        };
     }
 
-    /** Forwards heartbeats to the active instance while this one is STANDBY; null without HA. */
-    public HeartbeatForwarder forwarder() {
-        return forwarder;
-    }
-
-    /** Partition ownership in {@code ha.mode: kafka-partitions}; null otherwise. */
-    public io.vigil.server.ha.PartitionAssignments partitions() {
-        return partitions;
-    }
-
-    /** Routes HTTP heartbeats into the Kafka topic in {@code ha.mode: kafka-partitions}; null otherwise. */
-    public io.vigil.server.ha.KafkaHeartbeatRouter router() {
-        return router;
-    }
-
-    /** The HA peers (instances and the active's URL); null without HA. */
-    public PeerDirectory peers() {
-        return peers;
+    /** The HA mode this instance runs, with the parts of that mode (never null; {@link HaTopology.Single} without HA). */
+    public HaTopology ha() {
+        return topology;
     }
 
     public static String version() {

@@ -120,10 +120,10 @@ class AdvertiseUrlTest {
                     password.isEmpty() ? "" : "  password: \"" + password + "\"");
             try (RunningServer s = RunningServer.start(dir, yaml)) {
                 String expected = "https://vigil-adv.example:8443/prefix";
-                assertThat(s.server.peers().url()).isEqualTo(expected);
+                assertThat(s.server.ha().peerDirectory().orElseThrow().url()).isEqualTo(expected);
                 // what the other instances read: the row in the instances table
                 assertThat(new InstanceRepository(pg.database()).url("vigil-adv")).contains(expected);
-                assertThat(s.server.peers().all()).extracting(InstanceRecord::instanceId, InstanceRecord::url)
+                assertThat(s.server.ha().peerDirectory().orElseThrow().all()).extracting(InstanceRecord::instanceId, InstanceRecord::url)
                         .containsExactly(tuple("vigil-adv", expected));
                 assertThat(s.getJson("/api/v1/status").path("ha").path("url").asText()).isEqualTo(expected);
             }

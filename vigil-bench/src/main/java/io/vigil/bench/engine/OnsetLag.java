@@ -80,7 +80,7 @@ public final class OnsetLag {
                     Decided batch = queue.take();
                     long took = System.currentTimeMillis();
                     for (ChangeEvent e : batch.events()) {
-                        if (!e.kind().equals("ONSET")) {
+                        if (e.kind() != io.vigil.engine.ChangeKind.ONSET) {
                             alive[0]++;
                             continue;
                         }

@@ -215,6 +215,10 @@ public final class CollectEngine implements AutoCloseable {
         }
     }
 
+    /** Pause after the n-th failed outbox write in a row: 200 ms doubling to 5 s. */
+    private static final io.vigil.backoff.BackoffPolicy OUTBOX_RETRY =
+            io.vigil.backoff.BackoffPolicy.doubling(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5));
+
     /** Writes to the outbox, retrying with backoff; false when closing or no longer active (the journal keeps it). */
     private boolean writeUntilDone(List<StatusChange> changes, long seq) {
         for (int attempt = 1; ; attempt++) {
@@ -229,7 +233,7 @@ public final class CollectEngine implements AutoCloseable {
                 if (attempt == 1 || attempt % 10 == 0)
                     log.warn("writing {} status changes to the outbox failed (attempt {}): {}; retrying", changes.size(), attempt, e.getMessage());
                 try {
-                    if (closing.await(Math.min(5000, 100L << Math.min(attempt, 6)), TimeUnit.MILLISECONDS)) return false;
+                    if (closing.await(OUTBOX_RETRY.delayAfter(attempt).toMillis(), TimeUnit.MILLISECONDS)) return false;
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return false;

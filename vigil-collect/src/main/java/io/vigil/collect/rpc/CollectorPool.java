@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class CollectorPool {
     private static final Logger log = LoggerFactory.getLogger(CollectorPool.class);
     static final long FIRST_BACKOFF_MS = 1000, MAX_BACKOFF_MS = 30_000;
+    private static final io.vigil.backoff.BackoffPolicy BACKOFF = io.vigil.backoff.BackoffPolicy.doubling(
+            java.time.Duration.ofMillis(FIRST_BACKOFF_MS), java.time.Duration.ofMillis(MAX_BACKOFF_MS));
 
     private final List<Member> members;
     private final Clock clock;
@@ -105,7 +107,7 @@ public final class CollectorPool {
     private void down(Member m, Throwable e) {
         synchronized (m) {
             m.failures++;
-            long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(m.failures - 1, 10));
+            long backoff = BACKOFF.delayAfter(m.failures).toMillis();
             m.downUntil = clock.millis() + backoff;
             Throwable root = e;
             while (root.getCause() != null) root = root.getCause();

@@ -196,7 +196,7 @@ public final class DashboardApi implements ApiRoutes {
     static String frame(ChangeEvent e) {
         ObjectNode o = Json.object();
         o.put("eventId", e.eventId());
-        o.put("kind", e.kind());
+        o.put("kind", e.kind().name());
         o.put("eventName", e.source().eventName());
         o.put("sourceName", e.source().sourceName());
         o.put("from", e.from().name());

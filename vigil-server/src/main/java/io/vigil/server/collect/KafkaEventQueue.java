@@ -6,7 +6,7 @@ import io.vigil.collect.datasource.Entity;
 import io.vigil.collect.rpc.EventQueue;
 import io.vigil.collect.rpc.RpcResult;
 import io.vigil.transport.kafka.KafkaSink;
-import io.vigil.transport.relay.BackoffPolicy;
+import io.vigil.backoff.BackoffPolicy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

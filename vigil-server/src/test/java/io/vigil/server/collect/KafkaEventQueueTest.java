@@ -14,7 +14,7 @@ import io.vigil.collect.rpc.EventQueueFullException;
 import io.vigil.collect.rpc.RpcResult;
 import io.vigil.server.RunningServer;
 import io.vigil.transport.kafka.testing.EmbeddedKafka;
-import io.vigil.transport.relay.BackoffPolicy;
+import io.vigil.backoff.BackoffPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

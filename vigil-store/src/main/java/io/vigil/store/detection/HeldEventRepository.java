@@ -32,7 +32,7 @@ public final class HeldEventRepository {
                     ps.setString(1, e.eventId());
                     ps.setString(2, e.source().eventName());
                     ps.setString(3, e.source().sourceName());
-                    ps.setString(4, e.kind());
+                    ps.setString(4, e.kind().name());
                     ps.setString(5, e.outageId());
                     String reason = e.reason() == null ? "" : e.reason();
                     ps.setString(6, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);

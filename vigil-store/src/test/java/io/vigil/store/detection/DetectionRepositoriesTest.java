@@ -1,5 +1,6 @@
 package io.vigil.store.detection;
 
+import io.vigil.engine.ChangeKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.dependency.Dependency;
@@ -60,7 +61,7 @@ class DetectionRepositoriesTest {
         clean(db);
         HeldEventRepository repo = new HeldEventRepository(db);
         ChangeEvent onset = new ChangeEvent("e1", new SourceKey("hb", "a"), LivenessState.ALIVE, LivenessState.MISSING,
-                1000, 10, "o1", 1000, 0, "silent; held: silence s1", "ONSET", false);
+                1000, 10, "o1", 1000, 0, "silent; held: silence s1", ChangeKind.ONSET, false);
         repo.append(List.of(onset));
         repo.append(List.of(onset)); // a retried write
         assertThat(repo.recent(0, 10)).singleElement().satisfies(h -> {

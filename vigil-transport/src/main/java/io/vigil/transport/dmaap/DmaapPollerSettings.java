@@ -1,7 +1,7 @@
 package io.vigil.transport.dmaap;
 
 import io.vigil.secret.BasicAuth;
-import io.vigil.transport.relay.BackoffPolicy;
+import io.vigil.backoff.BackoffPolicy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.vigil.transport.relay;
 
+import io.vigil.backoff.BackoffPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

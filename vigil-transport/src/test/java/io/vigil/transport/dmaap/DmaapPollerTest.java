@@ -9,7 +9,7 @@ import io.vigil.ingest.Channel;
 import io.vigil.transport.dmaap.DmaapPoller.BadItemReason;
 import io.vigil.transport.dmaap.testing.FakeMessageRouter;
 import io.vigil.transport.dmaap.testing.RecordingReceiver;
-import io.vigil.transport.relay.BackoffPolicy;
+import io.vigil.backoff.BackoffPolicy;
 import io.vigil.testing.Conformance;
 import io.vigil.testing.OnapRecordings;
 import io.vigil.testing.ProjectFiles;

@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.vertx.core.Vertx;
 import io.vigil.delivery.OutboxRecord;
 import io.vigil.transport.dmaap.testing.FakeMessageRouter;
-import io.vigil.transport.relay.BackoffPolicy;
+import io.vigil.backoff.BackoffPolicy;
 import io.vigil.transport.relay.OutboxRelay;
 import io.vigil.transport.relay.RelaySettings;
 import io.vigil.transport.relay.testing.InMemoryOutbox;

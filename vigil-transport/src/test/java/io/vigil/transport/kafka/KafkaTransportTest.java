@@ -8,7 +8,7 @@ import io.vigil.ingest.Channel;
 import io.vigil.transport.kafka.testing.EmbeddedKafka;
 import io.vigil.transport.kafka.testing.GatedReceiver;
 import io.vigil.transport.kafka.testing.VesRecords;
-import io.vigil.transport.relay.BackoffPolicy;
+import io.vigil.backoff.BackoffPolicy;
 import io.vigil.transport.relay.OutboxRelay;
 import io.vigil.transport.relay.RelaySettings;
 import io.vigil.transport.relay.testing.InMemoryOutbox;

@@ -1,5 +1,6 @@
 package io.vigil.transport.relay;
 
+import io.vigil.backoff.BackoffPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package io.vigil.transport.relay;
+package io.vigil.backoff;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,6 +20,15 @@ public interface BackoffPolicy {
      */
     static BackoffPolicy exponential(Duration initial, Duration max) {
         return new ExponentialBackoff(initial, max, 0.2, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * Exponential backoff without jitter: {@code initial} doubling per failure up to {@code max}. For a loop that is
+     * alone in retrying its resource (the journal thread against the store, a collector probe), where lockstep with
+     * other retriers cannot happen and a predictable delay reads better in logs.
+     */
+    static BackoffPolicy doubling(Duration initial, Duration max) {
+        return new ExponentialBackoff(initial, max, 0, () -> 0);
     }
 
     /** The same pause after every failure (tests, or receivers that dislike growing gaps). */

@@ -1,4 +1,4 @@
-package io.vigil.transport.relay;
+package io.vigil.backoff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
