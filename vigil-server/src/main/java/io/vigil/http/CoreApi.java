@@ -88,48 +88,13 @@ public final class CoreApi implements ApiRoutes {
 
     private void ready(RoutingContext ctx) {
         boolean ready = backend.ready();
-        Answer.json(ctx, ready ? 200 : 503, Json.object().put("status", ready ? "READY" : "NOT_READY")
-                .put("storeHealthy", backend.storeHealthy()).put("active", backend.active())
-                .put("role", backend.active() ? "ACTIVE" : "STANDBY"));
+        Answer.json(ctx, ready ? 200 : 503, CoreBodies.Ready.of(ready, backend.storeHealthy(), backend.active()));
     }
 
-    private ObjectNode monitors() {
-        ObjectNode n = Json.object();
-        ArrayNode arr = n.putArray("monitors");
+    private CoreBodies.Monitors monitors() {
         Map<String, Map<LivenessState, Long>> counts = backend.sourceCountsByMonitor();
-        for (Monitor m : backend.monitors()) {
-            ObjectNode o = monitorJson(m);
-            ObjectNode c = o.putObject("sources");
-            long total = 0;
-            for (LivenessState st : LivenessState.values()) {
-                long k = counts.getOrDefault(m.eventName(), Map.of()).getOrDefault(st, 0L);
-                c.put(st.name().toLowerCase(), k);
-                total += k;
-            }
-            c.put("total", total);
-            o.put("sourceCount", total); // ONAP's source count per eventName (vnf_table_1)
-            arr.add(o);
-        }
-        return n;
-    }
-
-    static ObjectNode monitorJson(Monitor m) {
-        ObjectNode o = Json.object();
-        o.put("eventName", m.eventName());
-        o.put("heartbeatInterval", DurationSyntax.format(m.heartbeatInterval()));
-        o.put("heartbeatIntervalMillis", m.heartbeatInterval().toMillis());
-        o.put("missedHeartbeats", m.missedHeartbeats());
-        o.put("thresholdMillis", m.thresholdMillis());
-        o.put("timeBase", m.timeBase().name().toLowerCase());
-        ObjectNode cl = o.putObject("closedLoop");
-        cl.put("controlName", m.closedLoop().controlName());
-        cl.put("policyName", m.closedLoop().policyName());
-        cl.put("policyVersion", m.closedLoop().policyVersion());
-        cl.put("policyScope", m.closedLoop().policyScope());
-        cl.put("targetType", m.closedLoop().targetType().name());
-        cl.put("target", m.closedLoop().target());
-        cl.put("version", m.closedLoop().version());
-        return o;
+        return new CoreBodies.Monitors(backend.monitors().stream()
+                .map(m -> CoreBodies.MonitorBody.of(m, counts.getOrDefault(m.eventName(), Map.of()))).toList());
     }
 
     private void sources(RoutingContext ctx) {
@@ -157,25 +122,7 @@ public final class CoreApi implements ApiRoutes {
         String sourceName = emptyToNull(ctx.request().getParam("sourceName"));
         Answer.blocking(ctx, () -> {
             List<OutboxRecord> recs = backend.events(since, limit, eventName, sourceName);
-            ObjectNode n = Json.object();
-            n.put("count", recs.size());
-            ArrayNode arr = n.putArray("events");
-            for (OutboxRecord r : recs) {
-                ObjectNode o = arr.addObject();
-                o.put("seq", r.seq());
-                o.put("eventId", r.eventId());
-                o.put("kind", r.kind());
-                o.put("eventName", r.eventName());
-                o.put("sourceName", r.sourceName());
-                o.put("time", Instant.ofEpochMilli(r.createdAtMillis()).toString());
-                o.put("timeMillis", r.createdAtMillis());
-                try {
-                    o.set("payload", Json.MAPPER.readTree(r.payload()));
-                } catch (Exception e) {
-                    o.put("payload", r.payload());
-                }
-            }
-            return n;
+            return CoreBodies.Events.of(recs);
         }, body -> Answer.json(ctx, 200, body));
     }
 
@@ -188,16 +135,7 @@ public final class CoreApi implements ApiRoutes {
             Answer.error(ctx, 400, "bad_parameter", e.getMessage());
             return;
         }
-        Answer.blocking(ctx, () -> {
-            ObjectNode n = Json.object();
-            ArrayNode arr = n.putArray("deadLetters");
-            for (DeadLetter d : backend.deadLetters(limit)) {
-                arr.addObject().put("seq", d.seq()).put("kind", d.kind()).put("key", d.key()).put("error", d.error())
-                        .put("time", Instant.ofEpochMilli(d.createdAtMillis()).toString()).put("payload", d.payload());
-            }
-            n.put("count", arr.size());
-            return n;
-        }, body -> Answer.json(ctx, 200, body));
+        Answer.blocking(ctx, () -> CoreBodies.DeadLetters.of(backend.deadLetters(limit)), body -> Answer.json(ctx, 200, body));
     }
 
     /** {@code since}: epoch milliseconds, an ISO-8601 instant, or a duration ago ({@code 5m}); default: 1 hour ago. */
