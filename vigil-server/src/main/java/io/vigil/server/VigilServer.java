@@ -594,10 +594,13 @@ public final class VigilServer implements AutoCloseable {
      * active instance (a standby in active-standby HA), or into this instance's engine.
      */
     private HeartbeatRoute heartbeatRoute() {
+        // kafka-partitions publishes from before HTTP binds (the router is made first; the topology is complete only
+        // once the instance directory knows the bound port): the mode is fixed at start, so decide on it first
+        if (partitioned) return publishRoute;
         return switch (topology) {
-            case HaTopology.KafkaPartitions k -> publishRoute;
             case HaTopology.ActiveStandby a -> liveness.isActive() ? detectRoute : forwardRoute;
             case HaTopology.Single s -> detectRoute;
+            case HaTopology.KafkaPartitions k -> publishRoute;
         };
     }
 
@@ -632,6 +635,7 @@ public final class VigilServer implements AutoCloseable {
      */
     public boolean isReady() {
         if (liveness == null || !liveness.isStoreHealthy() || lease == null) return false;
+        if (partitioned) return true; // active-active: every instance takes heartbeats (into the Kafka topic) from the start
         return switch (topology) {
             case HaTopology.KafkaPartitions k -> true; // active-active: every instance takes heartbeats (into the Kafka topic)
             case HaTopology.Single s -> lease.isHolding();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.transport.kafka.testing.EmbeddedKafka;
-import io.vigil.transport.relay.BackoffPolicy;
+import io.vigil.backoff.BackoffPolicy;
 import io.vigil.transport.relay.OutboxRelay;
 import io.vigil.transport.relay.RelaySettings;
 import io.vigil.transport.relay.testing.InMemoryOutbox;

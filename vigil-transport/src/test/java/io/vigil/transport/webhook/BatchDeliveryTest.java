@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vigil.transport.dmaap.DmaapPublishSink;
 import io.vigil.transport.dmaap.testing.FakeMessageRouter;
-import io.vigil.transport.relay.BackoffPolicy;
+import io.vigil.backoff.BackoffPolicy;
 import io.vigil.transport.relay.OutboxRelay;
 import io.vigil.transport.relay.RelaySettings;
 import io.vigil.transport.relay.testing.InMemoryOutbox;
