@@ -1,6 +1,6 @@
 package io.vigil.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.engine.LivenessState;
 import io.vigil.engine.SourcePage;
@@ -9,6 +9,7 @@ import io.vigil.engine.SourceQuery.SourceOrder;
 import io.vigil.engine.SourceView;
 import io.vigil.ingest.Channel;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 
@@ -95,35 +96,35 @@ public final class SourcesQuery {
     }
 
     /** The answer for one page. */
-    public static ObjectNode pageJson(SourceQuery query, SourcePage page) {
-        ObjectNode n = Json.object();
-        n.put("count", page.sources().size());
-        n.put("total", page.total());
-        n.put("offset", query.offset());
-        ArrayNode arr = n.putArray("sources");
-        for (SourceView v : page.sources()) arr.add(sourceJson(v));
-        return n;
+    public static SourcesPage pageJson(SourceQuery query, SourcePage page) {
+        return new SourcesPage(page.sources().size(), page.total(), query.offset(),
+                page.sources().stream().map(SourcesQuery::sourceJson).toList());
     }
 
     /** One source as the sources API shows it. */
-    public static ObjectNode sourceJson(SourceView v) {
-        ObjectNode o = Json.object();
-        o.put("eventName", v.key().eventName());
-        o.put("sourceName", v.key().sourceName());
-        o.put("state", v.state().name());
-        o.put("lastSeen", v.lastSeenMillis() > 0 ? Instant.ofEpochMilli(v.lastSeenMillis()).toString() : null);
-        o.put("lastSeenMillis", v.lastSeenMillis());
-        o.put("channel", v.channel() == null ? null : v.channel().name().toLowerCase(Locale.ROOT));
-        o.put("suspicion", v.suspicion());
-        o.put("flapping", v.flapping());
-        if (v.onsetHeld() != null) o.put("onsetHeld", v.onsetHeld());
-        o.put("heldBy", v.heldBy() == null ? null : v.heldBy().toString());
-        if (v.state() == LivenessState.MISSING) {
-            o.put("requestID", v.outageId());
-            o.put("alarmStart", v.alarmStartMillis());
-        } else if (v.deadlineMillis() > 0) {
-            o.put("deadline", Instant.ofEpochMilli(v.deadlineMillis()).toString());
-        }
-        return o;
+    public static SourceBody sourceJson(SourceView v) {
+        boolean missing = v.state() == LivenessState.MISSING;
+        return new SourceBody(v.key().eventName(), v.key().sourceName(), v.state().name(),
+                v.lastSeenMillis() > 0 ? Instant.ofEpochMilli(v.lastSeenMillis()).toString() : null, v.lastSeenMillis(),
+                v.channel() == null ? null : v.channel().name().toLowerCase(Locale.ROOT), v.suspicion(), v.flapping(),
+                v.onsetHeld(), v.heldBy() == null ? null : v.heldBy().toString(),
+                missing ? v.outageId() : null, missing ? Long.valueOf(v.alarmStartMillis()) : null,
+                !missing && v.deadlineMillis() > 0 ? Instant.ofEpochMilli(v.deadlineMillis()).toString() : null);
+    }
+
+    /** {@code GET /api/v1/sources}: one page. */
+    public record SourcesPage(int count, long total, long offset, List<SourceBody> sources) {
+    }
+
+    /**
+     * One source. {@code onsetHeld} only while an ONSET is held; {@code requestID} and {@code alarmStart} only while
+     * MISSING; {@code deadline} only while it has one and is not MISSING.
+     */
+    public record SourceBody(String eventName, String sourceName, String state, String lastSeen, long lastSeenMillis,
+                             String channel, double suspicion, boolean flapping,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String onsetHeld, String heldBy,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String requestID,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Long alarmStart,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String deadline) {
     }
 }
