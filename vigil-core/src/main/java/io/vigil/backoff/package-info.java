@@ -3,4 +3,7 @@
  * n consecutive failures (outbox relays, the DMaaP poller, the Kafka event queue, the journal's store retries, the
  * collector pool). Pure functions of the failure count, so loops on an injected clock test them without sleeping.
  */
+@NullMarked
 package io.vigil.backoff;
+
+import org.jspecify.annotations.NullMarked;

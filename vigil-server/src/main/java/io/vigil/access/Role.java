@@ -1,6 +1,7 @@
 package io.vigil.access;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an API token may do. The roles are not a ladder: {@link #ADMIN} grants everything, while {@link #INGEST}
@@ -26,7 +27,7 @@ public enum Role {
     }
 
     /** The role named {@code text} (case-insensitive), or null. */
-    public static Role parse(String text) {
+    public static @Nullable Role parse(String text) {
         for (Role r : values()) if (r.text().equalsIgnoreCase(text)) return r;
         return null;
     }
