@@ -350,7 +350,7 @@ class EngineTest {
         got.clear();
         listSizes.clear();
         advance(3001); // all 5000 deadlines in one tick
-        assertThat(got).hasSize(5000).allMatch(e -> e.kind().equals("ONSET"));
+        assertThat(got).hasSize(5000).allMatch(e -> e.kind() == ChangeKind.ONSET);
         assertThat(listSizes).hasSizeGreaterThan(1).allMatch(n -> n <= 1024);
         int lists = listSizes.size();
         advance(1);
