@@ -427,14 +427,15 @@ public final class Engine {
         for (Channel ch : Channel.values()) {
             long w = Long.MAX_VALUE;
             List<BlindSpell> spells = null;
+            Set<Channel> judgedOn = watermarks.judgedOn(ch); // the channel and those routed into it
             for (Watermark part : parts) {
-                if (part.channel() != ch) continue;
+                if (!judgedOn.contains(part.channel())) continue;
                 w = Math.min(w, part.millis());
                 List<BlindSpell> ps = part.spells();
                 if (!ps.isEmpty()) {
                     if (spells == null) spells = new ArrayList<>(pauses);
                     spells.addAll(ps);
-                    allSpells.addAll(ps);
+                    if (part.channel() == ch) allSpells.addAll(ps); // a routed part's spells are its own channel's too
                 }
             }
             int i = ch.ordinal();

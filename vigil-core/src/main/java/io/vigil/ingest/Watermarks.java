@@ -2,8 +2,13 @@ package io.vigil.ingest;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -17,6 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Watermarks {
     private final Clock clock;
     private final CopyOnWriteArrayList<Watermark> parts = new CopyOnWriteArrayList<>();
+    /** Per channel: the channels whose parts it is judged on (itself, and those routed into it). */
+    private volatile Map<Channel, Set<Channel>> judgedOn = Map.of();
 
     /** @param clock the engine's clock: watermarks are compared with its deadlines */
     public Watermarks(Clock clock) {
@@ -45,6 +52,31 @@ public final class Watermarks {
 
     void remove(Watermark w) {
         parts.remove(w);
+    }
+
+    /**
+     * Declares that heartbeats taken on {@code from} reach the engine through {@code into} (partition mode: an HTTP
+     * heartbeat is written to the Kafka topic and read back by its partition's owner, as a heartbeat of
+     * {@link Channel#KAFKA}). From then on a source of {@code into} is judged on the parts of both channels: the
+     * oldest watermark and the union of blind spells. Without this, a heartbeat held up in a stalled HTTP event loop
+     * arrives late at the engine with its old event time, after the Kafka watermark, which knows nothing of that
+     * stall, let the deadline fire.
+     */
+    public synchronized void route(Channel from, Channel into) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(into, "into");
+        Map<Channel, Set<Channel>> next = new EnumMap<>(Channel.class);
+        next.putAll(judgedOn);
+        Set<Channel> on = EnumSet.copyOf(judgedOn(into));
+        on.add(from);
+        next.put(into, Collections.unmodifiableSet(on));
+        judgedOn = Collections.unmodifiableMap(next);
+    }
+
+    /** The channels whose parts a source of {@code channel} is judged on: itself and those {@link #route routed} into it. */
+    public Set<Channel> judgedOn(Channel channel) {
+        Set<Channel> s = judgedOn.get(channel);
+        return s == null ? Set.of(channel) : s;
     }
 
     /** Every registered part, in registration order. */

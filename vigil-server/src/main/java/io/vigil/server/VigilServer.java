@@ -154,6 +154,9 @@ public final class VigilServer implements AutoCloseable {
             router = new io.vigil.server.ha.KafkaHeartbeatRouter(c.ingest().kafka().bootstrapServers(),
                     c.ingest().kafka().topics().getFirst(), c.ingest().kafka().properties());
             publishRoute = new HeartbeatRoute.Publish(router);
+            // an HTTP heartbeat reaches its owner's engine as a Kafka one: a stall of the HTTP event loops (they hold
+            // it, then it arrives with its old event time) must hold Kafka-fed sources as it holds HTTP-fed ones
+            liveness.watermarks().route(io.vigil.ingest.Channel.HTTP, io.vigil.ingest.Channel.KAFKA);
         }
         monitorRepo.replaceAll(c.monitors());
         lease = new LeaseKeeper(new LeaseRepository(db), c.ha().instanceId(), c.ha().leaseTtl(), new Roles());
