@@ -71,7 +71,8 @@ import org.slf4j.LoggerFactory;
  * silence: the deadline is {@code lastSeen + limit + 1 + (blind time after lastSeen)}. So a source that really died
  * during blind time gets exactly one ONSET, no later than {@code recovery + limit}; a live one whose heartbeats
  * could not get through gets that long to be heard again. A source whose channel is unknown (restored from the
- * store and not heard since, or expected and never heard) is judged on the oldest watermark of all channels.
+ * store and not heard since, or expected and never heard) is judged on the oldest watermark of all channels. A
+ * channel is also judged on the channels {@linkplain Watermarks#route routed} into it.
  *
  * <h2>Held notifications</h2>
  * An ONSET is decided as above but only <em>published</em> ({@link ChangeEvent#isPublished()}) when no

@@ -15,7 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The ingest watermarks of one Vigil instance: every ingest part registers one {@link Watermark} and moves it as it
  * proves it has heard its senders. A channel's watermark is the oldest of its parts' (a source is judged on the
  * slowest part that may feed it); a channel with no part registered has none ({@link Long#MAX_VALUE}: judged on the
- * clock alone, as before watermarks existed). Outlives engines: the HA role replaces the engine, not the ingest.
+ * clock alone, as before watermarks existed). A channel {@linkplain #route routed} into another counts for it too
+ * (partition mode: HTTP heartbeats reach the engine through Kafka). Outlives engines: the HA role replaces the
+ * engine, not the ingest.
  *
  * <p>Thread-safe. Registering and closing are rare (copy-on-write); reads are lock-free.
  */
