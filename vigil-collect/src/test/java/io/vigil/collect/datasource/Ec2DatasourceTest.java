@@ -3,18 +3,11 @@ package io.vigil.collect.datasource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.vigil.time.ManualClock;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,42 +18,22 @@ import org.junit.jupiter.api.Test;
  * paid calls, and a failing API.
  */
 class Ec2DatasourceTest {
-    private HttpServer api;
-    private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
-    private final AtomicInteger failWith = new AtomicInteger();
+    private Ec2StandIn api;
+    private List<Map<String, String>> requests;
 
     @BeforeEach
     void startStandIn() throws Exception {
-        api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-        api.createContext("/", ex -> {
-            try (ex) {
-                Map<String, String> form = form(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                requests.add(form);
-                int status = failWith.get();
-                if (status != 0) {
-                    byte[] body = ("<Response><Errors><Error><Code>Unavailable</Code><Message>down</Message></Error></Errors>"
-                            + "<RequestID>r</RequestID></Response>").getBytes(StandardCharsets.UTF_8);
-                    ex.sendResponseHeaders(status, body.length);
-                    ex.getResponseBody().write(body);
-                    return;
-                }
-                String xml = form.get("NextToken") == null ? page1() : page2();
-                byte[] body = xml.getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().add("Content-Type", "text/xml;charset=UTF-8");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-            }
-        });
-        api.start();
+        api = new Ec2StandIn();
+        requests = api.requests();
     }
 
     @AfterEach
     void stop() {
-        api.stop(0);
+        api.close();
     }
 
     private Ec2Settings settings() {
-        return new Ec2Settings("eu-west-1", "http://127.0.0.1:" + api.getAddress().getPort(), "AKIDEXAMPLE", "s3cr3t-key",
+        return new Ec2Settings("eu-west-1", api.url(), "AKIDEXAMPLE", "s3cr3t-key",
                 Map.of("tag:cluster", "db"), null, null, Duration.ofSeconds(10));
     }
 
@@ -110,65 +83,9 @@ class Ec2DatasourceTest {
 
     @Test
     void aFailingApiFailsTheCollectionSoNothingIsDeleted() {
-        failWith.set(400);
+        api.failWith.set(400);
         assertThatThrownBy(() -> new Ec2Datasource("aws", settings(), new ManualClock(0)).collect().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS)).hasMessageContaining("down");
     }
 
-    private static Map<String, String> form(String body) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) continue;
-            int eq = pair.indexOf('=');
-            out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return out;
-    }
-
-    private static String instance(String id, String state, int code, String ip, String extra) {
-        return "<item><instanceId>" + id + "</instanceId><imageId>ami-0c55b159cbfafe1f0</imageId>"
-                + "<instanceState><code>" + code + "</code><name>" + state + "</name></instanceState>"
-                + "<privateIpAddress>" + ip + "</privateIpAddress><instanceType>t3.medium</instanceType>"
-                + "<placement><availabilityZone>eu-west-1a</availabilityZone></placement>"
-                + "<subnetId>subnet-0a1b2c3d</subnetId><vpcId>vpc-0a1b2c3d</vpcId>"
-                + "<groupSet><item><groupId>sg-0db5e1f2</groupId><groupName>db</groupName></item>"
-                + "<item><groupId>sg-0ssh1234</groupId><groupName>ssh</groupName></item></groupSet>" + extra + "</item>";
-    }
-
-    private static String page1() {
-        return """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
-                  <requestId>req-1</requestId>
-                  <reservationSet><item><reservationId>r-1</reservationId><ownerId>123456789012</ownerId><instancesSet>
-                """ + instance("i-830dcde4", "running", 16, "10.0.0.5",
-                "<ipAddress>52.18.40.7</ipAddress><networkInterfaceSet><item><association><publicIp>52.18.40.7</publicIp>"
-                        + "<ipOwnerId>123456789012</ipOwnerId></association></item></networkInterfaceSet>"
-                        + "<tagSet><item><key>vigil:group</key><value>db</value></item>"
-                        + "<item><key>vigil:master</key><value>master</value></item></tagSet>")
-                + instance("i-1pending", "pending", 0, "10.0.0.6",
-                "<networkInterfaceSet><item><association><publicIp>3.3.3.3</publicIp><ipOwnerId>amazon</ipOwnerId>"
-                        + "</association></item></networkInterfaceSet>")
-                + """
-                  </instancesSet></item></reservationSet>
-                  <nextToken>page-2</nextToken>
-                </DescribeInstancesResponse>
-                """;
-    }
-
-    private static String page2() {
-        return """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
-                  <requestId>req-2</requestId>
-                  <reservationSet><item><reservationId>r-2</reservationId><ownerId>123456789012</ownerId><instancesSet>
-                """ + instance("i-2stopping", "stopping", 64, "10.0.0.7", "")
-                + instance("i-3stopped", "stopped", 80, "10.0.0.8", "")
-                + instance("i-4terminated", "terminated", 48, "10.0.0.9", "")
-                + """
-                  </instancesSet></item></reservationSet>
-                </DescribeInstancesResponse>
-                """;
-    }
 }
