@@ -54,9 +54,9 @@ public final class KafkaSink implements Sink {
     private static final Logger log = LoggerFactory.getLogger(KafkaSink.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /**
-     * Records handed to the producer per relay call. One call at a time ({@link Sink#maxInFlight()} stays 1): the
-     * records then reach each partition in outbox order, also across sources, and a failed call is sent again before
-     * anything after it, so the topic never shows an event before one that came before it.
+     * Records handed to the producer per relay call. One call at a time ({@link Sink#maxInFlight()} stays 1), and
+     * within a call two events of one source are never handed together ({@link #deliverBatch}): a source's events
+     * reach the topic in outbox order, and a failed call is sent again before anything after it.
      */
     static final int MAX_BATCH = 2000;
     /** Producer batching defaults (overridable): wait up to 2 ms to fill a request, up to 256 KiB per partition. */
@@ -127,14 +127,44 @@ public final class KafkaSink implements Sink {
     }
 
     /**
-     * Hands every record to the producer at once (it batches them per partition, {@code linger.ms} /
-     * {@code batch.size}); completes when all are acknowledged, or with the first error (the relay then sends the whole
-     * batch again: the records that did get through are written twice, and receivers drop the copies by their
-     * {@value #EVENT_ID_HEADER} header). The producer keeps the order of records with the same key (source).
+     * Hands the records to the producer (it batches them per partition, {@code linger.ms} / {@code batch.size}) in
+     * runs in which every source appears at most once, one run after the other is acknowledged; completes when all
+     * are acknowledged, or with the first error (the relay then sends the whole batch again: the records that did get
+     * through are written twice, and receivers drop the copies by their {@value #EVENT_ID_HEADER} header).
+     *
+     * <p>Why runs: records handed together can reach the topic out of order when the broker is away, because the
+     * producer expires a waiting batch ({@code delivery.timeout.ms}) while a later one may still get through once the
+     * broker is back. Two events of one source (an ONSET and its ABATED) are never handed together, so a source's
+     * events never overtake each other. Events of different sources may; in a storm, where every source has one
+     * event, the whole batch is one run.
      */
     @Override
     public CompletionStage<Void> deliverBatch(List<OutboxRecord> records) {
         if (records.size() == 1) return deliver(records.getFirst());
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (List<OutboxRecord> each : runs(records)) chain = chain.thenCompose(v -> sendAll(each));
+        return chain;
+    }
+
+    /** {@code records} cut, in order, into runs in which no source appears twice. */
+    static List<List<OutboxRecord>> runs(List<OutboxRecord> records) {
+        List<List<OutboxRecord>> runs = new java.util.ArrayList<>();
+        java.util.Set<String> inRun = new java.util.HashSet<>();
+        List<OutboxRecord> run = new java.util.ArrayList<>();
+        for (OutboxRecord r : records) {
+            if (!inRun.add(r.sourceName())) {
+                runs.add(run);
+                run = new java.util.ArrayList<>();
+                inRun.clear();
+                inRun.add(r.sourceName());
+            }
+            run.add(r);
+        }
+        runs.add(run);
+        return runs;
+    }
+
+    private CompletableFuture<Void> sendAll(List<OutboxRecord> records) {
         CompletableFuture<?>[] each = new CompletableFuture<?>[records.size()];
         for (int i = 0; i < each.length; i++) each[i] = deliver(records.get(i)).toCompletableFuture();
         return CompletableFuture.allOf(each);

@@ -64,6 +64,17 @@ class KafkaSinkBatchTest {
     }
 
     @Test
+    void twoEventsOfOneSourceAreNeverHandedToTheProducerTogether() {
+        java.util.function.BiFunction<Integer, String, io.vigil.delivery.OutboxRecord> r = (seq, source) ->
+                new io.vigil.delivery.OutboxRecord(seq, "e" + seq, "HB", source, "ONSET", "{}", 0);
+        var batch = List.of(r.apply(1, "a"), r.apply(2, "b"), r.apply(3, "a"), r.apply(4, "c"), r.apply(5, "b"), r.apply(6, "d"));
+        assertThat(KafkaSink.runs(batch)).extracting(run -> run.stream().map(x -> x.sourceName() + x.seq()).toList())
+                .containsExactly(List.of("a1", "b2"), List.of("a3", "c4", "b5", "d6"));
+        var storm = List.of(r.apply(1, "a"), r.apply(2, "b"), r.apply(3, "c"));
+        assertThat(KafkaSink.runs(storm)).hasSize(1);
+    }
+
+    @Test
     void batchingDefaultsAreSetAndTheUsersLingerWinsWhileSafetySettingsStayEnforced() {
         Properties p = KafkaSink.producerProperties("k:9092", Map.of(ProducerConfig.LINGER_MS_CONFIG, "7",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false"), "vigil-sink");
