@@ -117,6 +117,62 @@ class PeersInServeProcessTest {
         }
     }
 
+    /**
+     * The other two endpoint types inside {@code vigil serve}: a multicast member (the group's other member is a
+     * source) and a TCP client (the server it connects to is a source); each loss gives an ONSET, each return an
+     * ABATED.
+     */
+    @Test
+    void multicastAndClientEndpointsInsideServeRaiseOnsetAndAbatedForTheirPeers() throws Exception {
+        List<JsonNode> delivered = new CopyOnWriteArrayList<>();
+        HttpServer webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        webhook.setExecutor(Executors.newFixedThreadPool(2));
+        webhook.createContext("/events", ex -> {
+            try (ex) {
+                delivered.add(Json.MAPPER.readTree(ex.getRequestBody().readAllBytes()));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        webhook.start();
+        int groupPort = VigilProcess.freePort();
+        int serverPort = VigilProcess.freePort();
+        String group = "239.255.77." + (10 + groupPort % 200);
+        try (AutoCloseable stopWebhook = () -> webhook.stop(0);
+             PeerHeartbeat member = PeerHeartbeat.create(PeerProperties.builder().type(PeerType.MULTICAST).hostname(group)
+                     .port(groupPort).networkInterface("lo").endpointId("db-m").heartbeatIntervalMillis(200)
+                     .heartbeatTimeoutMillis(400).build());
+             PeerHeartbeat server = PeerHeartbeat.create(PeerProperties.builder().type(PeerType.SERVER).hostname("127.0.0.1")
+                     .port(serverPort).endpointId("db-s").heartbeatIntervalMillis(200).heartbeatTimeoutMillis(400).build());
+             var vigil = VigilProcess.start(dir.resolve("v"), "v", """
+                     publish: [{type: webhook, url: 'http://127.0.0.1:%d/events'}]
+                     peers:
+                       - {name: grp, type: multicast, hostname: '%s', port: %d, networkInterface: lo, endpointId: vigil-1,
+                          heartbeatInterval: 200ms, heartbeatTimeout: 400ms}
+                       - {name: up, type: client, hostname: 127.0.0.1, port: %d, endpointId: vigil-c,
+                          heartbeatInterval: 200ms, heartbeatTimeout: 400ms, reconnectAttempts: 100000, reconnectSleep: 200ms}
+                     """.formatted(webhook.getAddress().getPort(), group, groupPort, serverPort))) {
+            member.command(Command.of(CommandName.START)).get();
+            server.command(Command.of(CommandName.START)).get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> alive(vigil, "grp", "db-m") && alive(vigil, "up", "db-s"));
+
+            member.command(Command.of(CommandName.STOP)).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> alarms(delivered, "ONSET").contains("db-m"));
+            member.command(Command.of(CommandName.START)).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> alarms(delivered, "ABATED").contains("db-m"));
+
+            server.command(Command.of(CommandName.STOP)).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> alarms(delivered, "ONSET").contains("db-s"));
+            server.command(Command.of(CommandName.START)).get(); // the client endpoint reconnects by itself
+            await().atMost(Duration.ofSeconds(60)).until(() -> alarms(delivered, "ABATED").contains("db-s"));
+            assertThat(alarms(delivered, "ONSET")).containsExactlyInAnyOrder("db-m", "db-s");
+        }
+    }
+
+    private static boolean alive(VigilProcess vigil, String eventName, String source) {
+        return vigil.getJson("/api/v1/sources?eventName=" + eventName).map(s -> s.path("sources").findValues("sourceName")
+                .stream().anyMatch(n -> n.asText().equals(source)) && s.toString().contains("ALIVE")).orElse(false);
+    }
+
     /** The sources of the delivered ONAP events with this closedLoopEventStatus, in delivery order. */
     private static List<String> alarms(List<JsonNode> delivered, String status) {
         return delivered.stream().filter(e -> status.equals(e.path("closedLoopEventStatus").asText()))
