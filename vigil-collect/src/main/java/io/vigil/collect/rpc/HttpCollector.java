@@ -57,6 +57,9 @@ public final class HttpCollector implements Collector, AutoCloseable {
                         throw new IllegalStateException("collector " + base + " answered " + resp.statusCode() + ": " + b);
                     return RpcResult.fromJson(CollectJson.read(b.toString()));
                 }))
+                // an overall deadline too: a connection that stays open but never answers (a collector shutting down
+                // gracefully, a half-open socket) must not hold the call past its timeout, so the pool tries the next
+                .timeout(timeoutMillis + 500, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .toCompletionStage();
     }
 

@@ -131,7 +131,8 @@ class CollectorPoolTest {
         assertThat(pool.status()).filteredOn(s -> s.id().endsWith(":" + portA)).singleElement()
                 .satisfies(s -> assertThat(s.up()).isFalse());
         a = collector("a", portA); // restarted without the engine restarting
-        await().atMost(Duration.ofSeconds(10)).until(() -> "a".equals(get(pool.getChanges(List.of("local"))).collector()));
+        // generous: its retry backoff doubles with every failed probe, and the restarted server may take a moment
+        await().atMost(Duration.ofSeconds(40)).until(() -> "a".equals(get(pool.getChanges(List.of("local"))).collector()));
         assertThat(pool.status()).allSatisfy(s -> assertThat(s.up()).isTrue());
         ca.close();
         cb.close();
