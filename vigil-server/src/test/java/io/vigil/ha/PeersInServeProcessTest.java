@@ -42,15 +42,7 @@ class PeersInServeProcessTest {
     @Test
     void aLostPeerRaisesOnsetItsReturnAbatedAndLeadershipChangesArePublished() throws Exception {
         List<JsonNode> delivered = new CopyOnWriteArrayList<>();
-        HttpServer webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        webhook.setExecutor(Executors.newFixedThreadPool(2));
-        webhook.createContext("/events", ex -> {
-            try (ex) {
-                delivered.add(Json.MAPPER.readTree(ex.getRequestBody().readAllBytes()));
-                ex.sendResponseHeaders(200, -1);
-            }
-        });
-        webhook.start();
+        HttpServer webhook = webhook(delivered);
         int peerPort = VigilProcess.freePort();
         List<PeerEvent> clientEvents = new CopyOnWriteArrayList<>();
         try (AutoCloseable stopWebhook = () -> webhook.stop(0); var vigil = VigilProcess.start(dir.resolve("v"), "v", """
@@ -125,15 +117,7 @@ class PeersInServeProcessTest {
     @Test
     void multicastAndClientEndpointsInsideServeRaiseOnsetAndAbatedForTheirPeers() throws Exception {
         List<JsonNode> delivered = new CopyOnWriteArrayList<>();
-        HttpServer webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        webhook.setExecutor(Executors.newFixedThreadPool(2));
-        webhook.createContext("/events", ex -> {
-            try (ex) {
-                delivered.add(Json.MAPPER.readTree(ex.getRequestBody().readAllBytes()));
-                ex.sendResponseHeaders(200, -1);
-            }
-        });
-        webhook.start();
+        HttpServer webhook = webhook(delivered);
         int groupPort = VigilProcess.freePort();
         int serverPort = VigilProcess.freePort();
         String group = "239.255.77." + (10 + groupPort % 200);
@@ -171,6 +155,20 @@ class PeersInServeProcessTest {
     private static boolean alive(VigilProcess vigil, String eventName, String source) {
         return vigil.getJson("/api/v1/sources?eventName=" + eventName).map(s -> s.path("sources").findValues("sourceName")
                 .stream().anyMatch(n -> n.asText().equals(source)) && s.toString().contains("ALIVE")).orElse(false);
+    }
+
+    /** A webhook receiver on loopback ({@code /events}) that records every delivered event in {@code delivered}. */
+    private static HttpServer webhook(List<JsonNode> delivered) throws java.io.IOException {
+        HttpServer webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        webhook.setExecutor(Executors.newFixedThreadPool(2));
+        webhook.createContext("/events", ex -> {
+            try (ex) {
+                delivered.add(Json.MAPPER.readTree(ex.getRequestBody().readAllBytes()));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        webhook.start();
+        return webhook;
     }
 
     /** The sources of the delivered ONAP events with this closedLoopEventStatus, in delivery order. */
