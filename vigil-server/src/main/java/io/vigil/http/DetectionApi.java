@@ -1,8 +1,7 @@
 package io.vigil.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.vertx.ext.web.RoutingContext;
 import io.vigil.config.DetectionJson;
 import io.vigil.config.DurationSyntax;
@@ -14,12 +13,10 @@ import io.vigil.silence.Silence;
 import io.vigil.silence.SilenceWindow;
 import io.vigil.silence.SourceMatcher;
 import io.vigil.store.detection.HeldEvent;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -87,12 +84,12 @@ public final class DetectionApi implements ApiRoutes {
 
     private void one(RoutingContext ctx, boolean silences) {
         String id = ctx.pathParam("id");
-        Answer.blocking(ctx, () -> (silences ? listSilences() : listDependencies()).withArray(silences ? "silences" : "dependencies"), arr -> {
-            for (JsonNode n : arr) {
-                if (id.equals(n.path("id").asText())) {
-                    Answer.json(ctx, 200, n);
-                    return;
-                }
+        Answer.blocking(ctx, () -> silences
+                ? listSilences().silences().stream().filter(x -> x.id().equals(id)).findFirst().<Record>map(x -> x)
+                : listDependencies().dependencies().stream().filter(x -> x.id().equals(id)).findFirst().<Record>map(x -> x), found -> {
+            if (found.isPresent()) {
+                Answer.json(ctx, 200, found.get());
+                return;
             }
             Answer.error(ctx, 404, "not_found", "no " + (silences ? "silence" : "dependency") + " with id " + id);
         });
@@ -112,36 +109,26 @@ public final class DetectionApi implements ApiRoutes {
 
     // ------------------------------------------------------------------ silences
 
-    private ObjectNode listSilences() {
+    private Silences listSilences() {
         long now = backend.now();
-        ObjectNode n = Json.object();
-        ArrayNode arr = n.putArray("silences");
-        for (Silence s : backend.silences()) arr.add(silenceJson(s, now));
-        n.put("count", arr.size());
-        return n;
+        List<SilenceBody> list = backend.silences().stream().map(x -> SilenceBody.of(x, now)).toList();
+        return new Silences(list, list.size());
     }
 
-    static ObjectNode silenceJson(Silence s, long now) {
-        ObjectNode o = Json.object();
-        o.put("id", s.id());
-        DetectionJson.matcher(o.putObject("matchers"), s.matcher());
-        switch (s.window()) {
-            case SilenceWindow.Once w -> {
-                o.put("startsAt", Instant.ofEpochMilli(w.startsAt()).toString());
-                o.put("endsAt", Instant.ofEpochMilli(w.endsAt()).toString());
-            }
-            case SilenceWindow.Weekly w -> {
-                ArrayNode days = o.putArray("days");
-                for (DayOfWeek d : w.days()) days.add(d.name().substring(0, 3).toLowerCase(Locale.ROOT));
-                o.put("start", w.start().toString());
-                o.put("duration", DurationSyntax.format(w.duration())); // the syntax the config reads, not ISO-8601
-                o.put("timeZone", w.zone().getId());
-            }
+    /** {@code GET /api/v1/silences}. */
+    record Silences(List<SilenceBody> silences, int count) {
+    }
+
+    /**
+     * One silence: its window's fields in line ({@link DetectionJson.Window}: one-off or weekly), {@code active} at the
+     * time of the answer.
+     */
+    record SilenceBody(String id, DetectionJson.Matcher matchers, @JsonUnwrapped DetectionJson.Window window,
+                       String comment, String origin, boolean active) {
+        static SilenceBody of(Silence s, long now) {
+            return new SilenceBody(s.id(), DetectionJson.Matcher.of(s.matcher()), DetectionJson.Window.of(s.window()),
+                    s.comment(), s.origin(), s.window().activeAt(now));
         }
-        o.put("comment", s.comment());
-        o.put("origin", s.origin());
-        o.put("active", s.window().activeAt(now));
-        return o;
     }
 
     private void createSilence(RoutingContext ctx, JsonNode body) {
@@ -165,7 +152,7 @@ public final class DetectionApi implements ApiRoutes {
             Silence s = new Silence(UUID.randomUUID().toString(), matcher, new SilenceWindow.Once(startsAt, endsAt), comment, "api");
             Answer.blocking(ctx, () -> {
                 backend.addSilence(s);
-                return silenceJson(s, backend.now());
+                return SilenceBody.of(s, backend.now());
             }, o -> {
                 ctx.response().putHeader("Location", "/api/v1/silences/" + s.id());
                 Answer.json(ctx, 201, o);
@@ -177,21 +164,20 @@ public final class DetectionApi implements ApiRoutes {
 
     // ------------------------------------------------------------------ dependencies
 
-    private ObjectNode listDependencies() {
-        ObjectNode n = Json.object();
-        ArrayNode arr = n.putArray("dependencies");
-        for (Dependency d : backend.dependencies()) arr.add(dependencyJson(d));
-        n.put("count", arr.size());
-        return n;
+    private Dependencies listDependencies() {
+        List<DependencyBody> list = backend.dependencies().stream().map(DependencyBody::of).toList();
+        return new Dependencies(list, list.size());
     }
 
-    static ObjectNode dependencyJson(Dependency d) {
-        ObjectNode o = Json.object();
-        o.put("id", d.id());
-        DetectionJson.matcher(o.putObject("child"), d.child());
-        o.putObject("parent").put("eventName", d.parent().eventName()).put("sourceName", d.parent().sourceName());
-        o.put("origin", d.origin());
-        return o;
+    /** {@code GET /api/v1/dependencies}. */
+    record Dependencies(List<DependencyBody> dependencies, int count) {
+    }
+
+    /** One dependency. */
+    record DependencyBody(String id, DetectionJson.Matcher child, DetectionJson.Parent parent, String origin) {
+        static DependencyBody of(Dependency d) {
+            return new DependencyBody(d.id(), DetectionJson.Matcher.of(d.child()), DetectionJson.Parent.of(d.parent()), d.origin());
+        }
     }
 
     private void createDependency(RoutingContext ctx, JsonNode body) {
@@ -216,7 +202,7 @@ public final class DetectionApi implements ApiRoutes {
                     return;
                 }
                 ctx.response().putHeader("Location", "/api/v1/dependencies/" + d.id());
-                Answer.json(ctx, 201, dependencyJson(d));
+                Answer.json(ctx, 201, DependencyBody.of(d));
             });
         } catch (IllegalArgumentException e) {
             Answer.json(ctx, 400, Json.error("invalid_dependency", e.getMessage()));
@@ -242,18 +228,22 @@ public final class DetectionApi implements ApiRoutes {
         }
         Answer.blocking(ctx, () -> {
             List<HeldEvent> events = backend.heldEvents(since, limit);
-            ObjectNode n = Json.object();
-            n.put("count", events.size());
-            ArrayNode arr = n.putArray("events");
-            for (HeldEvent h : events) {
-                arr.addObject().put("seq", h.seq()).put("eventId", h.eventId()).put("kind", h.kind())
-                        .put("eventName", h.eventName()).put("sourceName", h.sourceName()).put("requestID", h.outageId())
-                        .put("reason", h.reason()).put("heldBy", DependencyHold.parentIn(h.reason()))
-                        .put("time", Instant.ofEpochMilli(h.createdAtMillis()).toString())
-                        .put("timeMillis", h.createdAtMillis()).put("published", false);
-            }
-            return n;
+            return new HeldEvents(events.size(), events.stream().map(HeldBody::of).toList());
         }, b -> Answer.json(ctx, 200, b));
+    }
+
+    /** {@code GET /api/v1/events/held}. */
+    record HeldEvents(int count, List<HeldBody> events) {
+    }
+
+    /** One held event: never published ({@code published} is always false), {@code heldBy} the parent that held it. */
+    record HeldBody(long seq, String eventId, String kind, String eventName, String sourceName, String requestID,
+                    String reason, String heldBy, String time, long timeMillis, boolean published) {
+        static HeldBody of(HeldEvent h) {
+            return new HeldBody(h.seq(), h.eventId(), h.kind(), h.eventName(), h.sourceName(), h.outageId(), h.reason(),
+                    DependencyHold.parentIn(h.reason()), Instant.ofEpochMilli(h.createdAtMillis()).toString(),
+                    h.createdAtMillis(), false);
+        }
     }
 
     // ------------------------------------------------------------------ plumbing

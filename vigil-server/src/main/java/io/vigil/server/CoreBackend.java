@@ -1,7 +1,5 @@
 package io.vigil.server;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.config.ReloadOutcome;
 import io.vigil.delivery.OutboxRecord;
 import io.vigil.engine.LivenessState;
@@ -9,12 +7,13 @@ import io.vigil.engine.SourcePage;
 import io.vigil.engine.SourceQuery;
 import io.vigil.http.CoreApi;
 import io.vigil.http.HiddenErrors;
-import io.vigil.http.Json;
+import io.vigil.http.StatusBody;
 import io.vigil.monitor.Monitor;
 import io.vigil.store.deadletter.DeadLetter;
 import io.vigil.store.lease.Lease;
-import io.vigil.transport.relay.OutboxRelay;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,50 +87,25 @@ final class CoreBackend implements CoreApi.Backend {
     }
 
     @Override
-    public ObjectNode status() {
-        ObjectNode n = Json.object();
-        n.put("state", server.state().name());
-        haStatus(n);
-        n.put("version", VigilServer.version());
-        n.put("startedAt", Instant.ofEpochMilli(server.startedAtMillis()).toString());
-        n.put("configSource", server.config().source().name());
+    public StatusBody status() {
         Map<LivenessState, Long> counts = server.liveness().engine().counts();
-        ObjectNode c = n.putObject("counts");
-        c.put("monitors", server.config().monitors().size());
         long total = 0;
-        for (var e : counts.entrySet()) {
-            c.put(e.getKey().name().toLowerCase(), e.getValue());
-            total += e.getValue();
-        }
-        c.put("sources", total);
-        c.put("heartbeatsAccepted", server.liveness().engine().acceptedCount());
-        c.put("unknownEventName", server.liveness().engine().unknownEventNameCount());
-        c.put("pendingEvents", server.liveness().pendingEvents());
-        ObjectNode ingest = n.putObject("ingest");
-        IngestStatus.write(ingest, server.liveness());
-        if (server.poller() != null) ingest.put("dmaap", server.poller().pollUrl());
-        ArrayNode sinks = n.putArray("sinks");
-        for (OutboxRelay r : server.relays()) {
-            sinks.addObject().put("name", r.sinkName()).put("delivered", r.delivered())
-                    .put("lag", r.lagRecords()).put("failedAttempts", r.failedAttempts());
-        }
-        if (server.peerEndpoints() != null) n.set("peers", server.peerEndpoints().statusView());
-        n.put("storeHealthy", server.liveness().isStoreHealthy());
-        ObjectNode dead = n.putObject("deadLetters");
+        for (long k : counts.values()) total += k;
+        var engine = server.liveness().engine();
+        StatusBody.Counts c = new StatusBody.Counts(server.config().monitors().size(), counts.getOrDefault(LivenessState.UNKNOWN, 0L),
+                counts.getOrDefault(LivenessState.ALIVE, 0L), counts.getOrDefault(LivenessState.MISSING, 0L), total,
+                engine.acceptedCount(), engine.unknownEventNameCount(), server.liveness().pendingEvents());
+        StatusBody.Ingest ingest = IngestStatus.of(server.liveness(), server.poller() == null ? null : server.poller().pollUrl());
+        List<StatusBody.Sink> sinks = server.relays().stream()
+                .map(r -> new StatusBody.Sink(r.sinkName(), r.delivered(), r.lagRecords(), r.failedAttempts())).toList();
+        Map<String, Long> dead = new LinkedHashMap<>();
         long deadTotal = 0;
         for (var e : server.database().deadLetters().counts().entrySet()) {
             dead.put(e.getKey().label(), e.getValue());
             deadTotal += e.getValue();
         }
         dead.put("total", deadTotal);
-        return n;
-    }
 
-    /**
-     * role (ACTIVE only while this instance may emit), epoch (this instance's while it holds the lease, else the
-     * lease's), activeId, leaseExpiresAt (database clock), and an {@code ha} object with the details.
-     */
-    private void haStatus(ObjectNode n) {
         var lease = server.lease();
         Optional<Lease> row;
         try {
@@ -140,52 +114,49 @@ final class CoreBackend implements CoreApi.Backend {
             row = lease.lastKnown(); // the store is down: show what was seen last
         }
         boolean holding = lease.isHolding();
-        n.put("role", holding ? "ACTIVE" : "STANDBY");
-        n.put("instanceId", lease.owner());
         long epoch = holding ? lease.epoch() : row.map(Lease::epoch).orElse(lease.epoch());
-        n.put("epoch", epoch);
-        n.put("activeId", row.map(Lease::owner).orElse(null));
-        n.put("leaseExpiresAt", row.map(l -> l.expiresAt().toString()).orElse(null));
-        ObjectNode ha = n.putObject("ha");
-        ha.put("enabled", server.config().ha().enabled());
-        ha.put("phase", lease.phase().name());
-        ha.put("ownEpoch", lease.epoch());
-        ha.put("leaseTtlMillis", lease.ttl().toMillis());
-        ha.put("detecting", server.liveness().isActive());
-        ha.put("mode", server.config().ha().mode().text());
+        return new StatusBody(server.state().name(), holding ? "ACTIVE" : "STANDBY", lease.owner(), epoch,
+                row.map(Lease::owner).orElse(null), row.map(l -> l.expiresAt().toString()).orElse(null), ha(),
+                VigilServer.version(), Instant.ofEpochMilli(server.startedAtMillis()).toString(),
+                server.config().source().name(), c, ingest, sinks,
+                server.peerEndpoints() == null ? null : server.peerEndpoints().statusView(),
+                server.liveness().isStoreHealthy(), dead);
+    }
+
+    /** The {@code ha} object: the lease keeper's phase and epoch, the mode, and what the mode knows of the others. */
+    private StatusBody.Ha ha() {
+        var lease = server.lease();
+        StatusBody.Partitions partitions = null;
         if (server.ha() instanceof HaTopology.KafkaPartitions partitioned) {
             var parts = partitioned.partitions();
-            ObjectNode p = ha.putObject("partitions");
-            p.put("topic", parts.topic());
-            p.put("partitionCount", parts.partitionCount());
-            ArrayNode assigned = p.putArray("assigned");
-            parts.assignedPartitions().forEach(assigned::add);
-            ObjectNode owned = p.putObject("owned");
+            Map<String, Long> owned = new LinkedHashMap<>();
             parts.ownedEpochs().forEach((k, e) -> owned.put(Integer.toString(k), e));
-            p.put("rebalances", parts.rebalances());
-            p.put("lastRebalanceAt", parts.lastRebalance() == null ? null : parts.lastRebalance().toString());
+            List<StatusBody.Owner> owners = new ArrayList<>();
+            String ownersError = null;
             try {
-                ArrayNode owners = p.putArray("owners");
                 for (var o : parts.owners()) {
-                    owners.addObject().put("partition", o.partition()).put("owner", o.owner()).put("epoch", o.epoch())
-                            .put("assignedAt", o.assignedAt().toString());
+                    owners.add(new StatusBody.Owner(o.partition(), o.owner(), o.epoch(), o.assignedAt().toString()));
                 }
             } catch (RuntimeException e) {
-                p.put("ownersError", HiddenErrors.note("the store cannot be read", e));
+                ownersError = HiddenErrors.note("the store cannot be read", e);
             }
+            partitions = new StatusBody.Partitions(parts.topic(), parts.partitionCount(), List.copyOf(parts.assignedPartitions()),
+                    owned, parts.rebalances(), parts.lastRebalance() == null ? null : parts.lastRebalance().toString(),
+                    owners, ownersError);
         }
-        server.ha().peerDirectory().ifPresent(peers -> {
-            ha.put("url", peers.url());
-            ha.put("activeUrl", peers.activeUrl().orElse(null));
-            ArrayNode list = ha.putArray("instances");
+        StatusBody.Directory directory = server.ha().peerDirectory().map(peers -> {
+            List<StatusBody.Instance> instances = new ArrayList<>();
+            String error = null;
             try {
                 for (var i : peers.all()) {
-                    list.addObject().put("instanceId", i.instanceId()).put("url", i.url())
-                            .put("startedAt", i.startedAt().toString()).put("seenAt", i.seenAt().toString());
+                    instances.add(new StatusBody.Instance(i.instanceId(), i.url(), i.startedAt().toString(), i.seenAt().toString()));
                 }
             } catch (RuntimeException e) {
-                ha.put("instancesError", HiddenErrors.note("the store cannot be read", e));
+                error = HiddenErrors.note("the store cannot be read", e);
             }
-        });
+            return new StatusBody.Directory(peers.url(), peers.activeUrl().orElse(null), instances, error);
+        }).orElse(null);
+        return new StatusBody.Ha(server.config().ha().enabled(), lease.phase().name(), lease.epoch(), lease.ttl().toMillis(),
+                server.liveness().isActive(), server.config().ha().mode().text(), partitions, directory);
     }
 }

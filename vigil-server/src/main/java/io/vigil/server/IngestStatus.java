@@ -1,11 +1,14 @@
 package io.vigil.server;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.http.StatusBody;
 import io.vigil.ingest.BlindSpell;
 import io.vigil.liveness.IngestWatch;
 import io.vigil.liveness.LivenessService;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code ingest} part of {@code GET /api/v1/status}: per channel with a watermark, how far it has proven it heard
@@ -16,27 +19,22 @@ final class IngestStatus {
     private IngestStatus() {
     }
 
-    static void write(ObjectNode ingest, LivenessService liveness) {
-        ObjectNode held = ingest.putObject("held");
-        ObjectNode channels = ingest.putObject("channels");
+    static StatusBody.Ingest of(LivenessService liveness, String dmaapPollUrl) {
+        Map<String, String> held = new LinkedHashMap<>();
+        Map<String, StatusBody.Channel> channels = new LinkedHashMap<>();
         for (IngestWatch.ChannelSight c : liveness.ingestWatch().channels()) {
             String name = c.channel().name().toLowerCase();
-            ObjectNode n = channels.putObject(name);
-            n.put("watermark", Instant.ofEpochMilli(c.watermarkMillis()).toString());
-            n.put("watermarkMillis", c.watermarkMillis());
-            n.put("lagMillis", c.lagMillis());
-            n.put("blind", c.blind());
-            n.put("heldSources", c.heldSources());
-            ArrayNode parts = n.putArray("parts");
+            List<StatusBody.Part> parts = new ArrayList<>();
             for (IngestWatch.PartSight p : c.parts()) {
-                ObjectNode part = parts.addObject().put("name", p.name()).put("watermarkMillis", p.watermarkMillis())
-                        .put("lagMillis", p.lagMillis()).put("blind", p.blind());
-                ArrayNode spells = part.putArray("blindSpells");
-                for (BlindSpell sp : p.spells()) spells.addObject().put("fromMillis", sp.fromMillis()).put("toMillis", sp.toMillis());
+                List<StatusBody.Spell> spells = new ArrayList<>();
+                for (BlindSpell sp : p.spells()) spells.add(new StatusBody.Spell(sp.fromMillis(), sp.toMillis()));
+                parts.add(new StatusBody.Part(p.name(), p.watermarkMillis(), p.lagMillis(), p.blind(), spells));
                 if (p.blind()) held.put(name, p.name() + " has proven nothing for " + p.lagMillis() + " ms");
             }
+            channels.put(name, new StatusBody.Channel(Instant.ofEpochMilli(c.watermarkMillis()).toString(), c.watermarkMillis(),
+                    c.lagMillis(), c.blind(), c.heldSources(), parts));
         }
-        ingest.put("heldSourcesUnknownChannel", liveness.engine().blindHeld(null));
-        ingest.put("detectorPausedSeconds", liveness.engine().pausedMillisTotal() / 1000.0);
+        return new StatusBody.Ingest(held, channels, liveness.engine().blindHeld(null),
+                liveness.engine().pausedMillisTotal() / 1000.0, dmaapPollUrl);
     }
 }

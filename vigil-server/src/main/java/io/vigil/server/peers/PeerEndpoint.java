@@ -1,12 +1,9 @@
 package io.vigil.server.peers;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.config.PeerEndpointSettings;
-import io.vigil.http.Json;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.HeartbeatReceiver;
 import io.vigil.ingest.Watermark;
@@ -184,34 +181,19 @@ final class PeerEndpoint implements PeerListener {
     }
 
     /** The endpoint for the API and status; with {@code withPeers} every peer it knows. */
-    ObjectNode view(boolean withPeers) {
-        ObjectNode n = Json.object();
-        n.put("name", settings.name());
-        n.put("type", settings.type().name().toLowerCase());
-        n.put("state", adapter.state().name());
-        n.put("hostname", settings.hostname());
-        n.put("port", settings.port());
-        n.put("localPort", adapter.localPort());
-        n.put("endpointId", settings.endpointId());
-        n.put("eventName", settings.eventName());
-        n.put("leadershipStatus", ownLeadership == null ? null : ownLeadership.name());
-        n.put("peersKnown", peers.size());
-        n.put("peersConnected", connectedCount());
+    PeerBodies.EndpointBody view(boolean withPeers) {
         long heard = adapter.heardUpToMillis();
-        if (heard > 0) n.put("heardUpTo", Instant.ofEpochMilli(heard).toString());
         PeerError err = lastError;
-        if (err != null) {
-            n.putObject("lastError").put("kind", err.kind().name()).put("message", err.message())
-                    .put("time", Instant.ofEpochMilli(err.timestamp()).toString());
-        }
-        if (withPeers) {
-            ArrayNode list = n.putArray("peers");
-            peers.values().stream().sorted(java.util.Comparator.comparing(PeerView::source)).forEach(p -> list.addObject()
-                    .put("source", p.source()).put("hostname", p.hostname()).put("port", p.port())
-                    .put("connected", p.connected()).put("lastEvent", p.lastEvent().jsonName())
-                    .put("lastEventAt", Instant.ofEpochMilli(p.lastEventAtMillis()).toString()).put("seqnum", p.seqnum())
-                    .put("leadershipStatus", p.leadershipStatus() == null ? null : p.leadershipStatus().name()));
-        }
-        return n;
+        return new PeerBodies.EndpointBody(settings.name(), settings.type().name().toLowerCase(), adapter.state().name(),
+                settings.hostname(), settings.port(), adapter.localPort(), settings.endpointId(), settings.eventName(),
+                ownLeadership == null ? null : ownLeadership.name(), peers.size(), connectedCount(),
+                heard > 0 ? Instant.ofEpochMilli(heard).toString() : null,
+                err == null ? null : new PeerBodies.ErrorBody(err.kind().name(), err.message(),
+                        Instant.ofEpochMilli(err.timestamp()).toString()),
+                !withPeers ? null : peers.values().stream().sorted(java.util.Comparator.comparing(PeerView::source))
+                        .map(p -> new PeerBodies.PeerBody(p.source(), p.hostname(), p.port(), p.connected(),
+                                p.lastEvent().jsonName(), Instant.ofEpochMilli(p.lastEventAtMillis()).toString(), p.seqnum(),
+                                p.leadershipStatus() == null ? null : p.leadershipStatus().name()))
+                        .toList());
     }
 }

@@ -1,11 +1,8 @@
 package io.vigil.server.peers;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vigil.config.PeerEndpointSettings;
-import io.vigil.http.Json;
 import io.vigil.ingest.HeartbeatReceiver;
 import io.vigil.peer.Command;
 import io.vigil.peer.LeadershipStatus;
@@ -94,18 +91,13 @@ public final class PeerEndpoints implements PeersApi.Backend, AutoCloseable {
     }
 
     @Override
-    public ObjectNode view() {
-        ObjectNode n = Json.object();
-        ArrayNode list = n.putArray("endpoints");
-        for (PeerEndpoint e : endpoints.values()) list.add(e.view(true));
-        return n;
+    public PeerBodies.Endpoints view() {
+        return new PeerBodies.Endpoints(endpoints.values().stream().map(e -> e.view(true)).toList());
     }
 
     /** The summary in {@code GET /api/v1/status}: the endpoints without their peer lists. */
-    public ArrayNode statusView() {
-        ArrayNode list = Json.MAPPER.createArrayNode();
-        for (PeerEndpoint e : endpoints.values()) list.add(e.view(false));
-        return list;
+    public List<PeerBodies.EndpointBody> statusView() {
+        return endpoints.values().stream().map(e -> e.view(false)).toList();
     }
 
     @Override

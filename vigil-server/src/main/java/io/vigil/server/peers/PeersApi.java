@@ -1,12 +1,9 @@
 package io.vigil.server.peers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
 import io.vigil.http.Answer;
 import io.vigil.http.ApiRoutes;
-import io.vigil.http.Json;
 import io.vigil.http.RouteTable;
 import io.vigil.peer.Command;
 import io.vigil.peer.LeadershipStatus;
@@ -29,7 +26,7 @@ public final class PeersApi implements ApiRoutes {
 
     /** What the API needs from the running endpoints. */
     public interface Backend {
-        ObjectNode view();
+        PeerBodies.Endpoints view();
 
         /**
          * @return the names of the endpoints it was applied to
@@ -81,10 +78,7 @@ public final class PeersApi implements ApiRoutes {
                         cause instanceof IllegalArgumentException ? "bad_request" : "rejected", cause.getMessage());
                 return;
             }
-            ObjectNode out = Json.object().put("leadershipStatus", status.name());
-            ArrayNode names = out.putArray("endpoints");
-            ar.result().forEach(names::add);
-            Answer.json(ctx, 200, out);
+            Answer.json(ctx, 200, new PeerBodies.LeadershipSet(status.name(), List.copyOf(ar.result())));
         });
     }
 
@@ -106,7 +100,7 @@ public final class PeersApi implements ApiRoutes {
         }
         applied.whenComplete((v, e) -> {
             if (e == null) {
-                Answer.json(ctx, 200, Json.object().put("endpoint", name).put("command", command.command().jsonName()).put("applied", true));
+                Answer.json(ctx, 200, new PeerBodies.CommandApplied(name, command.command().jsonName(), true));
             } else {
                 Throwable cause = e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e;
                 Answer.error(ctx, 409, "rejected", cause.getMessage());

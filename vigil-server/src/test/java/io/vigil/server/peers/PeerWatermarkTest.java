@@ -73,7 +73,7 @@ class PeerWatermarkTest {
             }
         };
         endpoints = PeerEndpoints.start(vertx, clock, config.peers(), receiver, e -> { }, () -> true, new SimpleMeterRegistry());
-        int port = endpoints.view().path("endpoints").path(0).path("localPort").asInt();
+        int port = endpoints.view().endpoints().get(0).localPort();
         // the client's own timeout is long: it keeps sending to a server that does not answer
         client = PeerHeartbeat.create(PeerProperties.builder().type(PeerType.CLIENT).hostname("127.0.0.1").port(port)
                 .endpointId("c-1").heartbeatIntervalMillis(100).heartbeatTimeoutMillis(10_000).build());
