@@ -1,7 +1,5 @@
 package io.vigil.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
 import io.vigil.config.ConfigError;
 import io.vigil.config.DurationSyntax;
@@ -41,7 +39,7 @@ public final class CoreApi implements ApiRoutes {
         String scrapeMetrics();
 
         /** The {@code GET /api/v1/status} document; may block. */
-        ObjectNode status();
+        StatusBody status();
 
         /** RUNNING or RECONFIGURATION. */
         String state();
@@ -80,7 +78,7 @@ public final class CoreApi implements ApiRoutes {
                 .get("/api/v1/events", "since=&eventName=&sourceName=&limit=", this::events)
                 .get("/api/v1/dead-letters", "limit=", this::deadLetters)
                 .post("/api/v1/config/reload", this::reload)
-                .get("/healthz", ctx -> Answer.json(ctx, 200, Json.object().put("status", "UP")))
+                .get("/healthz", ctx -> Answer.json(ctx, 200, new CoreBodies.Health("UP")))
                 .get("/readyz", this::ready)
                 .get("/metrics", ctx -> Answer.blocking(ctx, backend::scrapeMetrics, body -> ctx.response()
                         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(body)));
@@ -181,26 +179,15 @@ public final class CoreApi implements ApiRoutes {
             switch (outcome) {
                 case ReloadOutcome.Applied a -> {
                     metrics.reloads("applied").increment();
-                    ObjectNode n = Json.object();
-                    n.put("state", backend.state());
-                    n.put("applied", true);
-                    ObjectNode ch = n.putObject("changes");
-                    ArrayNode added = ch.putArray("added");
-                    a.diff().added().forEach(m -> added.add(m.eventName()));
-                    ArrayNode removed = ch.putArray("removed");
-                    a.diff().removed().forEach(removed::add);
-                    ArrayNode changed = ch.putArray("changed");
-                    a.diff().changed().forEach(m -> changed.add(m.eventName()));
-                    ArrayNode restart = ch.putArray("restartNeeded");
-                    a.diff().restartNeeded().forEach(restart::add);
-                    Answer.json(ctx, 200, n);
+                    Answer.json(ctx, 200, new CoreBodies.Reloaded(backend.state(), true, new CoreBodies.Changes(
+                            a.diff().added().stream().map(Monitor::eventName).toList(), List.copyOf(a.diff().removed()),
+                            a.diff().changed().stream().map(Monitor::eventName).toList(), List.copyOf(a.diff().restartNeeded()))));
                 }
                 case ReloadOutcome.Invalid inv -> {
                     metrics.reloads("rejected").increment();
-                    ObjectNode err = Json.error("invalid_config", "the new configuration is invalid; the running one stays");
-                    ArrayNode errors = err.putArray("errors");
-                    for (ConfigError e : inv.errors().errors()) errors.addObject().put("path", e.path()).put("reason", e.reason());
-                    Answer.json(ctx, 422, err);
+                    Answer.json(ctx, 422, new CoreBodies.InvalidConfig("the new configuration is invalid; the running one stays",
+                            "invalid_config", inv.errors().errors().stream()
+                                    .map(e -> new CoreBodies.PathReason(e.path(), e.reason())).toList()));
                 }
                 case ReloadOutcome.NothingToReload n -> {
                     metrics.reloads("failed").increment();

@@ -111,4 +111,24 @@ final class CoreBodies {
     /** One row of the dead-letter table. */
     record DeadLetterBody(long seq, String kind, String key, String error, String time, String payload) {
     }
+
+    /** {@code GET /healthz}. */
+    record Health(String status) {
+    }
+
+    /** {@code POST /api/v1/config/reload} when applied: what changed, and the keys whose change waits for a restart. */
+    record Reloaded(String state, boolean applied, Changes changes) {
+    }
+
+    /** The monitors added, removed and changed by a reload (eventNames), and the keys that need a restart. */
+    record Changes(List<String> added, List<String> removed, List<String> changed, List<String> restartNeeded) {
+    }
+
+    /** {@code POST /api/v1/config/reload} when the new configuration is invalid: the error shape with every error. */
+    record InvalidConfig(String error, String code, List<PathReason> errors) {
+    }
+
+    /** One configuration error: the key path and the reason. */
+    record PathReason(String path, String reason) {
+    }
 }

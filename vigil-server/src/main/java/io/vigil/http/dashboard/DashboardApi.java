@@ -1,7 +1,6 @@
 package io.vigil.http.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -194,20 +193,15 @@ public final class DashboardApi implements ApiRoutes {
 
     /** One change event as an SSE frame. */
     static String frame(ChangeEvent e) {
-        ObjectNode o = Json.object();
-        o.put("eventId", e.eventId());
-        o.put("kind", e.kind().name());
-        o.put("eventName", e.source().eventName());
-        o.put("sourceName", e.source().sourceName());
-        o.put("from", e.from().name());
-        o.put("state", e.to().name());
-        o.put("time", Instant.ofEpochMilli(e.atMillis()).toString());
-        o.put("timeMillis", e.atMillis());
-        o.put("lastSeenMillis", e.lastSeenMillis());
-        o.put("outageId", e.outageId());
-        o.put("alarmStartMillis", e.alarmStartMillis());
-        o.put("reason", e.reason());
-        o.put("published", e.isPublished());
+        ChangeFrame o = new ChangeFrame(e.eventId(), e.kind().name(), e.source().eventName(), e.source().sourceName(),
+                e.from().name(), e.to().name(), Instant.ofEpochMilli(e.atMillis()).toString(), e.atMillis(), e.lastSeenMillis(),
+                e.outageId(), e.alarmStartMillis(), e.reason(), e.isPublished());
         return "event: change\nid: " + e.eventId() + "\ndata: " + Json.write(o) + "\n\n";
+    }
+
+    /** The data of one {@code change} frame of the event stream: the change event as the dashboard reads it. */
+    record ChangeFrame(String eventId, String kind, String eventName, String sourceName, String from, String state,
+                       String time, long timeMillis, long lastSeenMillis, String outageId, long alarmStartMillis,
+                       String reason, boolean published) {
     }
 }

@@ -1,7 +1,6 @@
 package io.vigil.server.collect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -64,12 +63,7 @@ public final class ActionsApi implements ApiRoutes, AutoCloseable {
 
     @Override
     public void declare(RouteTable routes) {
-        routes.get(DELAYED, ctx -> blocking(ctx, 200, () -> {
-                    ObjectNode n = Json.object();
-                    ArrayNode a = n.putArray("actions");
-                    delayed.list().forEach(d -> a.add(d.toJson()));
-                    return n;
-                }))
+        routes.get(DELAYED, ctx -> blocking(ctx, 200, () -> new DelayedActions(delayed.list().stream().map(DelayedAction::toJson).toList())))
                 .post(DELAYED, ctx -> {
                     String body = Answer.text(ctx);
                     blocking(ctx, 201, () -> addDelayed(body));
@@ -78,22 +72,14 @@ public final class ActionsApi implements ApiRoutes, AutoCloseable {
                     String id = ctx.pathParam("id");
                     blocking(ctx, 200, () -> {
                         if (!delayed.take(id)) throw new NotFound("no delayed action " + id + " (fired or cancelled already?)");
-                        return Json.object().put("cancelled", id);
+                        return new Cancelled(id);
                     });
                 })
                 .post(RUN, ctx -> run(ctx, Answer.text(ctx)))
                 .get("/api/v1/actions/history", ctx -> {
-                    ObjectNode n = Json.object();
-                    ArrayNode a = n.putArray("fired");
-                    sink.history().forEach(a::add);
-                    Answer.json(ctx, 200, n);
+                    Answer.json(ctx, 200, new Fired(List.copyOf(sink.history())));
                 })
-                .get(PLANS, ctx -> blocking(ctx, 200, () -> {
-                    ObjectNode n = Json.object();
-                    ArrayNode a = n.putArray("plans");
-                    plans.list().forEach(p -> a.add(p.toJson()));
-                    return n;
-                }))
+                .get(PLANS, ctx -> blocking(ctx, 200, () -> new Plans(plans.list().stream().map(Plan::toJson).toList())))
                 .post(PLANS, ctx -> {
                     String body = Answer.text(ctx);
                     blocking(ctx, 201, () -> plans.submit(PlanSpec.fromJson(parse(body))).toJson());
@@ -106,12 +92,12 @@ public final class ActionsApi implements ApiRoutes, AutoCloseable {
                     String id = ctx.pathParam("id");
                     blocking(ctx, 200, () -> {
                         if (!plans.cancel(id)) throw new NotFound("no running plan " + id);
-                        return Json.object().put("cancelled", id);
+                        return new Cancelled(id);
                     });
                 });
     }
 
-    private ObjectNode addDelayed(String body) {
+    private Added addDelayed(String body) {
         JsonNode n = parse(body);
         List<DelayedAction> list = new ArrayList<>();
         long now = clock.millis();
@@ -124,12 +110,8 @@ public final class ActionsApi implements ApiRoutes, AutoCloseable {
         }
         if (list.isEmpty()) throw new IllegalArgumentException("\"actions\" is empty");
         delayed.add(list);
-        ObjectNode out = Json.object();
-        ArrayNode ids = out.putArray("ids");
-        list.forEach(a -> ids.add(a.id()));
-        ArrayNode fired = out.putArray("fired");
-        sink.fireIfAlreadyHolds(list, current.get()).forEach(fired::add);
-        return out;
+        List<String> ids = list.stream().map(DelayedAction::id).toList();
+        return new Added(ids, List.copyOf(sink.fireIfAlreadyHolds(list, current.get())));
     }
 
     /**
@@ -171,8 +153,7 @@ public final class ActionsApi implements ApiRoutes, AutoCloseable {
                     Answer.error(ctx, 500, "action_failed", "action " + action + " could not run: " + e.getMessage());
                     return;
                 }
-                Answer.json(ctx, 200, Json.object().put("ran", true).put("action", action).put("service", service)
-                        .put("instance", instance.name()).put("succeeded", o.succeeded()).put("detail", o.detail()));
+                Answer.json(ctx, 200, new Ran(true, action, service, instance.name(), o.succeeded(), o.detail()));
             });
             return;
         }
@@ -187,10 +168,8 @@ public final class ActionsApi implements ApiRoutes, AutoCloseable {
                 Answer.json(ctx, 500, HiddenErrors.report("internal", "HTTP POST " + RUN + " failed", ar.cause()));
                 return;
             }
-            ObjectNode out = Json.object().put("ran", !ar.result().isEmpty()).put("delayed", waiting.id()).put("action", action)
-                    .put("service", service);
-            out.putObject("waiting_for").put("event_ip", svc.ip()).put("event_type", "instances").put("event_state", Entity.RUNNING);
-            Answer.json(ctx, 202, out);
+            Answer.json(ctx, 202, new Waiting(!ar.result().isEmpty(), waiting.id(), action, service,
+                    new WaitingFor(svc.ip(), "instances", Entity.RUNNING)));
         });
     }
 
@@ -229,7 +208,7 @@ public final class ActionsApi implements ApiRoutes, AutoCloseable {
     }
 
     /** Runs store work off the event loop: a bad request answers 400, an unknown id 404. */
-    private void blocking(RoutingContext ctx, int status, Callable<JsonNode> work) {
+    private void blocking(RoutingContext ctx, int status, Callable<?> work) {
         vertx.executeBlocking(work, false).onComplete(ar -> {
             if (ar.succeeded()) Answer.json(ctx, status, ar.result());
             else if (ar.cause() instanceof IllegalArgumentException e) Answer.error(ctx, 400, "bad_request", e.getMessage());
@@ -237,6 +216,38 @@ public final class ActionsApi implements ApiRoutes, AutoCloseable {
             else Answer.json(ctx, 500, HiddenErrors.report("internal", "HTTP " + ctx.request().method() + " "
                     + ctx.request().path() + " failed", ar.cause()));
         });
+    }
+
+    /** {@code GET /api/v1/actions/delayed}: each action as the store keeps it. */
+    record DelayedActions(List<? extends JsonNode> actions) {
+    }
+
+    /** {@code POST /api/v1/actions/delayed}: the new ids, and those of them that fired at once. */
+    record Added(List<String> ids, List<String> fired) {
+    }
+
+    /** {@code DELETE} of a delayed action or a plan. */
+    record Cancelled(String cancelled) {
+    }
+
+    /** {@code GET /api/v1/actions/history}: the actions fired lately, oldest first. */
+    record Fired(List<? extends JsonNode> fired) {
+    }
+
+    /** {@code GET /api/v1/actions/plans}. */
+    record Plans(List<? extends JsonNode> plans) {
+    }
+
+    /** {@code POST /api/v1/actions/run} when the service's instance is running: the action's outcome. */
+    record Ran(boolean ran, String action, String service, String instance, boolean succeeded, String detail) {
+    }
+
+    /** {@code POST /api/v1/actions/run} otherwise: the delayed action that waits for the instance. */
+    record Waiting(boolean ran, String delayed, String action, String service, WaitingFor waiting_for) {
+    }
+
+    /** What a waiting action waits for, in the delayed actions' own names. */
+    record WaitingFor(String event_ip, String event_type, String event_state) {
     }
 
     @Override

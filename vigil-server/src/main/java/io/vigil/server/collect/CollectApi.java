@@ -1,7 +1,6 @@
 package io.vigil.server.collect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
 import io.vigil.collect.coordinator.CollectEngine;
@@ -13,6 +12,7 @@ import io.vigil.http.ApiRoutes;
 import io.vigil.http.HiddenErrors;
 import io.vigil.http.Json;
 import io.vigil.http.RouteTable;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -127,15 +127,13 @@ public final class CollectApi implements ApiRoutes, AutoCloseable {
         });
     }
 
-    private ObjectNode status() {
-        CollectEngine.Stats s = runtime.engine().stats();
-        ObjectNode n = Json.object();
-        n.set("engine", Json.MAPPER.valueToTree(s));
-        ArrayNode cs = n.putArray("collectors");
-        for (CollectorPool.Status c : runtime.engine().pool().status()) cs.add(Json.MAPPER.valueToTree(c));
-        ArrayNode ds = n.putArray("datasources");
-        runtime.settings().datasourceNames().forEach(ds::add);
-        return n;
+    private CollectStatus status() {
+        return new CollectStatus(runtime.engine().stats(), runtime.engine().pool().status(),
+                List.copyOf(runtime.settings().datasourceNames()));
+    }
+
+    /** {@code GET /api/v1/collect}: the engine's counters, each collector's state, the datasource names. */
+    record CollectStatus(CollectEngine.Stats engine, List<CollectorPool.Status> collectors, List<String> datasources) {
     }
 
     @Override
