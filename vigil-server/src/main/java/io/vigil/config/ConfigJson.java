@@ -111,11 +111,13 @@ public final class ConfigJson {
                 case PublishTarget.Dmaap x -> {
                     n.put("url", url(x.url(), revealSecrets));
                     auth(n, "auth", x.auth(), revealSecrets);
+                    caFile(n, x.caFile());
                     if (!x.batch().equals(PublishTarget.Batch.MESSAGE_ROUTER_DEFAULT)) batch(n, x.batch());
                 }
                 case PublishTarget.Webhook x -> {
                     n.put("url", url(x.url(), revealSecrets));
                     strings(n, "headers", x.headers(), revealSecrets);
+                    caFile(n, x.caFile());
                     x.batch().ifPresent(b -> batch(n, b));
                 }
                 case PublishTarget.Kafka x -> {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -80,6 +81,22 @@ class ConfigKeysTest {
         assertThat(undeclared).as("keys config check --json writes that ConfigKeys does not declare").isEmpty();
     }
 
+    /** Shorthands the normalized form writes in their long form (the key on the right). */
+    private static final Map<String, String> FOLDED = Map.of(
+            "ingest.kafka.topic", "ingest.kafka.topics",
+            "collect.datasources[].port", "collect.datasources[].check.port",
+            "collect.datasources[].path", "collect.datasources[].check.path");
+
+    @Test
+    void theNormalizedFormWritesEveryDeclaredKey() throws Exception {
+        TreeSet<String> written = new TreeSet<>();
+        collect(ConfigJson.toTree(fullConfig(), true), "", written);
+        List<String> unwritten = ConfigKeys.all().stream().map(ConfigKey::path).filter(p -> !p.isEmpty())
+                .filter(p -> !written.contains(p) && !FOLDED.containsKey(p)).distinct().toList();
+        assertThat(unwritten).as("declared keys that config check --json does not write for a config that sets them all")
+                .isEmpty();
+    }
+
     @Test
     void restartKeysAreTheOnesTheServerReadsAtStartupOnly() {
         List<String> restart = ConfigKeys.all().stream().filter(k -> k.declaresRestart() && k.jsonPath() != null)
@@ -105,6 +122,7 @@ class ConfigKeysTest {
                 http: {auth: {user: u, password: p, tokens: [{name: n, role: read, token: t}], trustLoopback: false},
                        tls: {certFile: '%1$s', keyFile: '%1$s', clientCaFile: '%1$s'}}
                 store: {url: 'jdbc:postgresql://h/d', user: u, password: p}
+                ha: {tls: {caFile: '%1$s'}}
                 monitors: [{eventName: E, heartbeatInterval: 1, detector: {type: phi-accrual}, expectedSources: [a],
                             recoveryHeartbeats: 2, flapping: {changes: 4, window: 5m}}]
                 silences:
@@ -116,7 +134,8 @@ class ConfigKeysTest {
                   dmaap: {url: 'http://mr/e/T', auth: {user: u, password: p}, tls: {caFile: '%1$s'}}
                   kafka: {bootstrapServers: k, topic: t, deadLetterTopic: dlq}
                 publish:
-                  - {type: dmaap, url: 'http://mr/e/O', auth: {user: u, password: p}}
+                  - {type: dmaap, url: 'http://mr/e/O', auth: {user: u, password: p}, tls: {caFile: '%1$s'},
+                     batch: {maxEvents: 10, maxDelay: 50ms}}
                   - {type: webhook, url: 'http://w/h', tls: {caFile: '%1$s'}}
                   - {type: kafka, bootstrapServers: k, topic: t}
                 collect:
@@ -127,12 +146,16 @@ class ConfigKeysTest {
                        services: [{name: s, ip: 127.0.0.1, mode: m, status: master, group: g,
                                    check: {type: http, url: 'http://x/y', expectStatus: 200, field: f, expect: UP}}]}
                     - {name: c, type: command, command: [./discover.sh], check: {type: database, url: 'jdbc:h2:mem:x', user: u, password: p}}
+                    - {name: x, type: inventory, instances: [{id: j, ip: 127.0.0.2, check: {type: command, command: [./up.sh]}}]}
+                    - {name: e, type: ec2, region: eu-west-1, endpoint: 'http://ec2', accessKeyId: a, secretAccessKey: s,
+                       filters: {tag:env: prod}, masterTag: m, groupTag: g, timeout: 2s}
                 workers:
                   - {type: script, command: [./w.sh], timeout: 5s}
                   - {type: webhook, url: 'http://w/e', headers: {X: y}}
                   - {type: kafka, bootstrapServers: k, topic: w}
                 actions:
                   start: {command: [./start.sh], timeout: 5s}
+                  notify: {webhook: 'http://w/a'}
                 peers:
                   - {name: mc, type: multicast, hostname: 239.255.0.1, port: 4446, networkInterface: lo, heartbeatInterval: 1s,
                      heartbeatTimeout: 2s, reconnectAttempts: 1, reconnectSleep: 1s, endpointId: a, sharedSecret: s, quorum: 2,
@@ -143,8 +166,9 @@ class ConfigKeysTest {
     /** Key paths of a normalized tree in the docs' spelling: list elements as {@code []}, action names as {@code <name>}. */
     private static void collect(JsonNode node, String path, Set<String> out) {
         if (!path.isEmpty()) out.add(path.replaceFirst("^collect\\.datasources\\[\\](\\.(instances|services)\\[\\])?\\.check\\.", "….check."));
+        if (path.matches("^collect\\.datasources\\[\\](\\.(instances|services)\\[\\])?\\.check$")) out.add("….check");
         if (node.isObject()) {
-            if (path.endsWith("properties") || path.endsWith("headers")) return;
+            if (path.endsWith("properties") || path.endsWith("headers") || path.endsWith("filters")) return;
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
                 collect(node.get(k), path.equals("actions") ? "actions.<name>" : path.isEmpty() ? k : path + "." + k, out);
