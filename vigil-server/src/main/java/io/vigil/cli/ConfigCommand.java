@@ -6,7 +6,6 @@ import io.vigil.config.ConfigJson;
 import io.vigil.config.ConfigKey;
 import io.vigil.config.ConfigKeys;
 import io.vigil.config.ConfigLoader;
-import io.vigil.config.PublishTarget;
 import io.vigil.config.VigilConfig;
 import io.vigil.monitor.Monitor;
 import java.io.PrintWriter;
@@ -85,7 +84,7 @@ public class ConfigCommand implements Callable<Integer> {
             List<String> ingest = new ArrayList<>(); // VES over HTTP is always on; named only when alone
             if (c.ingest().dmaap() != null) ingest.add("dmaap");
             if (c.ingest().kafka() != null) ingest.add("kafka");
-            List<String> publish = c.publish().stream().map(PublishTarget::type).toList();
+            List<String> publish = c.publish().stream().map(t -> t.type().wire()).toList();
             return "OK: " + names.size() + (names.size() == 1 ? " monitor" : " monitors")
                     + (names.isEmpty() ? "" : " (" + String.join(", ", names) + ")")
                     + ", ingest: " + (ingest.isEmpty() ? "http" : String.join(", ", ingest))

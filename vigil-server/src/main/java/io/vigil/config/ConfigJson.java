@@ -106,7 +106,7 @@ public final class ConfigJson {
         ArrayNode publish = root.putArray("publish");
         for (PublishTarget t : c.publish()) {
             ObjectNode n = publish.addObject();
-            n.put("type", t.type());
+            n.put("type", t.type().wire());
             switch (t) {
                 case PublishTarget.Dmaap x -> {
                     n.put("url", url(x.url(), revealSecrets));

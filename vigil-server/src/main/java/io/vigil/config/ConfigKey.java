@@ -173,6 +173,21 @@ public final class ConfigKey<T> {
         return add(childName, (n, k) -> n.oneOf(k, dflt, list));
     }
 
+    /**
+     * One of an enum's constants by its YAML spelling ({@code wire}), case-insensitive, with the same error as
+     * {@link #oneOf(String, String, String...)}; {@code dflt} when absent (null: the reader reports it missing).
+     */
+    <E extends Enum<E>> ConfigKey<E> oneOf(String childName, E dflt, Class<E> type, java.util.function.Function<E, String> wire) {
+        E[] values = type.getEnumConstants();
+        List<String> names = java.util.Arrays.stream(values).map(wire).toList();
+        return add(childName, (n, k) -> {
+            String s = n.oneOf(k, dflt == null ? null : wire.apply(dflt), names);
+            if (s == null) return null;
+            for (E e : values) if (wire.apply(e).equals(s)) return e;
+            return dflt;
+        });
+    }
+
     ConfigKey<String> text(String childName) {
         return add(childName, ConfigNode::string);
     }

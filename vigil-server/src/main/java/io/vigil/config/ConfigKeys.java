@@ -196,7 +196,7 @@ public final class ConfigKeys {
     // ------------------------------------------------------------------ publish[]
 
     static final ConfigKey<Void> PUBLISH = ROOT.list("publish");
-    static final ConfigKey<String> PUBLISH_TYPE = PUBLISH.oneOf("type", null, "dmaap", "webhook", "log", "kafka").doc("`dmaap` \\| `webhook` \\| `log` \\| `kafka`, **required**", "—",
+    static final ConfigKey<PublishType> PUBLISH_TYPE = PUBLISH.oneOf("type", null, PublishType.class, PublishType::wire).doc("`dmaap` \\| `webhook` \\| `log` \\| `kafka`, **required**", "—",
             "The kind of target; decides which other keys are allowed.");
     static final ConfigKey<Void> PUBLISH_URL = PUBLISH.value("url").only("dmaap", "webhook").doc("http(s) URL", "—",
             "`dmaap`: the Message Router topic URL (**required**): one `POST` of the JSON object per event, or of a JSON array of several waiting events (see `batch`). `webhook`: the URL to `POST` the same JSON object to (**required**; a JSON array with `batch`). Credentials in it (`http://user:pass@host/path`) are sent as HTTP basic auth (unless `headers` has an `Authorization`); the sink is named after the URL with them masked (`webhook:http://******@host/path`, also `token=`/`password=` parameters) in the status, metrics labels, logs and thread names.");

@@ -10,8 +10,8 @@ import java.util.Objects;
  */
 public sealed interface PublishTarget {
 
-    /** The YAML {@code type} value of this target. */
-    String type();
+    /** The kind of this target (its YAML {@code type}). */
+    PublishType type();
 
     /**
      * YAML {@code publish[].batch}: several events per {@code POST}, as a JSON array.
@@ -52,8 +52,8 @@ public sealed interface PublishTarget {
         }
 
         @Override
-        public String type() {
-            return "dmaap";
+        public PublishType type() {
+            return PublishType.DMAAP;
         }
     }
 
@@ -80,16 +80,16 @@ public sealed interface PublishTarget {
         }
 
         @Override
-        public String type() {
-            return "webhook";
+        public PublishType type() {
+            return PublishType.WEBHOOK;
         }
     }
 
     /** {@code type: log}: one log line per event (logger {@code io.vigil.publish}). */
     record Log() implements PublishTarget {
         @Override
-        public String type() {
-            return "log";
+        public PublishType type() {
+            return PublishType.LOG;
         }
     }
 
@@ -102,8 +102,8 @@ public sealed interface PublishTarget {
         }
 
         @Override
-        public String type() {
-            return "kafka";
+        public PublishType type() {
+            return PublishType.KAFKA;
         }
     }
 }

@@ -276,39 +276,34 @@ final class VigilYamlReader {
         List<PublishTarget> out = new ArrayList<>();
         for (ConfigNode p : items) {
             if (!p.requireObject()) continue;
-            String type = p.has(PUBLISH_TYPE.name()) ? PUBLISH_TYPE.read(p) : null;
+            PublishType type = p.has(PUBLISH_TYPE.name()) ? PUBLISH_TYPE.read(p) : null;
             if (type == null) {
                 if (!p.has("type")) p.error("type", "required: one of dmaap, webhook, log, kafka");
                 continue;
             }
+            p.allowOnly(PUBLISH, type.wire());
             PublishTarget t = switch (type) {
-                case "dmaap" -> {
-                    p.allowOnly(PUBLISH, type);
+                case DMAAP -> {
                     String url = p.url("url", "required for type dmaap: the Message Router topic URL");
                     BasicAuth auth = auth(p, PUBLISH_AUTH);
                     java.nio.file.Path ca = caFile(p, PUBLISH_TLS);
                     PublishTarget.Batch batch = batch(p).orElse(PublishTarget.Batch.MESSAGE_ROUTER_DEFAULT);
                     yield url == null ? null : new PublishTarget.Dmaap(url, auth, ca, batch);
                 }
-                case "webhook" -> {
-                    p.allowOnly(PUBLISH, type);
+                case WEBHOOK -> {
                     String url = p.url("url", "required for type webhook");
                     Map<String, String> headers = PUBLISH_HEADERS.read(p);
                     java.nio.file.Path ca = caFile(p, PUBLISH_TLS);
                     var batch = batch(p);
                     yield url == null ? null : new PublishTarget.Webhook(url, headers, ca, batch);
                 }
-                case "kafka" -> {
-                    p.allowOnly(PUBLISH, type);
+                case KAFKA -> {
                     String servers = p.requiredString("bootstrapServers", "required for type kafka: host:port[,host:port...]");
                     String topic = p.requiredString("topic", "required for type kafka");
                     Map<String, String> props = PUBLISH_PROPERTIES.read(p);
                     yield servers == null || topic == null ? null : new PublishTarget.Kafka(servers, topic, props);
                 }
-                default -> {
-                    p.allowOnly(PUBLISH, type);
-                    yield new PublishTarget.Log();
-                }
+                case LOG -> new PublishTarget.Log();
             };
             if (t != null) out.add(t);
         }

@@ -115,7 +115,7 @@ final class CoreBackend implements CoreApi.Backend {
         }
         boolean holding = lease.isHolding();
         long epoch = holding ? lease.epoch() : row.map(Lease::epoch).orElse(lease.epoch());
-        return new StatusBody(server.state().name(), holding ? "ACTIVE" : "STANDBY", lease.owner(), epoch,
+        return new StatusBody(server.state().name(), (holding ? LeaseKeeper.Phase.ACTIVE : LeaseKeeper.Phase.STANDBY).name(), lease.owner(), epoch,
                 row.map(Lease::owner).orElse(null), row.map(l -> l.expiresAt().toString()).orElse(null), ha(),
                 VigilServer.version(), Instant.ofEpochMilli(server.startedAtMillis()).toString(),
                 server.config().source().name(), c, ingest, sinks,

@@ -242,7 +242,7 @@ public final class VigilServer implements AutoCloseable {
                     emitting = true;
                     startRelays(config.publish());
                 }
-                roleChanged("ACTIVE", "became the relay leader: " + why + "; detection follows the Kafka partitions");
+                roleChanged(LeaseKeeper.Phase.ACTIVE, "became the relay leader: " + why + "; detection follows the Kafka partitions");
                 return;
             }
             synchronized (roleLock) {
@@ -252,7 +252,7 @@ public final class VigilServer implements AutoCloseable {
                 startDmaap(config.ingest().dmaap());
                 startKafka(config);
             }
-            roleChanged("ACTIVE", "became active: " + why + "; state restored from the store");
+            roleChanged(LeaseKeeper.Phase.ACTIVE, "became active: " + why + "; state restored from the store");
         }
 
         @Override
@@ -261,7 +261,7 @@ public final class VigilServer implements AutoCloseable {
                 emitting = false;
                 stopRelays();
             }
-            roleChanged("SUSPENDED", "stopped emitting: " + why + "; detection goes on in memory, events wait");
+            roleChanged(LeaseKeeper.Phase.SUSPENDED, "stopped emitting: " + why + "; detection goes on in memory, events wait");
         }
 
         @Override
@@ -271,7 +271,7 @@ public final class VigilServer implements AutoCloseable {
                 emitting = true;
                 startRelays(config.publish());
             }
-            roleChanged("ACTIVE", "emitting again: " + why);
+            roleChanged(LeaseKeeper.Phase.ACTIVE, "emitting again: " + why);
         }
 
         @Override
@@ -281,7 +281,7 @@ public final class VigilServer implements AutoCloseable {
                     emitting = false;
                     stopRelays();
                 }
-                roleChanged("STANDBY", "no longer the relay leader: " + why + "; detection follows the Kafka partitions");
+                roleChanged(LeaseKeeper.Phase.STANDBY, "no longer the relay leader: " + why + "; detection follows the Kafka partitions");
                 return;
             }
             synchronized (roleLock) {
@@ -291,13 +291,13 @@ public final class VigilServer implements AutoCloseable {
                 stopRelays();
                 liveness.deactivate();
             }
-            roleChanged("STANDBY", "became standby: " + why + "; in-memory state dropped, heartbeats are forwarded");
+            roleChanged(LeaseKeeper.Phase.STANDBY, "became standby: " + why + "; in-memory state dropped, heartbeats are forwarded");
         }
     }
 
-    private void roleChanged(String role, String why) {
-        metrics.roleChanged(role);
-        if (role.equals("ACTIVE")) log.info("HA role {} (instance {}, epoch {}): {}", role, lease.owner(), lease.epoch(), why);
+    private void roleChanged(LeaseKeeper.Phase role, String why) {
+        metrics.roleChanged(role.name());
+        if (role == LeaseKeeper.Phase.ACTIVE) log.info("HA role {} (instance {}, epoch {}): {}", role, lease.owner(), lease.epoch(), why);
         else log.warn("HA role {} (instance {}, epoch {}): {}", role, lease.owner(), lease.epoch(), why);
     }
 

@@ -25,6 +25,20 @@ class PublishBatchConfigTest {
     }
 
     @Test
+    void theTypeIsReadOnceAsAPublishTypeInAnyCase() throws ConfigException {
+        List<PublishTarget> targets = publish("""
+                publish:
+                  - {type: Kafka, bootstrapServers: 'k:9092', topic: t}
+                  - {type: LOG}
+                  - {type: dmaap, url: 'http://mr:3904/events/OUT'}
+                  - {type: webhook, url: 'http://hooks:8080/one'}
+                """);
+        assertThat(targets).extracting(PublishTarget::type)
+                .containsExactly(PublishType.KAFKA, PublishType.LOG, PublishType.DMAAP, PublishType.WEBHOOK);
+        assertThat(targets).extracting(t -> t.type().wire()).containsExactly("kafka", "log", "dmaap", "webhook");
+    }
+
+    @Test
     void aWebhookPostsOneObjectPerEventUnlessItAsksForBatches() throws ConfigException {
         List<PublishTarget> targets = publish("""
                 publish:
