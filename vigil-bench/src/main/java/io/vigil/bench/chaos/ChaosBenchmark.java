@@ -55,7 +55,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * ≤ 100 ms. Deaths stop {@code tail} before the end so that each can be detected.
  *
  * <p>{@code java -cp vigil-bench.jar io.vigil.bench.chaos.ChaosBenchmark [--minutes 10] [--sources 10000]
- * [--dying-percent 1] [--seed 42] [--dir target/chaos]}
+ * [--dying-percent 1] [--seed 42] [--dir target/chaos] [--chaos false]}; {@code --chaos false}: no chaos at all (the
+ * steady-state detection lag per channel)
  */
 public final class ChaosBenchmark {
     private static final ObjectMapper JSON = io.vigil.json.JsonMappers.MAPPER;
@@ -84,6 +85,7 @@ public final class ChaosBenchmark {
         int sources = Integer.parseInt(a.getOrDefault("sources", "10000"));
         double dyingPercent = Double.parseDouble(a.getOrDefault("dying-percent", "1"));
         Random random = new Random(Long.parseLong(a.getOrDefault("seed", "42")));
+        boolean chaos = Boolean.parseBoolean(a.getOrDefault("chaos", "true"));
         Path dir = Path.of(a.getOrDefault("dir", "target/chaos"));
         Files.createDirectories(dir);
         long runMillis = (long) (minutes * 60_000);
@@ -140,6 +142,8 @@ public final class ChaosBenchmark {
             String[] names = new String[sources];
             for (int i = 0; i < sources; i++) names[i] = "src-" + i;
             AtomicLongArray lastSendStart = new AtomicLongArray(sources);
+            // when the last send was delivered: HTTP 202 received, Kafka record acknowledged, MR message enqueued
+            AtomicLongArray lastSendEnd = new AtomicLongArray(sources);
             Set<Integer> dead = ConcurrentHashMap.newKeySet();
             long[] deathAt = new long[sources];
             Arrays.fill(deathAt, -1);
@@ -163,6 +167,7 @@ public final class ChaosBenchmark {
                             if (batch.size() == BATCH || i + 3 >= sources) {
                                 long now = System.currentTimeMillis();
                                 for (int id : ids) lastSendStart.set(id, now);
+                                int[] sent = ids.stream().mapToInt(Integer::intValue).toArray();
                                 String body = VesRecords.eventList(EVENT, batch);
                                 switch (channel) {
                                     case 0 -> {
@@ -171,14 +176,23 @@ public final class ChaosBenchmark {
                                                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                                                     HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
                                                         httpInFlight.release();
-                                                        if (e != null || r.statusCode() != 202) httpFailed.incrementAndGet();
+                                                        if (e != null || r.statusCode() != 202) {
+                                                            httpFailed.incrementAndGet();
+                                                        } else {
+                                                            delivered(lastSendEnd, sent, System.currentTimeMillis());
+                                                        }
                                                     });
                                         } else {
                                             httpFailed.incrementAndGet();
                                         }
                                     }
-                                    case 1 -> producer.send(new ProducerRecord<>(topic, batch.getFirst(), body));
-                                    default -> mr.enqueue(topic, body);
+                                    case 1 -> producer.send(new ProducerRecord<>(topic, batch.getFirst(), body), (md, e) -> {
+                                        if (e == null) delivered(lastSendEnd, sent, System.currentTimeMillis());
+                                    });
+                                    default -> {
+                                        mr.enqueue(topic, body);
+                                        delivered(lastSendEnd, sent, System.currentTimeMillis());
+                                    }
                                 }
                                 batch = new ArrayList<>(BATCH);
                                 ids = new ArrayList<>(BATCH);
@@ -216,7 +230,7 @@ public final class ChaosBenchmark {
             // ------------------------------------------------------------ chaos
             List<Blind> blind = new ArrayList<>();
             LockSupport.parkNanos(Math.max(0, deathsFrom - System.currentTimeMillis()) * 1_000_000);
-            while (System.currentTimeMillis() < deathsUntil - 10_000) {
+            while (chaos && System.currentTimeMillis() < deathsUntil - 10_000) {
                 LockSupport.parkNanos((5_000 + random.nextInt(15_000)) * 1_000_000L);
                 if (System.currentTimeMillis() >= deathsUntil - 10_000) break;
                 double pick = random.nextDouble();
@@ -264,7 +278,9 @@ public final class ChaosBenchmark {
                 }
             });
             LockSupport.parkNanos(TAIL_MILLIS * 1_000_000); // let the last ONSETs be delivered
-            report(dir, sources, names, deathAt, blind, seen, onsets, endAt, httpFailed.get(), minutes, dyingPercent);
+            long[] deliveredAt = new long[sources];
+            for (int i = 0; i < sources; i++) deliveredAt[i] = lastSendEnd.get(i);
+            report(dir, sources, names, deathAt, deliveredAt, blind, seen, onsets, endAt, httpFailed.get(), minutes, dyingPercent);
             producer.close();
             vigil.destroy();
             if (!vigil.waitFor(15, TimeUnit.SECONDS)) vigil.destroyForcibly();
@@ -276,9 +292,10 @@ public final class ChaosBenchmark {
 
     /**
      * @param blind the chaos the benchmark caused; {@code seen} adds the blind spells Vigil recorded
+     * @param deliveredAt per source, when its last delivered send ended (a dead source sends no more)
      * @param endAt when the senders stopped: ONSETs decided from then on are the end of the run, not alarms
      */
-    private static void report(Path dir, int sources, String[] names, long[] deathAt, List<Blind> blind, List<Blind> seen,
+    private static void report(Path dir, int sources, String[] names, long[] deathAt, long[] deliveredAt, List<Blind> blind, List<Blind> seen,
                                List<Onset> onsets, long endAt, long httpFailed, double minutes, double dyingPercent) throws IOException {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < sources; i++) index.put(names[i], i);
@@ -290,6 +307,15 @@ public final class ChaosBenchmark {
         }
         int falseOnsets = 0, duplicates = 0, missed = 0;
         List<Long> detection = new ArrayList<>(), excess = new ArrayList<>(), excessSeen = new ArrayList<>();
+        // per channel (HTTP, Kafka, DMaaP): excess over the chaos intervals and over Vigil's own blind spells, from
+        // the start of the last send (as above) and from its delivery (202, Kafka ack, MR enqueue)
+        String[] channelNames = {"HTTP", "Kafka", "DMaaP"};
+        List<List<Long>> chExcess = new ArrayList<>(), chSeen = new ArrayList<>(), chSeenDelivered = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            chExcess.add(new ArrayList<>());
+            chSeen.add(new ArrayList<>());
+            chSeenDelivered.add(new ArrayList<>());
+        }
         List<String> falseOnes = new ArrayList<>();
         for (var e : byId.entrySet()) {
             int id = e.getKey();
@@ -317,6 +343,12 @@ public final class ChaosBenchmark {
             detection.add(det);
             excess.add(det - THRESHOLD_MILLIS - blindMillis);
             excessSeen.add(det - THRESHOLD_MILLIS - seenMillis);
+            chExcess.get(id % 3).add(det - THRESHOLD_MILLIS - blindMillis);
+            chSeen.get(id % 3).add(det - THRESHOLD_MILLIS - seenMillis);
+            if (deliveredAt[id] >= died) {
+                long seenAfterDelivery = union(seen.stream().filter(b -> b.kind() == Kind.PAUSE || b.kind() == mineKind).toList(), deliveredAt[id], decided);
+                chSeenDelivered.get(id % 3).add(decided - deliveredAt[id] - THRESHOLD_MILLIS - seenAfterDelivery);
+            }
         }
         StringBuilder out = new StringBuilder();
         out.append(String.format("sources %d, %.1f min after a %d s warm-up, %.1f %% dying, threshold %d ms%n", sources, minutes,
@@ -332,10 +364,24 @@ public final class ChaosBenchmark {
                 pct(excess, 50), pct(excess, 99), pct(excess, 100)));
         out.append(String.format("excess over threshold + blind time as Vigil saw it (its channels' blind spells) (ms): p50 %d, p99 %d, max %d%n",
                 pct(excessSeen, 50), pct(excessSeen, 99), pct(excessSeen, 100)));
+        for (int c = 0; c < 3; c++) {
+            out.append(String.format("  %-5s deaths %3d: excess p50/p99/max (ms) chaos %d/%d/%d, Vigil's spells %d/%d/%d, Vigil's spells from delivery %d/%d/%d%n",
+                    channelNames[c], chExcess.get(c).size(), pct(chExcess.get(c), 50), pct(chExcess.get(c), 99), pct(chExcess.get(c), 100),
+                    pct(chSeen.get(c), 50), pct(chSeen.get(c), 99), pct(chSeen.get(c), 100),
+                    pct(chSeenDelivered.get(c), 50), pct(chSeenDelivered.get(c), 99), pct(chSeenDelivered.get(c), 100)));
+        }
+        List<Long> fromDelivery = new ArrayList<>();
+        chSeenDelivered.forEach(fromDelivery::addAll);
+        out.append(String.format("excess from delivery, Vigil's spells (ms): p50 %d, p99 %d, max %d%n",
+                pct(fromDelivery, 50), pct(fromDelivery, 99), pct(fromDelivery, 100)));
         out.append(String.format("HTTP batches that failed or were skipped (Vigil paused): %d%n", httpFailed));
         for (String f : falseOnes.subList(0, Math.min(20, falseOnes.size()))) out.append("false ONSET: ").append(f).append('\n');
         System.out.print(out);
         Files.writeString(dir.resolve("chaos-result.txt"), out.toString());
+    }
+
+    private static void delivered(AtomicLongArray lastSendEnd, int[] ids, long at) {
+        for (int id : ids) lastSendEnd.accumulateAndGet(id, at, Math::max);
     }
 
     /** Length of the union of {@code spells} within [from, to]. */

@@ -8,6 +8,7 @@ import io.vigil.ves.VesBatch;
 import io.vigil.ves.VesFormatException;
 import io.vigil.ves.VesParser;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
@@ -51,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * counted ({@link #invalidEvents()}) and skipped; the batch's good events are kept.
  *
  * <p><b>Watermark</b> ({@link PartitionWatermarks}). The consumer owns one {@link Watermark} of {@link Channel#KAFKA}
- * (named {@code kafka:<group>}): the oldest of its partitions' watermarks, each moved when a fetch answer showed the
- * partition read to its end. It stalls while the broker does not answer or no partition is assigned (default mode),
+ * (named {@code kafka:<group>}): the oldest of its partitions' watermarks, each moved when an end-offset probe (every
+ * ~20 ms) or a fetch answer showed the partition read to its end. It stalls while the broker does not answer or no partition is assigned (default mode),
  * so no source of this channel gets an ONSET then; a step longer than {@link KafkaIngestSettings#blindAfter()} is
  * blind time that does not count against the sources' silence. This replaces the former "hold after no answer" rule.
  *
@@ -91,6 +92,8 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final MisroutedRecords misrouted;
     private PartitionWatermarks watermarks;
+    /** One poll's wait: short enough that the watermark's end-offset probe runs every ~20 ms when all is quiet. */
+    private final Duration pollWait;
     private KafkaConsumer<byte[], byte[]> consumer;
     private long lastLagMillis;
     private long rateWindowStartMillis;
@@ -130,6 +133,8 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         this.offsets = new OffsetCheckpoints(receiver, ownership != null);
         this.deadLetters = new DeadLetters(settings, offsets);
         this.misrouted = new MisroutedRecords(settings, offsets);
+        this.pollWait = settings.pollTimeout().compareTo(Duration.ofMillis(PartitionWatermarks.PROBE_EVERY_MILLIS)) < 0
+                ? settings.pollTimeout() : Duration.ofMillis(PartitionWatermarks.PROBE_EVERY_MILLIS);
         this.thread = Thread.ofPlatform().name("vigil-kafka-ingest").daemon(true).unstarted(this::run);
     }
 
@@ -141,7 +146,7 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         deadLetters.open();
         if (ownership != null) misrouted.open();
         Watermark w = receiver.watermarks().register(Channel.KAFKA, "kafka:" + settings.groupId(), settings.blindAfter());
-        watermarks = new PartitionWatermarks(w, clock, ownership != null);
+        watermarks = new PartitionWatermarks(w, clock, ownership != null, settings.pollTimeout());
         thread.start();
         log.info("Consuming VES heartbeats from Kafka {} topics {} as group {}", settings.bootstrapServers(), settings.topics(), settings.groupId());
         return this;
@@ -154,6 +159,10 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // An idle broker answers a fetch after this long: it bounds how far behind the channel's watermark runs.
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        // After a broker outage the channel is blind until the consumer has reconnected and found its coordinator
+        // again: retry every 250 ms at most (Kafka's default backs off to 1 s), so recovery is seen within ~0.25 s.
+        p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "250");
+        p.put(ConsumerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "250");
         p.putAll(settings.clientProperties());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -176,7 +185,7 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
                 ConsumerRecords<byte[], byte[]> batch;
                 watermarks.pollStarting();
                 try {
-                    batch = consumer.poll(settings.pollTimeout());
+                    batch = consumer.poll(pollWait);
                 } catch (WakeupException e) {
                     continue; // close() woke us
                 } catch (KafkaException e) {
