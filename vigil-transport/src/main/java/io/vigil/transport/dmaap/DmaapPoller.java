@@ -58,7 +58,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Outage.</b> A poll fails on a connection error, a timeout ({@code longPollTimeout + requestGrace}), a
  * non-200 status, or a body that is not a JSON array. Consecutive failures back off by
- * {@link DmaapPollerSettings#backoff()} (1 s doubling to 30 s by default).
+ * {@link DmaapPollerSettings#backoff()} (250 ms doubling to 5 s by default), counted from the failed poll's start: a
+ * poll that hung until its deadline has waited longer than that already, so the next one goes out at once (MR may be
+ * back; the channel is blind until a poll comes back).
  *
  * <p><b>Watermark.</b> The poll loop owns one {@link Watermark} of {@link Channel#DMAAP} (named
  * {@code dmaap:<topic URL>}). A poll that came back with fewer messages than the {@code limit} proves that
@@ -383,7 +385,7 @@ public final class DmaapPoller implements AutoCloseable {
         }
         pollErrors.incrementAndGet();
         consecutiveFailures++;
-        Duration delay = settings.backoff().delayAfter(consecutiveFailures);
+        Duration delay = retryDelay(settings.backoff().delayAfter(consecutiveFailures), pollStartedAtMillis, settings.clock().millis());
         if (consecutiveFailures == 1 || consecutiveFailures % LOG_EVERY_NTH_POLL_FAILURE == 0) {
             log.warn("DMaaP poll failed ({} in a row), retrying in {} ms: {}", consecutiveFailures, delay.toMillis(), reason);
         }
@@ -391,6 +393,15 @@ public final class DmaapPoller implements AutoCloseable {
             timerId = -1;
             poll();
         });
+    }
+
+    /**
+     * The wait before the next poll after a failed one: the backoff, counted from the failed poll's start (a poll
+     * that hung until its deadline has waited long enough already). At least 1 ms.
+     */
+    static Duration retryDelay(Duration backoff, long failedPollStartedAtMillis, long nowMillis) {
+        long left = backoff.toMillis() - Math.max(0, nowMillis - failedPollStartedAtMillis);
+        return Duration.ofMillis(Math.max(1, left));
     }
 
     private void finishStop() {

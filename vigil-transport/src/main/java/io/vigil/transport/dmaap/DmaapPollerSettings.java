@@ -48,11 +48,12 @@ public record DmaapPollerSettings(
     }
 
     /**
-     * ONAP's poll ({@code timeout=15000}), 1000 messages per poll, 5 s grace, backoff 1 s doubling to 30 s.
+     * ONAP's poll ({@code timeout=15000}), 1000 messages per poll, 5 s grace, backoff 250 ms doubling to 5 s (the channel is
+     * blind while the poller backs off, so every second of backoff after MR is back is detection time lost).
      */
     public static DmaapPollerSettings of(URI topicUrl, String group, String consumer, Optional<BasicAuth> auth) {
         return new DmaapPollerSettings(topicUrl, group, consumer, auth, Duration.ofSeconds(15), 1000, Duration.ofSeconds(5),
-                BackoffPolicy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)), Clock.systemUTC());
+                BackoffPolicy.exponential(Duration.ofMillis(250), Duration.ofSeconds(5)), Clock.systemUTC());
     }
 
     public DmaapPollerSettings withLongPollTimeout(Duration value) {

@@ -240,6 +240,15 @@ class DmaapPollerTest {
     }
 
     @Test
+    void backoffIsCountedFromTheFailedPollsStart() {
+        Duration backoff = Duration.ofMillis(1000);
+        assertThat(DmaapPoller.retryDelay(backoff, 10_000, 10_003)).as("a refused poll waits the backoff").hasMillis(997);
+        assertThat(DmaapPoller.retryDelay(backoff, 10_000, 10_999)).hasMillis(1);
+        assertThat(DmaapPoller.retryDelay(backoff, 10_000, 16_000)).as("a poll that hung until its deadline waited enough").hasMillis(1);
+        assertThat(DmaapPoller.retryDelay(backoff, 10_000, 9_000)).as("a clock that stepped back never lengthens it").hasMillis(1000);
+    }
+
+    @Test
     void errorStatusAndMalformedAnswerAreFailuresThatBackOff() {
         mr.answerNextPollWith(503, "{\"mrstatus\":503}");
         mr.answerNextPollWith(200, "{\"not\":\"an array\"}");
