@@ -55,8 +55,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * ≤ 100 ms. Deaths stop {@code tail} before the end so that each can be detected.
  *
  * <p>{@code java -cp vigil-bench.jar io.vigil.bench.chaos.ChaosBenchmark [--minutes 10] [--sources 10000]
- * [--dying-percent 1] [--seed 42] [--dir target/chaos] [--chaos false]}; {@code --chaos false}: no chaos at all (the
- * steady-state detection lag per channel)
+ * [--dying-percent 1] [--seed 42] [--dir target/chaos] [--chaos false] [--dmaap-poll-timeout 1s]}; {@code --chaos
+ * false}: no chaos at all (the steady-state detection lag per channel); {@code --dmaap-poll-timeout}: Vigil's
+ * {@code ingest.dmaap.pollTimeout} (the Message Router stand-in holds an empty poll at most 500 ms).
  */
 public final class ChaosBenchmark {
     private static final ObjectMapper JSON = io.vigil.json.JsonMappers.MAPPER;
@@ -86,6 +87,8 @@ public final class ChaosBenchmark {
         double dyingPercent = Double.parseDouble(a.getOrDefault("dying-percent", "1"));
         Random random = new Random(Long.parseLong(a.getOrDefault("seed", "42")));
         boolean chaos = Boolean.parseBoolean(a.getOrDefault("chaos", "true"));
+        // Vigil's ingest.dmaap.pollTimeout: the DMaaP watermark runs up to two long polls behind when MR has nothing
+        String dmaapPollTimeout = a.getOrDefault("dmaap-poll-timeout", "1s");
         Path dir = Path.of(a.getOrDefault("dir", "target/chaos"));
         Files.createDirectories(dir);
         long runMillis = (long) (minutes * 60_000);
@@ -124,10 +127,10 @@ public final class ChaosBenchmark {
                       - {eventName: %s, heartbeatInterval: 1s, missedHeartbeats: 2, timeBase: arrival}
                     ingest:
                       kafka: {bootstrapServers: '%s', topic: %s, groupId: vigil-chaos}
-                      dmaap: {url: "%s", group: chaos, consumer: "1", pollTimeout: 1s}
+                      dmaap: {url: "%s", group: chaos, consumer: "1", pollTimeout: %s}
                     publish:
                       - {type: webhook, url: "http://127.0.0.1:%d/events"}
-                    """.formatted(EVENT, kafka.bootstrapServers(), topic, mr.topicUrl(topic), sink.getAddress().getPort()));
+                    """.formatted(EVENT, kafka.bootstrapServers(), topic, mr.topicUrl(topic), dmaapPollTimeout, sink.getAddress().getPort()));
             String java = ProcessHandle.current().info().command().orElse("java");
             Files.deleteIfExists(dir.resolve("vigil.log"));
             Process vigil = new ProcessBuilder(java, "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.vigil.cli.VigilCli",
@@ -204,6 +207,35 @@ public final class ChaosBenchmark {
                 }));
             }
 
+            // ------------------------------------------------------------ watermark lag, sampled
+            // How far each channel's watermark runs behind Vigil's clock (as /api/v1/status computes it), every 100 ms
+            // after the warm-up: the floor of the detection delay on that channel, apart from CPU starvation.
+            Map<String, List<Long>> lagSamples = new ConcurrentHashMap<>();
+            double[] pausedSeconds = new double[2];
+            Thread sampler = Thread.ofPlatform().daemon(true).name("chaos-lag-sampler").start(() -> {
+                URI statusUri = URI.create("http://127.0.0.1:" + port + "/api/v1/status");
+                LockSupport.parkNanos(Math.max(0, startedAt + WARMUP_MILLIS - System.currentTimeMillis()) * 1_000_000);
+                boolean first = true;
+                while (System.currentTimeMillis() < endAt - 1000) {
+                    try {
+                        JsonNode st = JSON.readTree(http.send(HttpRequest.newBuilder(statusUri).timeout(Duration.ofSeconds(10)).build(),
+                                HttpResponse.BodyHandlers.ofString()).body());
+                        st.path("ingest").path("channels").fields().forEachRemaining(ch -> lagSamples
+                                .computeIfAbsent(ch.getKey(), k -> Collections.synchronizedList(new ArrayList<>()))
+                                .add(ch.getValue().path("lagMillis").asLong()));
+                        double paused = st.path("ingest").path("detectorPausedSeconds").asDouble();
+                        if (first) pausedSeconds[0] = paused;
+                        pausedSeconds[1] = paused;
+                        first = false;
+                    } catch (IOException e) {
+                        // Vigil paused or busy: no sample
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    LockSupport.parkNanos(100_000_000);
+                }
+            });
+
             // ------------------------------------------------------------ deaths
             int dying = (int) Math.round(sources * dyingPercent / 100);
             List<Integer> order = new ArrayList<>();
@@ -278,9 +310,18 @@ public final class ChaosBenchmark {
                 }
             });
             LockSupport.parkNanos(TAIL_MILLIS * 1_000_000); // let the last ONSETs be delivered
+            sampler.join();
+            StringBuilder lagReport = new StringBuilder();
+            for (var e : new TreeMap<>(lagSamples).entrySet()) {
+                List<Long> v = new ArrayList<>(e.getValue());
+                lagReport.append(String.format("watermark lag %-5s (ms, %d samples every 100 ms): p50 %d, p99 %d, max %d%n", e.getKey(), v.size(),
+                        pct(v, 50), pct(v, 99), pct(v, 100)));
+            }
+            lagReport.append(String.format("detector pauses (gaps > 250 ms between ticks, blindness of every channel) during the run: %.1f s%n",
+                    pausedSeconds[1] - pausedSeconds[0]));
             long[] deliveredAt = new long[sources];
             for (int i = 0; i < sources; i++) deliveredAt[i] = lastSendEnd.get(i);
-            report(dir, sources, names, deathAt, deliveredAt, blind, seen, onsets, endAt, httpFailed.get(), minutes, dyingPercent);
+            report(dir, sources, names, deathAt, deliveredAt, blind, seen, onsets, endAt, httpFailed.get(), minutes, dyingPercent, lagReport.toString());
             producer.close();
             vigil.destroy();
             if (!vigil.waitFor(15, TimeUnit.SECONDS)) vigil.destroyForcibly();
@@ -296,7 +337,7 @@ public final class ChaosBenchmark {
      * @param endAt when the senders stopped: ONSETs decided from then on are the end of the run, not alarms
      */
     private static void report(Path dir, int sources, String[] names, long[] deathAt, long[] deliveredAt, List<Blind> blind, List<Blind> seen,
-                               List<Onset> onsets, long endAt, long httpFailed, double minutes, double dyingPercent) throws IOException {
+                               List<Onset> onsets, long endAt, long httpFailed, double minutes, double dyingPercent, String lagReport) throws IOException {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < sources; i++) index.put(names[i], i);
         Map<Integer, List<Onset>> byId = new HashMap<>();
@@ -374,6 +415,7 @@ public final class ChaosBenchmark {
         chSeenDelivered.forEach(fromDelivery::addAll);
         out.append(String.format("excess from delivery, Vigil's spells (ms): p50 %d, p99 %d, max %d%n",
                 pct(fromDelivery, 50), pct(fromDelivery, 99), pct(fromDelivery, 100)));
+        out.append(lagReport);
         out.append(String.format("HTTP batches that failed or were skipped (Vigil paused): %d%n", httpFailed));
         for (String f : falseOnes.subList(0, Math.min(20, falseOnes.size()))) out.append("false ONSET: ").append(f).append('\n');
         System.out.print(out);
