@@ -157,8 +157,9 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-ingest");
         // A new group reads what is already on the topic: losing heartbeats is worse than reading old ones.
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // An idle broker answers a fetch after this long: it bounds how far behind the channel's watermark runs.
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        // An idle broker holds a fetch this long, and answers the watermark's end-offset probe (same connection, one
+        // request at a time) only after it: the probe interval, so the watermark runs ~20 ms + a round trip behind.
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(PartitionWatermarks.PROBE_EVERY_MILLIS));
         // After a broker outage the channel is blind until the consumer has reconnected and found its coordinator
         // again: retry every 250 ms at most (Kafka's default backs off to 1 s), so recovery is seen within ~0.25 s.
         p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "250");

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param pollTimeout      longest a poll waits for records; bounds how late a commit is
  * @param blindAfter       the longest normal step of the consumer's watermark: a longer time without partitions or
  *                         without a fetch answer is blind time (a WARN; it does not count as silence of the sources);
- *                         must exceed the consumer's {@code fetch.max.wait.ms} (Vigil's default 100 ms, Kafka's 500)
+ *                         must exceed the consumer's {@code fetch.max.wait.ms} (Vigil's default 20 ms, Kafka's 500)
  * @param closeTimeout     bound on the final checkpoint wait and commit at {@link KafkaHeartbeatConsumer#close()}
  */
 public record KafkaIngestSettings(
