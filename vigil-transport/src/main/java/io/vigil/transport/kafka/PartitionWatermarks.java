@@ -3,9 +3,9 @@ package io.vigil.transport.kafka;
 import io.vigil.ingest.Watermark;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.KafkaException;
@@ -19,22 +19,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The health job of {@link KafkaHeartbeatConsumer}, as a watermark per partition, moved by <b>end-offset probes</b>.
  * At {@code T} the poll thread asks the broker for the end offsets of the assigned partitions ({@code ListOffsets}:
- * the high watermark, as the broker saw it when it answered, after {@code T}; so every record appended before
- * {@code T} lies below it). A partition whose position (the next record a poll would return: every record before it
- * has been handed to the receiver) has reached that end offset has heard everything appended before {@code T}: its
- * watermark moves to {@code T}. The consumer's {@link Watermark} is the oldest of its assigned partitions'.
+ * the high watermark as the broker saw it when it answered, after {@code T}; so every record appended before
+ * {@code T} lies below it). Once a partition's position (the next record a poll would return: every record before it
+ * has been handed to the receiver) has reached the end offset a probe answered, the partition has heard everything
+ * appended before that probe's {@code T}: its watermark moves to {@code T}. A probe answered while the consumer is
+ * behind (catching up after an outage, a busy partition) is kept until the position reaches its end offset (the last
+ * first {@value #PENDING} per partition). The consumer's {@link Watermark} is the oldest of its assigned partitions'.
  *
- * <p>A probe is sent only after a poll that left every partition read to the end the last fetch answer showed
- * ({@code currentLag == 0}), at most every {@link #PROBE_EVERY_MILLIS} ms; the consumer polls that often when idle.
- * So the watermark runs one probe interval plus one round trip behind the clock. (It used to move on fetch answers,
- * to the start of the poll before the answering one: up to two poll timeouts, ~0.4 s, behind; and a fetch answer
- * has no send time the consumer could see, which the probe has.) After a probe that failed (the broker did not
- * answer within the poll timeout) the next one waits for a fetch answer, so a broker outage does not hold the poll
- * thread in probes.
+ * <p>A probe goes out at most every {@link #PROBE_EVERY_MILLIS} ms; the consumer polls that often when idle. So the
+ * watermark runs one probe interval plus one round trip behind the clock. (It used to move on fetch answers, to the
+ * start of the poll before the answering one: up to two poll timeouts, ~0.4 s, behind, and only when a partition was
+ * read to its end at that moment; a fetch answer has no send time the consumer could see, which the probe has.)
+ * After a probe that failed (the broker did not answer within the poll timeout) the next one waits for a fetch
+ * answer, so a broker outage does not hold the poll thread in probes.
  *
- * <p>It does not move while the broker does not answer, while a partition is being caught up, or (default mode)
- * while no partition is assigned. In partition mode an instance with no partition has no source of this channel:
- * its watermark follows the clock. Time comes from the engine's clock.
+ * <p>It does not move while the broker does not answer, while a partition is behind the end offsets of every probe
+ * since its last proof, or (default mode) while no partition is assigned. In partition mode an instance with no
+ * partition has no source of this channel: its watermark follows the clock. Time comes from the engine's clock.
  *
  * <p>Poll thread only, except the getters.
  */
@@ -42,12 +43,19 @@ final class PartitionWatermarks {
     private static final Logger log = LoggerFactory.getLogger(PartitionWatermarks.class);
     /** At most one end-offset probe per this many ms: how far behind the clock the watermark runs when all is well. */
     static final long PROBE_EVERY_MILLIS = 20;
+    /** Probes kept per partition while the consumer is behind their end offsets; when full, newer answers are dropped. */
+    static final int PENDING = 64;
+
+    /** A probe's answer for one partition: everything appended before {@code askedAt} lies below {@code endOffset}. */
+    private record Probe(long askedAt, long endOffset) {
+    }
 
     private final Watermark watermark;
     private final Clock clock;
     private final boolean partitionMode;
     private final Duration probeTimeout;
     private final Map<TopicPartition, Long> proven = new HashMap<>();
+    private final Map<TopicPartition, ArrayDeque<Probe>> pending = new HashMap<>();
     private Metric fetchTotal;
     private double lastFetchTotal = -1;
     private long previousPollStart;
@@ -92,16 +100,18 @@ final class PartitionWatermarks {
         Set<TopicPartition> assignment = consumer.assignment();
         assigned = assignment.size();
         proven.keySet().retainAll(assignment);
+        pending.keySet().retainAll(assignment);
         if (assignment.isEmpty()) {
             if (partitionMode) watermark.advanceTo(previousPollStart);
             return;
         }
-        boolean readToKnownEnd = true;
+        if (answered || probeAnswered) probe(consumer, assignment);
         for (TopicPartition tp : assignment) {
-            OptionalLong lag = consumer.currentLag(tp);
-            readToKnownEnd &= lag.isPresent() && lag.getAsLong() == 0;
+            // position() would block on a partition whose position is not known yet (just assigned); currentLag
+            // is present only when it is
+            ArrayDeque<Probe> q = pending.get(tp);
+            if (q != null && !q.isEmpty() && consumer.currentLag(tp).isPresent()) reached(q, tp, consumer.position(tp));
         }
-        if (readToKnownEnd && (answered || probeAnswered)) probe(consumer, assignment);
         long min = Long.MAX_VALUE;
         for (TopicPartition tp : assignment) {
             Long w = proven.get(tp);
@@ -112,12 +122,16 @@ final class PartitionWatermarks {
     }
 
     /**
-     * Asks the broker for the end offsets, at most every {@link #PROBE_EVERY_MILLIS} ms: a partition whose position
-     * has reached its end offset has heard everything appended before the request went out.
+     * Asks the broker for the end offsets, at most every {@link #PROBE_EVERY_MILLIS} ms, once every assigned partition
+     * has a position: a partition whose position reaches an end offset has heard everything appended before the
+     * request went out.
      */
     private void probe(Consumer<?, ?> consumer, Set<TopicPartition> assignment) {
         long asked = clock.millis();
         if (lastProbeMillis != Long.MIN_VALUE && asked - lastProbeMillis < PROBE_EVERY_MILLIS) return;
+        for (TopicPartition tp : assignment) {
+            if (consumer.currentLag(tp).isEmpty()) return; // no position or no fetch answer yet (just assigned)
+        }
         lastProbeMillis = asked;
         Map<TopicPartition, Long> ends;
         try {
@@ -131,12 +145,17 @@ final class PartitionWatermarks {
         probeAnswered = true;
         for (TopicPartition tp : assignment) {
             Long end = ends.get(tp);
-            if (end != null && consumer.position(tp) >= end) prove(tp, asked);
+            if (end == null) continue;
+            ArrayDeque<Probe> q = pending.computeIfAbsent(tp, k -> new ArrayDeque<>());
+            if (q.size() < PENDING) q.addLast(new Probe(asked, end)); // full: the oldest prove first, then room again
         }
     }
 
-    private void prove(TopicPartition tp, long millis) {
-        proven.merge(tp, millis, Math::max);
+    /** The partition's position is {@code position}: the probes whose end offset it reached prove their time. */
+    private void reached(ArrayDeque<Probe> q, TopicPartition tp, long position) {
+        long provenAt = Long.MIN_VALUE;
+        while (!q.isEmpty() && q.peekFirst().endOffset() <= position) provenAt = q.removeFirst().askedAt();
+        if (provenAt != Long.MIN_VALUE) proven.merge(tp, provenAt, Math::max);
     }
 
     /** Partitions assigned at the last poll. */

@@ -99,27 +99,56 @@ class PartitionWatermarksTest {
     }
 
     @Test
-    void recordAppendedBeforeTheProbeAndNotYetReadHoldsTheWatermark() {
+    void recordAppendedBeforeTheProbeAndNotYetReadHoldsTheWatermarkUntilItIsRead() {
         consumer.readToEnd();
         poll(true);
         long proven = watermark.millis();
 
         clock.advanceMillis(50);
         consumer.logEnd.put(P1, 21L); // appended; the last fetch answer did not show it
+        long askedWhileBehind = clock.millis();
         poll(false);
-        assertThat(watermark.millis()).isEqualTo(proven);
+        assertThat(watermark.millis()).as("P1 has not read offset 20 yet").isEqualTo(proven);
 
-        clock.advanceMillis(50);
-        consumer.readToEnd(); // the next fetch brings it
-        long asked = clock.millis();
+        clock.advanceMillis(5);
+        consumer.readToEnd(); // the next fetch brings it; no probe this time (within the interval)
         poll(true);
-        assertThat(watermark.millis()).isEqualTo(asked);
+        assertThat(consumer.probes).isEqualTo(2);
+        assertThat(watermark.millis()).as("the probe that saw offset 20 proves its time once it is read").isEqualTo(askedWhileBehind);
     }
 
     @Test
-    void partitionBehindItsLastFetchIsNotProbed() {
+    void consumerCatchingUpIsProvenStepByStepAsItReachesEachProbesEnd() {
+        consumer.logEnd.put(P0, 100L);
+        consumer.logEnd.put(P1, 100L);
+        consumer.seek(P0, 100);
+        consumer.seek(P1, 0);
+        consumer.lastFetchedEnd.put(P0, 100L);
+        consumer.lastFetchedEnd.put(P1, 100L);
+        long first = clock.millis();
+        poll(true); // probe: ends 100 / 100
+        clock.advanceMillis(PartitionWatermarks.PROBE_EVERY_MILLIS);
+        consumer.logEnd.put(P1, 150L); // appended meanwhile
+        long second = clock.millis();
+        poll(true); // probe: ends 100 / 150
+        assertThat(watermark.millis()).isEqualTo(watermark.registeredAtMillis());
+
+        clock.advanceMillis(PartitionWatermarks.PROBE_EVERY_MILLIS);
+        consumer.seek(P1, 120); // read past the first probe's end, short of the second's
+        consumer.logEnd.put(P1, 200L);
+        poll(true);
+        assertThat(watermark.millis()).isEqualTo(first);
+
+        clock.advanceMillis(5);
+        consumer.seek(P1, 150);
+        poll(true);
+        assertThat(watermark.millis()).isEqualTo(second);
+    }
+
+    @Test
+    void partitionWithNoPositionYetIsNotProbed() {
         consumer.readToEnd();
-        consumer.seek(P0, 5); // five records of P0 fetched but not yet returned by a poll
+        consumer.lastFetchedEnd.remove(P0); // just assigned: no fetch answer, no lag
         clock.advanceMillis(100);
         poll(true);
 
@@ -175,7 +204,7 @@ class PartitionWatermarksTest {
 
         clock.advanceMillis(100);
         consumer.logEnd.put(P0, 11L);
-        consumer.lastFetchedEnd.put(P0, 11L); // P0 has one record left to read
+        consumer.lastFetchedEnd.put(P0, 11L); // P0 has one record left to read; P1 is at its end
         poll(true);
         assertThat(watermark.millis()).isEqualTo(bothProven);
     }
