@@ -1,6 +1,7 @@
 package io.vigil.onap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -72,5 +73,58 @@ class ControlLoopEventsTest {
         assertThat(ours).isEqualTo(expected);
         assertThat(ours.get("closedLoopAlarmStart").asLong()).isEqualTo(START);
         assertThat(ours.get("closedLoopAlarmEnd").asLong()).isEqualTo(END);
+    }
+
+    @Test
+    void templateWritesExactlyWhatAJacksonGeneratorWrites() {
+        ClosedLoop nulls = new ClosedLoop(null, null, null, null, TargetType.VM, null, null);
+        ClosedLoop odd = new ClosedLoop("c\"q\\b", "p\u0001\u001f\b\t\n\f\r", "v/é", "s\u007f\u2028", TargetType.VNF, "t😀",
+                "\ud800x");
+        List<String> names = List.of("vdns-017", "", "a\"b", "back\\slash", "nl\nx", "\u0000\u0007\u001b", "ünïcödé 😀", "x\udc00");
+        for (ClosedLoop cl : List.of(VNF, VM, nulls, odd)) {
+            ControlLoopEvents.Template template = new ControlLoopEvents.Template(cl);
+            for (String name : names) {
+                for (ChangeEvent e : List.of(onset(name, START), abated(name, START, END))) {
+                    assertThat(template.toJson(e)).isEqualTo(jacksonReference(cl, e));
+                    assertThat(ControlLoopEvents.toJson(cl, e)).isEqualTo(jacksonReference(cl, e));
+                }
+            }
+        }
+    }
+
+    @Test
+    void templateRefusesAnEventThatIsNotAnAlarm() {
+        ChangeEvent firstSeen = new ChangeEvent("e3", new SourceKey("Heartbeat_vDNS", "a"), LivenessState.UNKNOWN,
+                LivenessState.ALIVE, START, START, null, 0, 0, "first");
+        assertThatThrownBy(() -> new ControlLoopEvents.Template(VNF).toJson(firstSeen))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The body as a Jackson generator writes it (how it was built before the template): the reference model. */
+    private static String jacksonReference(ClosedLoop cl, ChangeEvent e) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("closedLoopEventClient", ControlLoopEvents.CLIENT);
+            g.writeStringField("policyVersion", cl.policyVersion());
+            g.writeStringField("policyName", cl.policyName());
+            g.writeStringField("policyScope", cl.policyScope());
+            g.writeStringField("target_type", cl.targetType().name());
+            g.writeObjectFieldStart("AAI");
+            g.writeStringField(cl.targetType().aaiKey(), e.source().sourceName());
+            g.writeEndObject();
+            g.writeNumberField("closedLoopAlarmStart", e.alarmStartMillis());
+            if (e.alarmEndMillis() > 0) g.writeNumberField("closedLoopAlarmEnd", e.alarmEndMillis());
+            g.writeStringField("closedLoopEventStatus", e.kind().name());
+            g.writeStringField("closedLoopControlName", cl.controlName());
+            g.writeStringField("version", cl.version());
+            g.writeStringField("target", cl.target());
+            g.writeStringField("requestID", e.outageId());
+            g.writeStringField("from", "DCAE");
+            g.writeEndObject();
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return out.toString();
     }
 }
