@@ -34,6 +34,7 @@ import java.util.UUID;
  * printed at the start and end: on a shared machine wall time measures the share of a core, CPU time the work.
  *
  * <pre>java -cp vigil-bench.jar io.vigil.bench.store.JournalWrite [N=100000] [h2|pg|both] [batch sizes, e.g. 1000,10000]
+ *   [stages, default states,outbox,both,both]
  *   PG_URL (default jdbc:postgresql://127.0.0.1:5432/vigil_journal_bench), PG_USER (postgres)</pre>
  */
 public final class JournalWrite {
@@ -49,6 +50,7 @@ public final class JournalWrite {
         String stores = args.length > 1 ? args[1] : "both";
         List<Integer> batches = new ArrayList<>();
         for (String b : (args.length > 2 ? args[2] : "1000").split(",")) batches.add(Integer.parseInt(b.trim()));
+        List<String> stages = List.of((args.length > 3 ? args[3] : "states,outbox,both,both").split(","));
         System.out.printf("JournalWrite: %,d ONSETs, batches %s, load %s%n", n, batches, load());
 
         List<ChangeEvent> events = onsets(n);
@@ -58,13 +60,13 @@ public final class JournalWrite {
         if (!stores.equals("pg")) {
             Path dir = Files.createTempDirectory("vigil-journal-bench");
             try (Database db = Database.h2File(dir)) {
-                run("h2", db, events, batches);
+                run("h2", db, events, batches, stages);
             }
         }
         if (!stores.equals("h2")) {
             String url = System.getenv().getOrDefault("PG_URL", "jdbc:postgresql://127.0.0.1:5432/vigil_journal_bench");
             try (Database db = Database.open(url, System.getenv().getOrDefault("PG_USER", "postgres"), "")) {
-                run("pg", db, events, batches);
+                run("pg", db, events, batches, stages);
             }
         }
         System.out.printf("load at the end: %s%n", load());
@@ -86,15 +88,17 @@ public final class JournalWrite {
         long cpu0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         List<OutboxEntry> out = new ArrayList<>(events.size());
+        ControlLoopEvents.Template template = new ControlLoopEvents.Template(CLOSED_LOOP); // one per monitor, as the journal
         for (ChangeEvent e : events) {
             out.add(new OutboxEntry(e.eventId(), e.source().eventName(), e.source().sourceName(), e.kind().name(),
-                    ControlLoopEvents.toJson(CLOSED_LOOP, e), e.atMillis()));
+                    template.toJson(e), e.atMillis()));
         }
-        report("payload JSON (toJson)", events.size(), System.nanoTime() - t0, THREADS.getCurrentThreadCpuTime() - cpu0);
+        report("payload JSON", events.size(), System.nanoTime() - t0, THREADS.getCurrentThreadCpuTime() - cpu0);
         return out;
     }
 
-    private static void run(String store, Database db, List<ChangeEvent> events, List<Integer> batches) {
+    private static void run(String store, Database db, List<ChangeEvent> events, List<Integer> batches,
+                            List<String> stages) {
         long epoch = new LeaseRepository(db).tryAcquire(LeaseRepository.ACTIVE, "bench", Duration.ofHours(1))
                 .orElseThrow().epoch();
         StateWriter writer = new StateWriter(db);
@@ -106,7 +110,7 @@ public final class JournalWrite {
         }
         List<OutboxEntry> outbox = json(events);
         for (int batch : batches) {
-            for (String what : List.of("states", "outbox", "both", "both")) {
+            for (String what : stages) {
                 new SourceRepository(db).checkpoint(alive); // every source ALIVE again, as before a storm
                 db.withConnection(c -> c.createStatement().executeUpdate("DELETE FROM outbox"));
                 if (db.dialect() == io.vigil.store.Dialect.H2) {
