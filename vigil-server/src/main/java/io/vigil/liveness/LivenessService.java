@@ -91,6 +91,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LivenessService.class);
+    /** Bookkeeping events per transaction, and source rows per checkpoint transaction. */
     private static final int MAX_EVENTS_PER_TX = 1000;
     /** Room for a storm of 100k sources going silent at once, and more. */
     static final int MAX_QUEUED_ALARMS = 250_000;
@@ -128,7 +129,11 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     /** What the journal writes next: alarms only, or bookkeeping only ({@link #pendingIsBookkeeping}). */
     private final List<ChangeEvent> pending = new ArrayList<>();
     private boolean pendingIsBookkeeping;
-    private final Map<String, ClosedLoop> closedLoops = new ConcurrentHashMap<>();
+    /** Alarms per transaction: small when few wait, up to 10,000 in a storm (journal thread only). */
+    private final AlarmBatchSize alarmBatch = new AlarmBatchSize();
+    /** Per eventName: its monitor's payload template (the closed-loop fields rendered once). */
+    private final Map<String, ControlLoopEvents.Template> payloads = new ConcurrentHashMap<>();
+    private static final ControlLoopEvents.Template NO_CLOSED_LOOP = new ControlLoopEvents.Template(ClosedLoop.NONE);
     private final java.util.concurrent.ConcurrentLinkedQueue<Set<String>> forgets = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Object waitersLock = new Object();
     private List<CompletableFuture<Void>> durableWaiters = new ArrayList<>();
@@ -242,7 +247,10 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     /** Applies a monitor set; returns the removed eventNames (their store rows are dropped by the journal later). */
     public Set<String> configure(Collection<Monitor> monitors) {
         synchronized (lifecycle) {
-            for (Monitor m : monitors) closedLoops.put(m.eventName(), m.closedLoop());
+            for (Monitor m : monitors) {
+                ControlLoopEvents.Template t = payloads.get(m.eventName());
+                if (t == null || !t.closedLoop().equals(m.closedLoop())) payloads.put(m.eventName(), new ControlLoopEvents.Template(m.closedLoop()));
+            }
             this.monitors = List.copyOf(monitors);
             return engine.configure(monitors);
         }
@@ -500,16 +508,24 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
      */
     private void takeNext(long waitMillis) throws InterruptedException {
         pendingIsBookkeeping = false;
-        if (alarms.drainTo(pending, MAX_EVENTS_PER_TX) > 0) return;
+        if (takeAlarms() > 0) return;
         if (bookkeeping.isEmpty()) {
             ChangeEvent first = alarms.poll(waitMillis, TimeUnit.MILLISECONDS);
             if (first != null) {
                 pending.add(first);
-                alarms.drainTo(pending, MAX_EVENTS_PER_TX - 1);
+                alarms.drainTo(pending, alarmBatch.limit() - 1);
+                alarmBatch.taken(pending.size(), alarms.size());
                 return;
             }
         }
         pendingIsBookkeeping = bookkeeping.drainTo(pending, MAX_EVENTS_PER_TX) > 0;
+    }
+
+    /** Moves the next transaction's alarms to {@link #pending} ({@link AlarmBatchSize}); returns how many. */
+    private int takeAlarms() {
+        int taken = alarms.drainTo(pending, alarmBatch.limit());
+        if (taken > 0) alarmBatch.taken(taken, alarms.size());
+        return taken;
     }
 
     private void writeEvents() {
@@ -588,9 +604,9 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     }
 
     private OutboxEntry outboxEntry(ChangeEvent e) {
-        ClosedLoop cl = closedLoops.getOrDefault(e.source().eventName(), ClosedLoop.NONE);
+        ControlLoopEvents.Template payload = payloads.getOrDefault(e.source().eventName(), NO_CLOSED_LOOP);
         return new OutboxEntry(e.eventId(), e.source().eventName(), e.source().sourceName(), e.kind().name(),
-                ControlLoopEvents.toJson(cl, e), e.atMillis());
+                payload.toJson(e), e.atMillis());
     }
 
     /** Written events: metrics and logs, then the relays are woken when an alarm is among them. */
@@ -692,7 +708,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                 f = commitCheckpoint(f, chunk);
                 if (pending.isEmpty()) {
                     pendingIsBookkeeping = false;
-                    alarms.drainTo(pending, MAX_EVENTS_PER_TX); // the checkpoint covers the bookkeeping's sources
+                    takeAlarms(); // the checkpoint covers the bookkeeping's sources
                 }
                 if (!pending.isEmpty()) {
                     for (ChangeEvent e : pending) writtenMeanwhile.add(e.source());

@@ -56,6 +56,32 @@ class SourceRepositoryTest {
     }
 
     @StoreTest
+    void oneUpsertOfStoredAndNewSourcesUpdatesTheStoredAndInsertsTheNew(Database db) {
+        SourceRepository repo = new SourceRepository(db);
+        List<SourceSnapshot> stored = new ArrayList<>();
+        for (int i = 0; i < SourceRepository.BATCH + 5; i += 2) stored.add(alive("hb", String.format("s%05d", i), 5_000));
+        repo.checkpoint(stored);
+
+        List<SourceSnapshot> storm = new ArrayList<>(); // every source, stored or not, in one write (an ONSET storm)
+        for (int i = 0; i < SourceRepository.BATCH + 5; i++) {
+            storm.add(new SourceSnapshot(new SourceKey("hb", String.format("s%05d", i)), LivenessState.MISSING, 4_000,
+                    "outage-" + i, 9_000));
+        }
+        db.inTransaction(c -> {
+            repo.upsert(c, storm);
+            return null;
+        });
+
+        List<SourceSnapshot> expected = new ArrayList<>();
+        for (int i = 0; i < storm.size(); i++) {
+            SourceSnapshot s = storm.get(i);
+            long lastSeen = i % 2 == 0 ? 5_000 : 4_000; // a stored lastSeen never moves backwards
+            expected.add(new SourceSnapshot(s.key(), s.state(), lastSeen, s.outageId(), s.alarmStartMillis()));
+        }
+        assertThat(repo.loadAll()).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @StoreTest
     void deleteForgetsSourcesByKeyAndByEventName(Database db) {
         SourceRepository repo = new SourceRepository(db);
         repo.checkpoint(List.of(alive("hb", "a", 1), alive("hb", "b", 1), alive("other", "c", 1), alive("x", "d", 1)));
