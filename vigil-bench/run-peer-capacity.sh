@@ -11,34 +11,42 @@
 # 500 ms after the warm-up and matches the hangs with the server's timeout events. Every run lasts RUN_SECONDS
 # (default 40).
 # PIN=1 runs the server on CPU 1 and the generator on CPU 0 (taskset), so each gets exactly one core.
-# LOOPS (default 2): the servers' event loops. Output: one summary line per run, full logs under OUT.
+# PAIRS (default 2): bare/vigil pairs per client count, alternating, so both see the same machine (it is shared and
+# noisy: compare the ratio, not the absolute figures). LOOPS (default 2): the servers' event loops.
+# SERVER_OPTS: extra JVM options for both servers (e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr).
+# Output: one summary line per run (with the load average at its start and the server's CPU per heartbeat: server
+# CPU time / heartbeats it read, in µs), then per client count the ratio vigil / bare of the summed server CPU and of
+# the CPU per heartbeat — the figure of issue 14 (goal ≤ 1.15 pinned at 5,000). Full logs under OUT.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/vigil-bench/find-java.sh"
 if [[ $# -gt 0 ]]; then CLIENTS=("$@"); else CLIENTS=(3000 5000 7000 10000); fi
 SECONDS_PER_RUN="${RUN_SECONDS:-40}"
-LOOPS="${LOOPS:-2}"; PORT="${PORT:-7390}"
+LOOPS="${LOOPS:-2}"; PAIRS="${PAIRS:-2}"; PORT="${PORT:-7390}"
 OUT="${OUT:-$(mktemp -d /tmp/vigil-peer-capacity.XXXXXX)}"
-(cd "$ROOT" && ./vigil mvn -q -B -pl vigil-peer -am test-compile \
-  && ./vigil mvn -q -B -pl vigil-peer dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test)
+(cd "$ROOT" && ./vigil mvn -q -B -o -pl vigil-peer -am test-compile \
+  && ./vigil mvn -q -B -o -pl vigil-peer dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test)
 CP="$ROOT/vigil-peer/target/classes:$ROOT/vigil-peer/target/test-classes:$(cat "$OUT/cp.txt")"
-SRV_PIN=(); GEN_PIN=()
+SRV_PIN=(); GEN_PIN=(); read -r -a SRV_OPTS <<< "${SERVER_OPTS:-}"
 if [[ "${PIN:-0}" == 1 ]]; then SRV_PIN=(taskset -c 1); GEN_PIN=(taskset -c 0); fi
 
 # Steady-state means of a column "name=value" over the report lines after the warm-up (t >= 15 s, before the end).
 steady() { { grep -E "^t= *(1[5-9]|[2-9][0-9])s" "$1" || true; } | head -n $(( (SECONDS_PER_RUN - 15) / 5 )) \
   | { grep -o "$2=[ 0-9.]*" || true; } | awk -F= '{s+=$2; n++} END {if (n) printf "%.2f", s/n; else printf "-"}'; }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cpus, loadavg $(cut -d' ' -f1-3 /proc/loadavg), pin=${PIN:-0}, loops=$LOOPS, ${SECONDS_PER_RUN}s per run, logs in $OUT"
-printf "%-6s %7s %12s %10s %10s %12s %10s %s\n" server clients "server cpu" "gen cpu" "recv/s" "server hb/s" silent "timeouts (spurious) / detection delay"
+echo "# $(date -u +%FT%TZ) $(nproc) cpus, loadavg $(cut -d' ' -f1-3 /proc/loadavg), pin=${PIN:-0}, loops=$LOOPS, pairs=$PAIRS, ${SECONDS_PER_RUN}s per run, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo -), logs in $OUT"
+printf "%-6s %7s %5s %12s %10s %10s %12s %8s %10s %s\n" server clients load "server cpu" "gen cpu" "recv/s" "server hb/s" "µs/hb" silent "timeouts (spurious) / detection delay"
 for n in "${CLIENTS[@]}"; do
+  declare -A CPU_SUM=() US_SUM=() RUNS=()
+  for ((pair = 1; pair <= PAIRS; pair++)); do
   for kind in bare vigil; do
-    log="$OUT/$kind-$n"; : > "$log.timeouts"
+    log="$OUT/$kind-$n-$pair"; : > "$log.timeouts"
+    load="$(cut -d' ' -f1 /proc/loadavg)"
     if [[ $kind == bare ]]; then
-      "${SRV_PIN[@]}" "$JAVA" -Xmx1g -cp "$CP" io.vigil.peer.bench.BareHeartbeatServer "$PORT" $((SECONDS_PER_RUN + 5)) "$LOOPS" > "$log.server" 2>&1 &
+      "${SRV_PIN[@]}" "$JAVA" -Xmx1g "${SRV_OPTS[@]}" -cp "$CP" io.vigil.peer.bench.BareHeartbeatServer "$PORT" $((SECONDS_PER_RUN + 5)) "$LOOPS" > "$log.server" 2>&1 &
       hang=0
     else
-      "${SRV_PIN[@]}" "$JAVA" -Xmx1g -cp "$CP" io.vigil.peer.bench.PeerBenchServer "$PORT" 100 200 $((SECONDS_PER_RUN + 5)) "$log.timeouts" "$LOOPS" > "$log.server" 2>&1 &
+      "${SRV_PIN[@]}" "$JAVA" -Xmx1g "${SRV_OPTS[@]}" -cp "$CP" io.vigil.peer.bench.PeerBenchServer "$PORT" 100 200 $((SECONDS_PER_RUN + 5)) "$log.timeouts" "$LOOPS" > "$log.server" 2>&1 &
       hang=500
     fi
     srv=$!
@@ -47,9 +55,26 @@ for n in "${CLIENTS[@]}"; do
     wait "$srv" || true
     verdict="$( (grep -E '^hangs=' "$log.generator" || true) | sed 's/.*: \([0-9]* timeouts, [0-9]* spurious\)/\1/') $( (grep -E '^detection delay' "$log.generator" || true) | sed 's/detection delay after hang ms: //')"
     hb="$(steady "$log.server" 'heartbeats/s')"; [[ $kind == bare ]] && hb="$(steady "$log.server" 'lines/s')"
-    printf "%-6s %7d %12s %10s %10s %12s %10s %s\n" "$kind" "$n" "$(steady "$log.server" cpu)" \
-      "$(steady "$log.generator" cpu)" "$(steady "$log.generator" 'received/s')" "$hb" "$(steady "$log.generator" silent)" \
+    cpu="$(steady "$log.server" cpu)"
+    us="$(awk -v c="$cpu" -v h="$hb" 'BEGIN {if (h + 0 > 0 && c != "-") printf "%.2f", c * 1e6 / h; else printf "-"}')"
+    if [[ $cpu != - && $us != - ]]; then
+      CPU_SUM[$kind]="$(awk -v a="${CPU_SUM[$kind]:-0}" -v b="$cpu" 'BEGIN {print a + b}')"
+      US_SUM[$kind]="$(awk -v a="${US_SUM[$kind]:-0}" -v b="$us" 'BEGIN {print a + b}')"
+      RUNS[$kind]=$(( ${RUNS[$kind]:-0} + 1 ))
+    fi
+    printf "%-6s %7d %5s %12s %10s %10s %12s %8s %10s %s\n" "$kind" "$n" "$load" "$cpu" \
+      "$(steady "$log.generator" cpu)" "$(steady "$log.generator" 'received/s')" "$hb" "$us" "$(steady "$log.generator" silent)" \
       "$([[ $kind == vigil ]] && echo "$verdict" || echo -)"
     PORT=$((PORT + 1))
   done
+  done
+  if [[ -n "${RUNS[bare]:-}" && -n "${RUNS[vigil]:-}" ]]; then
+    awk -v n="$n" -v cb="${CPU_SUM[bare]}" -v cv="${CPU_SUM[vigil]}" -v ub="${US_SUM[bare]}" -v uv="${US_SUM[vigil]}" \
+        -v rb="${RUNS[bare]}" -v rv="${RUNS[vigil]}" 'BEGIN {
+      printf "ratio vigil/bare at %d clients: server cpu %.2fx (%.2f / %.2f cores), cpu per heartbeat %.2fx (%.2f / %.2f us), %d+%d runs\n",
+        n, (cv / rv) / (cb / rb), cv / rv, cb / rb, (uv / rv) / (ub / rb), uv / rv, ub / rb, rb, rv }'
+  else
+    echo "ratio vigil/bare at $n clients: - (a run gave no figures, see $OUT)"
+  fi
+  unset CPU_SUM US_SUM RUNS
 done
