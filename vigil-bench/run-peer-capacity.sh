@@ -24,9 +24,12 @@ if [[ $# -gt 0 ]]; then CLIENTS=("$@"); else CLIENTS=(3000 5000 7000 10000); fi
 SECONDS_PER_RUN="${RUN_SECONDS:-40}"
 LOOPS="${LOOPS:-2}"; PAIRS="${PAIRS:-2}"; PORT="${PORT:-7390}"
 OUT="${OUT:-$(mktemp -d /tmp/vigil-peer-capacity.XXXXXX)}"
+# Offline: the test classpath is read from the compiler plugin's debug output (the dependency plugin's own
+# dependencies are not in every local repository).
 (cd "$ROOT" && ./vigil mvn -q -B -o -pl vigil-peer -am test-compile \
-  && ./vigil mvn -q -B -o -pl vigil-peer dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test)
-CP="$ROOT/vigil-peer/target/classes:$ROOT/vigil-peer/target/test-classes:$(cat "$OUT/cp.txt")"
+  && ./vigil mvn -B -o -X -pl vigil-peer test-compile > "$OUT/build.log" 2>&1)
+CP="$(sed -n 's/.*(f) testPath = \[\(.*\)\]$/\1/p' "$OUT/build.log" | head -n 1 | sed 's/, /:/g')"
+[[ -n "$CP" ]] || { echo "no test classpath in $OUT/build.log" >&2; exit 1; }
 SRV_PIN=(); GEN_PIN=(); read -r -a SRV_OPTS <<< "${SERVER_OPTS:-}"
 if [[ "${PIN:-0}" == 1 ]]; then SRV_PIN=(taskset -c 1); GEN_PIN=(taskset -c 0); fi
 
