@@ -23,7 +23,7 @@ source "$ROOT/vigil-bench/find-java.sh"
 if [[ $# -gt 0 ]]; then CLIENTS=("$@"); else CLIENTS=(3000 5000 7000 10000); fi
 SECONDS_PER_RUN="${RUN_SECONDS:-40}"
 LOOPS="${LOOPS:-2}"; PAIRS="${PAIRS:-2}"; PORT="${PORT:-7390}"
-OUT="${OUT:-$(mktemp -d /tmp/vigil-peer-capacity.XXXXXX)}"
+OUT="${OUT:-$(mktemp -d /tmp/vigil-peer-capacity.XXXXXX)}"; mkdir -p "$OUT"
 # Offline: the test classpath is read from the compiler plugin's debug output (the dependency plugin's own
 # dependencies are not in every local repository).
 (cd "$ROOT" && ./vigil mvn -q -B -o -pl vigil-peer -am test-compile \
