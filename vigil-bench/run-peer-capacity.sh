@@ -53,7 +53,8 @@ for n in "${CLIENTS[@]}"; do
       hang=500
     fi
     srv=$!
-    sleep 2
+    # Until it listens (a cold JVM on a busy machine takes more than a second or two), at most 60 s.
+    for ((w = 0; w < 600; w++)); do grep -q 'ready on' "$log.server" 2>/dev/null && break; sleep 0.1; done
     "${GEN_PIN[@]}" "$JAVA" -Xmx1g -cp "$CP" io.vigil.peer.bench.PeerLoadGenerator 127.0.0.1 "$PORT" "$n" 100 "$SECONDS_PER_RUN" 2 "$hang" "$log.timeouts" > "$log.generator" 2>&1 || true
     wait "$srv" || true
     verdict="$( (grep -E '^hangs=' "$log.generator" || true) | sed 's/.*: \([0-9]* timeouts, [0-9]* spurious\)/\1/') $( (grep -E '^detection delay' "$log.generator" || true) | sed 's/detection delay after hang ms: //')"
