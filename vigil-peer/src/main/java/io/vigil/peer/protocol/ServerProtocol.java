@@ -54,13 +54,26 @@ public final class ServerProtocol {
     public interface Io {
         void send(long connection, Frame frame);
 
+        /**
+         * {@link #send(long, Frame)} with the session at hand: an edge that keeps its socket in the session's
+         * {@link Session#attachment()} sends without looking the connection up.
+         */
+        default void send(Session session, Frame frame) {
+            send(session.id, frame);
+        }
+
         void close(long connection);
     }
 
     private enum SessionState { HANDSHAKE, CONNECTED, LOST }
 
-    private static final class Session {
-        final long id;
+    /**
+     * One connection's session, as a handle for the edge: {@link #accepted} returns it, and an edge that keeps it per
+     * connection passes it to {@link #received(Session, Frame, long)} instead of the connection id, which saves a map
+     * lookup (and a boxed id) per frame. Its state belongs to the protocol and is confined to the protocol's thread.
+     */
+    public static final class Session {
+        private final long id;
         final String host;
         final int port;
         final long openedAt;
@@ -74,6 +87,8 @@ public final class ServerProtocol {
         LeadershipStatus leadership; // what the client claims in its frames (ldr), or null
         long lastSeq = -1;
         long lastHeard;
+        boolean forgotten; // closed, rejected, reaped or stopped: frames that still arrive on it are dropped
+        private Object attachment;
 
         Session(long id, String host, int port, long openedAt, String serverNonce) {
             this.id = id;
@@ -81,6 +96,21 @@ public final class ServerProtocol {
             this.port = port;
             this.openedAt = openedAt;
             this.serverNonce = serverNonce;
+        }
+
+        /** The connection id given to {@link #accepted}. */
+        public long id() {
+            return id;
+        }
+
+        /** Whatever the edge attached to this session (its socket), or null. */
+        public Object attachment() {
+            return attachment;
+        }
+
+        /** Attaches the edge's own object (its socket) to this session. */
+        public void attach(Object attachment) {
+            this.attachment = attachment;
         }
     }
 
@@ -117,11 +147,15 @@ public final class ServerProtocol {
         this.leadership = status;
     }
 
-    /** A TCP connection was accepted. Nothing is emitted until its handshake completes. */
-    public void accepted(long connection, String host, int port, long now) {
+    /**
+     * A TCP connection was accepted. Nothing is emitted until its handshake completes.
+     *
+     * @return the connection's session handle, or null if the server is stopped (the connection is closed)
+     */
+    public Session accepted(long connection, String host, int port, long now) {
         if (stopped) {
             io.close(connection);
-            return;
+            return null;
         }
         Session s = new Session(connection, host, port, now, nonces.get());
         sessions.put(connection, s);
@@ -130,11 +164,13 @@ public final class ServerProtocol {
         }
         s.index = count;
         all[count++] = s;
+        return s;
     }
 
     private Session forget(long connection) {
         Session s = sessions.remove(connection);
         if (s != null) {
+            s.forgotten = true;
             Session last = all[--count];
             all[s.index] = last;
             last.index = s.index;
@@ -159,7 +195,14 @@ public final class ServerProtocol {
     /** A decoded, authenticated frame arrived on {@code connection}. */
     public void received(long connection, Frame frame, long now) {
         Session s = sessions.get(connection);
-        if (s == null || stopped || suspendedAt >= 0) {
+        if (s != null) {
+            received(s, frame, now);
+        }
+    }
+
+    /** {@link #received(long, Frame, long)} by the handle {@link #accepted} returned. */
+    public void received(Session s, Frame frame, long now) {
+        if (s.forgotten || stopped || suspendedAt >= 0) {
             return; // a suspended server reads nothing: the edge pauses its sockets; this guards a race
         }
         if (frame.seq() <= s.lastSeq) {
@@ -308,6 +351,7 @@ public final class ServerProtocol {
             return;
         }
         for (Session s : sessions.values()) {
+            s.forgotten = true;
             if (s.state == SessionState.CONNECTED) {
                 emit(EventName.DISCONNECTED, s, now);
                 emit(EventName.TIMEOUT, s, now);
@@ -345,7 +389,7 @@ public final class ServerProtocol {
 
     private void send(Session s, FrameType type, long now) {
         s.lastSentAt = now;
-        io.send(s.id, new Frame(type, selfId, ++s.sentSeq, now, s.serverNonce, s.clientNonce, leadership));
+        io.send(s, new Frame(type, selfId, ++s.sentSeq, now, s.serverNonce, s.clientNonce, leadership));
     }
 
     private void reject(Session s, ErrorKind kind, String why, long now) {

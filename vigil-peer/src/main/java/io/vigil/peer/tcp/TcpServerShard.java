@@ -142,10 +142,18 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         long id = nextId++;
         channels.put(id, channel);
         long now = clock.millis();
-        protocol.accepted(id, socket.remoteAddress().hostAddress(), socket.remoteAddress().port(), now);
+        ServerProtocol.Session session = protocol.accepted(id, socket.remoteAddress().hostAddress(),
+                socket.remoteAddress().port(), now);
+        if (session == null) {
+            return; // stopped: the protocol closed it
+        }
         // Frames are read by a Netty handler ahead of Vert.x's own (the documented NetSocketInternal route for custom
-        // protocols): lines are decoded straight from Netty's pooled buffers, with no per-read copies or queues.
-        vertxHandler.pipeline().addBefore(vertxHandler.name(), "vigil-peer-frames", new LineReader(id));
+        // protocols): lines are decoded straight from Netty's pooled buffers, with no per-read copies or queues. The
+        // handler's context is the session's attachment: answers are written from there, straight to the socket's
+        // end of the pipeline, without a lookup or a pass through Vert.x's handler.
+        LineReader reader = new LineReader(session);
+        vertxHandler.pipeline().addBefore(vertxHandler.name(), "vigil-peer-frames", reader);
+        session.attach(vertxHandler.pipeline().context(reader));
         socket.exceptionHandler(e -> out.onError(new PeerError(ErrorKind.IO_ERROR, "connection from "
                 + socket.remoteAddress() + ": " + e.getMessage(), clock.millis())));
         socket.closeHandler(v -> {
@@ -176,12 +184,15 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
      * lifecycle events.
      */
     private final class LineReader extends ChannelInboundHandlerAdapter {
+        private final ServerProtocol.Session session;
         private final long id;
         private byte[] carry; // the start of a line whose end has not arrived yet
         private int carried;
+        private Frame previous; // this client's last frame: its strings are reused while they stay the same
 
-        LineReader(long id) {
-            this.id = id;
+        LineReader(ServerProtocol.Session session) {
+            this.session = session;
+            this.id = session.id();
         }
 
         @Override
@@ -230,20 +241,36 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
                     lineLength = length;
                 }
                 buf.skipBytes(1); // the newline
-                onLine(id, line, lineLength);
+                onLine(line, lineLength);
+            }
+        }
+
+        private void onLine(byte[] bytes, int length) {
+            long now = clock.millis();
+            try {
+                Frame frame = codec.decode(bytes, length, previous);
+                previous = frame;
+                protocol.received(session, frame, now);
+            } catch (WireFormatException e) {
+                protocol.rejected(id, e.authentication() ? ErrorKind.AUTH_FAILED : ErrorKind.BAD_FRAME, e.getMessage(),
+                        now);
             }
         }
     }
 
-    private void onLine(long id, byte[] bytes, int length) {
-        long now = clock.millis();
-        try {
-            Frame frame = codec.decode(bytes, length);
-            protocol.received(id, frame, now);
-        } catch (WireFormatException e) {
-            protocol.rejected(id, e.authentication() ? ErrorKind.AUTH_FAILED : ErrorKind.BAD_FRAME, e.getMessage(),
-                    now);
+    @Override
+    public void send(ServerProtocol.Session session, Frame frame) {
+        if (!(session.attachment() instanceof ChannelHandlerContext ctx)) {
+            send(session.id(), frame);
+            return;
         }
+        if (!ctx.channel().isWritable()) {
+            return; // a client that does not read gets no unbounded queue: it will see these heartbeats as missing
+        }
+        int n = codec.encodeInto(frame);
+        ByteBuf b = ctx.alloc().directBuffer(n + 1);
+        b.writeBytes(codec.scratch(), 0, n).writeByte('\n');
+        ctx.writeAndFlush(b, ctx.voidPromise());
     }
 
     @Override

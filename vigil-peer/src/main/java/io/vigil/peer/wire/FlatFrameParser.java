@@ -17,10 +17,16 @@ final class FlatFrameParser {
 
     /**
      * @param impliedClose true if the input ends where the closing brace would be (the caller cut off a verified mac)
+     * @param previous     a frame validated before (the same sender's last), whose strings are reused where the bytes
+     *                     are the same; or null
      * @return the frame, or null to defer to the general parser
      * @throws WireFormatException for a flat frame that is well-formed JSON but not a valid frame
      */
     static Frame parse(byte[] b, int length, boolean impliedClose) throws WireFormatException {
+        return parse(b, length, impliedClose, null);
+    }
+
+    static Frame parse(byte[] b, int length, boolean impliedClose, Frame previous) throws WireFormatException {
         int i = skipWs(b, 0, length);
         if (i >= length || b[i] != '{') {
             return null;
@@ -91,10 +97,17 @@ final class FlatFrameParser {
                             return null; // the general path names the unknown type
                         }
                     }
-                    case F_ID -> id = new String(b, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8);
-                    case F_N -> nonce = FrameCodec.token(ascii(b, valueStart, valueEnd), "n");
-                    case F_PN -> peerNonce = FrameCodec.token(ascii(b, valueStart, valueEnd), "pn");
-                    case F_LDR -> leadership = FrameCodec.leadership(ascii(b, valueStart, valueEnd));
+                    // A string the previous frame had was validated then: same bytes, same string.
+                    case F_ID -> id = previous != null && sameAscii(previous.endpointId(), b, valueStart, valueEnd)
+                            ? previous.endpointId()
+                            : new String(b, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8);
+                    case F_N -> nonce = previous != null && sameAscii(previous.nonce(), b, valueStart, valueEnd)
+                            ? previous.nonce() : FrameCodec.token(ascii(b, valueStart, valueEnd), "n");
+                    case F_PN -> peerNonce = previous != null && sameAscii(previous.peerNonce(), b, valueStart, valueEnd)
+                            ? previous.peerNonce() : FrameCodec.token(ascii(b, valueStart, valueEnd), "pn");
+                    case F_LDR -> leadership = previous != null && previous.leadership() != null
+                            && sameAscii(previous.leadership().name(), b, valueStart, valueEnd)
+                            ? previous.leadership() : FrameCodec.leadership(ascii(b, valueStart, valueEnd));
                     case F_MAC -> throw new WireFormatException("frame carries a mac but no shared secret is "
                             + "configured here: give both sides the same secret", true);
                     case F_OTHER -> {
@@ -207,6 +220,20 @@ final class FlatFrameParser {
             }
         }
         return -1;
+    }
+
+    /** True if {@code s} is ASCII and its chars are exactly {@code b[start, end)}. */
+    private static boolean sameAscii(String s, byte[] b, int start, int end) {
+        if (s == null || s.length() != end - start) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || c != b[start + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String ascii(byte[] b, int start, int end) {

@@ -116,6 +116,36 @@ class FrameCodecTest {
         Object viaDecode = outcome(() -> new FrameCodec(null).decode(b, b.length));
         Object viaGeneral = outcome(() -> FrameCodec.parseGeneral(b, b.length));
         assertThat(viaDecode).isEqualTo(viaGeneral);
+        // A previous frame of the sender changes nothing but which string instances the result holds.
+        Frame previous = new Frame(FrameType.HEARTBEAT, "a", 1, 1, "ab", "ab", LeadershipStatus.LEADER);
+        assertThat(outcome(() -> new FrameCodec(null).decode(b, b.length, previous))).isEqualTo(viaGeneral);
+    }
+
+    @Test
+    void aHeartbeatLikeTheSendersPreviousOneSharesItsStrings() throws Exception {
+        for (byte[] secret : new byte[][] {null, SECRET}) {
+            FrameCodec codec = new FrameCodec(secret);
+            byte[] first = codec.encode(frame);
+            Frame previous = new FrameCodec(secret).decode(first, first.length);
+            Frame next = new Frame(FrameType.HEARTBEAT, "node-a", 43, 1_732_676_400_100L, frame.nonce(),
+                    frame.peerNonce(), LeadershipStatus.LEADER);
+            byte[] second = codec.encode(next);
+            Frame decoded = new FrameCodec(secret).decode(second, second.length, previous);
+            assertThat(decoded).isEqualTo(next);
+            assertThat(decoded.nonce()).isSameAs(previous.nonce());
+            assertThat(decoded.peerNonce()).isSameAs(previous.peerNonce());
+            Frame other = new Frame(FrameType.HEARTBEAT, "node-b", 44, 1, "0123456789abcdee", null, null);
+            byte[] third = codec.encode(other);
+            assertThat(new FrameCodec(secret).decode(third, third.length, decoded)).isEqualTo(other);
+        }
+    }
+
+    @Test
+    void aChangedNonceIsValidatedAgainstThePreviousFramesOne() {
+        byte[] b = "{\"v\":1,\"t\":\"hb\",\"seq\":2,\"ts\":9,\"n\":\"AB\"}".getBytes(StandardCharsets.UTF_8);
+        Frame previous = new Frame(FrameType.HEARTBEAT, null, 1, 1, "ab", null, null);
+        assertThatThrownBy(() -> new FrameCodec(null).decode(b, b.length, previous))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("lower-case hex");
     }
 
     private interface Decoding {
