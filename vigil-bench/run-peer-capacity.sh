@@ -40,7 +40,7 @@ steady() { { grep -E "^t= *(1[5-9]|[2-9][0-9])s" "$1" || true; } | head -n $(( (
 echo "# $(date -u +%FT%TZ) $(nproc) cpus, loadavg $(cut -d' ' -f1-3 /proc/loadavg), pin=${PIN:-0}, loops=$LOOPS, pairs=$PAIRS, ${SECONDS_PER_RUN}s per run, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo -), logs in $OUT"
 printf "%-6s %7s %5s %12s %10s %10s %12s %8s %10s %s\n" server clients load "server cpu" "gen cpu" "recv/s" "server hb/s" "µs/hb" silent "timeouts (spurious) / detection delay"
 for n in "${CLIENTS[@]}"; do
-  declare -A CPU_SUM=() US_SUM=() RUNS=()
+  declare -A CPU_SUM=() US_SUM=() RUNS=(); short=0
   for ((pair = 1; pair <= PAIRS; pair++)); do
   for kind in bare vigil; do
     log="$OUT/$kind-$n-$pair"; : > "$log.timeouts"
@@ -61,6 +61,10 @@ for n in "${CLIENTS[@]}"; do
     hb="$(steady "$log.server" 'heartbeats/s')"; [[ $kind == bare ]] && hb="$(steady "$log.server" 'lines/s')"
     cpu="$(steady "$log.server" cpu)"
     us="$(awk -v c="$cpu" -v h="$hb" 'BEGIN {if (h + 0 > 0 && c != "-") printf "%.2f", c * 1e6 / h; else printf "-"}')"
+    # Sustained: the generator received at least 95 % of the heartbeats it asked for (clients × 10/s).
+    if ! awk -v r="$(steady "$log.generator" 'received/s')" -v n="$n" 'BEGIN {exit !(r != "-" && r >= 9.5 * n)}'; then
+      short=$((short + 1))
+    fi
     if [[ $cpu != - && $us != - ]]; then
       CPU_SUM[$kind]="$(awk -v a="${CPU_SUM[$kind]:-0}" -v b="$cpu" 'BEGIN {print a + b}')"
       US_SUM[$kind]="$(awk -v a="${US_SUM[$kind]:-0}" -v b="$us" 'BEGIN {print a + b}')"
@@ -72,6 +76,9 @@ for n in "${CLIENTS[@]}"; do
     PORT=$((PORT + 1))
   done
   done
+  if ((short > 0)); then
+    echo "WARNING: $short of $((2 * PAIRS)) runs at $n clients not sustained (received < 95 % of clients x 10/s): the machine or the server was short of CPU, the ratio below is not the server's cost"
+  fi
   if [[ -n "${RUNS[bare]:-}" && -n "${RUNS[vigil]:-}" ]]; then
     awk -v n="$n" -v cb="${CPU_SUM[bare]}" -v cv="${CPU_SUM[vigil]}" -v ub="${US_SUM[bare]}" -v uv="${US_SUM[vigil]}" \
         -v rb="${RUNS[bare]}" -v rv="${RUNS[vigil]}" 'BEGIN {
