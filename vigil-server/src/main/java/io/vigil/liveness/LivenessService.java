@@ -145,8 +145,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean storeHealthy = true;
     private volatile long lastCheckpointMillis;
-    /** Partition mode: the owned partitions and their epochs (empty while none); null in the default mode. */
-    private final java.util.concurrent.atomic.AtomicReference<PartitionFence> fence = new java.util.concurrent.atomic.AtomicReference<>();
+    /** How writes are fenced: by the lease epoch (default), or by the owned partitions and their epochs. */
+    private final java.util.concurrent.atomic.AtomicReference<WriteFence> fence = new java.util.concurrent.atomic.AtomicReference<>(WriteFence.LEASE_EPOCH);
     /** Partition mode: checkpoint as soon as everything decided is written, then complete {@link #flushWaiters}. */
     private volatile boolean flushRequested;
     private List<CompletableFuture<Void>> flushWaiters = new ArrayList<>();
@@ -315,12 +315,12 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
      * instance owns no source (every heartbeat is {@link Acceptance#NOT_OWNER}).
      */
     public void usePartitions(String topic) {
-        fence.set(new PartitionFence(topic, Map.of(), name -> 0));
+        fence.set(new WriteFence.Partitions(new PartitionFence(topic, Map.of(), name -> 0)));
     }
 
     /** The owned partitions and their epochs; null unless in partition mode. */
     public PartitionFence partitionFence() {
-        return fence.get();
+        return fence.get() instanceof WriteFence.Partitions p ? p.owned() : null;
     }
 
     /**
@@ -339,7 +339,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             this.refusedEpoch = -1;
             this.engine = e;
             lastCheckpointMillis = clock.millis();
-            fence.set(owned);
+            fence.set(new WriteFence.Partitions(owned));
             runner = new EngineRunner(e).start();
             active = true;
             log.info("liveness engine started for partitions {} of {} (epochs {}): {} sources restored", owned.partitions(),
@@ -354,8 +354,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
      * can be written for those partitions by this instance, so the next owner may take them.
      */
     public void releasePartitions() {
-        PartitionFence owned = fence.get();
-        if (owned == null) return;
+        if (!(fence.get() instanceof WriteFence.Partitions(PartitionFence owned))) return;
         EngineRunner r;
         synchronized (lifecycle) {
             r = runner;
@@ -379,7 +378,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             }
         }
         synchronized (lifecycle) {
-            fence.set(new PartitionFence(owned.topic(), Map.of(), owned.partitionOf()));
+            fence.set(new WriteFence.Partitions(new PartitionFence(owned.topic(), Map.of(), owned.partitionOf())));
             deactivate();
         }
     }
@@ -395,10 +394,13 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     }
 
     private boolean writable() {
-        PartitionFence f = fence.get();
-        if (f != null) return active && !f.partitions().isEmpty();
-        long e = epoch;
-        return e >= 0 && e != refusedEpoch && mayWrite.test(e);
+        return switch (fence.get()) {
+            case WriteFence.Partitions p -> active && !p.owned().partitions().isEmpty();
+            case WriteFence.LeaseEpoch l -> {
+                long e = epoch;
+                yield e >= 0 && e != refusedEpoch && mayWrite.test(e);
+            }
+        };
     }
 
     public boolean isStoreHealthy() {
@@ -417,8 +419,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     @Override
     public Acceptance accept(Heartbeat heartbeat, Channel channel) {
-        PartitionFence f = fence.get();
-        if (f != null && (f.partitions().isEmpty() || !f.owns(heartbeat.sourceName()))) return Acceptance.NOT_OWNER;
+        if (fence.get() instanceof WriteFence.Partitions(PartitionFence f) && (f.partitions().isEmpty() || !f.owns(heartbeat.sourceName())))
+            return Acceptance.NOT_OWNER;
         return engine.accept(heartbeat, channel);
     }
 
@@ -538,8 +540,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             });
             pendingIsBookkeeping = false;
         }
-        PartitionFence f = fence.get();
-        if (f != null) pending.removeIf(e -> {
+        if (fence.get() instanceof WriteFence.Partitions(PartitionFence f)) pending.removeIf(e -> {
             boolean drop = !f.owns(e.source().sourceName());
             if (drop) droppedNotOwned.increment(); // its partition went elsewhere (or it is an expected source of another's)
             return drop;
@@ -588,19 +589,23 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     /** One fenced transaction for {@code events}; returns those written (a narrowed partition fence drops some). */
     private List<ChangeEvent> commitEvents(List<ChangeEvent> events) {
-        PartitionFence f = fence.get();
+        WriteFence f = fence.get();
         List<SourceSnapshot> states = new ArrayList<>(events.size());
         List<OutboxEntry> outbox = new ArrayList<>();
         for (ChangeEvent e : events) {
             states.add(e.snapshotAfter());
             if (e.isAlarm()) outbox.add(outboxEntry(e));
         }
-        if (f == null) {
-            stateWriter.commit(states, outbox, epoch);
-            return events;
-        }
-        PartitionFence still = commitOwned(f, states, outbox);
-        return still == f ? events : events.stream().filter(e -> still.owns(e.source().sourceName())).toList();
+        return switch (f) {
+            case WriteFence.LeaseEpoch l -> {
+                stateWriter.commit(states, outbox, epoch);
+                yield events;
+            }
+            case WriteFence.Partitions p -> {
+                WriteFence.Partitions still = commitOwned(p, states, outbox);
+                yield still == p ? events : events.stream().filter(e -> still.owned().owns(e.source().sourceName())).toList();
+            }
+        };
     }
 
     private OutboxEntry outboxEntry(ChangeEvent e) {
@@ -645,7 +650,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     }
 
     /** Writes a checkpoint chunk; a chunk refused for good is written row by row and the bad rows dead-lettered. */
-    private PartitionFence commitCheckpoint(PartitionFence f, List<SourceSnapshot> chunk) {
+    private WriteFence commitCheckpoint(WriteFence f, List<SourceSnapshot> chunk) {
         List<SourceSnapshot> valid = new ArrayList<>(chunk.size());
         for (SourceSnapshot s : chunk) {
             String problem = StoreLimits.keyProblem(s.key().eventName(), s.key().sourceName());
@@ -668,13 +673,15 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         }
     }
 
-    private PartitionFence commitSnapshots(PartitionFence f, List<SourceSnapshot> rows) {
+    private WriteFence commitSnapshots(WriteFence f, List<SourceSnapshot> rows) {
         if (rows.isEmpty()) return f;
-        if (f == null) {
-            stateWriter.commit(rows, List.of(), epoch);
-            return null;
-        }
-        return commitOwned(f, rows, List.of());
+        return switch (f) {
+            case WriteFence.LeaseEpoch l -> {
+                stateWriter.commit(rows, List.of(), epoch);
+                yield l;
+            }
+            case WriteFence.Partitions p -> commitOwned(p, rows, List.of());
+        };
     }
 
     /** @param flush everything decided is written: this checkpoint also completes {@link #releasePartitions}' wait */
@@ -696,7 +703,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             // hand-over: every source whose lastSeen moved at all (exact, one pass over all sources)
             if (flush || !running) engine.drainDirty(dirty::add);
             else engine.drainCheckpoint(dirty::add);
-            PartitionFence f = fence.get();
+            WriteFence f = fence.get();
             // fenced like transitions, in chunks so that no transaction holds the lease row lock for long; change
             // events decided meanwhile are written between chunks, so a large checkpoint (100k sources take seconds)
             // never delays an ONSET. A source written by such an event is left out of the later chunks: their
@@ -741,18 +748,18 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
      * Commits for the owned sources. A partition the store says was assigned elsewhere since is dropped from the
      * fence (nothing more is written for it) and the rest is committed again; returns the fence that was used last.
      */
-    private PartitionFence commitOwned(PartitionFence f, List<SourceSnapshot> states, List<OutboxEntry> outbox) {
+    private WriteFence.Partitions commitOwned(WriteFence.Partitions f, List<SourceSnapshot> states, List<OutboxEntry> outbox) {
         while (true) {
             try {
-                stateWriter.commitOwned(f, states, outbox);
+                stateWriter.commitOwned(f.owned(), states, outbox);
                 return f;
             } catch (StalePartitionException e) {
-                PartitionFence narrowed = f.without(e.partitions());
+                WriteFence.Partitions narrowed = new WriteFence.Partitions(f.owned().without(e.partitions()));
                 fence.compareAndSet(f, narrowed);
                 log.warn("the store refused writes for partitions {} of {}: another instance owns them now; this instance "
                         + "stops emitting for their sources", e.partitions(), e.topic());
                 f = narrowed;
-                PartitionFence keep = f;
+                PartitionFence keep = f.owned();
                 states = states.stream().filter(s -> keep.owns(s.key().sourceName())).toList();
                 outbox = outbox.stream().filter(o -> keep.owns(o.sourceName())).toList();
                 if (states.isEmpty() && outbox.isEmpty()) return f;
