@@ -1,5 +1,7 @@
 package io.vigil.engine;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A liveness change of one source, as the engine decides it.
  *
@@ -30,7 +32,7 @@ public record ChangeEvent(
         LivenessState to,
         long atMillis,
         long lastSeenMillis,
-        String outageId,
+        @Nullable String outageId,
         long alarmStartMillis,
         long alarmEndMillis,
         String reason,
@@ -49,7 +51,7 @@ public record ChangeEvent(
 
     /** A liveness transition with its kind derived from the states, published when it is an alarm. */
     public ChangeEvent(String eventId, SourceKey source, LivenessState from, LivenessState to, long atMillis,
-                       long lastSeenMillis, String outageId, long alarmStartMillis, long alarmEndMillis, String reason) {
+                       long lastSeenMillis, @Nullable String outageId, long alarmStartMillis, long alarmEndMillis, String reason) {
         this(eventId, source, from, to, atMillis, lastSeenMillis, outageId, alarmStartMillis, alarmEndMillis, reason,
                 kindOf(from, to), to == LivenessState.MISSING || from == LivenessState.MISSING);
     }

@@ -1,5 +1,6 @@
 package io.vigil.engine;
 
+import org.jspecify.annotations.Nullable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,7 +33,7 @@ public final class DependencyHold {
      * The parent ({@code eventName/sourceName}, as {@link SourceKey#toString()}) named by a change event's reason when
      * a dependency held it, else null.
      */
-    public static String parentIn(String reason) {
+    public static @Nullable String parentIn(@Nullable String reason) {
         if (reason == null) return null;
         Matcher m = PARENT.matcher(reason);
         return m.find() ? m.group(1) : null;

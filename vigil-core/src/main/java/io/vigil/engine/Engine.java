@@ -1,5 +1,6 @@
 package io.vigil.engine;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.dependency.Dependency;
 import io.vigil.detect.AdaptiveDetector;
 import io.vigil.detect.Detector;
@@ -110,7 +111,7 @@ public final class Engine {
     private final LongAdder pausedMillis = new LongAdder();
 
     /** Sources the next {@link #drainCheckpoint} writes; null until {@link #trackCheckpoints} (nobody drains it). */
-    private volatile ConcurrentLinkedQueue<Source> checkpointQueue;
+    private volatile @Nullable ConcurrentLinkedQueue<Source> checkpointQueue;
 
     /**
      * Events decided and not yet handed to the listener (detector thread): handed over in lists at the end of each
@@ -127,8 +128,8 @@ public final class Engine {
     private final LongAdder held = new LongAdder();
 
     /** Admission of new sources from ingest (limits.maxSources, limits.newSourcesPerSecond); null: no limit. */
-    private volatile SourceAdmission admission;
-    private volatile EngineListener recorder;
+    private volatile @Nullable SourceAdmission admission;
+    private volatile @Nullable EngineListener recorder;
     private volatile List<Silence> silences = List.of();
     private volatile List<Dependency> dependencies = List.of();
     /** Silences active at the last boundary check (detector thread), and when to check again. */
@@ -143,7 +144,7 @@ public final class Engine {
      * Why an ONSET is held, when to look again (0: when something changes), and the dependency parent whose outage
      * holds it (MISSING, overdue, or recovered with the child's one threshold still running), else null.
      */
-    private record Hold(String reason, long recheckAt, Source parent) {
+    private record Hold(String reason, long recheckAt, @Nullable Source parent) {
     }
 
     /**
@@ -235,7 +236,7 @@ public final class Engine {
      * Limits the sources that heartbeats may create from now on (restored and expected sources are not limited);
      * null for none, the default.
      */
-    public void admitSourcesBy(SourceAdmission admission) {
+    public void admitSourcesBy(@Nullable SourceAdmission admission) {
         this.admission = admission;
     }
 
@@ -263,7 +264,7 @@ public final class Engine {
     }
 
     /** Sources past their deadline that wait for {@code channel}'s watermark (null: sources of no known channel). */
-    public int blindHeld(Channel channel) {
+    public int blindHeld(@Nullable Channel channel) {
         return blindCounts.get(channel == null ? NO_CHANNEL : channel.ordinal());
     }
 
@@ -448,7 +449,7 @@ public final class Engine {
         sightSpells[NO_CHANNEL] = allSpells.toArray(BlindSpell[]::new);
     }
 
-    private static int slot(Channel ch) {
+    private static int slot(@Nullable Channel ch) {
         return ch == null ? NO_CHANNEL : ch.ordinal();
     }
 
@@ -666,7 +667,7 @@ public final class Engine {
     }
 
     /** Why {@code s}'s ONSET must be held now, or null to publish it. */
-    private Hold holdOf(Source s, long now) {
+    private @Nullable Hold holdOf(Source s, long now) {
         SourceKey key = null;
         for (Silence sil : activeSilences) {
             if (key == null) key = s.key();
@@ -693,7 +694,7 @@ public final class Engine {
         return null;
     }
 
-    private Source find(SourceKey key) {
+    private @Nullable Source find(SourceKey key) {
         MonitorState ms = monitors.get(key.eventName());
         return ms == null ? null : ms.sources.get(key.sourceName());
     }
@@ -842,7 +843,7 @@ public final class Engine {
         ms.sources.clear();
     }
 
-    private void emit(Source s, LivenessState from, LivenessState to, long now, String outage, long start, long end,
+    private void emit(Source s, LivenessState from, LivenessState to, long now, @Nullable String outage, long start, long end,
                       String reason, ChangeKind kind, boolean published) {
         decided.add(new ChangeEvent(randomId(), s.key(), from, to, now, s.lastSeen,
                 outage, start, end, reason, kind, published));
@@ -854,14 +855,14 @@ public final class Engine {
      * after the main listener has taken the list it is in, on the detector thread (so it must be quick). Null removes
      * it.
      */
-    public void setRecorder(EngineListener recorder) {
+    public void setRecorder(@Nullable EngineListener recorder) {
         this.recorder = recorder;
     }
 
     // ------------------------------------------------------------------ views (any thread)
 
     /** Sources matching the filters (null = any), at most {@code limit}. Weakly consistent. */
-    public List<SourceView> sources(String eventName, LivenessState state, int limit) {
+    public List<SourceView> sources(@Nullable String eventName, @Nullable LivenessState state, int limit) {
         return sources(eventName, state, null, limit);
     }
 
@@ -869,7 +870,7 @@ public final class Engine {
      * Sources matching the filters (null = any), at most {@code limit}; {@code flapping} keeps only those that are
      * (true) or are not (false) FLAPPING. The limit counts matching sources only. Weakly consistent.
      */
-    public List<SourceView> sources(String eventName, LivenessState state, Boolean flapping, int limit) {
+    public List<SourceView> sources(@Nullable String eventName, @Nullable LivenessState state, @Nullable Boolean flapping, int limit) {
         List<SourceView> out = new ArrayList<>();
         for (MonitorState ms : monitors.values()) {
             if (eventName != null && !eventName.equals(ms.monitor.eventName())) continue;
@@ -969,7 +970,8 @@ public final class Engine {
         return x != null && x.flapping;
     }
 
-    public SourceView source(SourceKey key) {
+    /** The source's view, or null when it is not tracked. */
+    public @Nullable SourceView source(SourceKey key) {
         MonitorState ms = monitors.get(key.eventName());
         Source s = ms == null ? null : ms.sources.get(key.sourceName());
         return s == null ? null : view(s, s.state);

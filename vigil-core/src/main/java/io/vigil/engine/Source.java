@@ -1,5 +1,6 @@
 package io.vigil.engine;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.ingest.Channel;
 import io.vigil.timing.TimingWheel;
 import java.lang.invoke.MethodHandles;
@@ -29,15 +30,15 @@ final class Source extends TimingWheel.Entry {
     final String name;
     final MonitorState monitor;
     volatile long lastSeen;
-    volatile Channel channel;
+    volatile @Nullable Channel channel;
     volatile LivenessState state = LivenessState.UNKNOWN;
-    volatile String outageId;
+    volatile @Nullable String outageId;
     /** While MISSING: the outage start. While UNKNOWN and expected: since when it is expected. */
     volatile long alarmStart;
     /** While MISSING: the current outage's ONSET was published (so its ABATED must be). */
     boolean published;
     /** Learning detector state, recovery count, flap history; null for a monitor with ONAP's defaults. */
-    volatile SourceExtras ext;
+    volatile @Nullable SourceExtras ext;
     /** The engine has been asked to look at this source (it left UNKNOWN or MISSING); cleared by the detector. */
     volatile boolean signalled;
     /** Past its deadline and waiting for its channel's watermark (in the engine's blind queue); detector thread. */

@@ -1,5 +1,6 @@
 package io.vigil.engine;
 
+import org.jspecify.annotations.Nullable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -27,7 +28,7 @@ final class SourceExtras {
     /** Heartbeats in a row while MISSING; written by ingest threads, reset by the detector. */
     volatile int recoveries;
     /** Times of the last state changes (ring), detector thread only. */
-    long[] changes;
+    long @Nullable [] changes;
     int nextChange;
     int changeCount;
     long lastChange;

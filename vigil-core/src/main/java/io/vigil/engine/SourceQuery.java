@@ -1,5 +1,6 @@
 package io.vigil.engine;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.ingest.Channel;
 import java.util.Objects;
 
@@ -17,7 +18,8 @@ import java.util.Objects;
  * @param offset     matching sources to skip, ≥ 0
  * @param limit      at most this many sources in the page, ≥ 1
  */
-public record SourceQuery(String eventName, LivenessState state, Boolean flapping, Channel channel, String text,
+public record SourceQuery(@Nullable String eventName, @Nullable LivenessState state, @Nullable Boolean flapping,
+                          @Nullable Channel channel, @Nullable String text,
                           SourceOrder order, boolean descending, int offset, int limit) {
 
     public SourceQuery {

@@ -1,5 +1,7 @@
 package io.vigil.engine;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The durable state of one source: what the store keeps and what a restarted engine restores from.
  *
@@ -13,6 +15,6 @@ public record SourceSnapshot(
         SourceKey key,
         LivenessState state,
         long lastSeenMillis,
-        String outageId,
+        @Nullable String outageId,
         long alarmStartMillis) {
 }

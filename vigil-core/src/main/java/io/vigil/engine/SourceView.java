@@ -1,5 +1,6 @@
 package io.vigil.engine;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.ingest.Channel;
 
 /**
@@ -22,16 +23,16 @@ public record SourceView(
         SourceKey key,
         LivenessState state,
         long lastSeenMillis,
-        Channel channel,
-        String outageId,
+        @Nullable Channel channel,
+        @Nullable String outageId,
         long alarmStartMillis,
         long deadlineMillis,
         boolean flapping,
-        String onsetHeld,
-        SourceKey heldBy,
+        @Nullable String onsetHeld,
+        @Nullable SourceKey heldBy,
         double suspicion) {
 
-    public SourceView(SourceKey key, LivenessState state, long lastSeenMillis, Channel channel, String outageId,
+    public SourceView(SourceKey key, LivenessState state, long lastSeenMillis, @Nullable Channel channel, @Nullable String outageId,
                       long alarmStartMillis, long deadlineMillis) {
         this(key, state, lastSeenMillis, channel, outageId, alarmStartMillis, deadlineMillis, false, null, null, 0);
     }

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import static io.vigil.config.ConfigKeys.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -126,7 +127,7 @@ final class CollectYamlReader {
     }
 
     /** The ec2 keys: only with type ec2, where region is required and the credentials come as a pair. */
-    private static io.vigil.collect.datasource.Ec2Settings ec2(ConfigNode d, DatasourceSpec.Type type, Duration timeout) {
+    private static io.vigil.collect.datasource.@Nullable Ec2Settings ec2(ConfigNode d, DatasourceSpec.Type type, Duration timeout) {
         List<String> keys = List.of(DATASOURCE_REGION.name(), DATASOURCE_ENDPOINT.name(), DATASOURCE_ACCESS_KEY_ID.name(),
                 DATASOURCE_SECRET_ACCESS_KEY.name(), DATASOURCE_FILTERS.name(), DATASOURCE_MASTER_TAG.name(), DATASOURCE_GROUP_TAG.name());
         if (type != DatasourceSpec.Type.EC2) {
@@ -173,7 +174,7 @@ final class CollectYamlReader {
         }
     }
 
-    private static CheckSpec check(ConfigNode n) {
+    private static @Nullable CheckSpec check(ConfigNode n) {
         n.allowOnly(CHECK);
         String type = n.has(CHECK_TYPE.name()) ? CHECK_TYPE.read(n) : null;
         if (type == null) {
@@ -231,7 +232,7 @@ final class CollectYamlReader {
     }
 
     /** A command: a list of strings, or one string split on spaces. Null (error recorded) when malformed. */
-    static List<String> command(ConfigNode n, String key) {
+    static @Nullable List<String> command(ConfigNode n, String key) {
         JsonNode v = n.raw().get(key);
         if (v == null || v.isNull()) return null;
         List<String> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,25 +51,25 @@ public final class ConfigKey<T> {
     /** Reads the key {@code name} from the mapping {@code parent}, recording problems in its error list. */
     @FunctionalInterface
     interface Reader<T> {
-        T read(ConfigNode parent, String name);
+        @Nullable T read(ConfigNode parent, String name);
     }
 
-    private final ConfigKey<?> parent;
+    private final @Nullable ConfigKey<?> parent;
     private final String name;
     private final String path;
-    private final Reader<T> reader;
+    private final @Nullable Reader<T> reader;
     private final List<ConfigKey<?>> children = new ArrayList<>();
     private final Set<String> variants = new LinkedHashSet<>();
     private Shape shape = Shape.VALUE;
-    private String type;
-    private String defaultText;
-    private String doc;
-    private Reload reload;
-    private String restartAs;
-    private String table;
+    private @Nullable String type;
+    private @Nullable String defaultText;
+    private @Nullable String doc;
+    private @Nullable Reload reload;
+    private @Nullable String restartAs;
+    private @Nullable String table;
     private boolean detached;
 
-    private ConfigKey(ConfigKey<?> parent, String name, String path, Reader<T> reader) {
+    private ConfigKey(@Nullable ConfigKey<?> parent, String name, String path, @Nullable Reader<T> reader) {
         this.parent = parent;
         this.name = name;
         this.path = path;
@@ -98,7 +99,7 @@ public final class ConfigKey<T> {
 
     // ------------------------------------------------------------------ declaring children
 
-    private <V> ConfigKey<V> add(String childName, Reader<V> childReader) {
+    private <V> ConfigKey<V> add(String childName, @Nullable Reader<V> childReader) {
         for (ConfigKey<?> c : children) {
             if (!c.detached && c.name.equals(childName)) throw new IllegalStateException("declared twice: " + childPath(childName));
         }
@@ -145,7 +146,7 @@ public final class ConfigKey<T> {
         return s;
     }
 
-    ConfigKey<Integer> integer(String childName, long min, long max, Integer dflt) {
+    ConfigKey<Integer> integer(String childName, long min, long max, @Nullable Integer dflt) {
         return add(childName, (n, k) -> n.integer(k, dflt, min, max));
     }
 
@@ -154,21 +155,21 @@ public final class ConfigKey<T> {
     }
 
     /** A positive duration. */
-    ConfigKey<Duration> duration(String childName, Duration dflt) {
+    ConfigKey<Duration> duration(String childName, @Nullable Duration dflt) {
         return add(childName, (n, k) -> n.duration(k, dflt, false));
     }
 
     /** A duration of 0 or more. */
-    ConfigKey<Duration> durationOrZero(String childName, Duration dflt) {
+    ConfigKey<Duration> durationOrZero(String childName, @Nullable Duration dflt) {
         return add(childName, (n, k) -> n.duration(k, dflt, true));
     }
 
-    ConfigKey<Boolean> bool(String childName, Boolean dflt) {
+    ConfigKey<Boolean> bool(String childName, @Nullable Boolean dflt) {
         return add(childName, (n, k) -> n.bool(k, dflt));
     }
 
     /** One of {@code options}, case-insensitive; {@code dflt} when absent (null: the reader reports it missing). */
-    ConfigKey<String> oneOf(String childName, String dflt, String... options) {
+    ConfigKey<String> oneOf(String childName, @Nullable String dflt, String... options) {
         List<String> list = List.of(options);
         return add(childName, (n, k) -> n.oneOf(k, dflt, list));
     }
@@ -177,7 +178,7 @@ public final class ConfigKey<T> {
      * One of an enum's constants by its YAML spelling ({@code wire}), case-insensitive, with the same error as
      * {@link #oneOf(String, String, String...)}; {@code dflt} when absent (null: the reader reports it missing).
      */
-    <E extends Enum<E>> ConfigKey<E> oneOf(String childName, E dflt, Class<E> type, java.util.function.Function<E, String> wire) {
+    <E extends Enum<E>> ConfigKey<E> oneOf(String childName, @Nullable E dflt, Class<E> type, java.util.function.Function<E, String> wire) {
         E[] values = type.getEnumConstants();
         List<String> names = java.util.Arrays.stream(values).map(wire).toList();
         return add(childName, (n, k) -> {
@@ -240,7 +241,7 @@ public final class ConfigKey<T> {
     // ------------------------------------------------------------------ reading
 
     /** Reads this key from its parent mapping; the reader's error list gets every problem. */
-    T read(ConfigNode parentNode) {
+    @Nullable T read(ConfigNode parentNode) {
         if (reader == null) throw new IllegalStateException(path + " is read by its reader, not by a declaration");
         return reader.read(parentNode, name);
     }
@@ -251,7 +252,7 @@ public final class ConfigKey<T> {
     }
 
     /** The names of the keys of one variant ({@link #only}) of this section; every key for null. */
-    public Set<String> namesFor(String variant) {
+    public Set<String> namesFor(@Nullable String variant) {
         Set<String> out = new LinkedHashSet<>();
         for (ConfigKey<?> c : children) {
             if (c.detached) continue;
@@ -285,17 +286,17 @@ public final class ConfigKey<T> {
     }
 
     /** The type as the docs write it (Markdown), or null for a section without a row. */
-    public String type() {
+    public @Nullable String type() {
         return type;
     }
 
-    /** The default as the docs write it (Markdown), {@code —} for none. */
-    public String defaultText() {
+    /** The default as the docs write it (Markdown), {@code —} for none; null for a section without a row. */
+    public @Nullable String defaultText() {
         return defaultText;
     }
 
-    /** The meaning as the docs write it (Markdown). */
-    public String doc() {
+    /** The meaning as the docs write it (Markdown); null for a section without a row. */
+    public @Nullable String doc() {
         return doc;
     }
 
@@ -336,7 +337,7 @@ public final class ConfigKey<T> {
     }
 
     /** The keys of the normalized JSON ({@link ConfigJson}) that lead to this one, or null when a list lies between. */
-    List<String> jsonPath() {
+    @Nullable List<String> jsonPath() {
         List<String> out = new ArrayList<>();
         for (ConfigKey<?> k = this; k.parent != null; k = k.parent) {
             if (k.detached) return null;

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -183,7 +184,7 @@ public final class ConfigLoader {
      * square of a line's length). A JSON document on one line (a config binding service answer) may be longer: it goes
      * to the JSON parser, whose cost is linear and whose strings are limited by {@link #LIMITS}.
      */
-    private static ConfigError longLine(String content) {
+    private static @Nullable ConfigError longLine(String content) {
         int line = 1, start = 0;
         for (int i = 0, n = content.length(); i <= n; i++) {
             if (i == n || content.charAt(i) == '\n') {

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.net.URI;
@@ -57,7 +58,7 @@ final class ConfigNode {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    void error(String key, String reason) {
+    void error(@Nullable String key, String reason) {
         errors.add(new ConfigError(key == null ? path : pathOf(key), reason));
     }
 
@@ -110,7 +111,7 @@ final class ConfigNode {
     }
 
     /** The elements of the list under {@code key}; null when absent; an error when it is not a list. */
-    List<ConfigNode> list(String key) {
+    @Nullable List<ConfigNode> list(String key) {
         JsonNode v = value(key);
         if (v == null) return null;
         if (!v.isArray()) {
@@ -129,7 +130,7 @@ final class ConfigNode {
         return false;
     }
 
-    String string(String key) {
+    @Nullable String string(String key) {
         JsonNode v = value(key);
         if (v == null) return null;
         if (!v.isValueNode()) {
@@ -168,7 +169,7 @@ final class ConfigNode {
     }
 
     /** An http(s) URL, or null (error recorded) when absent-and-required or malformed. */
-    String url(String key, String reasonWhenMissing) {
+    @Nullable String url(String key, @Nullable String reasonWhenMissing) {
         String s = reasonWhenMissing == null ? string(key) : requiredString(key, reasonWhenMissing);
         if (s == null) return null;
         try {
@@ -183,7 +184,7 @@ final class ConfigNode {
         return null;
     }
 
-    Integer integer(String key, Integer dflt, long min, long max) {
+    @Nullable Integer integer(String key, @Nullable Integer dflt, long min, long max) {
         JsonNode v = value(key);
         if (v == null) return dflt;
         Long n = v.isIntegralNumber() ? Long.valueOf(v.asLong()) : v.isTextual() ? parseLong(v.asText()) : null;
@@ -207,7 +208,7 @@ final class ConfigNode {
     }
 
     /** A duration in {@link DurationSyntax}; {@code allowZero} for grace-like settings. */
-    Duration duration(String key, Duration dflt, boolean allowZero) {
+    @Nullable Duration duration(String key, @Nullable Duration dflt, boolean allowZero) {
         JsonNode v = value(key);
         if (v == null) return dflt;
         Duration d = v.isNumber() || v.isTextual() ? DurationSyntax.parse(v.asText()) : null;
@@ -220,7 +221,7 @@ final class ConfigNode {
     }
 
     /** true/false, also "True"/"False"/"yes"/"no" as text (ONAP writes "True"). */
-    Boolean bool(String key, Boolean dflt) {
+    @Nullable Boolean bool(String key, @Nullable Boolean dflt) {
         JsonNode v = value(key);
         if (v == null) return dflt;
         if (v.isBoolean()) return v.asBoolean();
@@ -236,7 +237,7 @@ final class ConfigNode {
     }
 
     /** One of {@code options} (case-insensitive), returned in the case of the option. */
-    String oneOf(String key, String dflt, List<String> options) {
+    @Nullable String oneOf(String key, @Nullable String dflt, List<String> options) {
         String s = string(key);
         if (s == null) return dflt;
         for (String o : options) if (o.equalsIgnoreCase(s.trim())) return o;
@@ -265,7 +266,7 @@ final class ConfigNode {
         return "\"" + v.asText() + "\"";
     }
 
-    private static Long parseLong(String s) {
+    private static @Nullable Long parseLong(String s) {
         try {
             return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
@@ -273,7 +274,7 @@ final class ConfigNode {
         }
     }
 
-    private static Long parseBytes(String s) {
+    private static @Nullable Long parseBytes(String s) {
         String t = s.trim().toUpperCase(Locale.ROOT).replace(" ", "");
         long unit = 1;
         for (String[] u : new String[][] {{"KIB", "1024"}, {"MIB", "1048576"}, {"GIB", "1073741824"},

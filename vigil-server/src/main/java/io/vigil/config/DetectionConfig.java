@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.dependency.Dependency;
 import io.vigil.monitor.Monitor;
 import io.vigil.silence.Silence;
@@ -18,7 +19,7 @@ import java.util.List;
  * @param maxSilence         the longest one-off silence (endsAt − startsAt), API or config; default 30 days, so a
  *                           forgotten or mistyped silence cannot mute its sources for years
  */
-public record DetectionConfig(Duration grace, Duration checkpointInterval, List<Silence> silences,
+public record DetectionConfig(@Nullable Duration grace, Duration checkpointInterval, List<Silence> silences,
                               List<Dependency> dependencies, Duration maxSilence) {
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_MAX_SILENCE = Duration.ofDays(30);

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import static io.vigil.config.ConfigKeys.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -98,7 +99,7 @@ final class DetectionConfigReader {
         return dflt;
     }
 
-    private static Double parseDouble(String s) {
+    private static @Nullable Double parseDouble(String s) {
         try {
             return Double.parseDouble(s.trim());
         } catch (NumberFormatException e) {
@@ -186,7 +187,7 @@ final class DetectionConfigReader {
         return days;
     }
 
-    private static Long instant(ConfigNode n, String key) {
+    private static @Nullable Long instant(ConfigNode n, String key) {
         String s = n.requiredString(key, "required: an ISO-8601 time like 2026-01-01T02:00:00Z");
         if (s == null) return null;
         try {

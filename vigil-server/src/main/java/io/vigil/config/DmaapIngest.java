@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.secret.BasicAuth;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,8 +16,8 @@ import java.util.Objects;
  * @param limit       most messages per poll, sent as {@code limit=}; default {@value #DEFAULT_LIMIT}
  * @param auth        basic auth towards the Message Router, or null
  */
-public record DmaapIngest(String url, String group, String consumer, Duration pollTimeout, int limit, BasicAuth auth,
-                          java.nio.file.Path caFile) {
+public record DmaapIngest(String url, String group, String consumer, Duration pollTimeout, int limit, @Nullable BasicAuth auth,
+                          java.nio.file.@Nullable Path caFile) {
     public static final String DEFAULT_GROUP = "vigil";
     public static final String DEFAULT_CONSUMER = "1";
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofSeconds(15);

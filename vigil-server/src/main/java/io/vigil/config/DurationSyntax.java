@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -18,7 +19,7 @@ public final class DurationSyntax {
     }
 
     /** The duration {@code text} denotes, or null when it is not in the syntax. */
-    public static Duration parse(String text) {
+    public static @Nullable Duration parse(@Nullable String text) {
         if (text == null) return null;
         Matcher m = SYNTAX.matcher(text);
         if (!m.matches()) return null;

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import java.net.InetAddress;
 import java.time.Duration;
 
@@ -16,8 +17,8 @@ import java.time.Duration;
  * @param caFile     {@code ha.tls.caFile}: a PEM file of the CAs a standby trusts when it forwards heartbeats to an
  *                   {@code https://} active (instead of the JDK's); null (default): the JDK's CAs
  */
-public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mode mode, String advertiseUrl,
-                       java.nio.file.Path caFile) {
+public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mode mode, @Nullable String advertiseUrl,
+                       java.nio.file.@Nullable Path caFile) {
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
     /** Shorter leases cannot be renewed safely (see LeaseKeeper.MIN_TTL). */
     public static final Duration MIN_LEASE_TTL = Duration.ofSeconds(1);
@@ -44,7 +45,7 @@ public record HaConfig(boolean enabled, Duration leaseTtl, String instanceId, Mo
         }
 
         /** The mode spelled {@code text}, or null. */
-        public static Mode parse(String text) {
+        public static @Nullable Mode parse(String text) {
             for (Mode m : values()) if (m.text.equals(text)) return m;
             return null;
         }

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.secret.BasicAuth;
 import java.time.Duration;
 
@@ -14,8 +15,8 @@ import java.time.Duration;
  * @param tls          TLS certificate files, or null for plain HTTP
  * @param connections  how many connections, and how long they may stay silent
  */
-public record HttpConfig(int port, String host, long maxBodyBytes, BasicAuth auth, io.vigil.access.ApiAccess access,
-                         HttpTls tls, Connections connections) {
+public record HttpConfig(int port, String host, long maxBodyBytes, @Nullable BasicAuth auth, io.vigil.access.ApiAccess access,
+                         @Nullable HttpTls tls, Connections connections) {
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param keyFile      its private key (PEM, PKCS#8 or PKCS#1), not null
  * @param clientCaFile when set, clients must present a certificate signed by one of these CAs (PEM); else null
  */
-public record HttpTls(Path certFile, Path keyFile, Path clientCaFile) {
+public record HttpTls(Path certFile, Path keyFile, @Nullable Path clientCaFile) {
     public HttpTls {
         Objects.requireNonNull(certFile, "certFile");
         Objects.requireNonNull(keyFile, "keyFile");

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param deadLetterTopic  where poison records are copied before they are skipped; null: nowhere
  */
 public record KafkaIngest(String bootstrapServers, List<String> topics, String groupId, Map<String, String> properties,
-                          String deadLetterTopic) {
+                          @Nullable String deadLetterTopic) {
     public static final String DEFAULT_GROUP_ID = "vigil";
 
     public KafkaIngest {

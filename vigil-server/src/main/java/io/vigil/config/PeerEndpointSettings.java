@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.monitor.ClosedLoop;
 import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TimeBase;
@@ -40,8 +41,8 @@ public record PeerEndpointSettings(
         Duration heartbeatTimeout,
         int reconnectAttempts,
         Duration reconnectSleep,
-        String endpointId,
-        String sharedSecret,
+        @Nullable String endpointId,
+        @Nullable String sharedSecret,
         int quorum,
         int serverEventLoops,
         int serverMaxConnections,

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.secret.BasicAuth;
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +36,7 @@ public sealed interface PublishTarget {
      * for an https URL. One event goes as one JSON object; several waiting events go as one JSON array of up to
      * {@code batch.maxEvents} (MR's batch publish: each element becomes one message on the topic).
      */
-    record Dmaap(String url, BasicAuth auth, java.nio.file.Path caFile, Batch batch) implements PublishTarget {
+    record Dmaap(String url, @Nullable BasicAuth auth, java.nio.file.@Nullable Path caFile, Batch batch) implements PublishTarget {
         public Dmaap {
             Objects.requireNonNull(url, "url");
             if (batch == null) batch = Batch.MESSAGE_ROUTER_DEFAULT;
@@ -61,7 +62,7 @@ public sealed interface PublishTarget {
      * {@code type: webhook}: {@code POST url} of the same JSON object, with extra request headers; with {@code batch}
      * (opt-in) a JSON array of up to {@code batch.maxEvents} events per request instead.
      */
-    record Webhook(String url, Map<String, String> headers, java.nio.file.Path caFile, java.util.Optional<Batch> batch)
+    record Webhook(String url, Map<String, String> headers, java.nio.file.@Nullable Path caFile, java.util.Optional<Batch> batch)
             implements PublishTarget {
         public Webhook {
             Objects.requireNonNull(url, "url");

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.secret.Secrets;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -108,7 +109,7 @@ public final class RemoteConfig {
      * {@code http://$CONFIG_BINDING_SERVICE:$CONFIG_BINDING_SERVICE_SERVICE_PORT/service_component/$HOSTNAME}
      * (port 10000 when unset) when {@code CONFIG_BINDING_SERVICE} is set.
      */
-    public static String urlFromEnvironment(Map<String, String> env) {
+    public static @Nullable String urlFromEnvironment(Map<String, String> env) {
         String url = env.get(ENV_URL);
         if (url != null && !url.isBlank()) return url.strip();
         String cbs = env.get("CONFIG_BINDING_SERVICE");

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 
 /**
@@ -10,7 +11,7 @@ import java.time.Duration;
  *                     command line or the environment, see {@link RemoteConfig#urlFromEnvironment})
  * @param pollInterval how often to poll, or null for "fetch on demand only" (reload API, SIGHUP)
  */
-public record RemoteSettings(String url, Duration pollInterval) {
+public record RemoteSettings(@Nullable String url, @Nullable Duration pollInterval) {
     public static final RemoteSettings NONE = new RemoteSettings(null, null);
 
     /** True when a URL is known, so a fetch is possible. */

@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import java.nio.file.Path;
 
 /**
@@ -11,7 +12,7 @@ import java.nio.file.Path;
  * @param user     JDBC user, or null
  * @param password JDBC password, or null (never printed by {@link #toString()})
  */
-public record StoreConfig(String url, String user, String password) {
+public record StoreConfig(@Nullable String url, @Nullable String user, @Nullable String password) {
     /** The data directory used when {@code --data-dir} is not given. */
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     /** H2 settings that make the shared Flyway migrations run unchanged (see STACK.md). */

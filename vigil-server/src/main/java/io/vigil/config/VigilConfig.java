@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.collect.CollectSettings;
 import io.vigil.ingest.IngestLimits;
 import io.vigil.monitor.Monitor;
@@ -69,7 +70,7 @@ public record VigilConfig(
     }
 
     /** The monitor for {@code eventName}, or null. */
-    public Monitor monitor(String eventName) {
+    public @Nullable Monitor monitor(String eventName) {
         for (Monitor m : monitors) if (m.eventName().equals(eventName)) return m;
         return null;
     }

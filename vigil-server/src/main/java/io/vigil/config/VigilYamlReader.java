@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.secret.BasicAuth;
 import static io.vigil.config.ConfigKeys.*;
 
@@ -115,7 +116,7 @@ final class VigilYamlReader {
     }
 
     /** {@code http.tls}: certFile and keyFile (both or neither), optional clientCaFile; the files must be readable. */
-    private static HttpTls tls(ConfigNode parent) {
+    private static @Nullable HttpTls tls(ConfigNode parent) {
         if (!parent.has(HTTP_TLS.name())) return null;
         ConfigNode n = parent.object(HTTP_TLS.name());
         n.allowOnly(HTTP_TLS);
@@ -142,7 +143,7 @@ final class VigilYamlReader {
         return java.util.Optional.of(new PublishTarget.Batch(maxEvents, maxDelay));
     }
 
-    private static java.nio.file.Path caFile(ConfigNode parent, ConfigKey<?> section) {
+    private static java.nio.file.@Nullable Path caFile(ConfigNode parent, ConfigKey<?> section) {
         if (!parent.has(section.name())) return null;
         ConfigNode t = parent.object(section.name());
         t.allowOnly(section);
@@ -150,7 +151,7 @@ final class VigilYamlReader {
     }
 
     /** A file path under {@code key} that exists and can be read, or null after recording the problem. */
-    static java.nio.file.Path readableFile(ConfigNode n, String key, String reasonWhenMissing) {
+    static java.nio.file.@Nullable Path readableFile(ConfigNode n, String key, @Nullable String reasonWhenMissing) {
         String text = n.requiredString(key, reasonWhenMissing);
         if (text == null) return null;
         java.nio.file.Path p = java.nio.file.Path.of(text);
@@ -162,7 +163,7 @@ final class VigilYamlReader {
     }
 
     /** Optional {@code user}/{@code password} pair ({@code section}); both or neither. */
-    static BasicAuth auth(ConfigNode parent, ConfigKey<?> section) {
+    static @Nullable BasicAuth auth(ConfigNode parent, ConfigKey<?> section) {
         if (!parent.has(section.name())) return null;
         ConfigNode n = parent.object(section.name());
         n.allowOnly(section);
@@ -351,7 +352,7 @@ final class VigilYamlReader {
      * {@code ha.advertiseUrl}: where the other instances forward heartbeats to, so an absolute http(s) URL to which
      * they append the request path ({@code /eventListener/v7}): no query, no fragment; a trailing slash is dropped.
      */
-    private static String advertiseUrl(ConfigNode n) {
+    private static @Nullable String advertiseUrl(ConfigNode n) {
         String url = n.url("advertiseUrl", null);
         if (url == null) return null;
         URI uri = URI.create(url); // n.url parsed it already

@@ -1,5 +1,6 @@
 package io.vigil.server;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.dependency.Dependency;
 import io.vigil.dependency.DependencyCycles;
 import io.vigil.engine.ChangeEvent;
@@ -54,8 +55,8 @@ final class DetectionWiring implements DetectionApi.Backend, AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("vigil-detection").daemon(true).unstarted(r));
     private Engine engine;
-    private List<Silence> pushedSilences;
-    private List<Dependency> pushedDependencies;
+    private @Nullable List<Silence> pushedSilences;
+    private @Nullable List<Dependency> pushedDependencies;
 
     private DetectionWiring(VigilServer server) {
         this.server = server;

@@ -1,5 +1,6 @@
 package io.vigil.server;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.http.StatusBody;
 import io.vigil.ingest.BlindSpell;
 import io.vigil.liveness.IngestWatch;
@@ -19,7 +20,7 @@ final class IngestStatus {
     private IngestStatus() {
     }
 
-    static StatusBody.Ingest of(LivenessService liveness, String dmaapPollUrl) {
+    static StatusBody.Ingest of(LivenessService liveness, @Nullable String dmaapPollUrl) {
         Map<String, String> held = new LinkedHashMap<>();
         Map<String, StatusBody.Channel> channels = new LinkedHashMap<>();
         for (IngestWatch.ChannelSight c : liveness.ingestWatch().channels()) {

@@ -1,5 +1,6 @@
 package io.vigil.server;
 
+import org.jspecify.annotations.Nullable;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -53,7 +54,7 @@ final class KafkaWiring {
      * active-active over partitions (docs/ha.md).
      */
     static AutoCloseable startIngest(KafkaIngest kafka, HeartbeatReceiver receiver, VigilMetrics metrics,
-                                     io.vigil.transport.kafka.PartitionOwnership ownership) {
+                                     io.vigil.transport.kafka.@Nullable PartitionOwnership ownership) {
         KafkaIngestSettings settings = KafkaIngestSettings.of(kafka.bootstrapServers(), kafka.topics(), kafka.groupId())
                 .withClientProperties(kafka.properties())
                 .withDeadLetterTopic(kafka.deadLetterTopic());

@@ -1,5 +1,6 @@
 package io.vigil.server;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.config.HaConfig;
 import io.vigil.store.lease.Lease;
 import io.vigil.store.lease.LeaseRepository;
@@ -138,15 +139,15 @@ public final class LeaseKeeper implements AutoCloseable, io.vigil.metrics.VigilM
     private volatile Phase phase = Phase.STANDBY;
     private volatile long epoch = -1;
     private volatile long safeUntilNanos;
-    private volatile Lease lastKnown;
+    private volatile @Nullable Lease lastKnown;
     /** When the store last failed; only meaningful once {@code hadStoreError} is set. */
     private volatile long storeErrorNanos;
     private volatile boolean hadStoreError;
     private volatile boolean storeErrorSeen;
     private volatile boolean closed;
-    private volatile RuntimeException activationFailure;
+    private volatile @Nullable RuntimeException activationFailure;
     /** Set on the role thread when {@link RoleListener#activated} threw; the lease thread then steps down. */
-    private volatile RuntimeException failedActivation;
+    private volatile @Nullable RuntimeException failedActivation;
     /** After stepping down from a failed activation, do not compete again before this (monotonic nanos). */
     private volatile long competeAgainAtNanos;
     private boolean toldWaiting;
@@ -161,7 +162,7 @@ public final class LeaseKeeper implements AutoCloseable, io.vigil.metrics.VigilM
      * {@code vigil-role}; {@code Runnable::run} makes every call happen inside {@link #tick()} or {@link #watchdog()}).
      */
     LeaseKeeper(LeaseStore leases, String owner, Duration ttl, RoleListener listener, LongSupplier nanoTime,
-                Executor roleCalls) {
+                @Nullable Executor roleCalls) {
         if (ttl.compareTo(MIN_TTL) < 0) throw new IllegalArgumentException("ha.leaseTtl must be at least 1s, got " + ttl);
         this.leases = leases;
         this.nanoTime = nanoTime;

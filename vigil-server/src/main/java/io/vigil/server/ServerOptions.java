@@ -1,5 +1,6 @@
 package io.vigil.server;
 
+import org.jspecify.annotations.Nullable;
 import io.vigil.config.VigilConfig;
 import java.nio.file.Path;
 
@@ -11,5 +12,5 @@ import java.nio.file.Path;
  * @param dataDir    where the embedded H2 store lives
  * @param demo       run the built-in demo source (no config file given)
  */
-public record ServerOptions(VigilConfig config, Path configFile, Path dataDir, boolean demo) {
+public record ServerOptions(VigilConfig config, @Nullable Path configFile, Path dataDir, boolean demo) {
 }

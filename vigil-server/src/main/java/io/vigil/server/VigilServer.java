@@ -1,5 +1,6 @@
 package io.vigil.server;
 
+import org.jspecify.annotations.Nullable;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -81,7 +82,7 @@ public final class VigilServer implements AutoCloseable {
     private final List<OutboxRelay> relays = new CopyOnWriteArrayList<>();
     private final io.vigil.liveness.ChangeFeed changes = new io.vigil.liveness.ChangeFeed();
     private final List<AutoCloseable> capabilities = new CopyOnWriteArrayList<>();
-    private AutoCloseable kafkaIngest;
+    private @Nullable AutoCloseable kafkaIngest;
     private volatile VigilConfig config;
     private volatile ServiceState state = ServiceState.RUNNING;
     private Database db;
@@ -91,22 +92,22 @@ public final class VigilServer implements AutoCloseable {
     /** Guards role changes against reloads: both start and stop relays and DMaaP polling. */
     private final Object roleLock = new Object();
     private volatile boolean emitting;
-    private PeerDirectory peers;
-    private SharedConfig sharedConfig;
-    private HeartbeatForwarder forwarder;
+    private @Nullable PeerDirectory peers;
+    private @Nullable SharedConfig sharedConfig;
+    private @Nullable HeartbeatForwarder forwarder;
     /** ha.mode: kafka-partitions (fixed at start: the mode is per instance and needs a restart to change). */
     private final boolean partitioned;
     /** Active-active over Kafka partitions (ha.mode: kafka-partitions); null otherwise. */
-    private io.vigil.server.ha.PartitionAssignments partitions;
-    private io.vigil.server.ha.KafkaHeartbeatRouter router;
+    private io.vigil.server.ha.@Nullable PartitionAssignments partitions;
+    private io.vigil.server.ha.@Nullable KafkaHeartbeatRouter router;
     private LivenessService liveness;
     private VigilMetrics metrics;
-    private DmaapPoller poller;
+    private @Nullable DmaapPoller poller;
     private HttpApi http;
-    private HttpWatermark httpWatermark;
-    private DemoSource demo;
+    private @Nullable HttpWatermark httpWatermark;
+    private @Nullable DemoSource demo;
     /** The {@code peers[]} endpoints; null when none is configured. */
-    private io.vigil.server.peers.PeerEndpoints peerEndpoints;
+    private io.vigil.server.peers.@Nullable PeerEndpoints peerEndpoints;
     private HeartbeatRoute detectRoute, forwardRoute, publishRoute;
     /** The HA mode with its parts, set once they all run; {@link HaTopology.Single} until then. */
     private volatile HaTopology topology = new HaTopology.Single();
@@ -223,7 +224,7 @@ public final class VigilServer implements AutoCloseable {
     }
 
     /** The {@code peers[]} endpoints; null when none is configured. */
-    public io.vigil.server.peers.PeerEndpoints peerEndpoints() {
+    public io.vigil.server.peers.@Nullable PeerEndpoints peerEndpoints() {
         return peerEndpoints;
     }
 
@@ -582,7 +583,8 @@ public final class VigilServer implements AutoCloseable {
         return vertx;
     }
 
-    public DmaapPoller poller() {
+    /** The DMaaP poller while this instance polls; null otherwise. */
+    public @Nullable DmaapPoller poller() {
         return poller;
     }
 
