@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>A single journal thread owns all writes to the store, in this order:
  * <ol>
  *   <li>change events from the engine: the source's new state and (for ONSET/ABATED) the outbox row, in one
- *       transaction carrying this instance's lease epoch (a stale epoch is refused: fencing);</li>
+ *       transaction carrying this instance's lease epoch (a stale epoch is refused: fencing); what waits is written
+ *       together, from 1,000 events per transaction growing to 10,000 while a storm keeps the queue full
+ *       ({@link AlarmBatchSize});</li>
  *   <li>every {@code checkpointInterval}: the sources whose lastSeen moved by half their monitor's threshold since
  *       it was last written (write-behind, {@link Engine#drainCheckpoint}: the cost follows what changed, not the
  *       number of sources); at a stop or a partition hand-over every source whose lastSeen moved at all.</li>
@@ -63,7 +65,10 @@ import org.slf4j.LoggerFactory;
  * (issue 19.2: 1.4 M first-seen events once held a canary's ONSET for 133 s). A bookkeeping event that an alarm of
  * the same source overtook is not written (the alarm carries the newer state).
  * <ul>
- *   <li>The alarm queue holds at most {@value #MAX_QUEUED_ALARMS} events. When it is full (the store has been down
+ *   <li>The alarm queue holds at most {@link #alarmQueueBound} events: {@code limits.maxSources} (every tracked
+ *       source silent at once, so such a storm is decided in full without waiting for the store), at least
+ *       {@value #MIN_QUEUED_ALARMS}, at most what fits in {@value #ALARM_QUEUE_HEAP_PERCENT} % of the heap at
+ *       {@value #QUEUED_ALARM_BYTES} bytes per queued event. When it is full (the store has been down
  *       through a storm) the detector thread waits for the journal: heartbeats are still taken, decisions come
  *       later, nothing is dropped.</li>
  *   <li>The bookkeeping queue holds at most {@value #MAX_QUEUED_BOOKKEEPING} events. When it is full a new one is
@@ -93,8 +98,15 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LivenessService.class);
     /** Bookkeeping events per transaction, and source rows per checkpoint transaction. */
     private static final int MAX_EVENTS_PER_TX = 1000;
-    /** Room for a storm of 100k sources going silent at once, and more. */
-    static final int MAX_QUEUED_ALARMS = 250_000;
+    /** The alarm queue's bound when {@code limits.maxSources} or the heap allow fewer (the bound before issue 14). */
+    static final int MIN_QUEUED_ALARMS = 250_000;
+    /**
+     * Heap held by one queued ONSET: the event, its id, outage id and reason strings, the queue node (the source key
+     * is the engine's). Measured with the launcher's ZGC (no compressed pointers): 392 bytes; 334 with compressed
+     * pointers.
+     */
+    static final int QUEUED_ALARM_BYTES = 400;
+    static final int ALARM_QUEUE_HEAP_PERCENT = 40;
     static final int MAX_QUEUED_BOOKKEEPING = 100_000;
 
     private final Object lifecycle = new Object();
@@ -119,7 +131,9 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     /** Shared by every engine of this service, so a role change does not reset the rate of new sources. */
     private final SourceAdmission admission = new SourceAdmission(IngestLimits.DEFAULTS);
     /** ONSET and ABATED: written first. */
-    private final LinkedBlockingQueue<ChangeEvent> alarms = new LinkedBlockingQueue<>(MAX_QUEUED_ALARMS);
+    private final LinkedBlockingQueue<ChangeEvent> alarms = new LinkedBlockingQueue<>();
+    /** The alarm queue's bound ({@link #alarmQueueBound}); {@link #enqueue} waits above it. */
+    private volatile int alarmBound = alarmQueueBound(IngestLimits.DEFAULTS.maxSources(), Runtime.getRuntime().maxMemory());
     /** First-seen and flapping events: written when no alarm waits. */
     private final LinkedBlockingQueue<ChangeEvent> bookkeeping = new LinkedBlockingQueue<>(MAX_QUEUED_BOOKKEEPING);
     private final java.util.concurrent.atomic.LongAdder droppedBookkeeping = new java.util.concurrent.atomic.LongAdder();
@@ -193,20 +207,40 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             if (!bookkeeping.offer(e)) droppedBookkeeping.increment();
             return;
         }
-        if (alarms.offer(e)) return;
+        // the size check and the add are not atomic: with several producers the queue may pass its bound by one
+        // event per producer, which the bound's margin covers
+        if (alarms.size() < alarmBound) {
+            alarms.add(e);
+            return;
+        }
         long now = System.currentTimeMillis();
         long last = alarmQueueFullWarnedAt.get();
         if (now - last >= 60_000 && alarmQueueFullWarnedAt.compareAndSet(last, now)) {
             log.warn("{} ONSET/ABATED events wait for the store: detection pauses until the journal writes some "
-                    + "(heartbeats are still taken, nothing is dropped). Check the database", MAX_QUEUED_ALARMS);
+                    + "(heartbeats are still taken, nothing is dropped). Check the database", alarms.size());
         }
-        try {
-            while (!alarms.offer(e, 100, TimeUnit.MILLISECONDS)) {
-                if (!running || !active) return; // shutting down or demoted: the store's state is re-decided anyway
-            }
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
+        while (alarms.size() >= alarmBound) {
+            if (!running || !active) return; // shutting down or demoted: the store's state is re-decided anyway
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // backpressure: the journal frees room
+            if (Thread.currentThread().isInterrupted()) return;
         }
+        alarms.add(e);
+    }
+
+    /**
+     * How many ONSET/ABATED events may wait for the journal: {@code maxSources}, so that every tracked source going
+     * silent at once is decided without waiting for the store (issue 14: 1M sources decided within 1 s, while the
+     * journal writes tens of thousands per second); at least {@value #MIN_QUEUED_ALARMS}; at most what fits in
+     * {@value #ALARM_QUEUE_HEAP_PERCENT} % of {@code maxHeapBytes}.
+     */
+    static int alarmQueueBound(long maxSources, long maxHeapBytes) {
+        long byHeap = maxHeapBytes / 100 * ALARM_QUEUE_HEAP_PERCENT / QUEUED_ALARM_BYTES;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_QUEUED_ALARMS, Math.min(maxSources, byHeap)));
+    }
+
+    /** The alarm queue's current bound. */
+    int alarmQueueBound() {
+        return alarmBound;
     }
 
     /** Source rows written by checkpoints since start. */
@@ -227,6 +261,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     /** Applies {@code limits.*} to every channel from now on (at start and at each reload). */
     public void setLimits(IngestLimits limits) {
         admission.setLimits(limits);
+        alarmBound = alarmQueueBound(limits.maxSources(), Runtime.getRuntime().maxMemory());
     }
 
     @Override
