@@ -12,8 +12,16 @@ public interface Endpoint {
     /** Binds, joins or begins connecting. Fails with {@link EndpointStartException} if it cannot. */
     Future<Void> start(long now);
 
-    /** Drives the protocol's timers; called every {@link Timing#tickMillis()}. */
+    /** Drives the protocol's timers; called every {@link Timing#tickMillis()} while {@link #ticked()}. */
     void tick(long now);
+
+    /**
+     * False for an endpoint that runs its own timers and never ends on its own: the adapter then sets no timer for it
+     * (a periodic timer wakes an event loop a hundred times a second at a 100-ms interval, for nothing).
+     */
+    default boolean ticked() {
+        return true;
+    }
 
     /** Stops sending and answering; completes once applied. */
     Future<Void> suspend(long now);

@@ -255,7 +255,9 @@ public final class PeerHeartbeat implements AutoCloseable {
             runningType = config.type();
             localPort = e.localPort();
             state = AdapterState.RUNNING;
-            timerId = vertx.setPeriodic(config.timing().tickMillis(), id -> tick());
+            if (e.ticked()) {
+                timerId = vertx.setPeriodic(config.timing().tickMillis(), id -> tick());
+            }
             started.complete();
         });
         return started.future();
@@ -272,7 +274,10 @@ public final class PeerHeartbeat implements AutoCloseable {
     }
 
     private Future<Void> stopEndpoint() {
-        vertx.cancelTimer(timerId);
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+            timerId = -1;
+        }
         Endpoint e = endpoint;
         endpoint = null;
         liveEndpoint = null;

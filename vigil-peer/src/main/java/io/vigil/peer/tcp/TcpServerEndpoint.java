@@ -101,6 +101,12 @@ public final class TcpServerEndpoint implements Endpoint {
     public void tick(long now) {
     }
 
+    /** Its shards tick themselves, and a server never ends on its own: the adapter needs no timer for it. */
+    @Override
+    public boolean ticked() {
+        return false;
+    }
+
     @Override
     public Future<Void> suspend(long now) {
         return onEveryShard(s -> {
