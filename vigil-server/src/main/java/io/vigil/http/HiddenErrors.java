@@ -1,6 +1,5 @@
 package io.vigil.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +21,15 @@ public final class HiddenErrors {
      *
      * @param what what failed, in words fit for the caller (no detail of the cause)
      */
-    public static ObjectNode report(String code, String what, Throwable cause) {
+    public static Reported report(String code, String what, Throwable cause) {
         String id = newId();
         log.error("{} (error id {}). {}", what, id, cause instanceof RuntimeException || cause instanceof Error
                 ? "This is a bug unless the store is down: please report it with this trace" : "Check the store", cause);
-        ObjectNode body = Json.error(code, what + "; details are in the server log under error id " + id);
-        body.put("errorId", id);
-        return body;
+        return new Reported(what + "; details are in the server log under error id " + id, code, id);
+    }
+
+    /** The error shape with the id under which the cause was logged. */
+    public record Reported(String error, String code, String errorId) {
     }
 
     /** A short text for a field of an otherwise good answer (a store read that failed inside a status), logged likewise. */

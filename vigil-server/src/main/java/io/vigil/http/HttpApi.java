@@ -1,7 +1,5 @@
 package io.vigil.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -162,10 +160,11 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void index(RoutingContext ctx) {
-        ObjectNode n = Json.object().put("service", "vigil").put("version", version);
-        ArrayNode links = n.putArray("endpoints");
-        for (RouteTable.Endpoint e : endpoints) links.add(e.display());
-        Answer.json(ctx, 200, n);
+        Answer.json(ctx, 200, new Index("vigil", version, endpoints.stream().map(RouteTable.Endpoint::display).toList()));
+    }
+
+    /** {@code GET /api/v1}: the endpoints, generated from the routes. */
+    record Index(String service, String version, List<String> endpoints) {
     }
 
     private static int freePort(String host) throws IOException {

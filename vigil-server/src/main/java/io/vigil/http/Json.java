@@ -35,10 +35,11 @@ public final class Json {
     }
 
     /** {@code {"error": message, "code": code}}: every error body of the API has this shape. */
-    public static ObjectNode error(String code, String message) {
-        ObjectNode n = object();
-        n.put("error", message);
-        n.put("code", code);
-        return n;
+    public static ErrorBody error(String code, String message) {
+        return new ErrorBody(message, code);
+    }
+
+    /** The API's error shape; an answer that says more adds its fields after these two (a record of its own). */
+    public record ErrorBody(String error, String code) {
     }
 }

@@ -1,7 +1,5 @@
 package io.vigil.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -163,21 +161,26 @@ final class VesListener {
         String limitsNote = refusedNewSources + " heartbeats of new sources refused: more than limits.maxSources sources, "
                 + "or more than limits.newSourcesPerSecond new ones per second; known sources are taken";
         if (batch.rejected().isEmpty()) {
-            ObjectNode err = Json.error("source_limit", limitsNote);
-            err.put("accepted", batch.heartbeats().size() - refusedNewSources);
-            err.put("refusedNewSources", refusedNewSources);
             req.response().putHeader("Retry-After", "1");
-            Answer.json(req, 429, err);
+            Answer.json(req, 429, new SourceLimit(limitsNote, "source_limit", batch.heartbeats().size() - refusedNewSources,
+                    refusedNewSources));
             return;
         }
         missingField.increment(batch.rejected().size());
-        ObjectNode err = Json.error("invalid_events", batch.rejected().size() + " of " + batch.size()
-                + " events rejected; the others were accepted" + (refusedNewSources > 0 ? "; " + limitsNote : ""));
-        err.put("accepted", batch.heartbeats().size() - refusedNewSources);
-        if (refusedNewSources > 0) err.put("refusedNewSources", refusedNewSources);
-        ArrayNode rej = err.putArray("rejected");
-        for (VesBatch.Rejected r : batch.rejected()) rej.addObject().put("index", r.index()).put("reason", r.reason());
-        Answer.json(req, 400, err);
+        Answer.json(req, 400, new InvalidEvents(batch.rejected().size() + " of " + batch.size()
+                + " events rejected; the others were accepted" + (refusedNewSources > 0 ? "; " + limitsNote : ""),
+                "invalid_events", batch.heartbeats().size() - refusedNewSources,
+                refusedNewSources > 0 ? refusedNewSources : null, batch.rejected()));
+    }
+
+    /** 429: only new sources were refused (limits); the rest was taken. */
+    record SourceLimit(String error, String code, int accepted, int refusedNewSources) {
+    }
+
+    /** 400: the events of the batch that were rejected, by index; {@code refusedNewSources} only when some were. */
+    record InvalidEvents(String error, String code, int accepted,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         Integer refusedNewSources, List<VesBatch.Rejected> rejected) {
     }
 
     /**
