@@ -47,13 +47,7 @@ public final class LeaseRepository {
     public Optional<Lease> tryAcquire(String name, String owner, Duration ttl) {
         int ttlMillis = ttlMillis(ttl);
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO lease (name, owner, epoch, expires_at)
-                    VALUES (?, NULL, 0, CURRENT_TIMESTAMP - INTERVAL '1' SECOND)
-                    ON CONFLICT DO NOTHING""")) {
-                ps.setString(1, name);
-                ps.executeUpdate();
-            }
+            ensureRow(c, name);
             int updated;
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE lease SET
