@@ -353,11 +353,6 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         fence.set(new WriteFence.Partitions(new PartitionFence(topic, Map.of(), name -> 0)));
     }
 
-    /** The owned partitions and their epochs; null unless in partition mode. */
-    public PartitionFence partitionFence() {
-        return fence.get() instanceof WriteFence.Partitions p ? p.owned() : null;
-    }
-
     /**
      * Becomes the detector for the sources of {@code owned}: a fresh engine is loaded with the stored sources whose
      * partition is owned (they get the grace period; open outages stay open), then detection starts. Call
