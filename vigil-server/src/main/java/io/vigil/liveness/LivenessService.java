@@ -597,18 +597,32 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
      * the rest stays for the retry.
      */
     private void isolate(RuntimeException batchError) {
-        log.warn("the store refused a batch of {} change events for good ({}); writing them one by one to dead-letter the bad ones",
+        log.warn("the store refused a batch of {} change events for good ({}); writing them in smaller transactions to dead-letter the bad ones",
                 pending.size(), StoreErrors.describe(batchError));
         List<ChangeEvent> written = new ArrayList<>();
         int i = 0;
         try {
-            for (; i < pending.size(); i++) {
-                ChangeEvent e = pending.get(i);
-                try {
-                    written.addAll(commitEvents(List.of(e)));
-                } catch (RuntimeException one) {
-                    if (!StoreErrors.isPermanent(one)) throw one;
-                    deadLetter(e, StoreErrors.describe(one));
+            while (i < pending.size()) {
+                // a storm's batch holds up to 10,000 events: first in chunks, so that only the chunk with the bad
+                // row is written one by one (not 10,000 single transactions)
+                int end = Math.min(pending.size(), i + ISOLATION_CHUNK);
+                if (pending.size() > ISOLATION_CHUNK) {
+                    try {
+                        written.addAll(commitEvents(List.copyOf(pending.subList(i, end))));
+                        i = end;
+                        continue;
+                    } catch (RuntimeException chunkError) {
+                        if (!StoreErrors.isPermanent(chunkError)) throw chunkError;
+                    }
+                }
+                for (; i < end; i++) {
+                    ChangeEvent e = pending.get(i);
+                    try {
+                        written.addAll(commitEvents(List.of(e)));
+                    } catch (RuntimeException one) {
+                        if (!StoreErrors.isPermanent(one)) throw one;
+                        deadLetter(e, StoreErrors.describe(one));
+                    }
                 }
             }
         } finally {
@@ -616,6 +630,9 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             settled(written);
         }
     }
+
+    /** Events per transaction while a batch refused for good is searched for its bad rows. */
+    private static final int ISOLATION_CHUNK = 500;
 
     /** One fenced transaction for {@code events}; returns those written (a narrowed partition fence drops some). */
     private List<ChangeEvent> commitEvents(List<ChangeEvent> events) {
