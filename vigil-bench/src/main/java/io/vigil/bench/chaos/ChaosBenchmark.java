@@ -67,6 +67,8 @@ public final class ChaosBenchmark {
     private static final int BATCH = 500;
     private static final long WARMUP_MILLIS = 20_000;
     private static final long TAIL_MILLIS = 20_000;
+    /** A source's channel is its index modulo 3. */
+    private static final String[] CHANNEL_NAMES = {"HTTP", "Kafka", "DMaaP"};
 
     private enum Kind { PAUSE, BROKER, MR }
 
@@ -350,14 +352,14 @@ public final class ChaosBenchmark {
         List<Long> detection = new ArrayList<>(), excess = new ArrayList<>(), excessSeen = new ArrayList<>();
         // per channel (HTTP, Kafka, DMaaP): excess over the chaos intervals and over Vigil's own blind spells, from
         // the start of the last send (as above) and from its delivery (202, Kafka ack, MR enqueue)
-        String[] channelNames = {"HTTP", "Kafka", "DMaaP"};
+        String[] channelNames = CHANNEL_NAMES;
         List<List<Long>> chExcess = new ArrayList<>(), chSeen = new ArrayList<>(), chSeenDelivered = new ArrayList<>();
         for (int c = 0; c < 3; c++) {
             chExcess.add(new ArrayList<>());
             chSeen.add(new ArrayList<>());
             chSeenDelivered.add(new ArrayList<>());
         }
-        List<String> falseOnes = new ArrayList<>();
+        List<String> falseOnes = new ArrayList<>(), duplicateOnes = new ArrayList<>();
         for (var e : byId.entrySet()) {
             int id = e.getKey();
             for (Onset o : e.getValue()) {
@@ -375,7 +377,11 @@ public final class ChaosBenchmark {
                 missed++;
                 continue;
             }
-            if (mine.size() > 1) duplicates += mine.size() - 1;
+            if (mine.size() > 1) {
+                duplicates += mine.size() - 1;
+                duplicateOnes.add(String.format("%s (%s) died %d, ONSETs decided at %s", names[id], CHANNEL_NAMES[id % 3], died,
+                        mine.stream().map(o -> Long.toString(o.decidedAt())).toList()));
+            }
             long decided = mine.getFirst().decidedAt();
             long det = decided - deathAt[id];
             Kind mineKind = id % 3 == 1 ? Kind.BROKER : id % 3 == 2 ? Kind.MR : null;
@@ -418,6 +424,7 @@ public final class ChaosBenchmark {
         out.append(lagReport);
         out.append(String.format("HTTP batches that failed or were skipped (Vigil paused): %d%n", httpFailed));
         for (String f : falseOnes.subList(0, Math.min(20, falseOnes.size()))) out.append("false ONSET: ").append(f).append('\n');
+        for (String d : duplicateOnes.subList(0, Math.min(20, duplicateOnes.size()))) out.append("duplicate ONSET: ").append(d).append('\n');
         System.out.print(out);
         Files.writeString(dir.resolve("chaos-result.txt"), out.toString());
     }
