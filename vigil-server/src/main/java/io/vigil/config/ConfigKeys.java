@@ -167,7 +167,7 @@ public final class ConfigKeys {
             "Consumer id within the group.");
     static final ConfigKey<Duration> DMAAP_POLL_TIMEOUT = DMAAP.duration("pollTimeout", DmaapIngest.DEFAULT_POLL_TIMEOUT)
             .doc("duration", "`15s`",
-            "Long-poll timeout sent as `timeout=` (ms).");
+            "Long-poll timeout sent as `timeout=` (ms). The DMaaP channel's watermark runs one to two of these behind while MR has nothing to give (see [detection.md](detection.md#when-vigil-cannot-hear)): a short value (e.g. `50ms`, at most 20 polls a second) brings a DMaaP-fed source's ONSET within ~0.1 s of its deadline.");
     static final ConfigKey<Integer> DMAAP_LIMIT = DMAAP.integer("limit", 1, Integer.MAX_VALUE, DmaapIngest.DEFAULT_LIMIT)
             .doc("integer ≥ 1", "`1000`",
             "Most messages per poll, sent as `limit=`.");
