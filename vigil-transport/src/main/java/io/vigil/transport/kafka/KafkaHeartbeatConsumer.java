@@ -10,6 +10,7 @@ import io.vigil.ves.VesParser;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -44,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * since the last completed checkpoint; a re-read heartbeat is harmless (lastSeen never moves backwards). On a
  * rebalance, offsets already checkpointed are committed synchronously before the partitions go; the rest are re-read
  * by the next owner. Records whose eventName has no monitor, or whose source this instance does not own, count as
- * processed: they are dropped on purpose.
+ * processed: they are dropped on purpose. A record read again after the group rejoined (from the last commit, e.g.
+ * after a broker restart) that this consumer has handed over before is skipped in the default mode
+ * ({@link #reReadRecords()}): under {@code timeBase: arrival} an old heartbeat handed over again would look new.
  *
  * <p><b>Poison records</b> ({@link DeadLetters}). A record whose value is not JSON, not a VES body, empty, or holds
  * no usable event is counted ({@link #poisonRecords()}), logged, copied to the dead-letter topic when one is
@@ -92,6 +95,8 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final MisroutedRecords misrouted;
     private PartitionWatermarks watermarks;
+    /** Default mode: per partition, the offset after the last record handed to the receiver (re-reads are skipped). */
+    private final Map<TopicPartition, Long> handedUpTo = new HashMap<>();
     /** One poll's wait: short enough that the watermark's end-offset probe runs every ~20 ms when all is quiet. */
     private final Duration pollWait;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -106,6 +111,7 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     private final AtomicLong sourceLimit = new AtomicLong();
     private final AtomicLong rebalanceCount = new AtomicLong();
     private final AtomicLong pollErrors = new AtomicLong();
+    private final AtomicLong reReadRecords = new AtomicLong();
     private volatile long lag;
     private volatile double recordsPerSecond;
     private volatile boolean stopped;
@@ -213,7 +219,12 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
 
     private void process(ConsumerRecord<byte[], byte[]> r) {
         records.incrementAndGet();
-        offsets.processed(new TopicPartition(r.topic(), r.partition()), r.offset());
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        offsets.processed(tp, r.offset());
+        if (alreadyHanded(tp, r.offset())) {
+            reReadRecords.incrementAndGet();
+            return;
+        }
         byte[] value = r.value();
         if (value == null || value.length == 0) {
             deadLetters.poison(r, "empty value");
@@ -252,6 +263,20 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         }
         for (VesBatch.Rejected rejected : batch.rejected()) deadLetters.invalid(r, rejected.reason());
         if (forwardTo != null) forwardTo.forEach((partition, source) -> misrouted.forward(r, partition, source));
+    }
+
+    /**
+     * Default mode: true for a record this consumer has handed to the receiver before (read again after the group
+     * rejoined, from the last commit). Handing it over again would make an old heartbeat look new under
+     * {@code timeBase: arrival}: a dead source's ABATED. In partition mode a partition that comes back is read again
+     * on purpose (its sources' state went with it), so nothing is skipped there.
+     */
+    private boolean alreadyHanded(TopicPartition tp, long offset) {
+        if (ownership != null) return false;
+        Long upTo = handedUpTo.get(tp);
+        if (upTo != null && offset < upTo) return true;
+        handedUpTo.put(tp, offset + 1);
+        return false;
     }
 
     private void measure() {
@@ -426,6 +451,11 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     /** Failed offset commits (each is superseded by a later one). */
     public long commitFailures() {
         return offsets.commitFailures();
+    }
+
+    /** Records read again after the group rejoined and skipped: this consumer had handed them over (default mode). */
+    public long reReadRecords() {
+        return reReadRecords.get();
     }
 
     /** Polls that threw. */

@@ -198,6 +198,29 @@ class KafkaTransportTest {
     }
 
     @Test
+    void recordsReReadAfterTheGroupRejoinsAreNotHandedToTheReceiverTwice() {
+        // Not checkpointed, so not committed: the consumer that rejoins after the broker's restart reads them again.
+        // With timeBase arrival a second hand-over would make a dead source's old heartbeat look new (an ABATED).
+        String topic = EmbeddedKafka.uniqueName("hb");
+        kafka.createTopic(topic, 1);
+        kafka.produce(topic, null, List.of(VesRecords.event(HB, "vnf-before")));
+        GatedReceiver receiver = new GatedReceiver(Set.of(HB), false);
+        KafkaHeartbeatConsumer consumer = consume(receiver, settings(topic, EmbeddedKafka.uniqueName("g")));
+        await().atMost(DEADLINE).until(() -> receiver.sourceNames().contains("vnf-before"));
+
+        kafka.stop();
+        await().atMost(DEADLINE).until(consumer::isBlind);
+        long restartedAt = System.currentTimeMillis();
+        kafka.restart();
+        kafka.produce(topic, null, List.of(VesRecords.event(HB, "vnf-after")));
+        await().atMost(DEADLINE).until(() -> receiver.sourceNames().contains("vnf-after"));
+        await().atMost(DEADLINE).until(() -> receiver.watermark(Channel.KAFKA) >= restartedAt);
+
+        assertThat(receiver.sourceNames()).containsExactly("vnf-before", "vnf-after");
+        assertThat(consumer.reReadRecords()).isEqualTo(consumer.records() - 2); // whatever was read again
+    }
+
+    @Test
     void brokerOutageStallsTheWatermarkWhichMovesAgainAfterwardsAndTheRelayedSinkLosesNothing() throws Exception {
         String topic = EmbeddedKafka.uniqueName("hb");
         String out = EmbeddedKafka.uniqueName("cl-out");
