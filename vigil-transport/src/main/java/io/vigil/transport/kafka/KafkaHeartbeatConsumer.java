@@ -10,7 +10,6 @@ import io.vigil.ves.VesParser;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -95,8 +94,8 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final MisroutedRecords misrouted;
     private PartitionWatermarks watermarks;
-    /** Default mode: per partition, the offset after the last record handed to the receiver (re-reads are skipped). */
-    private final Map<TopicPartition, Long> handedUpTo = new HashMap<>();
+    /** Default mode: the records handed to the receiver per partition (re-reads are skipped). */
+    private final HandedRecords handed = new HandedRecords();
     /** One poll's wait: short enough that the watermark's end-offset probe runs every ~20 ms when all is quiet. */
     private final Duration pollWait;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -221,7 +220,7 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
         records.incrementAndGet();
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         offsets.processed(tp, r.offset());
-        if (alreadyHanded(tp, r.offset())) {
+        if (alreadyHanded(tp, r.offset(), r.timestamp())) {
             reReadRecords.incrementAndGet();
             return;
         }
@@ -269,14 +268,11 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
      * Default mode: true for a record this consumer has handed to the receiver before (read again after the group
      * rejoined, from the last commit). Handing it over again would make an old heartbeat look new under
      * {@code timeBase: arrival}: a dead source's ABATED. In partition mode a partition that comes back is read again
-     * on purpose (its sources' state went with it), so nothing is skipped there.
+     * on purpose (its sources' state went with it), so nothing is skipped there. See {@link HandedRecords} for why a
+     * recreated topic is never skipped.
      */
-    private boolean alreadyHanded(TopicPartition tp, long offset) {
-        if (ownership != null) return false;
-        Long upTo = handedUpTo.get(tp);
-        if (upTo != null && offset < upTo) return true;
-        handedUpTo.put(tp, offset + 1);
-        return false;
+    private boolean alreadyHanded(TopicPartition tp, long offset, long timestamp) {
+        return ownership == null && handed.seenBefore(tp, offset, timestamp);
     }
 
     private void measure() {
