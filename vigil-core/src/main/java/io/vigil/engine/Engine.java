@@ -845,7 +845,7 @@ public final class Engine {
 
     private void emit(Source s, LivenessState from, LivenessState to, long now, @Nullable String outage, long start, long end,
                       String reason, ChangeKind kind, boolean published) {
-        decided.add(new ChangeEvent(randomId(), s.key(), from, to, now, s.lastSeen,
+        decided.add(new ChangeEvent(eventId(now), s.key(), from, to, now, s.lastSeen,
                 outage, start, end, reason, kind, published));
         if (decided.size() >= HAND_OVER_BATCH) handOver();
     }
@@ -1129,6 +1129,24 @@ public final class Engine {
 
     public int scheduledCount() {
         return wheel.size();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong EVENT_SEQUENCE =
+            new java.util.concurrent.atomic.AtomicLong(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+
+    /**
+     * A change event's id: a version 7 UUID, the decision time (ms) in its top 48 bits, then 20 bits of a
+     * per-process sequence, then 54 random bits. Ids of events decided later sort later, so the outbox's unique index
+     * on {@code event_id} takes each insert at its end instead of at a random place: ≈ 2× cheaper per outbox row on
+     * H2 in a storm (docs/benchmarks.md § 5). Unique within a process by time and sequence (1M ids per millisecond
+     * before the sequence wraps, plus the random bits) and across processes by the 54 random bits.
+     */
+    public static String eventId(long atMillis) {
+        long seq = EVENT_SEQUENCE.getAndIncrement();
+        long random = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        long msb = (atMillis << 16) | 0x7000L | ((seq >>> 8) & 0x0FFFL);
+        long lsb = 0x8000000000000000L | ((seq & 0xFFL) << 54) | (random & 0x003FFFFFFFFFFFFFL);
+        return new UUID(msb, lsb).toString();
     }
 
     /**

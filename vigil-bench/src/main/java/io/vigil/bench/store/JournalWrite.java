@@ -72,13 +72,13 @@ public final class JournalWrite {
         System.out.printf("load at the end: %s%n", load());
     }
 
-    /** N ONSETs as the engine makes them: a random event id and outage id each, one monitor. */
+    /** N ONSETs as the engine makes them: an event id ({@code Engine.eventId}) and a random outage id each, one monitor. */
     static List<ChangeEvent> onsets(int n) {
         List<ChangeEvent> out = new ArrayList<>(n);
         long deadline = 1_000_000_000_000L;
         for (int i = 0; i < n; i++) {
             SourceKey key = new SourceKey(BenchMonitors.EVENT_NAME, BenchMonitors.sourceName(i));
-            out.add(new ChangeEvent(UUID.randomUUID().toString(), key, LivenessState.ALIVE, LivenessState.MISSING,
+            out.add(new ChangeEvent(io.vigil.engine.Engine.eventId(deadline), key, LivenessState.ALIVE, LivenessState.MISSING,
                     deadline, deadline - 180_000, UUID.randomUUID().toString(), deadline, 0, "silent 180000 ms > 3 x 60000 ms"));
         }
         return out;
