@@ -15,10 +15,13 @@ source "$ROOT/vigil-bench/find-java.sh"
 if [[ $# -gt 0 ]]; then CLIENTS=("$@"); else CLIENTS=(5000); fi
 SECONDS_PER_RUN="${RUN_SECONDS:-30}"
 LOOPS="${LOOPS:-2}"; PORT="${PORT:-7490}"
-OUT="${OUT:-$(mktemp -d /tmp/vigil-peer-burst.XXXXXX)}"
+OUT="${OUT:-$(mktemp -d /tmp/vigil-peer-burst.XXXXXX)}"; mkdir -p "$OUT"
+# Offline: the test classpath is read from the compiler plugin's debug output, as run-peer-capacity.sh does (the
+# dependency plugin's own dependencies are not in every local repository).
 (cd "$ROOT" && ./vigil mvn -q -B -o -pl vigil-peer -am test-compile \
-  && ./vigil mvn -q -B -o -pl vigil-peer dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test)
-CP="$ROOT/vigil-peer/target/classes:$ROOT/vigil-peer/target/test-classes:$(cat "$OUT/cp.txt")"
+  && ./vigil mvn -B -o -X -pl vigil-peer test-compile > "$OUT/build.log" 2>&1)
+CP="$(sed -n 's/.*(f) testPath = \[\(.*\)\]$/\1/p' "$OUT/build.log" | head -n 1 | sed 's/, /:/g')"
+[[ -n "$CP" ]] || { echo "no test classpath in $OUT/build.log" >&2; exit 1; }
 SRV_PIN=(); GEN_PIN=()
 if [[ "${PIN:-1}" == 1 ]]; then SRV_PIN=(taskset -c 1); GEN_PIN=(taskset -c 0); fi
 
