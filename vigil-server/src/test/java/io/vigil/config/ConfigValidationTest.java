@@ -12,15 +12,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Every validation rule of Vigil's YAML, reported as {@code path: reason}, all at once. */
 class ConfigValidationTest {
 
-    private static List<String> errorsOf(String yaml) {
-        try {
-            ConfigLoader.parse(yaml, "test.yaml");
-        } catch (ConfigException e) {
-            return e.errors().stream().map(ConfigError::toString).toList();
-        }
-        throw new AssertionError("expected the configuration to be invalid:\n" + yaml);
-    }
-
     @Test
     void everyErrorOfTheDocumentIsReportedAtOnceInDocumentOrder() throws Exception {
         assertThatThrownBy(() -> ConfigLoader.load(ProjectFiles.resource("all-errors.yaml")))
@@ -52,25 +43,25 @@ class ConfigValidationTest {
 
     @Test
     void aLeaseTtlTooShortToRenewSafelyIsAConfigErrorNotAStartupCrash() throws ConfigException {
-        assertThat(errorsOf("ha:\n  leaseTtl: 500ms\n")).containsExactly("ha.leaseTtl: must be at least 1s: renewals "
+        assertThat(ConfigErrors.of("ha:\n  leaseTtl: 500ms\n")).containsExactly("ha.leaseTtl: must be at least 1s: renewals "
                 + "every TTL/3 must fit inside the safety window TTL - max(TTL/4, 250ms) (got 500ms)");
         assertThat(ConfigLoader.parse("ha:\n  leaseTtl: 1s\n", "test.yaml").ha().leaseTtl()).hasSeconds(1);
     }
 
     @Test
     void unknownKeyIsAnErrorNamingTheKeyAndTheClosestKnownOne() {
-        assertThat(errorsOf("http:\n  prot: 8080\n")).containsExactly(
+        assertThat(ConfigErrors.of("http:\n  prot: 8080\n")).containsExactly(
                 "http.prot: unknown key (did you mean \"port\"?); known keys here: port, host, maxBodyBytes, auth, tls, maxConnections, idleTimeout, headerTimeout");
-        assertThat(errorsOf("monitors:\n  - eventName: E\n    heartbeatInterval: 1s\n    missedHeartbeat: 2\n"))
+        assertThat(ConfigErrors.of("monitors:\n  - eventName: E\n    heartbeatInterval: 1s\n    missedHeartbeat: 2\n"))
                 .containsExactly("monitors[0].missedHeartbeat: unknown key (did you mean \"missedHeartbeats\"?); known keys here: "
                         + "eventName, heartbeatInterval, missedHeartbeats, timeBase, closedLoop, detector, expectedSources, recoveryHeartbeats, flapping");
-        assertThat(errorsOf("colour: blue")).singleElement().asString()
+        assertThat(ConfigErrors.of("colour: blue")).singleElement().asString()
                 .startsWith("colour: unknown key; known keys here: http, store, monitors");
     }
 
     @Test
     void unknownKeysAreCheckedInEverySection() {
-        assertThat(errorsOf("""
+        assertThat(ConfigErrors.of("""
                 store: {uri: x}
                 monitors: [{eventName: E, heartbeatInterval: 1, closedLoop: {policy: p}}]
                 ingest: {dmaap: {url: 'http://mr/e/T', grp: g}, mqtt: {}}
@@ -113,12 +104,12 @@ class ConfigValidationTest {
             ha: {enabled: true}                                     | ha.enabled: needs a store that every instance shares: set store.url to a PostgreSQL JDBC URL (the default is a local H2 file)
             """)
     void eachRuleReportsItsPathAndReason(String yaml, String expected) {
-        assertThat(errorsOf(yaml)).containsExactly(expected);
+        assertThat(ConfigErrors.of(yaml)).containsExactly(expected);
     }
 
     @Test
     void tlsFilesMustBeReadableAndComeAsAPair() {
-        assertThat(errorsOf("http: {tls: {certFile: /nonexistent/c.pem, clientCaFile: /nonexistent/ca.pem}}")).containsExactly(
+        assertThat(ConfigErrors.of("http: {tls: {certFile: /nonexistent/c.pem, clientCaFile: /nonexistent/ca.pem}}")).containsExactly(
                 "http.tls.certFile: cannot read file /nonexistent/c.pem (missing, not a regular file, or not readable)",
                 "http.tls.keyFile: required: the private key of certFile (PEM)",
                 "http.tls.clientCaFile: cannot read file /nonexistent/ca.pem (missing, not a regular file, or not readable)");
@@ -126,25 +117,25 @@ class ConfigValidationTest {
 
     @Test
     void malformedYamlIsOneErrorWithLineAndColumn() {
-        List<String> errors = errorsOf("http:\n  port: 8080\n monitors: [\n");
+        List<String> errors = ConfigErrors.of("http:\n  port: 8080\n monitors: [\n");
         assertThat(errors).singleElement().asString().matches("line \\d+, column \\d+: not valid YAML/JSON: .+");
     }
 
     @Test
     void malformedJsonIsOneErrorWithLineAndColumn() {
-        assertThat(errorsOf("{\n  \"groupID\": \"g\",\n  \"consumerID\" \"1\"\n}")).singleElement().asString()
+        assertThat(ConfigErrors.of("{\n  \"groupID\": \"g\",\n  \"consumerID\" \"1\"\n}")).singleElement().asString()
                 .startsWith("line 3, column 16: not valid YAML/JSON: Unexpected character");
     }
 
     @Test
     void duplicateKeyIsAnError() {
-        assertThat(errorsOf("http:\n  port: 1\n  port: 2\n")).singleElement().asString()
+        assertThat(ConfigErrors.of("http:\n  port: 1\n  port: 2\n")).singleElement().asString()
                 .contains("Duplicate field 'port'");
     }
 
     @Test
     void documentThatIsNotAMappingIsAnError() {
-        assertThat(errorsOf("- a\n- b\n")).containsExactly("the configuration must be a mapping of keys (got a list)");
+        assertThat(ConfigErrors.of("- a\n- b\n")).containsExactly("the configuration must be a mapping of keys (got a list)");
     }
 
     @Test

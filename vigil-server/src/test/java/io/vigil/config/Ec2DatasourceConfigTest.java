@@ -4,20 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.collect.datasource.DatasourceSpec;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code collect.datasources[]} of type ec2: region, endpoint override, credentials as a pair, the secret never shown. */
 class Ec2DatasourceConfigTest {
-
-    private static List<String> errorsOf(String yaml) {
-        try {
-            ConfigLoader.parse(yaml, "test.yaml");
-        } catch (ConfigException e) {
-            return e.errors().stream().map(ConfigError::toString).toList();
-        }
-        throw new AssertionError("expected the configuration to be invalid:\n" + yaml);
-    }
 
     @Test
     void anEc2DatasourceReadsItsSettingsAndHidesItsSecret() throws Exception {
@@ -48,7 +38,7 @@ class Ec2DatasourceConfigTest {
 
     @Test
     void mistakesAreNamed() {
-        assertThat(errorsOf("""
+        assertThat(ConfigErrors.of("""
                 collect:
                   datasources:
                     - {name: aws, type: ec2, accessKeyId: AKID, instances: [{id: i-1}]}

@@ -2,22 +2,12 @@ package io.vigil.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code ha.mode}: active-standby by default; kafka-partitions only where it can work. */
 class HaModeConfigTest {
     private static final String PG = "store: {url: 'jdbc:postgresql://db/vigil'}\n";
     private static final String KAFKA = "ingest:\n  kafka: {bootstrapServers: 'k:9092', topic: hb}\n";
-
-    private static List<String> errorsOf(String yaml) {
-        try {
-            ConfigLoader.parse(yaml, "test.yaml");
-        } catch (ConfigException e) {
-            return e.errors().stream().map(ConfigError::toString).toList();
-        }
-        throw new AssertionError("expected the configuration to be invalid:\n" + yaml);
-    }
 
     @Test
     void theDefaultModeIsActiveStandby() throws Exception {
@@ -35,15 +25,15 @@ class HaModeConfigTest {
 
     @Test
     void kafkaPartitionsNamesEverythingItLacks() {
-        assertThat(errorsOf("ha: {mode: kafka-partitions}\ningest:\n  dmaap: {url: 'http://mr/events/T'}\n")).containsExactly(
+        assertThat(ConfigErrors.of("ha: {mode: kafka-partitions}\ningest:\n  dmaap: {url: 'http://mr/events/T'}\n")).containsExactly(
                 "ha.mode: kafka-partitions needs ha.enabled: true",
                 "ha.mode: kafka-partitions needs a store every instance shares: set store.url to a PostgreSQL JDBC URL",
                 "ha.mode: kafka-partitions needs ingest.kafka: the partitions of its topic decide which instance detects which source",
                 "ha.mode: kafka-partitions takes heartbeats from Kafka only: remove ingest.dmaap (bridge the Message Router "
                         + "topic into Kafka), or use the default active-standby mode");
-        assertThat(errorsOf(PG + "ingest:\n  kafka: {bootstrapServers: 'k:9092', topics: [a, b]}\nha: {enabled: true, mode: kafka-partitions}\n"))
+        assertThat(ConfigErrors.of(PG + "ingest:\n  kafka: {bootstrapServers: 'k:9092', topics: [a, b]}\nha: {enabled: true, mode: kafka-partitions}\n"))
                 .containsExactly("ha.mode: kafka-partitions needs exactly one ingest.kafka topic (got [a, b]): a source's partition must be one place");
-        assertThat(errorsOf(PG + "ha: {enabled: true, mode: sharded}\n"))
+        assertThat(ConfigErrors.of(PG + "ha: {enabled: true, mode: sharded}\n"))
                 .containsExactly("ha.mode: must be active-standby or kafka-partitions (got \"sharded\")");
     }
 }

@@ -15,15 +15,6 @@ class PublishBatchConfigTest {
         return ConfigLoader.parse(yaml, "test.yaml").publish();
     }
 
-    private static List<String> errorsOf(String yaml) {
-        try {
-            ConfigLoader.parse(yaml, "test.yaml");
-        } catch (ConfigException e) {
-            return e.errors().stream().map(ConfigError::toString).toList();
-        }
-        throw new AssertionError("expected the configuration to be invalid:\n" + yaml);
-    }
-
     @Test
     void theTypeIsReadOnceAsAPublishTypeInAnyCase() throws ConfigException {
         List<PublishTarget> targets = publish("""
@@ -78,12 +69,12 @@ class PublishBatchConfigTest {
             publish: [{type: webhook, url: 'http://h/x', batch: 500}]                              | publish[0].batch: must be a mapping of keys (got "500")
             """)
     void badBatchSettingsAreNamedWithTheirPath(String yaml, String error) {
-        assertThat(errorsOf(yaml + "\n")).containsExactly(error);
+        assertThat(ConfigErrors.of(yaml + "\n")).containsExactly(error);
     }
 
     @Test
     void batchIsNotAKeyOfKafkaOrLogTargets() {
-        assertThat(errorsOf("publish: [{type: kafka, bootstrapServers: 'k:9092', topic: t, batch: {maxEvents: 5}}]\n"))
+        assertThat(ConfigErrors.of("publish: [{type: kafka, bootstrapServers: 'k:9092', topic: t, batch: {maxEvents: 5}}]\n"))
                 .singleElement().asString().startsWith("publish[0].batch:");
     }
 }

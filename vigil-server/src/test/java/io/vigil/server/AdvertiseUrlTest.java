@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vigil.config.ConfigError;
+import io.vigil.config.ConfigErrors;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConfigJson;
 import io.vigil.config.ConfigLoader;
@@ -14,7 +14,6 @@ import io.vigil.store.instance.InstanceRecord;
 import io.vigil.store.instance.InstanceRepository;
 import io.vigil.store.testing.TestDatabases;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,15 +26,6 @@ class AdvertiseUrlTest {
 
     @TempDir
     Path dir;
-
-    private static List<String> errorsOf(String yaml) {
-        try {
-            ConfigLoader.parse(yaml, "test.yaml");
-        } catch (ConfigException e) {
-            return e.errors().stream().map(ConfigError::toString).toList();
-        }
-        throw new AssertionError("expected the configuration to be invalid:\n" + yaml);
-    }
 
     private static String advertiseUrlOf(String url) throws ConfigException {
         return ConfigLoader.parse(PG + "ha: {enabled: true, advertiseUrl: '" + url + "'}\n", "t.yaml").ha().advertiseUrl();
@@ -59,29 +49,29 @@ class AdvertiseUrlTest {
 
     @Test
     void everyBadUrlIsReportedAtOnceUnderItsPath() {
-        assertThat(errorsOf(PG + "ha: {enabled: true, advertiseUrl: 'vigil-a:8080'}\n")).containsExactly(
+        assertThat(ConfigErrors.of(PG + "ha: {enabled: true, advertiseUrl: 'vigil-a:8080'}\n")).containsExactly(
                 "ha.advertiseUrl: must be an http:// or https:// URL with a host (got \"vigil-a:8080\")");
-        assertThat(errorsOf(PG + "ha: {enabled: true, advertiseUrl: '/relative/path'}\n")).containsExactly(
+        assertThat(ConfigErrors.of(PG + "ha: {enabled: true, advertiseUrl: '/relative/path'}\n")).containsExactly(
                 "ha.advertiseUrl: must be an http:// or https:// URL with a host (got \"/relative/path\")");
-        assertThat(errorsOf(PG + "ha: {enabled: true, advertiseUrl: 'ftp://vigil-a'}\n")).containsExactly(
+        assertThat(ConfigErrors.of(PG + "ha: {enabled: true, advertiseUrl: 'ftp://vigil-a'}\n")).containsExactly(
                 "ha.advertiseUrl: must be an http:// or https:// URL with a host (got \"ftp://vigil-a\")");
-        assertThat(errorsOf(PG + "ha: {enabled: true, advertiseUrl: 'http://vigil a:8080'}\n")).containsExactly(
+        assertThat(ConfigErrors.of(PG + "ha: {enabled: true, advertiseUrl: 'http://vigil a:8080'}\n")).containsExactly(
                 "ha.advertiseUrl: must be an http:// or https:// URL with a host (got \"http://vigil a:8080\")");
-        assertThat(errorsOf(PG + "ha: {enabled: true, advertiseUrl: 'http://vigil-a:8080/?token=1'}\n")).containsExactly(
+        assertThat(ConfigErrors.of(PG + "ha: {enabled: true, advertiseUrl: 'http://vigil-a:8080/?token=1'}\n")).containsExactly(
                 "ha.advertiseUrl: must not have a query or fragment: the other instances append the request path to it "
                         + "(got \"http://vigil-a:8080/?token=1\")");
-        assertThat(errorsOf(PG + "ha: {enabled: true, advertiseUrl: 'http://vigil-a:8080#x'}\n")).containsExactly(
+        assertThat(ConfigErrors.of(PG + "ha: {enabled: true, advertiseUrl: 'http://vigil-a:8080#x'}\n")).containsExactly(
                 "ha.advertiseUrl: must not have a query or fragment: the other instances append the request path to it "
                         + "(got \"http://vigil-a:8080#x\")");
-        assertThat(errorsOf(PG + "ha: {enabled: true, advertiseUrl: [http://a]}\n")).containsExactly(
+        assertThat(ConfigErrors.of(PG + "ha: {enabled: true, advertiseUrl: [http://a]}\n")).containsExactly(
                 "ha.advertiseUrl: must be a text value (got a list)");
         // together with the other errors of the file, not instead of them
-        assertThat(errorsOf(PG + "http: {port: 70000}\nha: {enabled: true, leaseTtl: -1s, advertiseUrl: 'mailto:a@b'}\n"))
+        assertThat(ConfigErrors.of(PG + "http: {port: 70000}\nha: {enabled: true, leaseTtl: -1s, advertiseUrl: 'mailto:a@b'}\n"))
                 .containsExactly(
                         "http.port: must be an integer from 0 to 65535 (got \"70000\")",
                         "ha.leaseTtl: must be a positive duration like 500ms, 2s, 5m (got \"-1s\")",
                         "ha.advertiseUrl: must be an http:// or https:// URL with a host (got \"mailto:a@b\")");
-        assertThat(errorsOf(PG + "ha: {enabled: true, advertiseURL: 'http://a:1'}\n")).singleElement().asString()
+        assertThat(ConfigErrors.of(PG + "ha: {enabled: true, advertiseURL: 'http://a:1'}\n")).singleElement().asString()
                 .startsWith("ha.advertiseURL: unknown key (did you mean \"advertiseUrl\"?)");
     }
 
