@@ -13,6 +13,7 @@
 # PIN=1 runs the server on CPU 1 and the generator on CPU 0 (taskset), so each gets exactly one core.
 # PAIRS (default 2): bare/vigil pairs per client count, alternating, so both see the same machine (it is shared and
 # noisy: compare the ratio, not the absolute figures). LOOPS (default 2): the servers' event loops.
+# GEN_SHARDS (default 2): the generator's selector threads.
 # SERVER_OPTS: extra JVM options for both servers (e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr).
 # Output: one summary line per run (with the load average at its start and the server's CPU per heartbeat: server
 # CPU time / heartbeats it read, in µs), then per client count the ratio vigil / bare of the summed server CPU and of
@@ -37,7 +38,7 @@ if [[ "${PIN:-0}" == 1 ]]; then SRV_PIN=(taskset -c 1); GEN_PIN=(taskset -c 0); 
 steady() { { grep -E "^t= *(1[5-9]|[2-9][0-9])s" "$1" || true; } | head -n $(( (SECONDS_PER_RUN - 15) / 5 )) \
   | { grep -o "$2=[ 0-9.]*" || true; } | awk -F= '{s+=$2; n++} END {if (n) printf "%.2f", s/n; else printf "-"}'; }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cpus, loadavg $(cut -d' ' -f1-3 /proc/loadavg), pin=${PIN:-0}, loops=$LOOPS, pairs=$PAIRS, ${SECONDS_PER_RUN}s per run, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo -), logs in $OUT"
+echo "# $(date -u +%FT%TZ) $(nproc) cpus, loadavg $(cut -d' ' -f1-3 /proc/loadavg), pin=${PIN:-0}, loops=$LOOPS, generator shards=${GEN_SHARDS:-2}, pairs=$PAIRS, ${SECONDS_PER_RUN}s per run, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo -), logs in $OUT"
 printf "%-6s %7s %5s %12s %10s %10s %12s %8s %10s %s\n" server clients load "server cpu" "gen cpu" "recv/s" "server hb/s" "µs/hb" silent "timeouts (spurious) / detection delay"
 for n in "${CLIENTS[@]}"; do
   declare -A CPU_SUM=() US_SUM=() RUNS=(); short=0
@@ -55,7 +56,7 @@ for n in "${CLIENTS[@]}"; do
     srv=$!
     # Until it listens (a cold JVM on a busy machine takes more than a second or two), at most 60 s.
     for ((w = 0; w < 600; w++)); do grep -q 'ready on' "$log.server" 2>/dev/null && break; sleep 0.1; done
-    "${GEN_PIN[@]}" "$JAVA" -Xmx1g -cp "$CP" io.vigil.peer.bench.PeerLoadGenerator 127.0.0.1 "$PORT" "$n" 100 "$SECONDS_PER_RUN" 2 "$hang" "$log.timeouts" > "$log.generator" 2>&1 || true
+    "${GEN_PIN[@]}" "$JAVA" -Xmx1g -cp "$CP" io.vigil.peer.bench.PeerLoadGenerator 127.0.0.1 "$PORT" "$n" 100 "$SECONDS_PER_RUN" "${GEN_SHARDS:-2}" "$hang" "$log.timeouts" > "$log.generator" 2>&1 || true
     wait "$srv" || true
     verdict="$( (grep -E '^hangs=' "$log.generator" || true) | sed 's/.*: \([0-9]* timeouts, [0-9]* spurious\)/\1/') $( (grep -E '^detection delay' "$log.generator" || true) | sed 's/detection delay after hang ms: //')"
     hb="$(steady "$log.server" 'heartbeats/s')"; [[ $kind == bare ]] && hb="$(steady "$log.server" 'lines/s')"

@@ -48,9 +48,8 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
     private ServerProtocol protocol;
     private NetServer server;
     private long timerId = -1;
-    private long previousTickAt;
-    /** {@link #previousTickAt} for readers on other threads: this shard's read watermark. */
-    private volatile long heardUpTo;
+    private volatile ReadWatermark watermark; // set in start(); read by heardUpTo() from other threads
+    private final Runnable turnEnded = () -> watermark.turnEnded();
     private final ConnectionCap cap; // shared by the shards
     private long nextId;
     private boolean suspended;
@@ -68,8 +67,7 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
     @Override
     public Future<?> start() {
         long now = clock.millis();
-        previousTickAt = now;
-        heardUpTo = now;
+        watermark = new ReadWatermark(now);
         protocol = new ServerProtocol(config.endpointId(), config.timing(), out, this, new Nonces(), now);
         server = vertx.createNetServer(new NetServerOptions()
                 .setTcpNoDelay(true)
@@ -105,7 +103,8 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
      * Readable from any thread; it stalls while the shard's event loop is behind or stalled.
      */
     long heardUpTo() {
-        return heardUpTo;
+        ReadWatermark w = watermark;
+        return w == null ? -1 : w.heardUpTo();
     }
 
     /** Sessions of this shard that completed the handshake and are not lost; readable from any thread. */
@@ -114,20 +113,15 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
     }
 
     /**
-     * The event loop runs its socket reads before its timers in every turn, and this tick is a timer: whatever reached
-     * a socket before the previous tick started has been read by now. So the previous tick's start is this shard's
-     * read watermark, and sessions are judged silent only up to it. When the loop is behind (thousands of clients
-     * connecting at once, a long read turn) the next tick comes late and judges only what the loop has caught up with,
+     * Judges the sessions up to this shard's read watermark ({@link ReadWatermark}): the previous tick's start, once a
+     * turn of the event loop has read every socket that was ready. When the loop is behind (thousands of clients
+     * connecting at once, a long read turn, more ready sockets than one select returns) the watermark waits for it,
      * instead of timing out clients whose heartbeats are still waiting in their sockets. Costs at most one tick of
-     * detection delay.
+     * detection delay on a loop that keeps up.
      */
     private void tick() {
         long now = clock.millis();
-        protocol.tick(now, previousTickAt);
-        if (!suspended) {
-            heardUpTo = previousTickAt; // a suspended shard reads nothing: its watermark stalls
-        }
-        previousTickAt = now;
+        protocol.tick(now, watermark.tick(now));
         connected = protocol.connectedCount();
     }
 
@@ -193,6 +187,14 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         LineReader(ServerProtocol.Session session) {
             this.session = session;
             this.id = session.id();
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (watermark.readComplete()) {
+                ctx.executor().execute(turnEnded); // runs in this turn's task phase (ReadWatermark)
+            }
+            ctx.fireChannelReadComplete();
         }
 
         @Override
@@ -299,13 +301,14 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
 
     void suspend(long now) {
         suspended = true;
+        watermark.suspend(); // a suspended shard reads nothing: its watermark stalls
         protocol.suspend(now);
         channels.values().forEach(ch -> ch.config().setAutoRead(false));
     }
 
     void resume(long now) {
         suspended = false;
-        previousTickAt = now; // it reads again from now on: prove nothing from the suspended time
+        watermark.resume(now); // it reads again from now on: prove nothing from the suspended time
         protocol.resume(now);
         channels.values().forEach(ch -> ch.config().setAutoRead(true));
         connected = protocol.connectedCount();

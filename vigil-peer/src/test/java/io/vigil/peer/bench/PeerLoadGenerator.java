@@ -28,6 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * one selector thread each; a shard sends one tenth of its clients a heartbeat every tenth of an interval, so the load
  * is smooth. Frames are written by hand ({@link LoadFrames}, the documented wire format version 1, unauthenticated)
  * into one reusable buffer per shard; after the server's hello, what the server sends is only counted by newline.
+ * After the handshake a client's socket is not selected for reading: the send slots poll it about every 500 ms and
+ * drain what queued up ({@link LoadShard}), so an answer costs no wakeup or read of its own.
  * Connections open in waves of {@value LoadShard#CONNECTS_IN_FLIGHT} unfinished handshakes per shard. A partial write
  * is finished when the socket is writable again; until then that client's heartbeats are skipped and counted.
  *
