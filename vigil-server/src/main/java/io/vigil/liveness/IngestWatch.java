@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * 100 ms) logs one WARN when a channel goes blind and one when it hears again, naming the channel, its stalled parts
  * and what to check.
  *
+ * <p>A part that flaps (an overloaded machine: the event loops miss their tick every few seconds) does not flood the
+ * log: for {@value #FLAP_WINDOW_MILLIS} ms after a logged recovery, further short blind spells of that part are
+ * counted, not logged, and one WARN sums them up when the window ends (how many, the longest, the total). A spell that
+ * lasts longer than {@value #LONG_SPELL_MILLIS} ms is logged when it passes that length even inside the window.
+ *
  * <p>A part is blind while its watermark lags by more than its blindAfter; a part that has never advanced yet (a
  * Kafka group still joining) gets at least {@value #STARTUP_ALLOWANCE_MILLIS} ms from its registration.
  */
@@ -30,6 +35,10 @@ public final class IngestWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestWatch.class);
     static final long STARTUP_ALLOWANCE_MILLIS = 10_000;
     private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** After a logged recovery, blind spells of the same part are summed up in one line per this window. */
+    static final long FLAP_WINDOW_MILLIS = 60_000;
+    /** A spell inside the flap window that lasts this long is logged on its own after all. */
+    static final long LONG_SPELL_MILLIS = 10_000;
 
     /** One part of a channel (the HTTP event loops, a DMaaP poll loop, a Kafka consumer), with its last blind spells. */
     public record PartSight(String name, long watermarkMillis, long lagMillis, boolean blind, List<BlindSpell> spells) {
@@ -49,6 +58,8 @@ public final class IngestWatch implements AutoCloseable {
     private final Set<String> blindParts = new HashSet<>();
     /** The newest blind spell seen per part, so that a spell that began and ended between two checks is logged too. */
     private final Map<String, BlindSpell> lastSpell = new HashMap<>();
+    /** Per part: the flap window after its last logged recovery and the spells counted in it. */
+    private final Map<String, Flaps> flaps = new HashMap<>();
     private volatile boolean running = true;
 
     public IngestWatch(Watermarks watermarks, Supplier<Engine> engine) {
@@ -119,7 +130,8 @@ public final class IngestWatch implements AutoCloseable {
 
     /**
      * Logs the blind / hears-again transitions of every part, and a blind spell that began and ended between two
-     * checks (a stopped process: the probes run again before this thread does).
+     * checks (a stopped process: the probes run again before this thread does); inside a part's flap window, counts
+     * them instead and logs one summary when the window ends.
      */
     void check() {
         long now = watermarks.clock().millis();
@@ -131,21 +143,77 @@ public final class IngestWatch implements AutoCloseable {
             BlindSpell newest = spells.isEmpty() ? null : spells.getLast();
             boolean known = lastSpell.containsKey(p.name());
             BlindSpell before = lastSpell.put(p.name(), newest);
+            Flaps f = flaps.computeIfAbsent(p.name(), k -> new Flaps());
             String channel = p.channel().name().toLowerCase();
             if (blind && blindParts.add(p.name())) {
-                log.warn("Ingest channel {} is blind: {} has proven nothing for {} ms. Sources heard through it are held "
-                        + "(no ONSET) until it hears again; {}", channel, p.name(), p.lagMillis(now), whatToCheck(p.channel()));
+                f.blindSince = now - p.lagMillis(now);
+                f.quietBlind = now < f.windowEnd;
+                if (!f.quietBlind) logBlind(p, channel, now);
+            } else if (blind && f.quietBlind && p.lagMillis(now) >= LONG_SPELL_MILLIS) {
+                f.quietBlind = false; // not a flap: an outage, logged on its own (and its recovery too)
+                logBlind(p, channel, now);
             } else if (!blind && blindParts.remove(p.name())) {
-                log.warn("Ingest channel {} hears again: {} is {} ms behind; held sources are judged on what arrived, "
-                        + "with the blind time not counted as silence", channel, p.name(), p.lagMillis(now));
+                long length = newest != null && !newest.equals(before) ? newest.lengthMillis() : now - f.blindSince;
+                if (f.quietBlind) {
+                    f.count(length);
+                } else {
+                    log.warn("Ingest channel {} hears again: {} is {} ms behind; held sources are judged on what arrived, "
+                            + "with the blind time not counted as silence", channel, p.name(), p.lagMillis(now));
+                    f.open(now);
+                }
+                f.quietBlind = false;
             } else if (!blind && known && newest != null && !newest.equals(before)) {
-                log.warn("Ingest channel {} was blind for {} ms ({} proved nothing, e.g. Vigil itself was paused) and hears "
-                        + "again; that time does not count as silence of its sources; {}", channel, newest.lengthMillis(),
-                        p.name(), whatToCheck(p.channel()));
+                if (now < f.windowEnd) {
+                    f.count(newest.lengthMillis());
+                } else {
+                    log.warn("Ingest channel {} was blind for {} ms ({} proved nothing, e.g. Vigil itself was paused) and hears "
+                            + "again; that time does not count as silence of its sources; {}", channel, newest.lengthMillis(),
+                            p.name(), whatToCheck(p.channel()));
+                    f.open(now);
+                }
+            }
+            if (now >= f.windowEnd && f.spells > 0) {
+                log.warn("Ingest channel {} went blind again {} in the last {} s ({} proved nothing for {} ms at most, "
+                        + "{} ms in all; that time did not count as silence of its sources); {}", channel,
+                        f.spells == 1 ? "once" : f.spells + " times",
+                        (now - f.windowStart + 500) / 1000, p.name(), f.longest, f.total, whatToCheck(p.channel()));
+                f.open(now); // still flapping: the next minute is summed up too
             }
         }
         blindParts.retainAll(seen);
         lastSpell.keySet().retainAll(seen);
+        flaps.keySet().retainAll(seen);
+    }
+
+    private void logBlind(Watermark p, String channel, long now) {
+        log.warn("Ingest channel {} is blind: {} has proven nothing for {} ms. Sources heard through it are held "
+                + "(no ONSET) until it hears again; {}", channel, p.name(), p.lagMillis(now), whatToCheck(p.channel()));
+    }
+
+    /** A part's flap window and the blind spells counted in it (check thread only). */
+    private static final class Flaps {
+        long windowStart;
+        long windowEnd = Long.MIN_VALUE;
+        long blindSince;
+        /** The current blind spell began inside the window and was not logged. */
+        boolean quietBlind;
+        int spells;
+        long longest;
+        long total;
+
+        void open(long now) {
+            windowStart = now;
+            windowEnd = now + FLAP_WINDOW_MILLIS;
+            spells = 0;
+            longest = 0;
+            total = 0;
+        }
+
+        void count(long lengthMillis) {
+            spells++;
+            longest = Math.max(longest, lengthMillis);
+            total += lengthMillis;
+        }
     }
 
     private static String whatToCheck(Channel ch) {
