@@ -1,6 +1,7 @@
 package io.vigil.peer.tcp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -50,6 +51,8 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
     private long timerId = -1;
     private volatile ReadWatermark watermark; // set in start(); read by heardUpTo() from other threads
     private final Runnable turnEnded = () -> watermark.turnEnded();
+    private ScratchReads reads; // one read buffer for all of this shard's sockets
+    private ByteBuf answer; // the buffer answers are encoded into, reused while no write holds it (see send)
     private final ConnectionCap cap; // shared by the shards
     private long nextId;
     private boolean suspended;
@@ -68,6 +71,7 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
     public Future<?> start() {
         long now = clock.millis();
         watermark = new ReadWatermark(now);
+        reads = new ScratchReads(PooledByteBufAllocator.DEFAULT);
         protocol = new ServerProtocol(config.endpointId(), config.timing(), out, this, new Nonces(), now);
         server = vertx.createNetServer(new NetServerOptions()
                 .setTcpNoDelay(true)
@@ -121,7 +125,7 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
      */
     private void tick() {
         long now = clock.millis();
-        protocol.tick(now, watermark.tick(now));
+        protocol.tick(now, watermark.tick(now, channels.size()));
         connected = protocol.connectedCount();
     }
 
@@ -145,6 +149,7 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         // protocols): lines are decoded straight from Netty's pooled buffers, with no per-read copies or queues. The
         // handler's context is the session's attachment: answers are written from there, straight to the socket's
         // end of the pipeline, without a lookup or a pass through Vert.x's handler.
+        channel.config().setRecvByteBufAllocator(reads);
         LineReader reader = new LineReader(session);
         vertxHandler.pipeline().addBefore(vertxHandler.name(), "vigil-peer-frames", reader);
         session.attach(vertxHandler.pipeline().context(reader));
@@ -270,9 +275,19 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
             return; // a client that does not read gets no unbounded queue: it will see these heartbeats as missing
         }
         int n = codec.encodeInto(frame);
-        ByteBuf b = ctx.alloc().directBuffer(n + 1);
-        b.writeBytes(codec.scratch(), 0, n).writeByte('\n');
-        ctx.writeAndFlush(b, ctx.voidPromise());
+        // One buffer for every answer of this shard: a write to a socket with room completes within writeAndFlush,
+        // and Netty then releases its reference, so the buffer is free again for the next answer (on any
+        // connection). If a write is left pending (a full socket), Netty keeps that buffer and we take a new one.
+        ByteBuf b = answer;
+        if (b == null || b.refCnt() != 1 || b.capacity() < n + 1) {
+            if (b != null) {
+                b.release(); // our reference; a pending write keeps its own
+            }
+            b = ctx.alloc().directBuffer(Math.max(256, n + 1));
+            answer = b;
+        }
+        b.clear().writeBytes(codec.scratch(), 0, n).writeByte('\n');
+        ctx.writeAndFlush(b.retain(), ctx.voidPromise());
     }
 
     @Override
@@ -322,6 +337,12 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         List<Channel> toClose = List.copyOf(channels.values());
         channels.clear();
         toClose.forEach(Channel::close);
-        return server.close();
+        return server.close().andThen(v -> {
+            if (answer != null) {
+                answer.release();
+                answer = null;
+            }
+            reads.release();
+        });
     }
 }

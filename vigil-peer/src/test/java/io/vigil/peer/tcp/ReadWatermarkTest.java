@@ -2,6 +2,8 @@ package io.vigil.peer.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -10,6 +12,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReadWatermarkTest {
 
+    /** Open sockets of the shard: up to 3 selects' worth, so a ready socket is returned within 3 selects. */
+    private static final int SOCKETS = 2500;
     private long now = 1_000_000;
     private final ReadWatermark watermark = new ReadWatermark(now);
 
@@ -22,7 +26,7 @@ class ReadWatermarkTest {
         if (queued) {
             watermark.turnEnded();
         }
-        return tick ? watermark.tick(now) : watermark.heardUpTo();
+        return tick ? watermark.tick(now, SOCKETS) : watermark.heardUpTo();
     }
 
     @Test
@@ -42,14 +46,50 @@ class ReadWatermarkTest {
         now += 10;
         long before = turn(10, true);
         // A reconnect burst: the loop is far behind and one select returns the most the JDK's selector returns.
-        for (int i = 0; i < 30; i++) {
-            now += 50;
-            assertThat(turn(ReadWatermark.SELECT_BATCH_MAX, true)).as("turn %d", i).isEqualTo(before);
-        }
+        now += 50;
+        assertThat(turn(ReadWatermark.SELECT_BATCH_MAX, true)).isEqualTo(before);
         long lastCappedTick = now;
         now += 50;
         assertThat(turn(400, true)).as("the first turn that drained the ready set proves the tick before it")
                 .isEqualTo(lastCappedTick);
+    }
+
+    @Test
+    void aSaturatedLoopProvesATickOnceEnoughSelectsHaveServedItsReadySockets() {
+        assertThat(ReadWatermark.turnsToDrain(SOCKETS)).isEqualTo(4); // 3 selects of 1024, plus one
+        now += 10;
+        long before = turn(10, true);
+        List<Long> ticks = new ArrayList<>(List.of(now)); // ticks.get(m) ran in turn m + 1
+        for (int i = 0; i < 20; i++) {
+            now += 40;
+            long w = turn(ReadWatermark.SELECT_BATCH_MAX, true); // turn i + 2, cut off
+            if (i < 3) {
+                assertThat(w).as("turn %d: fewer than 4 selects since any tick", i + 2).isEqualTo(before);
+            } else {
+                assertThat(w).as("turn %d: the tick 4 turns back", i + 2).isEqualTo(ticks.get(i - 3));
+            }
+            ticks.add(now);
+        }
+    }
+
+    @Test
+    void moreSocketsNeedMoreSelectsBeforeATickIsProven() {
+        now += 10;
+        turn(10, true);
+        long first = now + 40;
+        for (int i = 0; i < 10; i++) {
+            now += 40;
+            watermark.readComplete();
+            for (int r = 1; r < ReadWatermark.SELECT_BATCH_MAX; r++) {
+                watermark.readComplete();
+            }
+            watermark.turnEnded();
+            long w = watermark.tick(now, 9 * ReadWatermark.SELECT_BATCH_MAX); // 9 selects to drain, plus one
+            assertThat(w).as("turn %d", i).isLessThan(first);
+        }
+        now += 40;
+        turn(ReadWatermark.SELECT_BATCH_MAX, false);
+        assertThat(watermark.tick(now, 9 * ReadWatermark.SELECT_BATCH_MAX)).isEqualTo(first);
     }
 
     @Test
@@ -74,7 +114,7 @@ class ReadWatermarkTest {
         for (int i = 0; i < ReadWatermark.SELECT_BATCH_MAX; i++) {
             watermark.readComplete();
         }
-        assertThat(watermark.tick(now)).isEqualTo(before);
+        assertThat(watermark.tick(now, SOCKETS)).isEqualTo(before);
         watermark.turnEnded();
     }
 

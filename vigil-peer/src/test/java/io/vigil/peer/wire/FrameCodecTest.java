@@ -169,4 +169,19 @@ class FrameCodecTest {
         assertThat(copy).isEqualTo(new FrameCodec(SECRET).encode(big));
         assertThat(new FrameCodec(SECRET).decode(copy, copy.length)).isEqualTo(big);
     }
+
+    @Test
+    void numbersAreWrittenInPlainDecimalAtEveryDigitCount() throws Exception {
+        FrameCodec codec = new FrameCodec(null);
+        long[] values = {0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12345, 1_732_676_400_000L, 999_999_999_999_999_999L,
+            1_000_000_000_000_000_000L, Long.MAX_VALUE, -1, -10, -123};
+        for (long v : values) {
+            Frame f = new Frame(FrameType.HEARTBEAT, "n", v, v, "ab", "cd", null);
+            String text = new String(codec.encode(f), StandardCharsets.US_ASCII);
+            assertThat(text).as("value %d", v).contains("\"seq\":" + v + ",\"ts\":" + v + ",");
+            if (v > 0) { // the decoder's own rules for seq and ts apply from here
+                assertThat(codec.decode(codec.encode(f), codec.encode(f).length)).isEqualTo(f);
+            }
+        }
+    }
 }
