@@ -308,6 +308,12 @@ public final class Engine {
         return monitors.values().stream().map(ms -> ms.monitor).toList();
     }
 
+    /** The monitor of {@code eventName}, or null when none watches it; a map lookup (any thread). */
+    public @Nullable Monitor monitor(String eventName) {
+        MonitorState ms = monitors.get(eventName);
+        return ms == null ? null : ms.monitor;
+    }
+
     /**
      * Restores sources from the store (call before ingest starts). ALIVE sources get
      * {@code max(lastSeen + threshold, now + grace)}, so a restart raises no storm yet a source that died while Vigil
