@@ -108,6 +108,8 @@ public final class Engine {
     private final AtomicIntegerArray blindCounts = new AtomicIntegerArray(NO_CHANNEL + 1);
     /** The detector's own pauses, newest last (detector thread), and their total length. */
     private final ArrayDeque<BlindSpell> pauses = new ArrayDeque<>();
+    /** A copy of {@link #pauses} for other threads (status). */
+    private volatile List<BlindSpell> pausesSeen = List.of();
     private final LongAdder pausedMillis = new LongAdder();
 
     /** Sources the next {@link #drainCheckpoint} writes; null until {@link #trackCheckpoints} (nobody drains it). */
@@ -255,7 +257,16 @@ public final class Engine {
         if (toMillis <= fromMillis) return;
         pauses.addLast(new BlindSpell(fromMillis, toMillis));
         if (pauses.size() > 16) pauses.removeFirst();
+        pausesSeen = List.copyOf(pauses);
         pausedMillis.add(toMillis - fromMillis);
+    }
+
+    /**
+     * The detector's last 16 pauses ({@link #selfPaused}), oldest first: blind time of every channel, as the rule
+     * counts it. Any thread.
+     */
+    public List<BlindSpell> pauses() {
+        return pausesSeen;
     }
 
     /** Total time the detector was found paused ({@link #selfPaused}). */

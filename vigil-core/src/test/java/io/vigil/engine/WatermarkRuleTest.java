@@ -189,6 +189,7 @@ class WatermarkRuleTest {
         hearing(20);
         assertThat(kinds()).containsExactly("p:ALIVE", "dead:ALIVE", "dead:ONSET");
         assertThat(engine.pausedMillisTotal()).isEqualTo(5000);
+        assertThat(engine.pauses()).containsExactly(new io.vigil.ingest.BlindSpell(from, from + 5000)); // as /api/v1/status shows it
     }
 
     @Test

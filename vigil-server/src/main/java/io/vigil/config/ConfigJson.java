@@ -89,6 +89,8 @@ public final class ConfigJson {
             n.put("consumer", d.consumer());
             n.put("pollTimeout", DurationSyntax.format(d.pollTimeout()));
             n.put("limit", d.limit());
+            if (!d.pollGrace().equals(DmaapIngest.DEFAULT_POLL_GRACE)) n.put("pollGrace", DurationSyntax.format(d.pollGrace()));
+            if (!d.retryMax().equals(DmaapIngest.DEFAULT_RETRY_MAX)) n.put("retryMax", DurationSyntax.format(d.retryMax()));
             auth(n, "auth", d.auth(), revealSecrets);
             caFile(n, d.caFile());
         }
@@ -101,6 +103,7 @@ public final class ConfigJson {
             n.put("groupId", k.groupId());
             strings(n, "properties", k.properties(), revealSecrets);
             if (k.deadLetterTopic() != null) n.put("deadLetterTopic", k.deadLetterTopic());
+            if (k.groupInstanceId() != null) n.put("groupInstanceId", k.groupInstanceId());
         }
 
         ArrayNode publish = root.putArray("publish");

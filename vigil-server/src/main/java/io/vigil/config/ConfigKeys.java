@@ -168,6 +168,12 @@ public final class ConfigKeys {
     static final ConfigKey<Duration> DMAAP_POLL_TIMEOUT = DMAAP.duration("pollTimeout", DmaapIngest.DEFAULT_POLL_TIMEOUT)
             .doc("duration", "`15s`",
             "Long-poll timeout sent as `timeout=` (ms). The DMaaP channel's watermark runs one to two of these behind while MR has nothing to give (see [detection.md](detection.md#when-vigil-cannot-hear)): a short value (e.g. `50ms`, at most 20 polls a second) brings a DMaaP-fed source's ONSET within ~0.1 s of its deadline.");
+    static final ConfigKey<Duration> DMAAP_POLL_GRACE = DMAAP.duration("pollGrace", DmaapIngest.DEFAULT_POLL_GRACE)
+            .doc("duration", "`5s`",
+            "Added to `pollTimeout` to bound one poll: a Message Router that has not answered by then is given up (the connection is reset) and asked again. The DMaaP channel is blind meanwhile, and after an outage a poll that hung when MR came back holds it until then: a short value (e.g. `500ms` with `pollTimeout: 50ms`) brings recovery sooner, but an answer MR sends later than this is cut off and the messages it had handed out are lost (Vigil's watermark does not move on a failed poll, so no source is declared missing on that account).");
+    static final ConfigKey<Duration> DMAAP_RETRY_MAX = DMAAP.duration("retryMax", DmaapIngest.DEFAULT_RETRY_MAX)
+            .doc("duration", "`5s`",
+            "After failed polls the next waits 250 ms, doubling up to this, counted from the failed poll's start. The channel is blind while the poller waits, so after MR is back up to this much is added to the blind time (with a short `pollGrace`, lower this too, e.g. `1s`).");
     static final ConfigKey<Integer> DMAAP_LIMIT = DMAAP.integer("limit", 1, Integer.MAX_VALUE, DmaapIngest.DEFAULT_LIMIT)
             .doc("integer ≥ 1", "`1000`",
             "Most messages per poll, sent as `limit=`.");
@@ -188,6 +194,8 @@ public final class ConfigKeys {
             "Several topics.");
     static final ConfigKey<Void> KAFKA_GROUP_ID = KAFKA.value("groupId").doc("text", "`vigil`",
             "Kafka consumer group.");
+    static final ConfigKey<Void> KAFKA_GROUP_INSTANCE_ID = KAFKA.value("groupInstanceId").doc("text", "`ha.instanceId`",
+            "The consumer's `group.instance.id` (Kafka static membership): a Vigil restarted under the same id takes its member's place without a rebalance. `none`: dynamic membership (a new member at every start). A `group.instance.id` in `properties` wins. On a clean stop Vigil leaves the group, so its partitions move at once either way; after a crash they wait for the session timeout (`session.timeout.ms`, 45 s) either way. Two instances must not share one id (Kafka fences the older one).");
     static final ConfigKey<Map<String, String>> KAFKA_PROPERTIES = KAFKA.textMap("properties").doc("mapping text → text", "`{}`",
             "Kafka client properties passed through unchanged (`security.protocol`, `sasl.*`, `ssl.*`, …).");
     static final ConfigKey<Void> KAFKA_DEAD_LETTER_TOPIC = KAFKA.value("deadLetterTopic").doc("text", "—",

@@ -14,16 +14,37 @@ import java.util.Objects;
  * @param groupId          consumer group; default {@value #DEFAULT_GROUP_ID}
  * @param properties       extra Kafka client properties passed through unchanged (SASL, TLS…)
  * @param deadLetterTopic  where poison records are copied before they are skipped; null: nowhere
+ * @param groupInstanceId  the consumer's {@code group.instance.id} (static membership); null: the instance id
+ *                         ({@code ha.instanceId}); {@value #DYNAMIC}: none (dynamic membership). A
+ *                         {@code group.instance.id} in {@code properties} wins.
  */
 public record KafkaIngest(String bootstrapServers, List<String> topics, String groupId, Map<String, String> properties,
-                          @Nullable String deadLetterTopic) {
+                          @Nullable String deadLetterTopic, @Nullable String groupInstanceId) {
     public static final String DEFAULT_GROUP_ID = "vigil";
+    /** {@code groupInstanceId: none}: dynamic group membership. */
+    public static final String DYNAMIC = "none";
 
     public KafkaIngest {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         topics = List.copyOf(topics);
         if (groupId == null) groupId = DEFAULT_GROUP_ID;
         properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+
+    /** Static membership under the instance id. */
+    public KafkaIngest(String bootstrapServers, List<String> topics, String groupId, Map<String, String> properties,
+                       @Nullable String deadLetterTopic) {
+        this(bootstrapServers, topics, groupId, properties, deadLetterTopic, null);
+    }
+
+    /**
+     * The {@code group.instance.id} the consumer uses on instance {@code instanceId}, or null for dynamic membership.
+     */
+    public @Nullable String groupInstanceIdFor(String instanceId) {
+        String p = properties.get("group.instance.id");
+        if (p != null) return p.isBlank() ? null : p;
+        if (DYNAMIC.equals(groupInstanceId)) return null;
+        return groupInstanceId != null ? groupInstanceId : instanceId;
     }
 
     /** Without a dead-letter topic. */

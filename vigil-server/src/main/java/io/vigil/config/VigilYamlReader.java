@@ -236,7 +236,9 @@ final class VigilYamlReader {
             int limit = DMAAP_LIMIT.read(d);
             BasicAuth auth = auth(d, DMAAP_AUTH);
             java.nio.file.Path ca = caFile(d, DMAAP_TLS);
-            if (url != null) dmaap = new DmaapIngest(url, group, consumer, timeout, limit, auth, ca);
+            Duration grace = DMAAP_POLL_GRACE.read(d);
+            Duration retryMax = DMAAP_RETRY_MAX.read(d);
+            if (url != null) dmaap = new DmaapIngest(url, group, consumer, timeout, limit, auth, ca, grace, retryMax);
         }
         KafkaIngest kafka = null;
         if (n.has(KAFKA.name())) {
@@ -265,7 +267,8 @@ final class VigilYamlReader {
             } else if (deadLetter != null && !deadLetter.matches("[a-zA-Z0-9._-]{1,249}")) {
                 k.error("deadLetterTopic", "not a valid Kafka topic name (letters, digits, '.', '_', '-'; at most 249)");
             }
-            if (servers != null && !topics.isEmpty()) kafka = new KafkaIngest(servers, topics, groupId, props, deadLetter);
+            String instance = k.has("groupInstanceId") ? k.requiredString("groupInstanceId", "") : null;
+            if (servers != null && !topics.isEmpty()) kafka = new KafkaIngest(servers, topics, groupId, props, deadLetter, instance);
         }
         return new IngestConfig(dmaap, kafka);
     }

@@ -64,7 +64,13 @@ public record StatusBody(String state, String role, String instanceId, long epoc
      * watermark; {@code dmaap} is the poll URL, only when DMaaP polling is configured.
      */
     public record Ingest(Map<String, String> held, Map<String, Channel> channels, long heldSourcesUnknownChannel,
-                         double detectorPausedSeconds, @JsonInclude(Include.NON_NULL) String dmaap) {
+                         double detectorPausedSeconds, @JsonInclude(Include.NON_NULL) String dmaap,
+                         @JsonInclude(Include.NON_EMPTY) List<Spell> detectorPauses) {
+        /** Without detector pauses (none seen yet). */
+        public Ingest(Map<String, String> held, Map<String, Channel> channels, long heldSourcesUnknownChannel,
+                      double detectorPausedSeconds, String dmaap) {
+            this(held, channels, heldSourcesUnknownChannel, detectorPausedSeconds, dmaap, List.of());
+        }
     }
 
     /** One ingest channel: how far it has proven it heard, whether it is blind, how many sources wait for it. */

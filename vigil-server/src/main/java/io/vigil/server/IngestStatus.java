@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The {@code ingest} part of {@code GET /api/v1/status}: per channel with a watermark, how far it has proven it heard
  * ({@code watermark}, {@code lagMillis}), whether it is {@code blind}, how many sources wait for it
- * ({@code heldSources}) and its parts (each with its last {@code blindSpells}); {@code held} names the blind channels with the reason (for {@code vigil status}).
+ * ({@code heldSources}) and its parts (each with its last {@code blindSpells}); {@code held} names the blind channels with the reason (for {@code vigil status});
+ * {@code detectorPauses} the detector's last pauses (blind time of every channel; left out while there is none).
  */
 final class IngestStatus {
     private IngestStatus() {
@@ -35,7 +36,9 @@ final class IngestStatus {
             channels.put(name, new StatusBody.Channel(Instant.ofEpochMilli(c.watermarkMillis()).toString(), c.watermarkMillis(),
                     c.lagMillis(), c.blind(), c.heldSources(), parts));
         }
+        List<StatusBody.Spell> pauses = new ArrayList<>();
+        for (BlindSpell sp : liveness.engine().pauses()) pauses.add(new StatusBody.Spell(sp.fromMillis(), sp.toMillis()));
         return new StatusBody.Ingest(held, channels, liveness.engine().blindHeld(null),
-                liveness.engine().pausedMillisTotal() / 1000.0, dmaapPollUrl);
+                liveness.engine().pausedMillisTotal() / 1000.0, dmaapPollUrl, pauses);
     }
 }

@@ -16,6 +16,7 @@ import io.vigil.transport.kafka.KafkaIngestSettings;
 import io.vigil.transport.kafka.KafkaSink;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -45,8 +46,8 @@ final class KafkaWiring {
     }
 
     /** Starts consuming {@code ingest.kafka}; closing the result stops the consumer and removes its meters. */
-    static AutoCloseable startIngest(KafkaIngest kafka, HeartbeatReceiver receiver, VigilMetrics metrics) {
-        return startIngest(kafka, receiver, metrics, null);
+    static AutoCloseable startIngest(KafkaIngest kafka, HeartbeatReceiver receiver, VigilMetrics metrics, String instanceId) {
+        return startIngest(kafka, receiver, metrics, null, instanceId);
     }
 
     /**
@@ -54,9 +55,13 @@ final class KafkaWiring {
      * active-active over partitions (docs/ha.md).
      */
     static AutoCloseable startIngest(KafkaIngest kafka, HeartbeatReceiver receiver, VigilMetrics metrics,
-                                     io.vigil.transport.kafka.@Nullable PartitionOwnership ownership) {
+                                     io.vigil.transport.kafka.@Nullable PartitionOwnership ownership, String instanceId) {
+        Map<String, String> properties = new java.util.HashMap<>(kafka.properties());
+        String member = kafka.groupInstanceIdFor(instanceId);
+        if (member == null) properties.remove("group.instance.id");
+        else properties.put("group.instance.id", member);
         KafkaIngestSettings settings = KafkaIngestSettings.of(kafka.bootstrapServers(), kafka.topics(), kafka.groupId())
-                .withClientProperties(kafka.properties())
+                .withClientProperties(properties)
                 .withDeadLetterTopic(kafka.deadLetterTopic());
         KafkaHeartbeatConsumer consumer = new KafkaHeartbeatConsumer(receiver, settings, ownership);
         List<Meter> meters = bind(consumer, metrics.registry());

@@ -332,7 +332,7 @@ public final class VigilServer implements AutoCloseable {
      * routed into the topic, keyed by sourceName, so they reach their partition's owner.
      */
     private void startPartitions(VigilConfig c) {
-        kafkaIngest = KafkaWiring.startIngest(c.ingest().kafka(), liveness, metrics, partitions);
+        kafkaIngest = KafkaWiring.startIngest(c.ingest().kafka(), liveness, metrics, partitions, c.ha().instanceId());
         log.info("HA mode kafka-partitions: instance {} detects the sources of the partitions of {} it is assigned in group {}",
                 lease.owner(), c.ingest().kafka().topics().getFirst(), c.ingest().kafka().groupId());
     }
@@ -405,7 +405,9 @@ public final class VigilServer implements AutoCloseable {
         if (d == null) return;
         DmaapPollerSettings s = DmaapPollerSettings.of(URI.create(d.url()), d.group(), d.consumer(),
                         Optional.ofNullable(d.auth()))
-                .withLongPollTimeout(d.pollTimeout()).withLimit(d.limit()).withClock(liveness.watermarks().clock());
+                .withLongPollTimeout(d.pollTimeout()).withLimit(d.limit()).withRequestGrace(d.pollGrace())
+                .withBackoff(io.vigil.backoff.BackoffPolicy.exponential(min(java.time.Duration.ofMillis(250), d.retryMax()), d.retryMax()))
+                .withClock(liveness.watermarks().clock());
         poller = new DmaapPoller(vertx, liveness, s, d.caFile());
         metrics.bindPoller(poller);
         poller.start();
@@ -419,7 +421,7 @@ public final class VigilServer implements AutoCloseable {
      */
     private void startKafka(VigilConfig c) {
         if (c.ingest().kafka() != null && kafkaIngest == null) {
-            kafkaIngest = KafkaWiring.startIngest(c.ingest().kafka(), liveness, metrics);
+            kafkaIngest = KafkaWiring.startIngest(c.ingest().kafka(), liveness, metrics, c.ha().instanceId());
         }
     }
 
@@ -685,5 +687,9 @@ public final class VigilServer implements AutoCloseable {
         if (db != null) db.close();
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
         log.info("Vigil stopped");
+    }
+
+    private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

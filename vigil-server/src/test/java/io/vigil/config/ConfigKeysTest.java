@@ -131,8 +131,8 @@ class ConfigKeysTest {
                 dependencies:
                   - {child: {eventName: E, sourceName: 'a*'}, parent: {eventName: E, sourceName: p}}
                 ingest:
-                  dmaap: {url: 'http://mr/e/T', auth: {user: u, password: p}, tls: {caFile: '%1$s'}}
-                  kafka: {bootstrapServers: k, topic: t, deadLetterTopic: dlq}
+                  dmaap: {url: 'http://mr/e/T', auth: {user: u, password: p}, tls: {caFile: '%1$s'}, pollGrace: 500ms, retryMax: 1s}
+                  kafka: {bootstrapServers: k, topic: t, deadLetterTopic: dlq, groupInstanceId: m}
                 publish:
                   - {type: dmaap, url: 'http://mr/e/O', auth: {user: u, password: p}, tls: {caFile: '%1$s'},
                      batch: {maxEvents: 10, maxDelay: 50ms}}

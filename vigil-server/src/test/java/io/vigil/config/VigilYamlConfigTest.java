@@ -176,4 +176,32 @@ class VigilYamlConfigTest {
         assertThat(ConfigJson.toJson(c, true)).contains("s3cret");
         assertThat(c.store().toString()).doesNotContain("s3cret");
     }
+
+    @Test
+    void dmaapPollGraceAndRetryMaxAreReadAndDefaultToFiveSeconds() throws Exception {
+        DmaapIngest d = ConfigLoader.parse("ingest: {dmaap: {url: 'http://mr:3904/events/T', pollTimeout: 50ms, pollGrace: 500ms, retryMax: 1s}}",
+                "grace").ingest().dmaap();
+        assertThat(d.pollGrace()).isEqualTo(Duration.ofMillis(500));
+        assertThat(d.retryMax()).isEqualTo(Duration.ofSeconds(1));
+        DmaapIngest plain = ConfigLoader.parse("ingest: {dmaap: {url: 'http://mr:3904/events/T'}}", "plain").ingest().dmaap();
+        assertThat(plain.pollGrace()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(plain.retryMax()).isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> ConfigLoader.parse("ingest: {dmaap: {url: 'http://mr:3904/events/T', pollGrace: 0s}}", "zero"))
+                .hasMessageContaining("pollGrace");
+    }
+
+    @Test
+    void kafkaGroupInstanceIdDefaultsToTheInstanceIdAndNoneOrAPropertyOverridesIt() throws Exception {
+        KafkaIngest plain = ConfigLoader.parse("ingest: {kafka: {bootstrapServers: 'k:9092', topic: t}}", "plain").ingest().kafka();
+        assertThat(plain.groupInstanceIdFor("vigil-a")).isEqualTo("vigil-a");
+        KafkaIngest named = ConfigLoader.parse("ingest: {kafka: {bootstrapServers: 'k:9092', topic: t, groupInstanceId: m1}}", "named")
+                .ingest().kafka();
+        assertThat(named.groupInstanceIdFor("vigil-a")).isEqualTo("m1");
+        KafkaIngest dynamic = ConfigLoader.parse("ingest: {kafka: {bootstrapServers: 'k:9092', topic: t, groupInstanceId: none}}", "dyn")
+                .ingest().kafka();
+        assertThat(dynamic.groupInstanceIdFor("vigil-a")).isNull();
+        KafkaIngest property = ConfigLoader.parse("ingest: {kafka: {bootstrapServers: 'k:9092', topic: t, groupInstanceId: m1, "
+                + "properties: {group.instance.id: p1}}}", "prop").ingest().kafka();
+        assertThat(property.groupInstanceIdFor("vigil-a")).isEqualTo("p1");
+    }
 }

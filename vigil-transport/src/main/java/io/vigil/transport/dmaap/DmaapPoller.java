@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * its own, so an item larger than {@link #MAX_ITEM_BYTES} or with invalid UTF-8 costs only itself.
  *
  * <p><b>Bounds.</b> One poll has a total deadline of {@code longPollTimeout + requestGrace} (not an idle timeout: a
- * Message Router that trickles its answer is cut off, its connection reset, and the next poll goes out), and an answer
+ * Message Router that trickles its answer is cut off, its connection reset, and the next poll goes out; a deadline
+ * that comes due while Vigil itself was stalled is extended, see {@link #withDeadline}), and an answer
  * of more than {@link #MAX_ANSWER_BYTES} is cut off as it arrives; either fails the poll.
  *
  * <p><b>Outage.</b> A poll fails on a connection error, a timeout ({@code longPollTimeout + requestGrace}), a
@@ -105,6 +106,8 @@ public final class DmaapPoller implements AutoCloseable {
     /** Log the first bad item per reason, then every Nth: a topic full of garbage must not flood the log. */
     private static final long LOG_EVERY_NTH_BAD_ITEM = 1000;
     private static final int LOG_EVERY_NTH_POLL_FAILURE = 10;
+    /** A poll deadline timer firing this much later than due: Vigil was stalled, not MR (see {@link #withDeadline}). */
+    static final long LATE_TIMER_MILLIS = 250;
     /** The largest poll answer read; a larger one fails the poll as soon as it passes this. */
     public static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
     /** The largest item (one VES body) of an answer; a larger one is skipped ({@link BadItemReason#TOO_LARGE}). */
@@ -132,6 +135,7 @@ public final class DmaapPoller implements AutoCloseable {
 
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong pollErrors = new AtomicLong();
+    private final AtomicLong stalledDeadlines = new AtomicLong();
     private final AtomicLong items = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong unknownEventName = new AtomicLong();
@@ -226,16 +230,14 @@ public final class DmaapPoller implements AutoCloseable {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setAbsoluteURI(pollUrl)
-                .setIdleTimeout(requestTimeoutMillis)
                 .putHeader("Accept", "application/json");
         settings.auth().ifPresent(a -> options.putHeader("Authorization", a.headerValue()));
-        client.request(options)
+        withDeadline(client.request(options)
                 .compose(request -> {
                     inFlight = request;
                     return request.send();
                 })
-                .compose(response -> boundedBody(response).map(body -> new Answer(response.statusCode(), body)))
-                .timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS) // the whole poll, however the answer trickles
+                .compose(response -> boundedBody(response).map(body -> new Answer(response.statusCode(), body))))
                 .onComplete(result -> {
                     HttpClientRequest request = inFlight;
                     inFlight = null;
@@ -253,6 +255,40 @@ public final class DmaapPoller implements AutoCloseable {
     }
 
     private record Answer(int status, Buffer body) {
+    }
+
+    /**
+     * {@code work} failed once the poll's deadline ({@code longPollTimeout + requestGrace}) has passed, however the
+     * answer trickles. A deadline timer that fires more than {@value #LATE_TIMER_MILLIS} ms late means Vigil itself
+     * was stalled (a stopped process, a GC pause, a starved event loop): the answer may be waiting in the socket,
+     * unread, so the poll gets {@code min(requestGrace, 1 s)} more instead of being cut off (which would lose what MR
+     * handed out in it). No idle timeout: it would fire on resume the same way.
+     */
+    private <T> Future<T> withDeadline(Future<T> work) {
+        Promise<T> result = Promise.promise();
+        long[] timer = {-1};
+        armDeadline(result, timer, requestTimeoutMillis);
+        work.onComplete(r -> {
+            vertx.cancelTimer(timer[0]);
+            if (r.succeeded()) result.tryComplete(r.result());
+            else result.tryFail(r.cause());
+        });
+        return result.future();
+    }
+
+    private void armDeadline(Promise<?> result, long[] timer, long delayMillis) {
+        long due = settings.clock().millis() + delayMillis;
+        timer[0] = vertx.setTimer(Math.max(1, delayMillis), id -> {
+            if (result.future().isComplete()) return;
+            long late = settings.clock().millis() - due;
+            if (late > LATE_TIMER_MILLIS) {
+                stalledDeadlines.incrementAndGet();
+                armDeadline(result, timer, Math.max(1, Math.min(settings.requestGrace().toMillis(), 1000)));
+            } else {
+                result.tryFail(new java.util.concurrent.TimeoutException("no complete answer within " + requestTimeoutMillis
+                        + " ms (pollTimeout + pollGrace)"));
+            }
+        });
     }
 
     /** The answer's body, failed as soon as it passes {@link #maxAnswerBytes} (nothing more is buffered). */
@@ -428,6 +464,11 @@ public final class DmaapPoller implements AutoCloseable {
     /** Polls that failed (connection, timeout, status, body). */
     public long pollErrors() {
         return pollErrors.get();
+    }
+
+    /** Poll deadlines that fired late (Vigil stalled) and were extended rather than cutting the poll off. */
+    public long stalledDeadlines() {
+        return stalledDeadlines.get();
     }
 
     /** Array items received. */

@@ -320,7 +320,9 @@ public final class KafkaHeartbeatConsumer implements AutoCloseable {
     private void closeClients() {
         watermarks.close();
         try {
-            consumer.close(CloseOptions.timeout(settings.closeTimeout()));
+            // leave the group even as a static member (group.instance.id): a clean stop hands the partitions on at once
+            consumer.close(CloseOptions.timeout(settings.closeTimeout())
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         } catch (RuntimeException e) {
             log.warn("Closing the Kafka consumer failed: {}", e.toString());
         }

@@ -152,4 +152,46 @@ class DmaapPollBoundsTest {
         // the watermark part's name is shown in the status and in the blind WARN
         assertThat(receiver.watermarks().parts()).allSatisfy(w -> assertThat(w.name()).doesNotContain("mr-s3cret"));
     }
+
+    @Test
+    void aDeadlineThatComesDueWhileVigilWasStalledGivesTheAnswerMoreTimeInsteadOfCuttingItOff() {
+        // A stall of Vigil (SIGSTOP, GC) is seen as the deadline timer firing late by the poller's clock: here the
+        // clock jumps 2 s while the first poll is out (deadline 100 + 400 = 500 ms); MR answers it after 700 ms. Cut
+        // off, its message would be lost; extended by min(grace, 1 s) = 400 ms, it is read.
+        java.util.concurrent.atomic.AtomicLong offset = new java.util.concurrent.atomic.AtomicLong();
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.ofEpochMilli(System.currentTimeMillis() + offset.get());
+            }
+        };
+        URI topic = standIn(req -> {
+            if (requests.get() == 1) {
+                offset.addAndGet(2000); // "Vigil stopped for 2 s" as its clock sees it
+                vertx.setTimer(700, id -> req.response().end("[" + quoted(event("kept")) + "]"));
+            } else {
+                vertx.setTimer(100, id -> req.response().end("[]"));
+            }
+        });
+        DmaapPollerSettings settings = DmaapPollerSettings.of(topic, "g", "c", Optional.empty())
+                .withLongPollTimeout(Duration.ofMillis(100)).withRequestGrace(Duration.ofMillis(400))
+                .withBackoff(failures -> Duration.ofMillis(10)).withClock(clock);
+        poller = new DmaapPoller(vertx, receiver, settings);
+        poller.start();
+
+        await().atMost(DEADLINE).until(() -> receiver.heartbeats().size() == 1);
+        assertThat(receiver.heartbeats()).extracting(Heartbeat::sourceName).containsExactly("kept");
+        assertThat(poller.stalledDeadlines()).isGreaterThanOrEqualTo(1);
+        assertThat(poller.pollErrors()).isZero();
+    }
 }

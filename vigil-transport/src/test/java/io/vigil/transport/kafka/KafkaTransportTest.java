@@ -266,4 +266,36 @@ class KafkaTransportTest {
         assertThat(ids.getFirst()).isEqualTo("evt-1");
         assertThat(receiver.watermarks().parts()).singleElement().satisfies(w -> assertThat(w.spells()).isNotEmpty());
     }
+
+    @Test
+    void aStaticMemberHearsAgainAfterABrokerRestartAndLeavesTheGroupWhenClosed() {
+        // group.instance.id (static membership, Vigil's default from ha.instanceId): the member outlives the broker's
+        // restart, and a clean close still hands the partitions on at once (without it they would wait for the
+        // session timeout, 45 s, longer than DEADLINE)
+        String topic = EmbeddedKafka.uniqueName("hb");
+        String group = EmbeddedKafka.uniqueName("g");
+        kafka.createTopic(topic, 2);
+        kafka.produce(topic, null, List.of(VesRecords.event(HB, "vnf-before")));
+        GatedReceiver receiver = new GatedReceiver(Set.of(HB), false);
+        KafkaHeartbeatConsumer consumer = new KafkaHeartbeatConsumer(receiver,
+                settings(topic, group).withClientProperties(Map.of("group.instance.id", "vigil-a"))).start();
+        try {
+            await().atMost(DEADLINE).until(() -> receiver.sourceNames().contains("vnf-before"));
+            kafka.stop();
+            await().atMost(DEADLINE).until(consumer::isBlind);
+            long restartedAt = System.currentTimeMillis();
+            kafka.restart();
+            kafka.produce(topic, null, List.of(VesRecords.event(HB, "vnf-after")));
+            await().atMost(DEADLINE).until(() -> receiver.sourceNames().contains("vnf-after"));
+            await().atMost(DEADLINE).until(() -> receiver.watermark(Channel.KAFKA) >= restartedAt);
+            assertThat(consumer.isBlind()).isFalse();
+        } finally {
+            consumer.close();
+        }
+
+        GatedReceiver next = new GatedReceiver(Set.of(HB), false);
+        consume(next, settings(topic, group).withClientProperties(Map.of("group.instance.id", "vigil-b")));
+        kafka.produce(topic, null, List.of(VesRecords.event(HB, "vnf-next")));
+        await().atMost(DEADLINE).until(() -> next.sourceNames().contains("vnf-next"));
+    }
 }
