@@ -8,7 +8,10 @@
 #
 # BEFORE_JAR: the server jar to compare with; default: built from BEFORE_REF (default 4022d2f^, the commit before the
 # delivery work) in a temporary copy of the repository. AFTER_JAR: default this tree's vigil-server/target/vigil.jar.
-# Env passed on: THRESHOLD (s, default 45), SPREAD (steady, s, default 15), SILENT_EVERY (steady, default 100), HEAP.
+# Env passed on: THRESHOLD (s, default 45), SPREAD (steady, s, default 15), SILENT_EVERY (steady, default 100), HEAP,
+# SINKS (all, the default, or a comma-separated subset of webhook,webhook-batch,mr,kafka: each sink alone, e.g.
+# SINKS=kafka), SERVER_OPTS (extra JVM options for the server processes only, e.g.
+# "-XX:StartFlightRecording=filename=/tmp/storm/rec-%p.jfr,settings=profile").
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WHICH="${1:-both}"; N="${2:-100000}"

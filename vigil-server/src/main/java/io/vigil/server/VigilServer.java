@@ -78,6 +78,9 @@ public final class VigilServer implements AutoCloseable {
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("vigil-background").daemon(true).unstarted(r));
     private final long startedAtMillis = System.currentTimeMillis();
+    /** ONSET/ABATED log lines: one each up to {@value #ALARM_LINES_PER_SECOND} a second, then a summary (a storm). */
+    private static final int ALARM_LINES_PER_SECOND = 20;
+    private final AlarmLog alarmLog = new AlarmLog(log, clock::millis, ALARM_LINES_PER_SECOND);
     private final RemoteConfig remoteConfig = new RemoteConfig();
     private final List<OutboxRelay> relays = new CopyOnWriteArrayList<>();
     private final io.vigil.liveness.ChangeFeed changes = new io.vigil.liveness.ChangeFeed();
@@ -184,6 +187,7 @@ public final class VigilServer implements AutoCloseable {
             background.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
         }
         background.scheduleWithFixedDelay(this::prune, 1, 10, TimeUnit.MINUTES);
+        background.scheduleWithFixedDelay(alarmLog::flush, 1, 1, TimeUnit.SECONDS);
         CollectWiring.start(this);
         DetectionWiring.start(this);
         io.micrometer.core.instrument.Counter slowStreamClients = metrics.bindEventStream(changes);
@@ -394,9 +398,7 @@ public final class VigilServer implements AutoCloseable {
     private void onEvent(ChangeEvent e) {
         metrics.recordChange(e, liveness.engine());
         changes.publish(e);
-        if (e.isAlarm()) {
-            log.info("{} {} {} ({}) requestID={}", e.kind(), e.source().eventName(), e.source().sourceName(), e.reason(), e.outageId());
-        }
+        alarmLog.written(e);
     }
 
     // ------------------------------------------------------------------ ingest

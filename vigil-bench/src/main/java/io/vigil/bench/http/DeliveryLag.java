@@ -50,7 +50,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>{@code java -cp vigil-bench.jar io.vigil.bench.http.DeliveryLag <outDir> <steady|storm|both> <sources>
  * <jar>[=label] [<jar>[=label] …]}; environment {@code SILENT_EVERY} (steady, default 100), {@code THRESHOLD}
- * (seconds, default 45), {@code SPREAD} (steady, default 15), {@code HEAP} (server, default 1g).
+ * (seconds, default 45), {@code SPREAD} (steady, default 15), {@code HEAP} (server, default 1g), {@code SINKS} (which
+ * sinks the servers publish to: {@code all}, the default, or a comma-separated subset of {@code webhook},
+ * {@code webhook-batch}, {@code mr}, {@code kafka}: one sink alone shows what it costs without the others competing
+ * for the same cores), {@code SERVER_OPTS} (extra JVM options for the server processes only, space-separated, e.g. a
+ * JFR recording).
  */
 public final class DeliveryLag {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,6 +101,21 @@ public final class DeliveryLag {
     }
 
     private static volatile Round current;
+
+    static final List<String> ALL_SINKS = List.of("webhook", "webhook-batch", "mr", "kafka");
+
+    /** {@code SINKS}: {@code all} (or unset) or a comma-separated subset of {@link #ALL_SINKS}, in that order. */
+    static List<String> selectedSinks(String spec) {
+        if (spec == null || spec.isBlank() || spec.strip().equals("all")) return ALL_SINKS;
+        List<String> asked = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String name = part.strip();
+            if (!ALL_SINKS.contains(name))
+                throw new IllegalArgumentException("SINKS: unknown sink '" + name + "' (all, or any of " + ALL_SINKS + ")");
+            asked.add(name);
+        }
+        return ALL_SINKS.stream().filter(asked::contains).toList();
+    }
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
@@ -227,14 +246,17 @@ public final class DeliveryLag {
     private static void run(Path out, Vertx vertx, int receiverPort, String bootstrap, String jar, String label,
                             boolean storm, int n, int silentEvery, long threshold, long spread) throws Exception {
         boolean batchAware = !label.startsWith("before");
+        List<String> sinks = new ArrayList<>(selectedSinks(System.getenv("SINKS")));
+        if (!batchAware) sinks.remove("webhook-batch");
+        if (sinks.isEmpty()) {
+            System.out.printf("%n== %s: skipped (SINKS=%s: the batch-mode webhook is not in this server)%n", label, System.getenv("SINKS"));
+            return;
+        }
         Round round = new Round();
         round.deadline = new long[n];
         round.decided = new long[n];
         round.silentEvery = silentEvery;
-        round.sinks.put("webhook", new SinkLog("webhook", n));
-        if (batchAware) round.sinks.put("webhook-batch", new SinkLog("webhook-batch", n));
-        round.sinks.put("mr", new SinkLog("mr", n));
-        round.sinks.put("kafka", new SinkLog("kafka", n));
+        for (String sink : sinks) round.sinks.put(sink, new SinkLog(sink, n));
         current = round;
 
         Path dir = Files.createDirectories(out.resolve(label + "-" + (storm ? "storm" : "steady")));
@@ -246,14 +268,19 @@ public final class DeliveryLag {
                 detection: {checkpointInterval: 1s}
                 limits: {newSourcesPerSecond: 100000000}
                 publish:
-                  - {type: webhook, url: 'http://127.0.0.1:%d/onset'}
-                  - {type: dmaap, url: 'http://127.0.0.1:%d/events/OUT'}
-                  - {type: kafka, bootstrapServers: '%s', topic: %s}
-                """.formatted(port, threshold / 1000, receiverPort, receiverPort, bootstrap, TOPIC);
-        if (batchAware) yaml += "  - {type: webhook, url: 'http://127.0.0.1:%d/onset-batch', batch: {maxEvents: 500, maxDelay: 5ms}}\n".formatted(receiverPort);
+                """.formatted(port, threshold / 1000);
+        if (sinks.contains("webhook")) yaml += "  - {type: webhook, url: 'http://127.0.0.1:%d/onset'}\n".formatted(receiverPort);
+        if (sinks.contains("mr")) yaml += "  - {type: dmaap, url: 'http://127.0.0.1:%d/events/OUT'}\n".formatted(receiverPort);
+        if (sinks.contains("kafka")) yaml += "  - {type: kafka, bootstrapServers: '%s', topic: %s}\n".formatted(bootstrap, TOPIC);
+        if (sinks.contains("webhook-batch"))
+            yaml += "  - {type: webhook, url: 'http://127.0.0.1:%d/onset-batch', batch: {maxEvents: 500, maxDelay: 5ms}}\n".formatted(receiverPort);
         Files.writeString(dir.resolve("vigil.yaml"), yaml);
-        Process server = new ProcessBuilder(javaBin(), "-Xmx" + System.getenv().getOrDefault("HEAP", "1g"), "-jar", jar, "serve",
-                "--config", dir.resolve("vigil.yaml").toString(), "--data-dir", dir.resolve("data").toString())
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx" + System.getenv().getOrDefault("HEAP", "1g")));
+        String serverOpts = System.getenv().getOrDefault("SERVER_OPTS", "").strip();
+        if (!serverOpts.isEmpty()) command.addAll(List.of(serverOpts.split("\\s+")));
+        command.addAll(List.of("-jar", jar, "serve", "--config", dir.resolve("vigil.yaml").toString(), "--data-dir",
+                dir.resolve("data").toString()));
+        Process server = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("vigil.log").toFile()).start();
         try {
             java.net.http.HttpClient probe = java.net.http.HttpClient.newHttpClient();
