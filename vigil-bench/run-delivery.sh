@@ -11,7 +11,8 @@
 # Env passed on: THRESHOLD (s, default 45), SPREAD (steady, s, default 15), SILENT_EVERY (steady, default 100), HEAP,
 # SINKS (all, the default, or a comma-separated subset of webhook,webhook-batch,mr,kafka: each sink alone, e.g.
 # SINKS=kafka), SERVER_OPTS (extra JVM options for the server processes only, e.g.
-# "-XX:StartFlightRecording=filename=/tmp/storm/rec-%p.jfr,settings=profile").
+# "-XX:StartFlightRecording=filename=/tmp/storm/rec-%p.jfr,settings=profile"), WARMUP (steady: the first ONSETs of a
+# round reported apart, default 100).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WHICH="${1:-both}"; N="${2:-100000}"

@@ -74,6 +74,12 @@ public final class VigilServer implements AutoCloseable {
     private final ServerOptions options;
     private final Clock clock = Clock.systemUTC();
     private final Vertx vertx;
+    /**
+     * The event loop of the publish sinks' HTTP exchanges (webhook, Message Router): their own, so that an alarm's
+     * request and its answer never queue behind the ingest work of the HTTP listener's event loops (a fleet's burst of
+     * heartbeat batches). One loop: an alarm costs microseconds there, the sinks' in-flight bounds stay as they are.
+     */
+    private final Vertx delivery;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("vigil-background").daemon(true).unstarted(r));
@@ -122,6 +128,12 @@ public final class VigilServer implements AutoCloseable {
         this.config = options.config();
         this.partitioned = options.config().ha().partitioned();
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS));
+        this.delivery = deliveryVertx();
+    }
+
+    /** The publish sinks' own Vert.x instance ({@link #delivery}): one event loop, threads only when used. */
+    static Vertx deliveryVertx() {
+        return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
     }
 
     /** Starts a server; on failure everything started so far is closed and the exception rethrown. */
@@ -356,10 +368,10 @@ public final class VigilServer implements AutoCloseable {
             int n = seen.merge(base, 1, Integer::sum);
             String name = n == 1 ? base : base + "#" + n;
             Sink sink = switch (t) {
-                case PublishTarget.Dmaap d -> new DmaapPublishSink(vertx, name, URI.create(d.url()),
+                case PublishTarget.Dmaap d -> new DmaapPublishSink(delivery, name, URI.create(d.url()),
                         Optional.ofNullable(d.auth()), WebhookSink.DEFAULT_TIMEOUT, d.caFile(),
                         d.batch().maxEvents(), d.batch().maxDelay());
-                case PublishTarget.Webhook w -> new WebhookSink(vertx, name, URI.create(w.url()), w.headers(), WebhookSink.DEFAULT_TIMEOUT, w.caFile(),
+                case PublishTarget.Webhook w -> new WebhookSink(delivery, name, URI.create(w.url()), w.headers(), WebhookSink.DEFAULT_TIMEOUT, w.caFile(),
                         w.batch().map(b -> new WebhookSink.Batching(b.maxEvents(), b.maxDelay(), true))
                                 .orElse(WebhookSink.Batching.ONE_PER_REQUEST));
                 case PublishTarget.Log l -> new LogSink(name);
@@ -688,6 +700,7 @@ public final class VigilServer implements AutoCloseable {
         if (lease != null) lease.close();
         if (db != null) db.close();
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        delivery.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
         log.info("Vigil stopped");
     }
 

@@ -54,11 +54,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * sinks the servers publish to: {@code all}, the default, or a comma-separated subset of {@code webhook},
  * {@code webhook-batch}, {@code mr}, {@code kafka}: one sink alone shows what it costs without the others competing
  * for the same cores), {@code SERVER_OPTS} (extra JVM options for the server processes only, space-separated, e.g. a
- * JFR recording).
+ * JFR recording), {@code WARMUP} (default 100: how many of a round's first ONSETs are reported apart as
+ * warm-up).
+ *
+ * <p>Per sink it also prints the goal's figure, decision → arrival (arrival − {@code closedLoopAlarmStart}), once for
+ * all ONSETs and once for those whose way did not overlap a burst of the live fleet's heartbeats (the bench sends
+ * them every threshold / 3, as fast as the server takes them), and what the slowest 1 % overlapped: a fleet burst,
+ * a server safepoint of 5 ms or more (GC and others, from the server's {@code -Xlog:safepoint} log in its directory).
  */
 public final class DeliveryLag {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOPIC = "vigil-cl-out";
+    /** ONSETs of a round counted as warm-up (the first delivery through each cold code path, both ends), reported apart. */
+    private static final int WARMUP = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "100"));
 
     private DeliveryLag() {
     }
@@ -94,6 +102,8 @@ public final class DeliveryLag {
         volatile long[] deadline;
         volatile long[] decided;
         volatile int silentEvery = 1;
+        /** When the bench sent the live fleet's heartbeats: [first POST, last response] per burst (ms). */
+        final List<long[]> bursts = java.util.Collections.synchronizedList(new ArrayList<>());
 
         SinkLog sink(String name) {
             return sinks.get(name);
@@ -137,6 +147,7 @@ public final class DeliveryLag {
             int receiverPort = startReceivers(vertx);
             AtomicBoolean stop = new AtomicBoolean();
             Thread consumer = startConsumer(kafka.bootstrapServers(), stop);
+            warmUpReceivers(vertx, receiverPort, kafka.bootstrapServers());
             System.out.printf("machine: %d cores; load average at start: %s%n", Runtime.getRuntime().availableProcessors(), loadAverage());
             List<String> scenarios = which.equals("both") ? List.of("steady", "storm") : List.of(which);
             for (String scenario : scenarios) {
@@ -151,6 +162,43 @@ public final class DeliveryLag {
             vertx.close().await(5, TimeUnit.SECONDS);
         }
         System.exit(0);
+    }
+
+    /** ONSET-shaped messages sent to every receiver (and through the broker) before the first round. */
+    private static final int WARMUP_MESSAGES = 5_000;
+
+    /**
+     * Sends {@value #WARMUP_MESSAGES} ONSET-shaped messages to each receiver and through the Kafka broker before the
+     * first round, so that no round measures the bench's own cold receivers, broker and consumer (measured: the first
+     * round's first 100 ONSETs were 0.2-0.7 s late at every sink, whichever server ran first). They are not counted:
+     * their source index lies outside every round's.
+     */
+    private static void warmUpReceivers(Vertx vertx, int receiverPort, String bootstrap) throws Exception {
+        Round warm = new Round();
+        warm.deadline = new long[1];
+        warm.decided = new long[1];
+        for (String sink : List.of("webhook", "webhook-batch", "mr", "kafka")) warm.sinks.put(sink, new SinkLog(sink, 1));
+        current = warm;
+        String onset = "{\"closedLoopEventStatus\":\"ONSET\",\"closedLoopAlarmStart\":0,\"AAI\":{\"generic-vnf.vnf-name\":\"vnf-999999999\"}}";
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(4));
+        Semaphore inFlight = new Semaphore(4);
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int i = 0; i < WARMUP_MESSAGES; i++) {
+                post(http, URI.create("http://127.0.0.1:" + receiverPort + "/onset"), Buffer.buffer(onset), inFlight);
+                post(http, URI.create("http://127.0.0.1:" + receiverPort + "/onset-batch"), Buffer.buffer("[" + onset + "]"), inFlight);
+                post(http, URI.create("http://127.0.0.1:" + receiverPort + "/events/OUT"), Buffer.buffer("[" + onset + "]"), inFlight);
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TOPIC, "vnf-999999999", onset));
+            }
+            producer.flush();
+        }
+        inFlight.acquire(4);
+        inFlight.release(4);
+        http.close();
+        Thread.sleep(1000); // the consumer takes the last records in
+        current = null;
     }
 
     private static String loadAverage() {
@@ -276,6 +324,8 @@ public final class DeliveryLag {
             yaml += "  - {type: webhook, url: 'http://127.0.0.1:%d/onset-batch', batch: {maxEvents: 500, maxDelay: 5ms}}\n".formatted(receiverPort);
         Files.writeString(dir.resolve("vigil.yaml"), yaml);
         List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx" + System.getenv().getOrDefault("HEAP", "1g")));
+        // every stop of the server's threads (GC and other safepoints), with wall-clock ms, to match against ONSETs
+        command.add("-Xlog:safepoint:file=" + dir.resolve("safepoints.log") + ":timemillis");
         String serverOpts = System.getenv().getOrDefault("SERVER_OPTS", "").strip();
         if (!serverOpts.isEmpty()) command.addAll(List.of(serverOpts.split("\\s+")));
         command.addAll(List.of("-jar", jar, "serve", "--config", dir.resolve("vigil.yaml").toString(), "--data-dir",
@@ -300,12 +350,31 @@ public final class DeliveryLag {
             Thread.sleep(1500); // the last acknowledgements reach the server's histograms
             String metrics = probe.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            report(label, storm, round, n, silentEvery, load, metrics);
+            writeOnsets(dir, round, n, silentEvery);
+            report(label, storm, round, n, silentEvery, load, metrics, Pause.read(dir.resolve("safepoints.log")));
         } finally {
             server.destroy();
             if (!server.waitFor(20, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
             current = null;
         }
+    }
+
+    /** onsets.csv (source, deadline, decided, arrival per sink; wall-clock ms) and bursts.csv, for a look beside the server's logs. */
+    private static void writeOnsets(Path dir, Round round, int n, int silentEvery) throws IOException {
+        StringBuilder sb = new StringBuilder("source,deadline,decided");
+        for (String sink : round.sinks.keySet()) sb.append(',').append(sink);
+        sb.append('\n');
+        for (int i = 0; i < n; i += silentEvery) {
+            sb.append(i).append(',').append(round.deadline[i]).append(',').append(round.decided[i]);
+            for (SinkLog s : round.sinks.values()) sb.append(',').append(s.arrival[i]);
+            sb.append('\n');
+        }
+        Files.writeString(dir.resolve("onsets.csv"), sb);
+        StringBuilder b = new StringBuilder("start,end\n");
+        synchronized (round.bursts) {
+            for (long[] x : round.bursts) b.append(x[0]).append(',').append(x[1]).append('\n');
+        }
+        Files.writeString(dir.resolve("bursts.csv"), b);
     }
 
     private static String javaBin() {
@@ -356,6 +425,7 @@ public final class DeliveryLag {
         while (System.currentTimeMillis() < until && !complete(round, expected)) {
             long periodStart = System.currentTimeMillis();
             if (silentEvery > 1) { // the live fleet beats every threshold / 3
+                long burstStart = System.currentTimeMillis();
                 StringBuilder sb = null;
                 int inBatch = 0;
                 for (int i = 0; i < n; i++) {
@@ -369,6 +439,9 @@ public final class DeliveryLag {
                     }
                 }
                 if (sb != null) post(http, uri, Buffer.buffer(sb.append("]}").toString()), inFlight);
+                inFlight.acquire(16); // the burst ends with its last response
+                inFlight.release(16);
+                round.bursts.add(new long[] {burstStart, System.currentTimeMillis()});
             }
             while (System.currentTimeMillis() < periodStart + period && !complete(round, expected)) Thread.sleep(50);
         }
@@ -380,7 +453,46 @@ public final class DeliveryLag {
         return true;
     }
 
-    private static void report(String label, boolean storm, Round round, int n, int silentEvery, String load, String metrics) {
+    /** One stop of the server's threads from its safepoint log: [from, to] in wall-clock ms. */
+    private record Pause(long from, long to, String cause) {
+        private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile(
+                "^\\[(\\d+)ms\\].*Safepoint \"([^\"]+)\".*Total: (\\d+) ns");
+
+        static List<Pause> read(Path log) {
+            List<Pause> out = new ArrayList<>();
+            try {
+                for (String line : Files.readAllLines(log)) {
+                    var m = LINE.matcher(line);
+                    if (!m.find()) continue;
+                    long end = Long.parseLong(m.group(1));
+                    long nanos = Long.parseLong(m.group(3));
+                    out.add(new Pause(end - nanos / 1_000_000, end, m.group(2)));
+                }
+            } catch (IOException e) {
+                System.out.println("  (no safepoint log: " + e + ")");
+            }
+            return out;
+        }
+
+        long millis() {
+            return to - from;
+        }
+    }
+
+    private static boolean overlaps(List<long[]> spans, long from, long to) {
+        synchronized (spans) {
+            for (long[] s : spans) if (s[0] <= to && s[1] >= from) return true;
+        }
+        return false;
+    }
+
+    private static boolean pausedWithin(List<Pause> pauses, long from, long to, long minMillis) {
+        for (Pause p : pauses) if (p.millis() >= minMillis && p.from() <= to && p.to() >= from) return true;
+        return false;
+    }
+
+    private static void report(String label, boolean storm, Round round, int n, int silentEvery, String load, String metrics,
+                               List<Pause> pauses) {
         int silent = (n + silentEvery - 1) / silentEvery;
         long lastDeadline = 0;
         for (int i = 0; i < n; i += silentEvery) lastDeadline = Math.max(lastDeadline, round.deadline[i]);
@@ -406,7 +518,57 @@ public final class DeliveryLag {
                     s.name, lag.summary(), all, rate, s.name.equals("kafka") ? "" : s.requests.get() + " requests, ",
                     s.duplicates.get(), s.falseOnsets.get());
             System.out.printf("  %-14s server stages: %s%n", "", stages(metrics, s.name));
+            System.out.printf("  %-14s decision -> arrival: %s%n", "", decisionToArrival(round, s, n, silentEvery, pauses));
         }
+        long longest = 0, total = 0, over5 = 0;
+        for (Pause p : pauses) {
+            longest = Math.max(longest, p.millis());
+            total += p.millis();
+            if (p.millis() >= 5) over5++;
+        }
+        System.out.printf("  server safepoints (GC and others): %d, %d ms in all, longest %d ms, %d of >= 5 ms; fleet bursts: %d, %s%n",
+                pauses.size(), total, longest, over5, round.bursts.size(), burstLengths(round.bursts));
+    }
+
+    private static String burstLengths(List<long[]> bursts) {
+        LagStats l = new LagStats(16);
+        synchronized (bursts) {
+            for (long[] b : bursts) l.add(b[1] - b[0]);
+        }
+        return "lasting " + l.summary();
+    }
+
+    /**
+     * The goal's figure: arrival − the decision (the event's {@code closedLoopAlarmStart}, the engine's tick time) for
+     * every ONSET, then for those whose way from decision to arrival did not overlap a fleet burst, and what the
+     * slowest 1 % overlapped: a burst of the live fleet's heartbeats, a server safepoint of 5 ms or more.
+     */
+    private static String decisionToArrival(Round round, SinkLog s, int n, int silentEvery, List<Pause> pauses) {
+        LagStats all = new LagStats(n / silentEvery + 1);
+        LagStats warm = new LagStats(n / silentEvery + 1);
+        LagStats first = new LagStats(WARMUP + 1);
+        LagStats quiet = new LagStats(n / silentEvery + 1);
+        List<long[]> spans = new ArrayList<>();
+        for (int i = 0, k = 0; i < n; i += silentEvery, k++) {
+            long a = s.arrival[i], d = round.decided[i];
+            if (a == 0 || d == 0) continue;
+            all.add(a - d);
+            (k < WARMUP ? first : warm).add(a - d);
+            if (!overlaps(round.bursts, d, a)) quiet.add(a - d);
+            spans.add(new long[] {d, a});
+        }
+        if (all.count() == 0) return "n=0";
+        long p99 = all.percentile(0.99);
+        int slow = 0, inBurst = 0, inPause = 0;
+        for (long[] sp : spans) {
+            if (sp[1] - sp[0] < p99) continue;
+            slow++;
+            if (overlaps(round.bursts, sp[0], sp[1])) inBurst++;
+            if (pausedWithin(pauses, sp[0], sp[1], 5)) inPause++;
+        }
+        return String.format("%s; the first %d ONSETs (cold server and receivers) %s; after them %s; outside fleet bursts %s; "
+                        + "of the %d at or above p99: %d overlap a fleet burst, %d a server pause >= 5 ms",
+                all.summary(), WARMUP, first.summary(), warm.summary(), quiet.summary(), slow, inBurst, inPause);
     }
 
     /** The bucket upper bounds holding p50 / p99 of each stage of vigil_delivery_stage_seconds for the sink. */
