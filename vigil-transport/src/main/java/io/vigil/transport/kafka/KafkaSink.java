@@ -83,6 +83,26 @@ public final class KafkaSink implements Sink {
         this.deliveredLatencyNanos = deliveredLatencyNanos == null ? x -> { } : deliveredLatencyNanos;
         this.producer = new KafkaProducer<>(sinkProperties(bootstrapServers, clientProperties),
                 new StringSerializer(), new StringSerializer());
+        // warm up now, not at the first alarm: the topic's metadata (and the connection to the cluster) costs the
+        // first send hundreds of milliseconds otherwise, typically the first ONSET after a restart
+        Thread.ofVirtual().name("vigil-kafka-sink-warmup-" + name).start(this::warmUp);
+    }
+
+    private volatile boolean warmedUp;
+
+    private void warmUp() {
+        try {
+            producer.partitionsFor(topic);
+            warmedUp = true;
+        } catch (RuntimeException e) {
+            // the brokers or the topic are not there yet: the first delivery waits for them and the relay retries
+            log.debug("Kafka sink {}: no metadata for topic {} at start ({}); the first delivery fetches it", name, topic, e.toString());
+        }
+    }
+
+    /** True once the topic's metadata was fetched at start (before any delivery needed it). */
+    boolean warmedUp() {
+        return warmedUp;
     }
 
     /**

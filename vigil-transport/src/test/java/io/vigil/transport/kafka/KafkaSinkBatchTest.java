@@ -40,6 +40,25 @@ class KafkaSinkBatchTest {
     }
 
     @Test
+    void theTopicsMetadataIsFetchedAtStartNotByTheFirstAlarm() {
+        String topic = EmbeddedKafka.uniqueName("cl-warm");
+        kafka.createTopic(topic, 1);
+        try (KafkaSink sink = new KafkaSink("kafka:warm", kafka.bootstrapServers(), topic, Map.of(), null)) {
+            await().atMost(DEADLINE).until(sink::warmedUp);
+        }
+    }
+
+    @Test
+    void aSinkWhoseBrokersAreAwayStartsAndClosesWithoutWaitingForThem() {
+        long started = System.nanoTime();
+        KafkaSink sink = new KafkaSink("kafka:away", "127.0.0.1:1", "cl-away", Map.of(), null);
+        sink.close();
+        assertThat(sink.warmedUp()).isFalse();
+        // the warm-up's metadata wait (max.block.ms, 60 s) holds neither the constructor nor close()
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
     void aStormGoesOutInBatchesWithEveryEventOnceAndEachSourceInOrder() throws Exception {
         String topic = EmbeddedKafka.uniqueName("cl-storm");
         kafka.createTopic(topic, 3);
