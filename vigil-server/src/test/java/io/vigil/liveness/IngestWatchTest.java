@@ -2,21 +2,17 @@ package io.vigil.liveness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.vigil.engine.Engine;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.Watermark;
 import io.vigil.ingest.Watermarks;
+import io.vigil.server.CapturedLog;
 import io.vigil.time.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The blind / hears-again log lines of {@link IngestWatch}, driven by a manual clock. */
 class IngestWatchTest {
@@ -24,24 +20,20 @@ class IngestWatchTest {
     private final Watermarks watermarks = new Watermarks(clock);
     private final Watermark http = watermarks.register(Channel.HTTP, "http", Duration.ofSeconds(1));
     private final IngestWatch watch = new IngestWatch(watermarks, () -> (Engine) null);
-    private final Logger logger = (Logger) LoggerFactory.getLogger(IngestWatch.class);
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private CapturedLog log;
 
     @BeforeEach
     void capture() {
-        appender.start();
-        logger.addAppender(appender);
-        logger.setLevel(Level.INFO);
+        log = CapturedLog.of(IngestWatch.class);
     }
 
     @AfterEach
     void release() {
-        logger.detachAppender(appender);
-        logger.setLevel(null);
+        log.close();
     }
 
     private List<String> lines() {
-        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        return log.lines();
     }
 
     /** The part keeps up for {@code millis}: its watermark follows the clock, checked every 100 ms. */

@@ -3,35 +3,22 @@ package io.vigil.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.vigil.engine.ChangeEvent;
 import io.vigil.engine.LivenessState;
 import io.vigil.engine.SourceKey;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 class AlarmLogTest {
-    private final Logger logger = (Logger) LoggerFactory.getLogger("io.vigil.server.AlarmLogTest.alarms");
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final CapturedLog log = CapturedLog.of("io.vigil.server.AlarmLogTest.alarms");
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final AlarmLog alarms = new AlarmLog(logger, now::get, 3);
-
-    @BeforeEach
-    void capture() {
-        appender.start();
-        logger.addAppender(appender);
-        logger.setLevel(Level.INFO);
-    }
+    private final AlarmLog alarms = new AlarmLog(log.logger(), now::get, 3);
 
     @AfterEach
     void release() {
-        logger.detachAppender(appender);
+        log.close();
     }
 
     @Test
@@ -79,7 +66,7 @@ class AlarmLogTest {
 
     @Test
     void everyAlarmIsStillLoggedAtDebug() {
-        logger.setLevel(Level.DEBUG);
+        log.logger().setLevel(Level.DEBUG);
         for (int i = 0; i < 10; i++) alarms.written(onset(i));
 
         assertThat(lines(Level.INFO)).hasSize(3);
@@ -91,11 +78,11 @@ class AlarmLogTest {
         alarms.written(new ChangeEvent("id", new SourceKey("Heartbeat_x", "vnf-1"), LivenessState.UNKNOWN,
                 LivenessState.ALIVE, 1, 1, null, 0, 0, "first heartbeat"));
 
-        assertThat(appender.list).isEmpty();
+        assertThat(log.lines()).isEmpty();
     }
 
     private List<String> lines(Level level) {
-        return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+        return log.lines(level);
     }
 
     private static ChangeEvent onset(int i) {

@@ -208,16 +208,24 @@ class KafkaTransportTest {
         KafkaHeartbeatConsumer consumer = consume(receiver, settings(topic, EmbeddedKafka.uniqueName("g")));
         await().atMost(DEADLINE).until(() -> receiver.sourceNames().contains("vnf-before"));
 
+        restartTheBrokerAndHear(consumer, receiver, topic, "vnf-after");
+
+        assertThat(receiver.sourceNames()).containsExactly("vnf-before", "vnf-after");
+        assertThat(consumer.reReadRecords()).isEqualTo(consumer.records() - 2); // whatever was read again
+    }
+
+    /**
+     * Stops the broker until {@code consumer} is blind, restarts it, produces a heartbeat of {@code source} and waits
+     * until the receiver has it and its Kafka watermark has passed the restart.
+     */
+    private void restartTheBrokerAndHear(KafkaHeartbeatConsumer consumer, GatedReceiver receiver, String topic, String source) {
         kafka.stop();
         await().atMost(DEADLINE).until(consumer::isBlind);
         long restartedAt = System.currentTimeMillis();
         kafka.restart();
-        kafka.produce(topic, null, List.of(VesRecords.event(HB, "vnf-after")));
-        await().atMost(DEADLINE).until(() -> receiver.sourceNames().contains("vnf-after"));
+        kafka.produce(topic, null, List.of(VesRecords.event(HB, source)));
+        await().atMost(DEADLINE).until(() -> receiver.sourceNames().contains(source));
         await().atMost(DEADLINE).until(() -> receiver.watermark(Channel.KAFKA) >= restartedAt);
-
-        assertThat(receiver.sourceNames()).containsExactly("vnf-before", "vnf-after");
-        assertThat(consumer.reReadRecords()).isEqualTo(consumer.records() - 2); // whatever was read again
     }
 
     @Test
@@ -281,13 +289,7 @@ class KafkaTransportTest {
                 settings(topic, group).withClientProperties(Map.of("group.instance.id", "vigil-a"))).start();
         try {
             await().atMost(DEADLINE).until(() -> receiver.sourceNames().contains("vnf-before"));
-            kafka.stop();
-            await().atMost(DEADLINE).until(consumer::isBlind);
-            long restartedAt = System.currentTimeMillis();
-            kafka.restart();
-            kafka.produce(topic, null, List.of(VesRecords.event(HB, "vnf-after")));
-            await().atMost(DEADLINE).until(() -> receiver.sourceNames().contains("vnf-after"));
-            await().atMost(DEADLINE).until(() -> receiver.watermark(Channel.KAFKA) >= restartedAt);
+            restartTheBrokerAndHear(consumer, receiver, topic, "vnf-after");
             assertThat(consumer.isBlind()).isFalse();
         } finally {
             consumer.close();
