@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * One shard of the load generator's clients: one thread, one {@link Selector}, non-blocking {@link SocketChannel}s.
  *
- * <p>The thread does everything for its connections: connects them in waves of at most {@link #CONNECTS_IN_FLIGHT}
- * unfinished handshakes, sends one tenth of them a heartbeat every tenth of an interval (the select timeout is the
+ * <p>The thread does everything for its connections: connects them in waves of at most {@code connectsInFlight}
+ * unfinished handshakes (default {@link #CONNECTS_IN_FLIGHT}; 0: every connect issued at once), sends one tenth of them a heartbeat every tenth of an interval (the select timeout is the
  * time to the next such slot, so no timer thread), drains and counts what the server sends, finishes partial writes,
  * and hangs a client when asked. Heartbeats are encoded by {@link LoadFrames} into one reusable direct buffer.
  *
@@ -40,7 +40,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class LoadShard implements Runnable {
 
-    /** Connections per shard that are connecting or waiting for the server's hello, at most. */
+    /**
+     * Default for connections per shard that are connecting or waiting for the server's hello, at most (a wave); the
+     * generator's optional {@code connectsInFlight} argument overrides it, 0 meaning no limit: every connect is issued
+     * at once.
+     */
     static final int CONNECTS_IN_FLIGHT = 200;
     /** Each interval is split into this many send slots; slot {@code s} serves the clients with index ≡ s. */
     static final int SLOTS = 10;
@@ -106,6 +110,11 @@ final class LoadShard implements Runnable {
         ByteBuffer pending;
         long seq;
         long openedAt;
+        /** {@link System#nanoTime()} when the connect was issued, and when the server's hello was read (0: not yet). */
+        long openedNanos;
+        /** {@link System#nanoTime()} when the TCP connect completed (0: not yet). */
+        long connectedNanos;
+        long establishedNanos;
         long establishedAt;
         long lastReadAt;
         long framesSent;
@@ -126,6 +135,8 @@ final class LoadShard implements Runnable {
     private final int number;
     private final InetSocketAddress server;
     private final long intervalMillis;
+    /** Connections that may be connecting or in the handshake at once; {@link Integer#MAX_VALUE} for no limit. */
+    private final int connectsInFlight;
     private final long silentAfterMillis;
     /** An established client is read in every this many send rounds of its slot (see the class comment). */
     private final int readEveryRounds;
@@ -147,12 +158,14 @@ final class LoadShard implements Runnable {
 
     /**
      * @param hangs where a hang is recorded as client id → epoch ms of the hang
+     * @param connectsInFlight unfinished connects and handshakes at once, at most; 0 for no limit
      */
     LoadShard(int number, InetSocketAddress server, int firstClient, int clients, long intervalMillis,
-              Map<String, Long> hangs) throws IOException {
+              Map<String, Long> hangs, int connectsInFlight) throws IOException {
         this.number = number;
         this.server = server;
         this.intervalMillis = intervalMillis;
+        this.connectsInFlight = connectsInFlight <= 0 ? Integer.MAX_VALUE : connectsInFlight;
         this.silentAfterMillis = Math.max(SILENT_AFTER_MILLIS, 3 * intervalMillis);
         this.readEveryRounds = (int) Math.max(1, Math.min(READ_EVERY_MILLIS, silentAfterMillis / 2) / intervalMillis);
         this.hangs = hangs;
@@ -184,6 +197,15 @@ final class LoadShard implements Runnable {
     /** Live counters, indexed by {@link Count#ordinal()}; written by the shard thread only, except MAX_LAG_MS. */
     AtomicLongArray counts() {
         return counts;
+    }
+
+    /**
+     * For every client whose connect was issued: {@code {openedNanos, connectedNanos, establishedNanos}} ({@link
+     * System#nanoTime()}: connect issued, TCP connect complete, handshake complete; 0 if that never happened). Call only after {@link #stop()} (the join publishes them).
+     */
+    long[][] connectTimes() {
+        return Arrays.stream(connections).filter(c -> c.openedNanos != 0)
+                .map(c -> new long[] {c.openedNanos, c.connectedNanos, c.establishedNanos}).toArray(long[][]::new);
     }
 
     /** The exception that ended the shard's thread, or null while it runs (or ended normally). */
@@ -261,14 +283,14 @@ final class LoadShard implements Runnable {
 
     // ---- connecting and the handshake
 
-    /** Opens connections until {@link #CONNECTS_IN_FLIGHT} are unfinished or all have been opened. */
+    /** Opens connections until {@link #connectsInFlight} are unfinished or all have been opened. */
     private void openMore() {
         if (inOpenMore) {
             return; // a connection that finishes at once calls back in here; the loop below goes on anyway
         }
         inOpenMore = true;
         try {
-            while (running && opening < CONNECTS_IN_FLIGHT && nextToOpen < connections.length) {
+            while (running && opening < connectsInFlight && nextToOpen < connections.length) {
                 open(connections[nextToOpen++]);
             }
         } finally {
@@ -280,6 +302,7 @@ final class LoadShard implements Runnable {
         opening++;
         counts.incrementAndGet(Count.OPENING.ordinal());
         c.openedAt = System.currentTimeMillis();
+        c.openedNanos = System.nanoTime();
         try {
             c.channel = SocketChannel.open();
             c.channel.configureBlocking(false);
@@ -306,6 +329,7 @@ final class LoadShard implements Runnable {
     }
 
     private void connected(Connection c) {
+        c.connectedNanos = System.nanoTime();
         c.state = State.HANDSHAKE;
         write(c, ByteBuffer.wrap(LoadFrames.hello(c.id, ++c.seq, System.currentTimeMillis(), c.nonce)));
     }
@@ -357,6 +381,7 @@ final class LoadShard implements Runnable {
         c.tail = LoadFrames.heartbeatTail(c.nonce, serverNonce);
         c.state = State.ESTABLISHED;
         c.establishedAt = System.currentTimeMillis();
+        c.establishedNanos = System.nanoTime();
         c.lastReadAt = c.establishedAt;
         counts.incrementAndGet(Count.CONNECTED.ordinal());
         c.key.interestOps(interest(c)); // from now on its socket is read by the send slots, not selected

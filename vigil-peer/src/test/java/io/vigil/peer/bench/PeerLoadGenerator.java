@@ -30,7 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * into one reusable buffer per shard; after the server's hello, what the server sends is only counted by newline.
  * After the handshake a client's socket is not selected for reading: the send slots poll it about every 500 ms and
  * drain what queued up ({@link LoadShard}), so an answer costs no wakeup or read of its own.
- * Connections open in waves of {@value LoadShard#CONNECTS_IN_FLIGHT} unfinished handshakes per shard. A partial write
+ * Connections open in waves of {@code connectsInFlight} unfinished handshakes per shard (default
+ * {@value LoadShard#CONNECTS_IN_FLIGHT}; 0 issues every connect at once, as a fleet reconnecting after a server
+ * restart does). A partial write
  * is finished when the socket is writable again; until then that client's heartbeats are skipped and counted.
  *
  * <p>Every 5 s it prints: connected clients (and still opening), connect failures, frames sent/s and received/s,
@@ -43,8 +45,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * 5,000), ~90 % of it in the kernel: on loopback a write also runs the server's TCP receive path, and a read sends the
  * ACK. The JVM's own share is small; the rest does not shrink with a cheaper client, only with fewer packets.
  *
- * <p>Args: {@code host port clients intervalMs seconds shards hangEveryMs serverTimeoutLog} ({@code hangEveryMs} 0:
- * no hangs). The timeout log has one line per server timeout event, {@code "endpointId epochMillis"}. Client ids are
+ * <p>At the end it prints the connect span: from the first connect issued to the last client whose handshake
+ * completed (the server's hello read and answered), with the 50/90/99 % points, how long issuing the connects took,
+ * and when the TCP connects completed (the kernel's part, before the server's event loop accepts and greets).
+ *
+ * <p>Args: {@code host port clients intervalMs seconds shards hangEveryMs serverTimeoutLog [connectsInFlight]}
+ * ({@code hangEveryMs} 0: no hangs; {@code connectsInFlight} per shard, 0: no limit). The timeout log has one line per server timeout event, {@code "endpointId epochMillis"}. Client ids are
  * {@code load-0} … {@code load-(clients-1)}. Example: {@code 127.0.0.1 7320 10000 100 85 2 500 /tmp/timeouts.log}.
  */
 public final class PeerLoadGenerator {
@@ -57,9 +63,9 @@ public final class PeerLoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 8) {
+        if (args.length != 8 && args.length != 9) {
             System.err.println("usage: PeerLoadGenerator host port clients intervalMs seconds shards hangEveryMs "
-                    + "serverTimeoutLog");
+                    + "serverTimeoutLog [connectsInFlight]");
             System.exit(2);
         }
         String host = args[0];
@@ -70,9 +76,11 @@ public final class PeerLoadGenerator {
         int shardCount = Integer.parseInt(args[5]);
         long hangEvery = Long.parseLong(args[6]);
         Path serverLog = Path.of(args[7]);
-        if (clients < 1 || interval < LoadShard.SLOTS || seconds < 1 || shardCount < 1 || hangEvery < 0) {
+        int inFlight = args.length > 8 ? Integer.parseInt(args[8]) : LoadShard.CONNECTS_IN_FLIGHT;
+        if (clients < 1 || interval < LoadShard.SLOTS || seconds < 1 || shardCount < 1 || hangEvery < 0
+                || inFlight < 0) {
             System.err.println("need clients ≥ 1, intervalMs ≥ " + LoadShard.SLOTS + ", seconds ≥ 1, shards ≥ 1, "
-                    + "hangEveryMs ≥ 0");
+                    + "hangEveryMs ≥ 0, connectsInFlight ≥ 0");
             System.exit(2);
         }
 
@@ -82,10 +90,11 @@ public final class PeerLoadGenerator {
         for (int s = 0; s < shardCount; s++) {
             int first = (int) ((long) s * clients / shardCount);
             int count = (int) ((long) (s + 1) * clients / shardCount) - first;
-            shards.add(new LoadShard(s, server, first, count, interval, hangs));
+            shards.add(new LoadShard(s, server, first, count, interval, hangs, inFlight));
         }
         System.out.printf("load generator: %d clients to %s, interval %d ms, %d s, %d shards, one hang every %d ms"
-                + " after %d s%n", clients, server, interval, seconds, shardCount, hangEvery, warmupSeconds(seconds));
+                + " after %d s, connects in flight per shard %s%n", clients, server, interval, seconds, shardCount,
+                hangEvery, warmupSeconds(seconds), inFlight == 0 ? "unlimited" : inFlight);
 
         CpuMeter cpu = new CpuMeter();
         long start = System.currentTimeMillis();
@@ -129,10 +138,53 @@ public final class PeerLoadGenerator {
         for (LoadShard shard : shards) {
             shard.stop();
         }
+        printConnectSpan(shards, clients);
         if (shards.stream().anyMatch(s -> s.died() != null)) {
             System.out.println("A SHARD DIED: the figures above are not valid");
             System.exit(1);
         }
+    }
+
+    /**
+     * One line: from the first connect issued to the last completed handshake, over all shards. Reads the shards'
+     * connections, so only after they stopped.
+     */
+    static void printConnectSpan(List<LoadShard> shards, int clients) {
+        List<long[]> times = new ArrayList<>();
+        for (LoadShard shard : shards) {
+            times.addAll(List.of(shard.connectTimes()));
+        }
+        if (times.isEmpty()) {
+            System.out.println("connect span: no connect issued");
+            return;
+        }
+        long first = times.stream().mapToLong(t -> t[0]).min().orElseThrow();
+        long lastIssued = times.stream().mapToLong(t -> t[0]).max().orElseThrow();
+        List<Long> tcp = new ArrayList<>();
+        List<Long> done = new ArrayList<>();
+        for (long[] t : times) {
+            if (t[1] != 0) {
+                tcp.add((t[1] - first) / 1_000_000);
+            }
+            if (t[2] != 0) {
+                done.add((t[2] - first) / 1_000_000);
+            }
+        }
+        tcp.sort(null);
+        done.sort(null);
+        System.out.printf("connect span: %d of %d clients handshaken, the last %s ms after the first connect (50 %% at %s,"
+                        + " 90 %% at %s, 99 %% at %s ms); connects issued over %d ms;"
+                        + " TCP connects complete at 50 %% %s, 90 %% %s, 99 %% %s, all %s ms%n", done.size(), clients,
+                done.size() == clients ? String.valueOf(done.getLast()) : "(not all; last so far "
+                        + (done.isEmpty() ? "-" : done.getLast()) + ")",
+                at(done, clients, 50), at(done, clients, 90), at(done, clients, 99), (lastIssued - first) / 1_000_000,
+                at(tcp, clients, 50), at(tcp, clients, 90), at(tcp, clients, 99), at(tcp, clients, 100));
+    }
+
+    /** The time by which p % of all {@code clients} were handshaken, or "-" if fewer ever were. */
+    private static String at(List<Long> sorted, int clients, int p) {
+        int k = (int) Math.ceil(p / 100.0 * clients);
+        return k <= sorted.size() ? String.valueOf(sorted.get(Math.max(0, k - 1))) : "-";
     }
 
     private static long warmupSeconds(long seconds) {
