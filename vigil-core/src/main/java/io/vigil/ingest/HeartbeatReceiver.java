@@ -21,6 +21,16 @@ public interface HeartbeatReceiver {
     Acceptance accept(Heartbeat heartbeat, Channel channel);
 
     /**
+     * Takes one heartbeat that reached Vigil at {@code arrivedAtMillis} (the receiver's clock, not after now) and is
+     * handed over only now, e.g. one of a Message Router answer that took a while to process: its arrival time, not
+     * the processing, is what {@code timeBase: arrival} measures. Never earlier than the heartbeat really arrived,
+     * or a live source would look silent for longer than it was. The default ignores the time (arrival = now).
+     */
+    default Acceptance accept(Heartbeat heartbeat, Channel channel, long arrivedAtMillis) {
+        return accept(heartbeat, channel);
+    }
+
+    /**
      * Completes once every heartbeat accepted before this call is covered by a store checkpoint, i.e. would
      * survive a crash. Ingest paths that acknowledge upstream (Kafka offset commit, MR) wait on it.
      */

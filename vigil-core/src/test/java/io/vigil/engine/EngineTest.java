@@ -163,6 +163,16 @@ class EngineTest {
     }
 
     @Test
+    void aHeartbeatHandedLateCountsFromWhenItArrivedNeverFromTheFuture() {
+        long now = clock.millis();
+        engine.acceptAt(new Heartbeat(HB, "processed-late", 5), Channel.DMAAP, now - 300);
+        engine.acceptAt(new Heartbeat(HB, "future", 5), Channel.DMAAP, now + 300);
+        engine.tick();
+        assertThat(engine.source(new SourceKey(HB, "processed-late")).lastSeenMillis()).isEqualTo(now - 300);
+        assertThat(engine.source(new SourceKey(HB, "future")).lastSeenMillis()).isEqualTo(now);
+    }
+
+    @Test
     void arrivalTimeBaseIgnoresTheEventTime() {
         engine.accept(new Heartbeat(HB, "a", 5), Channel.HTTP);
         engine.tick();

@@ -449,9 +449,18 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     @Override
     public Acceptance accept(Heartbeat heartbeat, Channel channel) {
-        if (fence.get() instanceof WriteFence.Partitions(PartitionFence f) && (f.partitions().isEmpty() || !f.owns(heartbeat.sourceName())))
-            return Acceptance.NOT_OWNER;
+        if (!owns(heartbeat)) return Acceptance.NOT_OWNER;
         return engine.accept(heartbeat, channel);
+    }
+
+    @Override
+    public Acceptance accept(Heartbeat heartbeat, Channel channel, long arrivedAtMillis) {
+        if (!owns(heartbeat)) return Acceptance.NOT_OWNER;
+        return engine.acceptAt(heartbeat, channel, arrivedAtMillis);
+    }
+
+    private boolean owns(Heartbeat heartbeat) {
+        return !(fence.get() instanceof WriteFence.Partitions(PartitionFence f) && (f.partitions().isEmpty() || !f.owns(heartbeat.sourceName())));
     }
 
     @Override

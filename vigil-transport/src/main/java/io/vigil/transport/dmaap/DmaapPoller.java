@@ -131,6 +131,8 @@ public final class DmaapPoller implements AutoCloseable {
     private HttpClientRequest inFlight;
     private int consecutiveFailures;
     private long pollStartedAtMillis;
+    /** When the answer being processed arrived (the context's thread only): its heartbeats' arrival time. */
+    private long answeredAtMillis;
     private Watermark watermark;
 
     private final AtomicLong polls = new AtomicLong();
@@ -317,6 +319,9 @@ public final class DmaapPoller implements AutoCloseable {
             return;
         }
         int count;
+        // the heartbeats of this answer reached Vigil now: processing a large answer (a backlog after an outage) must
+        // not make them look newer than they are (under timeBase arrival that would delay a dead source's ONSET)
+        answeredAtMillis = settings.clock().millis();
         try {
             count = processItems(answer.body().getBytes());
         } catch (MalformedAnswerException e) {
@@ -383,7 +388,7 @@ public final class DmaapPoller implements AutoCloseable {
         }
         for (Heartbeat heartbeat : batch.heartbeats()) {
             try {
-                switch (receiver.accept(heartbeat, Channel.DMAAP)) {
+                switch (receiver.accept(heartbeat, Channel.DMAAP, answeredAtMillis)) {
                     case ACCEPTED -> accepted.incrementAndGet();
                     case UNKNOWN_EVENT_NAME -> unknownEventName.incrementAndGet();
                     case NOT_OWNER -> notOwner.incrementAndGet();

@@ -103,6 +103,38 @@ class DmaapPollBoundsTest {
     }
 
     @Test
+    void theHeartbeatsOfOneAnswerArriveWhenTheAnswerDidNotWhileItIsProcessed() {
+        // under timeBase arrival a backlog answer's last heartbeat must not look newer because the ones before it
+        // took time to process: every heartbeat of an answer is handed with the answer's arrival time
+        AtomicInteger served = new AtomicInteger();
+        URI topic = standIn(req -> {
+            if (served.getAndIncrement() == 0) {
+                req.response().end("[" + quoted(event("a")) + "," + quoted(event("b")) + "," + quoted(event("c")) + ","
+                        + quoted(event("d")) + "," + quoted(event("e")) + "]");
+            } else {
+                vertx.setTimer(200, id -> req.response().end("[]"));
+            }
+        });
+        receiver.onAccept(() -> sleep(30)); // processing an item takes 30 ms
+        long before = System.currentTimeMillis();
+        start(topic, Duration.ofMillis(200), Duration.ofSeconds(5)).start();
+
+        await().atMost(DEADLINE).until(() -> receiver.received().size() == 5);
+        var received = receiver.received();
+        assertThat(received).extracting(RecordingReceiver.Received::arrivedAtMillis).containsOnly(received.getFirst().arrivedAtMillis());
+        assertThat(received.getFirst().arrivedAtMillis()).isGreaterThanOrEqualTo(before);
+        assertThat(received.getLast().handedAtMillis() - received.getLast().arrivedAtMillis()).isGreaterThanOrEqualTo(4 * 30);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void anAnswerLargerThanTheCapIsCutOffAsItArrives() {
         String chunk = "," + quoted(event("s"));
         URI topic = standIn(req -> {

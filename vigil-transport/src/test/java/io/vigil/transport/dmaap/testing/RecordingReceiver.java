@@ -19,8 +19,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class RecordingReceiver implements HeartbeatReceiver {
 
-    /** A heartbeat and the channel it came through. */
-    public record Received(Heartbeat heartbeat, Channel channel) {
+    /**
+     * A heartbeat, the channel it came through, the arrival time it was handed with and the receiver's clock when it
+     * was handed.
+     */
+    public record Received(Heartbeat heartbeat, Channel channel, long arrivedAtMillis, long handedAtMillis) {
     }
 
     private final Set<String> knownEventNames;
@@ -33,10 +36,24 @@ public final class RecordingReceiver implements HeartbeatReceiver {
 
     @Override
     public Acceptance accept(Heartbeat heartbeat, Channel channel) {
+        return accept(heartbeat, channel, watermarks.clock().millis());
+    }
+
+    @Override
+    public Acceptance accept(Heartbeat heartbeat, Channel channel, long arrivedAtMillis) {
         if (!knownEventNames.contains(heartbeat.eventName())) return Acceptance.UNKNOWN_EVENT_NAME;
-        received.add(new Received(heartbeat, channel));
+        received.add(new Received(heartbeat, channel, arrivedAtMillis, watermarks.clock().millis()));
+        onAccept.run();
         return Acceptance.ACCEPTED;
     }
+
+    /** Runs after every recorded heartbeat (a test can make processing take time). */
+    public RecordingReceiver onAccept(Runnable r) {
+        this.onAccept = r;
+        return this;
+    }
+
+    private volatile Runnable onAccept = () -> { };
 
     @Override
     public CompletionStage<Void> durable() {
