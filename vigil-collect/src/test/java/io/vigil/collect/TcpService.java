@@ -40,15 +40,38 @@ public final class TcpService implements AutoCloseable {
         return port;
     }
 
-    /** Stops listening: connections are refused until {@link #restart()}. */
+    /**
+     * Stops listening and returns once a connection to the port is refused (the server's close completing was seen
+     * not to be enough: a check right after it reached the port once on a loaded machine), so that a check run after
+     * this finds the service down. Connections are refused until {@link #restart()}.
+     */
     public synchronized void stop() {
         if (server == null) return;
         try {
             server.close().await(10, TimeUnit.SECONDS);
         } catch (Exception ignored) {
-            // closed anyway
+            // closed anyway, or still closing: the probe below waits for it
         }
         server = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (accepts(port)) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("port " + port + " still accepts connections 10 s after close");
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (java.io.IOException refused) {
+            return false;
+        }
     }
 
     /** Listens again on the same port. */
