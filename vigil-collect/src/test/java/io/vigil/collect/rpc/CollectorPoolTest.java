@@ -122,8 +122,10 @@ class CollectorPoolTest {
 
     @Test
     void deadCollectorIsSkippedWhileTheOtherAnswersAndRetriedOnceItIsBack() throws Exception {
-        HttpCollector ca = new HttpCollector(vertx, "http://127.0.0.1:" + a.port(), Duration.ofSeconds(2));
-        HttpCollector cb = new HttpCollector(vertx, "http://127.0.0.1:" + b.port(), Duration.ofSeconds(2));
+        // a dead collector refuses the connection at once; the timeout only bounds a slow answer, and on a loaded
+        // 2-core machine b's first answer (cold code, its TCP check) took longer than 2 s once
+        HttpCollector ca = new HttpCollector(vertx, "http://127.0.0.1:" + a.port(), Duration.ofSeconds(10));
+        HttpCollector cb = new HttpCollector(vertx, "http://127.0.0.1:" + b.port(), Duration.ofSeconds(10));
         CollectorPool pool = new CollectorPool(List.of(ca, cb), Clock.systemUTC());
         int portA = a.port();
         a.close(); // killed mid-run
