@@ -131,8 +131,6 @@ public final class DmaapPoller implements AutoCloseable {
     private HttpClientRequest inFlight;
     private int consecutiveFailures;
     private long pollStartedAtMillis;
-    /** When the answer being processed arrived (the context's thread only): its heartbeats' arrival time. */
-    private long answeredAtMillis;
     private Watermark watermark;
 
     private final AtomicLong polls = new AtomicLong();
@@ -321,9 +319,9 @@ public final class DmaapPoller implements AutoCloseable {
         int count;
         // the heartbeats of this answer reached Vigil now: processing a large answer (a backlog after an outage) must
         // not make them look newer than they are (under timeBase arrival that would delay a dead source's ONSET)
-        answeredAtMillis = settings.clock().millis();
+        long answeredAtMillis = settings.clock().millis();
         try {
-            count = processItems(answer.body().getBytes());
+            count = processItems(answer.body().getBytes(), answeredAtMillis);
         } catch (MalformedAnswerException e) {
             pollFailed(shownUrl + " answered a body that is not a JSON array of messages: " + e.getMessage());
             return;
@@ -334,15 +332,16 @@ public final class DmaapPoller implements AutoCloseable {
     }
 
     /** @return the number of array items */
-    private int processItems(byte[] body) throws MalformedAnswerException {
+    /** @param arrivedAtMillis when the answer arrived: the arrival time of every heartbeat in it */
+    private int processItems(byte[] body, long arrivedAtMillis) throws MalformedAnswerException {
         try {
-            return processItems(body, new AnswerItems(body));
+            return processItems(body, new AnswerItems(body), arrivedAtMillis);
         } catch (AnswerItems.MalformedAnswer e) {
             throw new MalformedAnswerException(e.getMessage());
         }
     }
 
-    private int processItems(byte[] body, AnswerItems items) throws AnswerItems.MalformedAnswer {
+    private int processItems(byte[] body, AnswerItems items, long arrivedAtMillis) throws AnswerItems.MalformedAnswer {
         int index = 0;
         for (; items.next(); index++) {
             this.items.incrementAndGet();
@@ -357,10 +356,10 @@ public final class DmaapPoller implements AutoCloseable {
                     if (json == null) {
                         bad(BadItemReason.INVALID_ENCODING, index, "the string is not valid UTF-8 or not a valid JSON string");
                     } else {
-                        handleItem(index, json);
+                        handleItem(index, json, arrivedAtMillis);
                     }
                 }
-                case '{' -> handleItem(index, Arrays.copyOfRange(body, items.start(), items.end()));
+                case '{' -> handleItem(index, Arrays.copyOfRange(body, items.start(), items.end()), arrivedAtMillis);
                 default -> bad(BadItemReason.NOT_STRING_OR_OBJECT, index, "item starts with '"
                         + (char) (body[items.start()] & 0xff) + "', expected a string or an object");
             }
@@ -378,7 +377,7 @@ public final class DmaapPoller implements AutoCloseable {
         }
     }
 
-    private void handleItem(int index, byte[] json) {
+    private void handleItem(int index, byte[] json, long arrivedAtMillis) {
         VesBatch batch;
         try {
             batch = VesParser.parse(json, receiver.limits());
@@ -388,7 +387,7 @@ public final class DmaapPoller implements AutoCloseable {
         }
         for (Heartbeat heartbeat : batch.heartbeats()) {
             try {
-                switch (receiver.accept(heartbeat, Channel.DMAAP, answeredAtMillis)) {
+                switch (receiver.accept(heartbeat, Channel.DMAAP, arrivedAtMillis)) {
                     case ACCEPTED -> accepted.incrementAndGet();
                     case UNKNOWN_EVENT_NAME -> unknownEventName.incrementAndGet();
                     case NOT_OWNER -> notOwner.incrementAndGet();
