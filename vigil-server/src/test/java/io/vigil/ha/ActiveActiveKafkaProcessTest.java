@@ -50,29 +50,29 @@ class ActiveActiveKafkaProcessTest {
             kafka.createTopic(topic, PARTITIONS);
             List<VigilProcess> processes = new ArrayList<>();
             VigilProcess a = start("vigil-a", pg.url(), sink.url(), kafka, topic, group, processes);
-            await().atMost(DEADLINE).until(() -> owned(a).size() == PARTITIONS);
+            waitFor(processes, () -> owned(a).size() == PARTITIONS);
             // heartbeats start once the first instance owns the topic: a backlog of never-seen sources older than
             // their threshold is alarmed at once (new sources get no grace), which is not what this test is about
             try (Fleet fleet = new Fleet(kafka, topic)) {
-                await().atMost(DEADLINE).until(() -> alive(a) == fleet.live().size());
+                waitFor(processes, () -> alive(a) == fleet.live().size());
 
                 // 1 -> 3 while vnf-3 dies
                 VigilProcess b = start("vigil-b", pg.url(), sink.url(), kafka, topic, group, processes);
                 fleet.silence("vnf-3");
                 VigilProcess c = start("vigil-c", pg.url(), sink.url(), kafka, topic, group, processes);
-                await().atMost(DEADLINE).until(() -> owned(a).size() == 2 && owned(b).size() == 2 && owned(c).size() == 2);
+                waitFor(processes, () -> owned(a).size() == 2 && owned(b).size() == 2 && owned(c).size() == 2);
                 Set<Integer> all = new TreeSet<>();
                 for (VigilProcess p : List.of(a, b, c)) all.addAll(owned(p));
                 assertThat(all).as("every partition has exactly one owner").hasSize(PARTITIONS);
-                await().atMost(DEADLINE).until(() -> sink.of("vnf-3", "ONSET").size() == 1);
+                waitFor(processes, () -> sink.of("vnf-3", "ONSET").size() == 1);
 
                 // kill -9 of b (its partitions move after the session timeout), then a clean stop of the relay leader a
                 fleet.silence("vnf-11");
                 b.kill9();
-                await().atMost(DEADLINE).until(() -> owned(a).size() + owned(c).size() == PARTITIONS);
+                waitFor(processes, () -> owned(a).size() + owned(c).size() == PARTITIONS);
                 a.close();
-                await().atMost(DEADLINE).until(() -> owned(c).size() == PARTITIONS && c.role().equals("ACTIVE"));
-                await().atMost(DEADLINE).until(() -> sink.of("vnf-11", "ONSET").size() == 1);
+                waitFor(processes, () -> owned(c).size() == PARTITIONS && c.role().equals("ACTIVE"));
+                waitFor(processes, () -> sink.of("vnf-11", "ONSET").size() == 1);
                 // a full grace + threshold later, still nothing else: no second ONSET, no false one for a live source
                 await().during(Duration.ofMillis(5_500)).atMost(Duration.ofSeconds(20))
                         .failFast("an alarm besides the two ONSETs", () -> assertThat(sink.all()).as("alarms delivered").hasSizeLessThanOrEqualTo(2))
@@ -86,6 +86,18 @@ class ActiveActiveKafkaProcessTest {
             } finally {
                 for (VigilProcess p : processes) p.close();
             }
+        }
+    }
+
+    /**
+     * Waits up to {@link #DEADLINE} for {@code condition}; on timeout fails with every process's state and log tail
+     * (the temporary directory with the full logs is gone once the test ends).
+     */
+    private static void waitFor(List<VigilProcess> processes, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await().atMost(DEADLINE).until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + VigilProcess.describe(processes, 60), e);
         }
     }
 

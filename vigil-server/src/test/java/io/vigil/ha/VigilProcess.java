@@ -161,6 +161,27 @@ final class VigilProcess implements AutoCloseable {
         }
     }
 
+    /** The last {@code lines} lines of the process's output. */
+    String logTail(int lines) {
+        List<String> all = logText().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    /**
+     * What a test prints when a wait on these processes times out: per process whether it runs, its role and HA
+     * section of /api/v1/status, and the tail of its log, so that a failure on a CI machine can be read afterwards.
+     */
+    static String describe(List<VigilProcess> processes, int logLines) {
+        StringBuilder out = new StringBuilder();
+        for (VigilProcess p : processes) {
+            out.append("\n--- ").append(p.id).append(" (pid ").append(p.pid()).append(", port ").append(p.port)
+                    .append(p.isAlive() ? ", running" : ", EXITED " + p.process.exitValue()).append(") status.ha: ")
+                    .append(p.status().map(s -> s.path("role").asText() + " " + s.path("ha")).orElse("no answer"))
+                    .append("\n").append(p.logTail(logLines));
+        }
+        return out.toString();
+    }
+
     @Override
     public void close() throws Exception {
         if (!process.isAlive()) return;
