@@ -266,7 +266,7 @@ public final class VigilServer implements AutoCloseable {
                 liveness.activate(epoch);
                 emitting = true;
                 startRelays(config.publish());
-                startDmaap(config.ingest().dmaap());
+                startDmaap(config);
                 startKafka(config);
             }
             roleChanged(LeaseKeeper.Phase.ACTIVE, "became active: " + why + "; state restored from the store");
@@ -415,7 +415,8 @@ public final class VigilServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ ingest
 
-    private void startDmaap(DmaapIngest d) {
+    private void startDmaap(VigilConfig c) {
+        DmaapIngest d = c.ingest().dmaap();
         if (d == null) return;
         DmaapPollerSettings s = DmaapPollerSettings.of(URI.create(d.url()), d.group(), d.consumer(),
                         Optional.ofNullable(d.auth()))
@@ -425,7 +426,9 @@ public final class VigilServer implements AutoCloseable {
         poller = new DmaapPoller(vertx, liveness, s, d.caFile());
         metrics.bindPoller(poller);
         poller.start();
-        log.info("polling DMaaP Message Router {}", poller.pollUrl());
+        DmaapDetectionBound bound = DmaapDetectionBound.of(d, c.monitors());
+        if (bound.exceedsShortestLimit()) log.warn(bound.describe(poller.pollUrl()));
+        else log.info(bound.describe(poller.pollUrl()));
     }
 
     /**
@@ -529,7 +532,7 @@ public final class VigilServer implements AutoCloseable {
                 }
                 if (!java.util.Objects.equals(before.ingest().dmaap(), next.ingest().dmaap()) && liveness.isActive()) {
                     stopDmaap();
-                    startDmaap(next.ingest().dmaap());
+                    startDmaap(next);
                 }
                 config = next.withHttp(before.http());
             }
