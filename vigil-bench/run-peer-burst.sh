@@ -9,7 +9,8 @@
 # does; until 2026-12-07 08:10 this script used waves of 200) and keeps them beating for RUN_SECONDS (default 30).
 # The line shows the connect span the generator measured: from its first connect to the last client whose handshake
 # completed (server hello read and answered), with its 50/90/99 % points, and the kernel's listen-queue overflows and
-# drops and SYN cookies sent during the run (nstat, whole host: an overflow costs the client a 1-s SYN-ACK retry). No client hangs and none closes while it runs, so every server timeout event until the generator ends
+# drops and SYN cookies sent during the run (nstat, whole host: an overflow costs the client a 1-s SYN-ACK retry; the
+# server's accept queue is max(4096, net.core.somaxconn) deep: raise somaxconn above CLIENTS to rule overflows out). No client hangs and none closes while it runs, so every server timeout event until the generator ends
 # is spurious: the line reports them (connect burst included) and how many came in the first 5 s. When the generator
 # exits it closes all its clients, and the server rightly reports a timeout for each; those come after the run's end
 # (start + RUN_SECONDS + the generator's 2-s grace) and are reported apart ("at exit"), not as spurious.
@@ -30,7 +31,7 @@ CP="$(sed -n 's/.*(f) testPath = \[\(.*\)\]$/\1/p' "$OUT/build.log" | head -n 1 
 SRV_PIN=(); GEN_PIN=()
 if [[ "${PIN:-1}" == 1 ]]; then SRV_PIN=(taskset -c 1); GEN_PIN=(taskset -c 0); fi
 
-echo "# $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD) $(nproc) cpus, loadavg $(cut -d' ' -f1-3 /proc/loadavg), pin=${PIN:-1}, loops=$LOOPS, connect wave ${CONNECT_WAVE} per shard (0: all at once), somaxconn $(cat /proc/sys/net/core/somaxconn) (server acceptBacklog 4096), tcp_max_syn_backlog $(cat /proc/sys/net/ipv4/tcp_max_syn_backlog), ${SECONDS_PER_RUN}s per run, logs in $OUT"
+echo "# $(date -u +%FT%TZ) commit $(git -C "$ROOT" rev-parse --short HEAD) $(nproc) cpus, loadavg $(cut -d' ' -f1-3 /proc/loadavg), pin=${PIN:-1}, loops=$LOOPS, connect wave ${CONNECT_WAVE} per shard (0: all at once), somaxconn $(cat /proc/sys/net/core/somaxconn) (server acceptBacklog max(4096, somaxconn)), tcp_max_syn_backlog $(cat /proc/sys/net/ipv4/tcp_max_syn_backlog), ${SECONDS_PER_RUN}s per run, logs in $OUT"
 for n in "${CLIENTS[@]}"; do
   log="$OUT/burst-$n"; : > "$log.timeouts"
   "${SRV_PIN[@]}" "$JAVA" -Xmx1g -cp "$CP" io.vigil.peer.bench.PeerBenchServer "$PORT" 100 200 $((SECONDS_PER_RUN + 5)) "$log.timeouts" "$LOOPS" > "$log.server" 2>&1 &

@@ -5,6 +5,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -76,13 +77,24 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         server = vertx.createNetServer(new NetServerOptions()
                 .setTcpNoDelay(true)
                 .setTcpKeepAlive(true)
-                .setAcceptBacklog(4096));
+                .setAcceptBacklog(acceptBacklog(NetUtil.SOMAXCONN)));
         server.connectHandler(this::accept);
         return server.listen(port, config.host())
                 .recover(e -> Future.failedFuture(new EndpointStartException(ErrorKind.BIND_FAILED,
                         "cannot listen on " + config.host() + ":" + port + ": " + e.getMessage()
                                 + "; choose a free port or another address", e)))
                 .onSuccess(s -> timerId = vertx.setPeriodic(config.timing().tickMillis(), id -> tick()));
+    }
+
+    /**
+     * The listen backlog to ask for: at least 4,096, and as much as the kernel allows ({@code somaxconn}, Linux's
+     * {@code net.core.somaxconn}, which Netty reads at startup; the kernel caps any larger request there). A fleet that
+     * reconnects at once after a restart fills the accept queue before the server's loops have accepted many: a client
+     * whose handshake finds it full waits for the kernel's SYN-ACK retry, a second later. Raising {@code somaxconn} to
+     * the fleet's size is therefore enough to let all of it queue (docs/peer.md, docs/benchmarks-peer.md § 3).
+     */
+    static int acceptBacklog(int somaxconn) {
+        return Math.max(4096, somaxconn);
     }
 
     /** Runs {@code action} on this shard's event loop; completes when the future it returns does. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What a server does against clients that hold connections without using them (issue 19, item 14): a cap on open
  * connections, and a reaper that closes a handshaken session that stays silent past its timeout, with or without a
- * shared secret.
+ * shared secret; and the listen backlog a fleet reconnecting at once queues in (issue 12).
  */
 class ServerLimitsTest extends TcpTestBase {
 
@@ -50,6 +50,13 @@ class ServerLimitsTest extends TcpTestBase {
         } catch (IOException e) {
             return true; // reset by the server
         }
+    }
+
+    @Test
+    void theListenBacklogIsAsLargeAsTheKernelAllowsAndNeverBelow4096() {
+        assertThat(TcpServerShard.acceptBacklog(128)).isEqualTo(4096); // somaxconn unreadable: Netty's fallback
+        assertThat(TcpServerShard.acceptBacklog(4096)).isEqualTo(4096); // Linux's default since 5.4
+        assertThat(TcpServerShard.acceptBacklog(16384)).isEqualTo(16384); // raised for a large fleet
     }
 
     @Test
