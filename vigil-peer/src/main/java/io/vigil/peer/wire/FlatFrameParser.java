@@ -17,8 +17,6 @@ final class FlatFrameParser {
 
     /**
      * @param impliedClose true if the input ends where the closing brace would be (the caller cut off a verified mac)
-     * @param previous     a frame validated before (the same sender's last), whose strings are reused where the bytes
-     *                     are the same; or null
      * @return the frame, or null to defer to the general parser
      * @throws WireFormatException for a flat frame that is well-formed JSON but not a valid frame
      */
@@ -26,7 +24,13 @@ final class FlatFrameParser {
         return parse(b, length, impliedClose, null);
     }
 
-    static Frame parse(byte[] b, int length, boolean impliedClose, Frame previous) throws WireFormatException {
+    /**
+     * {@link #parse(byte[], int, boolean)} for a stream of frames from one sender.
+     *
+     * @param memo the sender's memo: string fields with the bytes it holds share its values, and fields decoded anew
+     *             are recorded in it; or null
+     */
+    static Frame parse(byte[] b, int length, boolean impliedClose, SenderMemo memo) throws WireFormatException {
         int i = skipWs(b, 0, length);
         if (i >= length || b[i] != '{') {
             return null;
@@ -97,17 +101,12 @@ final class FlatFrameParser {
                             return null; // the general path names the unknown type
                         }
                     }
-                    // A string the previous frame had was validated then: same bytes, same string.
-                    case F_ID -> id = previous != null && sameAscii(previous.endpointId(), b, valueStart, valueEnd)
-                            ? previous.endpointId()
-                            : new String(b, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8);
-                    case F_N -> nonce = previous != null && sameAscii(previous.nonce(), b, valueStart, valueEnd)
-                            ? previous.nonce() : FrameCodec.token(ascii(b, valueStart, valueEnd), "n");
-                    case F_PN -> peerNonce = previous != null && sameAscii(previous.peerNonce(), b, valueStart, valueEnd)
-                            ? previous.peerNonce() : FrameCodec.token(ascii(b, valueStart, valueEnd), "pn");
-                    case F_LDR -> leadership = previous != null && previous.leadership() != null
-                            && sameAscii(previous.leadership().name(), b, valueStart, valueEnd)
-                            ? previous.leadership() : FrameCodec.leadership(ascii(b, valueStart, valueEnd));
+                    // Bytes the sender's memo holds were decoded (and validated) before: same bytes, same value.
+                    case F_ID -> id = id(b, valueStart, valueEnd, memo == null ? null : memo.id);
+                    case F_N -> nonce = token(b, valueStart, valueEnd, "n", memo == null ? null : memo.nonce);
+                    case F_PN -> peerNonce = token(b, valueStart, valueEnd, "pn", memo == null ? null : memo.peerNonce);
+                    case F_LDR -> leadership = leadership(b, valueStart, valueEnd,
+                            memo == null ? null : memo.leadership);
                     case F_MAC -> throw new WireFormatException("frame carries a mac but no shared secret is "
                             + "configured here: give both sides the same secret", true);
                     case F_OTHER -> {
@@ -222,18 +221,39 @@ final class FlatFrameParser {
         return -1;
     }
 
-    /** True if {@code s} is ASCII and its chars are exactly {@code b[start, end)}. */
-    private static boolean sameAscii(String s, byte[] b, int start, int end) {
-        if (s == null || s.length() != end - start) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80 || c != b[start + i]) {
-                return false;
+    private static String id(byte[] b, int start, int end, SenderMemo.Entry<String> memo) {
+        String s = memo == null ? null : memo.get(b, start, end);
+        if (s == null) {
+            s = new String(b, start, end - start, StandardCharsets.UTF_8);
+            if (memo != null) {
+                memo.put(b, start, end, s);
             }
         }
-        return true;
+        return s;
+    }
+
+    private static String token(byte[] b, int start, int end, String field, SenderMemo.Entry<String> memo)
+            throws WireFormatException {
+        String s = memo == null ? null : memo.get(b, start, end);
+        if (s == null) {
+            s = FrameCodec.token(ascii(b, start, end), field); // throws before anything is recorded
+            if (memo != null) {
+                memo.put(b, start, end, s);
+            }
+        }
+        return s;
+    }
+
+    private static LeadershipStatus leadership(byte[] b, int start, int end, SenderMemo.Entry<LeadershipStatus> memo)
+            throws WireFormatException {
+        LeadershipStatus l = memo == null ? null : memo.get(b, start, end);
+        if (l == null) {
+            l = FrameCodec.leadership(ascii(b, start, end));
+            if (memo != null) {
+                memo.put(b, start, end, l);
+            }
+        }
+        return l;
     }
 
     private static String ascii(byte[] b, int start, int end) {

@@ -216,13 +216,14 @@ public final class FrameCodec {
 
     /**
      * {@link #decode(byte[], int)} for a stream of frames from one sender: where a string field has the same bytes as
-     * in {@code previous} (the sender's last frame, already validated), the result shares that frame's string instead
-     * of building and checking a new one. A heartbeat differs from the one before only in its seq and ts, so this
-     * decodes it with no allocation but the frame itself. The result is the same as without the hint.
+     * one the sender's memo holds (decoded and validated before), the result shares that value instead of building and
+     * checking a new one, and fields decoded anew are recorded in the memo. A heartbeat differs from the one before only
+     * in its seq and ts, so this decodes it with no allocation but the frame itself. The result is the same as without
+     * the memo.
      *
-     * @param previous the last frame decoded from the same sender, or null
+     * @param memo the sender's memo (one per sender), or null
      */
-    public Frame decode(byte[] bytes, int length, Frame previous) throws WireFormatException {
+    public Frame decode(byte[] bytes, int length, SenderMemo memo) throws WireFormatException {
         while (length > 0 && (bytes[length - 1] == '\r' || bytes[length - 1] == ' ' || bytes[length - 1] == '\n')) {
             length--;
         }
@@ -256,9 +257,9 @@ public final class FrameCodec {
                         + "frame was forged or altered", true);
             }
             // The mac field is authenticated by position; parse the frame without it.
-            return parse(bytes, markerAt, true, previous);
+            return parse(bytes, markerAt, true, memo);
         }
-        return parse(bytes, length, false, previous);
+        return parse(bytes, length, false, memo);
     }
 
     private static boolean regionEquals(byte[] bytes, int at, byte[] needle) {
@@ -277,9 +278,9 @@ public final class FrameCodec {
      * Parses {@code bytes[0, length)}; {@code macStripped} means the caller cut off the verified mac field, so the
      * object's closing brace is implied.
      */
-    private static Frame parse(byte[] bytes, int length, boolean macStripped, Frame previous)
+    private static Frame parse(byte[] bytes, int length, boolean macStripped, SenderMemo memo)
             throws WireFormatException {
-        Frame fast = FlatFrameParser.parse(bytes, length, macStripped, previous);
+        Frame fast = FlatFrameParser.parse(bytes, length, macStripped, memo);
         if (fast != null) {
             return fast;
         }

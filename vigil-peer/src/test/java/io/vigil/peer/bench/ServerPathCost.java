@@ -9,6 +9,7 @@ import io.vigil.peer.wire.Frame;
 import io.vigil.peer.wire.FrameCodec;
 import io.vigil.peer.wire.FrameType;
 import io.vigil.peer.wire.Nonces;
+import io.vigil.peer.wire.SenderMemo;
 import io.vigil.peer.wire.WireFormatException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -27,7 +28,7 @@ import java.util.Map;
  *   <li>{@code lookup} — the server path before issue 14: the connection id looked up in a map per frame (twice: the
  *       session, then the socket to answer on) and every string of every frame decoded anew;
  *   <li>{@code handle} — the path now: the session handle held per connection, the socket in its attachment, and the
- *       strings of the sender's previous frame reused.
+ *       strings of the sender's earlier frames reused ({@link SenderMemo}).
  * </ul>
  *
  * <p>Args: {@code sessions rounds repeats} (e.g. 5000 200 5). Prints ns per heartbeat for each repeat and mode, and the
@@ -110,10 +111,11 @@ public final class ServerPathCost {
         ServerProtocol protocol = new ServerProtocol("srv", TIMING, listener, io, new Nonces(), now);
         FrameCodec clientCodec = new FrameCodec(null);
         ServerProtocol.Session[] handle = new ServerProtocol.Session[sessions];
-        Frame[] previous = new Frame[sessions];
+        SenderMemo[] memo = new SenderMemo[sessions];
         String[] serverNonce = new String[sessions];
         // Handshakes: hello in, the server's hello out (its nonce is read back from the encoded answer).
         for (int i = 0; i < sessions; i++) {
+            memo[i] = new SenderMemo();
             long id = 1000 + i;
             handle[i] = protocol.accepted(id, "127.0.0.1", 40000 + i, now);
             handle[i].attach(new Object());
@@ -146,8 +148,7 @@ public final class ServerPathCost {
                     byte[] line = lines[r][i];
                     Frame frame;
                     if (handles) {
-                        frame = serverCodec.decode(line, line.length, previous[i]);
-                        previous[i] = frame;
+                        frame = serverCodec.decode(line, line.length, memo[i]);
                         protocol.received(handle[i], frame, now);
                     } else {
                         frame = serverCodec.decode(line, line.length);

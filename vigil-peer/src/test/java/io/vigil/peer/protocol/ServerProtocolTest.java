@@ -119,6 +119,55 @@ class ServerProtocolTest {
     }
 
     @Test
+    void aHandshakeCompletedBetweenTwoTicksIsJudgedByItsOwnDeadlinesNotItsHandshakeLimit() {
+        server.accepted(1, "127.0.0.1", 40000, now);
+        server.received(1, new Frame(FrameType.HELLO, "c1", ++clientSeq, now, "c1", null, null), now);
+        long helloAt = now;
+        advance(40); // ticks while the only deadline is the handshake limit, 5 s away
+        clientHeartbeat(serverNonce()); // connects; not answered (40 ms after the hello, under half an interval)
+        long connectedAt = now;
+        advance(300);
+        List<Long> beats = sent.stream().filter(f -> f.type() == FrameType.HEARTBEAT).map(Frame::sentAt).toList();
+        assertThat(beats).as("unasked heartbeats 125 ms after the last frame, on the first tick from then")
+                .containsExactly(helloAt + 130, helloAt + 260);
+        assertThat(events.names()).containsExactly(CONNECTED, TIMEOUT, DISCONNECTED);
+        assertThat(events.events().get(1).receivedTimestamp()).isEqualTo(connectedAt + 300);
+    }
+
+    @Test
+    void aSilentClientAmongBusyOnesTimesOutOnTheFirstTickAtItsLimit() {
+        // Busy clients keep the scans sparse (nothing of theirs is due soon); the one that falls silent after its
+        // handshake must still be judged on the first tick at its deadline. Client c connects at 7c ms, between
+        // ticks; clients 0..8 then send every 100 ms, client 9 nothing. The server ticks every 10 ms from t0.
+        long t0 = now;
+        String[] nonces = new String[10];
+        long[] seq = new long[10];
+        for (long t = t0; t <= t0 + 500; t++) {
+            for (int c = 0; c < 10; c++) {
+                long phase = t - t0 - 7L * c;
+                if (phase == 0) {
+                    server.accepted(c, "127.0.0.1", 40000 + c, t);
+                    server.received(c, new Frame(FrameType.HELLO, "c" + c, ++seq[c], t, "c" + c, null, null), t);
+                    nonces[c] = sent.getLast().nonce();
+                }
+                if (phase >= 0 && phase % 100 == 0 && (c < 9 || phase == 0)) {
+                    server.received(c, new Frame(FrameType.HEARTBEAT, "c" + c, ++seq[c], t, "c" + c, nonces[c],
+                            null), t);
+                }
+            }
+            if ((t - t0) % 10 == 0) {
+                now = t;
+                server.tick(t);
+            }
+        }
+        List<io.vigil.peer.PeerEvent> timeouts = events.events().stream().filter(e -> e.eventName() == TIMEOUT)
+                .toList();
+        assertThat(timeouts).hasSize(1);
+        assertThat(timeouts.getFirst().endpointId()).isEqualTo("c9");
+        assertThat(timeouts.getFirst().receivedTimestamp()).isEqualTo(t0 + 370); // last heard at 63, limit 300
+    }
+
+    @Test
     void closedConnectionEmitsTimeoutThenDisconnected() {
         connectClient();
         server.closed(1, now);
