@@ -14,6 +14,10 @@
 # PAIRS (default 2): bare/vigil pairs per client count, alternating, so both see the same machine (it is shared and
 # noisy: compare the ratio, not the absolute figures). LOOPS (default 2): the servers' event loops.
 # GEN_SHARDS (default 2): the generator's selector threads.
+# Both servers run with the JVM options ./vigil always passes (--enable-native-access=ALL-UNNAMED
+# --sun-misc-unsafe-memory-access=allow): without them Netty runs without sun.misc.Unsafe on JDK 24+ (its selector
+# then keeps the JDK's HashSet of selected keys, and its buffers take the checked paths), which is not the server
+# as deployed. The bare floor is plain NIO and uses neither. LAUNCHER_OPTS=0 leaves them out (as before 2026-12-07).
 # SERVER_OPTS: extra JVM options for both servers (e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr).
 # Output: one summary line per run (with the load average at its start and the server's CPU per heartbeat: server
 # CPU time / heartbeats it read, in µs), then per client count the ratio vigil / bare of the summed server CPU and of
@@ -32,13 +36,16 @@ OUT="${OUT:-$(mktemp -d /tmp/vigil-peer-capacity.XXXXXX)}"; mkdir -p "$OUT"
 CP="$(sed -n 's/.*(f) testPath = \[\(.*\)\]$/\1/p' "$OUT/build.log" | head -n 1 | sed 's/, /:/g')"
 [[ -n "$CP" ]] || { echo "no test classpath in $OUT/build.log" >&2; exit 1; }
 SRV_PIN=(); GEN_PIN=(); read -r -a SRV_OPTS <<< "${SERVER_OPTS:-}"
+if [[ "${LAUNCHER_OPTS:-1}" == 1 ]]; then
+  SRV_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow "${SRV_OPTS[@]}")
+fi
 if [[ "${PIN:-0}" == 1 ]]; then SRV_PIN=(taskset -c 1); GEN_PIN=(taskset -c 0); fi
 
 # Steady-state means of a column "name=value" over the report lines after the warm-up (t >= 15 s, before the end).
 steady() { { grep -E "^t= *(1[5-9]|[2-9][0-9])s" "$1" || true; } | head -n $(( (SECONDS_PER_RUN - 15) / 5 )) \
   | { grep -o "$2=[ 0-9.]*" || true; } | awk -F= '{s+=$2; n++} END {if (n) printf "%.2f", s/n; else printf "-"}'; }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cpus, loadavg $(cut -d' ' -f1-3 /proc/loadavg), pin=${PIN:-0}, loops=$LOOPS, generator shards=${GEN_SHARDS:-2}, pairs=$PAIRS, ${SECONDS_PER_RUN}s per run, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo -), logs in $OUT"
+echo "# $(date -u +%FT%TZ) $(nproc) cpus, loadavg $(cut -d' ' -f1-3 /proc/loadavg), pin=${PIN:-0}, launcher opts=${LAUNCHER_OPTS:-1}, loops=$LOOPS, generator shards=${GEN_SHARDS:-2}, pairs=$PAIRS, ${SECONDS_PER_RUN}s per run, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo -), logs in $OUT"
 printf "%-6s %7s %5s %12s %10s %10s %12s %8s %10s %s\n" server clients load "server cpu" "gen cpu" "recv/s" "server hb/s" "µs/hb" silent "timeouts (spurious) / detection delay"
 for n in "${CLIENTS[@]}"; do
   declare -A CPU_SUM=() US_SUM=() RUNS=(); short=0

@@ -103,6 +103,11 @@ public final class ServerProtocol {
             return id;
         }
 
+        /** The nonce the server sent on this connection, which the client's heartbeats echo ({@code pn}). */
+        public String serverNonce() {
+            return serverNonce;
+        }
+
         /** Whatever the edge attached to this session (its socket), or null. */
         public Object attachment() {
             return attachment;

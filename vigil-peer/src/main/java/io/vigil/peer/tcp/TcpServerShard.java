@@ -206,6 +206,8 @@ final class TcpServerShard extends VerticleBase implements ServerProtocol.Io {
         LineReader(ServerProtocol.Session session) {
             this.session = session;
             this.id = session.id();
+            // The echo of our nonce then decodes to the session's own string: the protocol's check is an identity.
+            memo.expectPeerNonce(session.serverNonce());
         }
 
         @Override

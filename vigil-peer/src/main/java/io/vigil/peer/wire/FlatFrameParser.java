@@ -102,11 +102,10 @@ final class FlatFrameParser {
                         }
                     }
                     // Bytes the sender's memo holds were decoded (and validated) before: same bytes, same value.
-                    case F_ID -> id = id(b, valueStart, valueEnd, memo == null ? null : memo.id);
-                    case F_N -> nonce = token(b, valueStart, valueEnd, "n", memo == null ? null : memo.nonce);
-                    case F_PN -> peerNonce = token(b, valueStart, valueEnd, "pn", memo == null ? null : memo.peerNonce);
-                    case F_LDR -> leadership = leadership(b, valueStart, valueEnd,
-                            memo == null ? null : memo.leadership);
+                    case F_ID -> id = id(b, valueStart, valueEnd, memo);
+                    case F_N -> nonce = token(b, valueStart, valueEnd, "n", SenderMemo.NONCE, memo);
+                    case F_PN -> peerNonce = token(b, valueStart, valueEnd, "pn", SenderMemo.PEER_NONCE, memo);
+                    case F_LDR -> leadership = leadership(b, valueStart, valueEnd, memo);
                     case F_MAC -> throw new WireFormatException("frame carries a mac but no shared secret is "
                             + "configured here: give both sides the same secret", true);
                     case F_OTHER -> {
@@ -221,36 +220,36 @@ final class FlatFrameParser {
         return -1;
     }
 
-    private static String id(byte[] b, int start, int end, SenderMemo.Entry<String> memo) {
-        String s = memo == null ? null : memo.get(b, start, end);
+    private static String id(byte[] b, int start, int end, SenderMemo memo) {
+        String s = memo == null ? null : (String) memo.get(SenderMemo.ID, b, start, end);
         if (s == null) {
             s = new String(b, start, end - start, StandardCharsets.UTF_8);
             if (memo != null) {
-                memo.put(b, start, end, s);
+                memo.put(SenderMemo.ID, b, start, end, s);
             }
         }
         return s;
     }
 
-    private static String token(byte[] b, int start, int end, String field, SenderMemo.Entry<String> memo)
+    private static String token(byte[] b, int start, int end, String field, int memoField, SenderMemo memo)
             throws WireFormatException {
-        String s = memo == null ? null : memo.get(b, start, end);
+        String s = memo == null ? null : (String) memo.get(memoField, b, start, end);
         if (s == null) {
             s = FrameCodec.token(ascii(b, start, end), field); // throws before anything is recorded
             if (memo != null) {
-                memo.put(b, start, end, s);
+                memo.put(memoField, b, start, end, s);
             }
         }
         return s;
     }
 
-    private static LeadershipStatus leadership(byte[] b, int start, int end, SenderMemo.Entry<LeadershipStatus> memo)
+    private static LeadershipStatus leadership(byte[] b, int start, int end, SenderMemo memo)
             throws WireFormatException {
-        LeadershipStatus l = memo == null ? null : memo.get(b, start, end);
+        LeadershipStatus l = memo == null ? null : (LeadershipStatus) memo.get(SenderMemo.LEADERSHIP, b, start, end);
         if (l == null) {
             l = FrameCodec.leadership(ascii(b, start, end));
             if (memo != null) {
-                memo.put(b, start, end, l);
+                memo.put(SenderMemo.LEADERSHIP, b, start, end, l);
             }
         }
         return l;

@@ -1,6 +1,5 @@
 package io.vigil.peer.wire;
 
-import io.vigil.peer.LeadershipStatus;
 import java.util.Arrays;
 
 /**
@@ -10,8 +9,10 @@ import java.util.Arrays;
  *
  * <p>Why: a heartbeat differs from the sender's previous one only in {@code seq} and {@code ts}. With a memo it decodes
  * with no allocation but the frame, and each string field costs one comparison of raw bytes (vectorised by
- * {@link Arrays#equals(byte[], int, int, byte[], int, int)}), not a walk over the chars of the previous frame's string:
- * that walk was 8 % of a server's Java time at 5,000 clients (docs/benchmarks-peer.md § 2).
+ * {@link Arrays#equals(byte[], int, int, byte[], int, int)}). A server holds thousands of senders and visits each once
+ * per interval, so their state is cold in the CPU's caches every time: the fields' bytes therefore sit one after the
+ * other in one array, a few cache lines, rather than behind a string object each (the walk over the previous frame's
+ * strings was 14 % of a server's Java samples at 5,000 clients, docs/benchmarks-peer.md § 2).
  *
  * <p>Contract: an entry maps bytes to what the decoder made of them, recorded only once the decoder accepted them (a
  * nonce only after its hex check), so a memo never changes the outcome of a decode, only which instances it holds.
@@ -19,26 +20,62 @@ import java.util.Arrays;
  */
 public final class SenderMemo {
 
-    final Entry<String> id = new Entry<>();
-    final Entry<String> nonce = new Entry<>();
-    final Entry<String> peerNonce = new Entry<>();
-    final Entry<LeadershipStatus> leadership = new Entry<>();
+    static final int ID = 0;
+    static final int NONCE = 1;
+    static final int PEER_NONCE = 2;
+    static final int LEADERSHIP = 3;
+    private static final int FIELDS = 4;
 
-    /** One field: the bytes last decoded and their value. */
-    static final class Entry<T> {
-        private byte[] raw;
-        private T value;
+    private byte[] raw = new byte[0]; // every field's bytes, one after the other
+    private final int[] at = new int[FIELDS];
+    private final int[] length = new int[FIELDS];
+    private final Object[] value = new Object[FIELDS];
 
-        /** The value of {@code b[start, end)} if these are the bytes last recorded, else null. */
-        T get(byte[] b, int start, int end) {
-            byte[] r = raw;
-            return r != null && Arrays.equals(r, 0, r.length, b, start, end) ? value : null;
+    /**
+     * Records the nonce this side sent to the sender, which its frames echo as {@code pn}: they then carry this very
+     * instance, so a receiver that compares the echo with what it sent finds them identical at once.
+     *
+     * @throws IllegalArgumentException if it is not a nonce (1..64 lower-case hex digits)
+     */
+    public void expectPeerNonce(String nonce) {
+        try {
+            FrameCodec.token(nonce, "pn");
+        } catch (WireFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-
-        /** Records that {@code b[start, end)} decoded to {@code value} (accepted by the decoder). */
-        void put(byte[] b, int start, int end, T value) {
-            this.raw = Arrays.copyOfRange(b, start, end);
-            this.value = value;
+        byte[] b = new byte[nonce.length()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) nonce.charAt(i); // hex: one byte per char
         }
+        put(PEER_NONCE, b, 0, b.length, nonce);
+    }
+
+    /** The value of {@code b[start, end)} in {@code field} if these are the bytes last recorded there, else null. */
+    Object get(int field, byte[] b, int start, int end) {
+        Object v = value[field];
+        int from = at[field];
+        return v != null && Arrays.equals(raw, from, from + length[field], b, start, end) ? v : null;
+    }
+
+    /** Records that {@code b[start, end)} in {@code field} decoded to {@code v} (accepted by the decoder). */
+    void put(int field, byte[] b, int start, int end, Object v) {
+        int total = end - start;
+        for (int f = 0; f < FIELDS; f++) {
+            total += f == field ? 0 : length[f];
+        }
+        byte[] next = new byte[total];
+        int pos = 0;
+        for (int f = 0; f < FIELDS; f++) {
+            if (f == field) {
+                System.arraycopy(b, start, next, pos, end - start);
+                length[f] = end - start;
+                value[f] = v;
+            } else {
+                System.arraycopy(raw, at[f], next, pos, length[f]);
+            }
+            at[f] = pos;
+            pos += length[f];
+        }
+        raw = next;
     }
 }

@@ -172,6 +172,18 @@ class FrameCodecTest {
         }
     }
 
+    @Test
+    void anExpectedPeerNonceDecodesToTheVeryInstanceGivenAndOnlyANonceIsTaken() throws Exception {
+        SenderMemo memo = new SenderMemo();
+        String mine = new String("0123456789abcdef"); // a distinct instance
+        memo.expectPeerNonce(mine);
+        byte[] b = "{\"v\":1,\"t\":\"hb\",\"seq\":2,\"ts\":9,\"n\":\"ab\",\"pn\":\"0123456789abcdef\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(new FrameCodec(null).decode(b, b.length, memo).peerNonce()).isSameAs(mine);
+        assertThatThrownBy(() -> memo.expectPeerNonce("NOT-HEX")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lower-case hex");
+    }
+
     private interface Decoding {
         Frame run() throws WireFormatException;
     }
