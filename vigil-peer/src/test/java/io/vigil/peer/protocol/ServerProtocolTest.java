@@ -167,6 +167,98 @@ class ServerProtocolTest {
         assertThat(timeouts.getFirst().receivedTimestamp()).isEqualTo(t0 + 370); // last heard at 63, limit 300
     }
 
+    /**
+     * Reference model: the server's rules as a look at every session on every tick (what the tick did before it kept
+     * due times). 40 clients connect at random times and send at random gaps, mostly about an interval, sometimes long
+     * enough to time out, recover or be reaped; every event, send and close must come at the model's time.
+     */
+    @Test
+    void everyEventSendAndCloseComesWhenAReferenceModelLookingAtEverySessionEveryTickSaysSo() {
+        java.util.Random random = new java.util.Random(14);
+        int clients = 40;
+        List<Long> capturedSends = new ArrayList<>();
+        List<Long> capturedCloses = new ArrayList<>();
+        ServerProtocol server = new ServerProtocol("srv", TIMING, events, new ServerProtocol.Io() {
+            @Override
+            public void send(long connection, Frame frame) {
+                capturedSends.add(connection * 1_000_000_000L + frame.sentAt() - 1_000_000);
+            }
+
+            @Override
+            public void close(long connection) {
+                capturedCloses.add(connection * 1_000_000_000L + now - 1_000_000);
+            }
+        }, () -> "5e" + nonceCounter.incrementAndGet(), now);
+        List<String> expected = new ArrayList<>();
+        List<Long> expectedSends = new ArrayList<>();
+        List<Long> expectedCloses = new ArrayList<>();
+        long t0 = now;
+        long[] nextSend = new long[clients];
+        long[] lastSent = new long[clients];
+        long[] lastHeard = new long[clients];
+        long[] seq = new long[clients];
+        int[] state = new int[clients]; // 0 not yet, 1 connected, 2 lost, 3 reaped
+        String[] nonces = new String[clients];
+        for (int c = 0; c < clients; c++) {
+            nextSend[c] = t0 + 1 + random.nextInt(500);
+        }
+        for (long t = t0 + 1; t <= t0 + 4000; t++) {
+            for (int c = 0; c < clients; c++) {
+                if (t != nextSend[c] || state[c] == 3) {
+                    continue;
+                }
+                if (state[c] == 0) {
+                    server.accepted(c, "127.0.0.1", 40000 + c, t);
+                    nonces[c] = "5e" + nonceCounter.get(); // the nonce the server took for this connection
+                    server.received(c, new Frame(FrameType.HELLO, "c" + c, ++seq[c], t, "c" + c, null, null), t);
+                    expectedSends.add(c * 1_000_000_000L + t - 1_000_000);
+                    lastSent[c] = t;
+                }
+                server.received(c, new Frame(FrameType.HEARTBEAT, "c" + c, ++seq[c], t, "c" + c, nonces[c], null), t);
+                if (t - lastSent[c] >= 50) {
+                    expectedSends.add(c * 1_000_000_000L + t - 1_000_000);
+                    lastSent[c] = t;
+                }
+                expected.add(c + "@" + (t - t0) + (state[c] == 1 ? " heartbeat" : " connected"));
+                state[c] = 1;
+                lastHeard[c] = t;
+                int roll = random.nextInt(20);
+                nextSend[c] = t + (roll == 0 ? 250 + random.nextInt(500) : 80 + random.nextInt(40));
+            }
+            if ((t - t0) % 10 == 0) {
+                now = t;
+                server.tick(t);
+                for (int c = 0; c < clients; c++) {
+                    if (state[c] == 0 || state[c] == 3) {
+                        continue;
+                    }
+                    if (t - lastSent[c] >= 125) {
+                        expectedSends.add(c * 1_000_000_000L + t - 1_000_000);
+                        lastSent[c] = t;
+                    }
+                    if (state[c] == 1 && t - lastHeard[c] >= 300) {
+                        state[c] = 2;
+                        expected.add(c + "@" + (t - t0) + " timeout");
+                        expected.add(c + "@" + (t - t0) + " disconnected");
+                    } else if (state[c] == 2 && t - lastHeard[c] >= 600) {
+                        state[c] = 3;
+                        expectedCloses.add(c * 1_000_000_000L + t - 1_000_000);
+                    }
+                }
+            }
+        }
+        List<String> actual = events.events().stream()
+                .map(e -> (e.port() - 40000) + "@" + (e.receivedTimestamp() - t0) + " " + e.eventName().jsonName())
+                .toList();
+        java.util.Comparator<String> bySession = java.util.Comparator.comparing(e -> Integer.parseInt(e.split("@")[0]));
+        assertThat(actual.stream().sorted(bySession).toList()).isEqualTo(expected.stream().sorted(bySession).toList());
+        assertThat(capturedSends.stream().sorted().toList()).isEqualTo(expectedSends.stream().sorted().toList());
+        assertThat(capturedCloses.stream().sorted().toList()).isEqualTo(expectedCloses.stream().sorted().toList());
+        assertThat(expected).as("the run exercised timeouts, recoveries and reaping")
+                .anyMatch(e -> e.endsWith("timeout")).hasSizeGreaterThan(1000);
+        assertThat(expectedCloses).isNotEmpty();
+    }
+
     @Test
     void closedConnectionEmitsTimeoutThenDisconnected() {
         connectClient();
