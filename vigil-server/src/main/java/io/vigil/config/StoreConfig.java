@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.store.Database;
 import org.jspecify.annotations.Nullable;
 import java.nio.file.Path;
 
@@ -15,9 +16,6 @@ import java.nio.file.Path;
 public record StoreConfig(@Nullable String url, @Nullable String user, @Nullable String password) {
     /** The data directory used when {@code --data-dir} is not given. */
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
-    /** H2 settings that make the shared Flyway migrations run unchanged (see STACK.md). */
-    // DB_CLOSE_ON_EXIT=FALSE: Vigil closes the store itself after its last checkpoint; H2's own JVM hook would close it first
-    public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
 
     public static StoreConfig defaults() {
         return new StoreConfig(null, null, null);
@@ -28,11 +26,10 @@ public record StoreConfig(@Nullable String url, @Nullable String user, @Nullable
         return url == null;
     }
 
-    /** The configured URL, or the embedded H2 file URL {@code jdbc:h2:file:<dataDir>/vigil;…}. */
+    /** The configured URL, or the embedded H2 file URL {@code jdbc:h2:file:<dataDir>/vigil;…} ({@link Database#h2FileUrl}). */
     public String jdbcUrl(Path dataDir) {
         if (url != null) return url;
-        Path dir = dataDir == null ? DEFAULT_DATA_DIR : dataDir;
-        return "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("vigil") + H2_OPTIONS;
+        return Database.h2FileUrl(dataDir == null ? DEFAULT_DATA_DIR : dataDir);
     }
 
     /** True for a PostgreSQL URL: the store every HA instance can share. */
