@@ -1091,6 +1091,18 @@ public final class Engine {
         return n;
     }
 
+    /**
+     * Remembers that the store holds {@code lastSeenMillis} for {@code key}: a change event of that source was
+     * committed with it. The checkpoint then leaves the source out until its lastSeen moves again, instead of writing
+     * the same row a second time (a new source's first heartbeat queues it for the checkpoint and raises a first-seen
+     * event, which writes its row too). Call from the checkpointer thread only, and only after the commit.
+     */
+    public void written(SourceKey key, long lastSeenMillis) {
+        MonitorState m = monitors.get(key.eventName());
+        Source s = m == null ? null : m.sources.get(key.sourceName());
+        if (s != null && lastSeenMillis > s.checkpointed) s.checkpointed = lastSeenMillis;
+    }
+
     /** Hands {@code s}'s durable state to {@code sink} if its lastSeen moved since it was last written. */
     private static boolean writeBehind(Source s, Consumer<SourceSnapshot> sink) {
         long seen = s.lastSeen;

@@ -317,6 +317,26 @@ class EngineTest {
     }
 
     @Test
+    void aSourceWhoseChangeEventWroteItsLastSeenIsLeftOutOfTheCheckpointUntilItMovesAgain() {
+        engine.trackCheckpoints();
+        beat("a");
+        beat("b");
+        engine.tick();
+        ChangeEvent firstSeenOfA = events.stream().filter(e -> e.source().sourceName().equals("a")).findFirst().orElseThrow();
+        engine.written(firstSeenOfA.source(), firstSeenOfA.lastSeenMillis()); // committed by the journal
+        List<SourceSnapshot> written = new ArrayList<>();
+        assertThat(engine.drainCheckpoint(written::add)).isEqualTo(1);
+        assertThat(written).extracting(s -> s.key().sourceName()).containsExactly("b");
+        // an older lastSeen reported later never moves what the store is known to hold back
+        engine.written(firstSeenOfA.source(), firstSeenOfA.lastSeenMillis() - 1);
+        advance(1500);
+        beat("a");
+        assertThat(engine.drainCheckpoint(written::add)).isEqualTo(1);
+        assertThat(written.getLast().key().sourceName()).isEqualTo("a");
+        assertThat(written.getLast().lastSeenMillis()).isEqualTo(clock.millis());
+    }
+
+    @Test
     void checkpointCostFollowsWhatChangedNotTheNumberOfSources() {
         engine.trackCheckpoints();
         for (int i = 0; i < 10_000; i++) beat("s" + i);

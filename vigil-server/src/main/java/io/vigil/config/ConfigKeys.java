@@ -150,6 +150,7 @@ public final class ConfigKeys {
             "How often lastSeen times are written behind to the store. Each checkpoint writes only the sources whose "
                     + "lastSeen moved half their monitor's threshold since they were last written, so a crash forgets at "
                     + "most half a threshold plus this interval of lastSeen progress "
+                    + "(up to 10 s more while a flood of new sources' first-seen events is being written) "
                     + "([store.md](store.md#write-behind-the-checkpoint-contract)).");
     static final ConfigKey<Duration> DETECTION_MAX_SILENCE = DETECTION.duration("maxSilenceDuration", DetectionConfig.DEFAULT_MAX_SILENCE)
             .doc("duration", "`720h` (30 days)",

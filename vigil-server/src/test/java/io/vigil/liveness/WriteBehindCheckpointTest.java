@@ -113,6 +113,28 @@ class WriteBehindCheckpointTest {
     }
 
     @StoreTest
+    void aNewSourceIsWrittenOnceByItsFirstSeenEventAndNotAgainByTheCheckpoint(Database db) throws Exception {
+        LivenessService liveness = start(db, "a");
+        long t0 = clock.millis();
+        try {
+            beatAll(liveness, 0, SOURCES);
+            await().atMost(Duration.ofSeconds(60)).until(() -> written.size() >= SOURCES); // first-seen events, committed
+            checkpoint(liveness);
+            assertThat(stored(db)).hasSize(SOURCES).allSatisfy((k, v) -> assertThat(v).isEqualTo(t0));
+            assertThat(liveness.checkpointedSources()).isZero();
+
+            // a source whose lastSeen moved half a threshold is the checkpoint's again
+            clock.advanceMillis(16_000);
+            beatAll(liveness, 0, 1);
+            checkpoint(liveness);
+            assertThat(liveness.checkpointedSources()).isEqualTo(1);
+            assertThat(stored(db).get("s0")).isEqualTo(clock.millis() - CHECKPOINT.toMillis());
+        } finally {
+            liveness.close();
+        }
+    }
+
+    @StoreTest
     void afterACrashTheRestoredLastSeenIsAtMostHalfAThresholdOldAndASourceThatKeepsBeatingGetsNoOnset(Database db)
             throws Exception {
         LivenessService first = start(db, "a");
