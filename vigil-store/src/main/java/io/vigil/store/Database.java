@@ -59,36 +59,15 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * The JDBC URL of the H2 file store in {@code dataDir}, in the PostgreSQL compatibility mode the SQL needs, with
-     * a page cache sized from this JVM's heap ({@link #h2CacheKib}).
+     * The JDBC URL of the H2 file store in {@code dataDir}, in the PostgreSQL compatibility mode the SQL needs. H2's
+     * page cache keeps its default (16 MiB): 128 MiB did not make a 100k-source storm faster (docs/benchmarks.md § 5,
+     * session 7).
      */
     public static String h2FileUrl(Path dataDir) {
-        return h2FileUrl(dataDir, h2CacheKib(Runtime.getRuntime().maxMemory()));
-    }
-
-    /** {@link #h2FileUrl(Path)} with H2's page cache set to {@code cacheKib} KiB. */
-    public static String h2FileUrl(Path dataDir, int cacheKib) {
         String dir = dataDir.toAbsolutePath().normalize().toString().replace('\\', '/');
         // DB_CLOSE_ON_EXIT=FALSE: Vigil closes the store itself after its last checkpoint; H2's own JVM hook would close it first
-        return "jdbc:h2:file:" + dir + "/vigil;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE"
-                + ";CACHE_SIZE=" + cacheKib;
+        return "jdbc:h2:file:" + dir + "/vigil;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
     }
-
-    /**
-     * H2's page cache for the embedded store, in KiB: {@value #H2_CACHE_HEAP_DIVISOR}th of the heap, at least
-     * {@value #H2_CACHE_MIN_KIB} (H2's own default) and at most {@value #H2_CACHE_MAX_KIB}. H2's default of 16 MiB
-     * holds neither 100k sources nor a storm's outbox rows: during a 100k-source storm the journal spent 15 % of its
-     * time reading pages of the {@code sources} table back from the file (docs/benchmarks.md § 5). The cache lives
-     * on the heap (the launcher's 1 GiB: 128 MiB).
-     */
-    static int h2CacheKib(long maxHeapBytes) {
-        long kib = maxHeapBytes / H2_CACHE_HEAP_DIVISOR / 1024;
-        return (int) Math.max(H2_CACHE_MIN_KIB, Math.min(H2_CACHE_MAX_KIB, kib));
-    }
-
-    static final int H2_CACHE_HEAP_DIVISOR = 8;
-    static final int H2_CACHE_MIN_KIB = 16 * 1024;
-    static final int H2_CACHE_MAX_KIB = 256 * 1024;
 
     /**
      * Opens (and for PostgreSQL, creates if missing) the database at {@code jdbcUrl}, then runs the migrations.
