@@ -41,12 +41,19 @@ public final class CapturedLog implements AutoCloseable {
 
     /** Every captured line, formatted, in order. */
     public List<String> lines() {
-        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        return events().stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     /** The captured lines of {@code level}, formatted, in order. */
     public List<String> lines(Level level) {
-        return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+        return events().stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** A copy of what was captured so far; other threads may be logging (the appender appends under its own lock). */
+    private List<ILoggingEvent> events() {
+        synchronized (appender) {
+            return List.copyOf(appender.list);
+        }
     }
 
     @Override

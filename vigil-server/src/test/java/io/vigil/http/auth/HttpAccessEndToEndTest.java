@@ -5,11 +5,8 @@ import io.vigil.access.ApiToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.vigil.cli.VigilCli;
+import io.vigil.server.CapturedLog;
 import io.vigil.server.RunningServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -31,7 +28,6 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** Tokens, roles, the loopback-only default, the audit log and TLS, over real sockets. */
 class HttpAccessEndToEndTest {
@@ -95,13 +91,8 @@ class HttpAccessEndToEndTest {
 
     @Test
     void tokensDecideRolesAndEveryMutationIsAudited() throws Exception {
-        Logger audit = (Logger) LoggerFactory.getLogger(AccessGate.AUDIT_LOGGER);
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.start();
-        audit.addAppender(lines);
-        Level was = audit.getLevel();
-        audit.setLevel(Level.INFO);
-        try (RunningServer vigil = RunningServer.start(dir, MONITORS + "http:\n" + TOKENS);
+        try (CapturedLog audit = CapturedLog.of(AccessGate.AUDIT_LOGGER);
+             RunningServer vigil = RunningServer.start(dir, MONITORS + "http:\n" + TOKENS);
              HttpClient c = HttpClient.newHttpClient()) {
             String hb = RunningServer.heartbeat("Heartbeat_auth", "s1");
             String basic = "Basic " + Base64.getEncoder().encodeToString("ves:ves-pw".getBytes(StandardCharsets.UTF_8));
@@ -134,18 +125,15 @@ class HttpAccessEndToEndTest {
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.err()).contains("401", "--token");
 
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(audit.lines())
                     .anySatisfy(l -> assertThat(l).contains("who=ops", "from=127.0.0.1", "action=\"POST /api/v1/silences\"", "result=201"))
                     .anySatisfy(l -> assertThat(l).contains("who=grafana", "action=\"POST /api/v1/silences\"", "result=403"))
                     .anySatisfy(l -> assertThat(l).contains("who=unauthenticated", "result=401"))
                     .anySatisfy(l -> assertThat(l).contains("action=\"POST /api/v1/config/reload\"", "result=200")));
-            assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(l -> l.contains("secret"))
+            assertThat(audit.lines()).noneMatch(l -> l.contains("secret"))
                     .noneMatch(l -> l.contains("GET ") || l.contains("/eventListener"));
             String metrics = send(c, "GET", vigil.url("/metrics"), "Bearer admin-secret", null).body();
             assertThat(metrics).contains("vigil_http_denied_total{status=\"401\"}", "vigil_http_denied_total{status=\"403\"}");
-        } finally {
-            audit.detachAppender(lines);
-            audit.setLevel(was);
         }
     }
 
