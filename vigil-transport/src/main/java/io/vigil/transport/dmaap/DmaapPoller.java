@@ -331,8 +331,10 @@ public final class DmaapPoller implements AutoCloseable {
         context.runOnContext(v -> poll());
     }
 
-    /** @return the number of array items */
-    /** @param arrivedAtMillis when the answer arrived: the arrival time of every heartbeat in it */
+    /**
+     * @param arrivedAtMillis when the answer arrived: the arrival time of every heartbeat in it
+     * @return the number of array items
+     */
     private int processItems(byte[] body, long arrivedAtMillis) throws MalformedAnswerException {
         try {
             return processItems(body, new AnswerItems(body), arrivedAtMillis);
