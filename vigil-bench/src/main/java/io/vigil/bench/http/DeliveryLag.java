@@ -177,7 +177,7 @@ public final class DeliveryLag {
         Round warm = new Round();
         warm.deadline = new long[1];
         warm.decided = new long[1];
-        for (String sink : List.of("webhook", "webhook-batch", "mr", "kafka")) warm.sinks.put(sink, new SinkLog(sink, 1));
+        for (String sink : ALL_SINKS) warm.sinks.put(sink, new SinkLog(sink, 1));
         current = warm;
         String onset = "{\"closedLoopEventStatus\":\"ONSET\",\"closedLoopAlarmStart\":0,\"AAI\":{\"generic-vnf.vnf-name\":\"vnf-999999999\"}}";
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(4));
