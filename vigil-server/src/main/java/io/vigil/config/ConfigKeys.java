@@ -296,8 +296,8 @@ public final class ConfigKeys {
             "Port of the default check of type tcp or http.");
     static final ConfigKey<String> DATASOURCE_PATH = DATASOURCES.text("path").doc("text", "`/`",
             "Path of the default check of type http.");
-    static final ConfigKey<Duration> DATASOURCE_TIMEOUT = DATASOURCES.duration("timeout", null).doc("duration", "`2s`",
-            "Timeout of the default tcp/http check.");
+    static final ConfigKey<Duration> DATASOURCE_TIMEOUT = DATASOURCES.duration("timeout", null).doc("duration", "`2s` (tcp, http), `20s` (ec2)",
+            "tcp, http: timeout of the default check. `ec2`: the longest one DescribeInstances call (all pages) may take.");
     static final ConfigKey<Void> DATASOURCE_CHECK = DATASOURCES.value("check").doc("check", "—",
             "Default check of its entities (overrides type, port, path, timeout).");
     static final ConfigKey<Void> DATASOURCE_COMMAND = DATASOURCES.value("command").doc("list of words", "—",
