@@ -60,8 +60,9 @@ public final class ActionsCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Run ACTION on SERVICE now when the instance holding the service's ip is running;",
-                    "otherwise keep it as a delayed action that fires when that instance reaches running."})
+            description = {"Run ACTION on SERVICE now, or once the instance holding the service's ip runs.",
+                    "Runs it now when that instance is running; otherwise keeps it as a delayed action",
+                    "that fires when the instance reaches running."})
     static final class Run implements Callable<Integer> {
         @Mixin
         ServerClient client;

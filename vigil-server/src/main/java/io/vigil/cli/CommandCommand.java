@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vigil command JSON}: the JSON command form of the cluster-manager CLI. */
 @Command(name = "command", mixinStandardHelpOptions = true,
-        description = {"Run a JSON command, e.g.",
+        description = {"Run a JSON command of the pull side (heartbeat, status or ping).", "For example:",
                 "  vigil command '{\"level\":\"instances\",\"command\":{\"action\":\"heartbeat\",\"group\":\"all\",\"type\":\"all\"}}'",
                 "action: heartbeat, ping (collect now, then status) or status; level: instances or services;",
                 "group: all or a name; type: all or a service mode such as db; \"refresh\":true collects now;",

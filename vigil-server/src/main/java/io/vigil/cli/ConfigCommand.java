@@ -43,8 +43,9 @@ public class ConfigCommand implements Callable<Integer> {
 
     /** {@code vigil config check FILE [--json]}. */
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Validate FILE and print every error as 'path: reason' (exit 2),",
-                    "or a one-line summary (exit 0). The format is recognised from the keys."})
+            description = {"Validate a configuration file (Vigil YAML or ONAP heartbeat JSON).",
+                    "Prints every error as 'path: reason' on stderr (exit 2), or a one-line summary (exit 0).",
+                    "The format is recognised from the keys."})
     public static class Check implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -94,8 +95,9 @@ public class ConfigCommand implements Callable<Integer> {
 
     /** {@code vigil config keys [--json | --markdown]}: every key Vigil's YAML takes, from its declaration. */
     @Command(name = "keys", mixinStandardHelpOptions = true,
-            description = {"List every key of Vigil's YAML: path, type, default, reload policy (live: applied by a reload;",
-                    "restart: read at startup only) and meaning, from the one declaration of each key."})
+            description = {"List every key of Vigil's YAML with its type, default, reload policy and meaning.",
+                    "Reload policy live: applied by a reload; restart: read at startup only.",
+                    "From the one declaration of each key."})
     public static class Keys implements Callable<Integer> {
         @Spec
         CommandSpec spec;

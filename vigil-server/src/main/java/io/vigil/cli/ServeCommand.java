@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /** {@code vigil serve}: runs the service until SIGTERM/SIGINT; SIGHUP reloads the configuration. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run Vigil. Without --config: embedded H2 store under --data-dir, HTTP on 8080,",
+        description = {"Run Vigil until SIGTERM or SIGINT.",
+                "Without --config: embedded H2 store under --data-dir, HTTP on 8080,",
                 "and a demo monitor (Heartbeat_demo) with a demo source that goes ALIVE -> MISSING -> ALIVE.",
                 "FILE is Vigil YAML or ONAP's heartbeat-service config JSON (recognised automatically).",
                 "SIGHUP or POST /api/v1/config/reload re-reads the config (remote URL if set, else FILE)."})
