@@ -84,7 +84,7 @@ public final class AccessPolicy {
             }
             if (!t.role().grants(needed)) {
                 return new Decision.Deny(403, "forbidden", "token '" + t.name() + "' has role " + t.role().text() + "; "
-                        + what + " needs role " + needed.text() + " (or admin)", null, t.name());
+                        + what + " needs role " + needed.text() + (needed == Role.ADMIN ? "" : " (or admin)"), null, t.name());
             }
             return new Decision.Allow(t.name());
         }
