@@ -86,10 +86,12 @@ public final class CollectorCommand implements Callable<Integer> {
                     Datasources.build(s.datasources(), checks, Clock.systemUTC()), queue, Clock.systemUTC());
             server = CollectorHttpServer.start(vertx, host, port, service);
             if (name == null) {
-                service = new CollectorService("collector@" + java.net.InetAddress.getLocalHost().getHostName() + ":" + server.port(),
+                // the default id names the port, known only once bound (--port 0): listen again on that same port
+                int bound = server.port();
+                service = new CollectorService("collector@" + java.net.InetAddress.getLocalHost().getHostName() + ":" + bound,
                         Datasources.build(s.datasources(), checks, Clock.systemUTC()), queue, Clock.systemUTC());
                 server.close();
-                server = CollectorHttpServer.start(vertx, host, port == 0 ? 0 : port, service);
+                server = CollectorHttpServer.start(vertx, host, bound, service);
             }
         } catch (Exception e) {
             System.err.println("vigil: collector could not start: " + e.getMessage());
