@@ -12,7 +12,10 @@
 # SINKS (all, the default, or a comma-separated subset of webhook,webhook-batch,mr,kafka: each sink alone, e.g.
 # SINKS=kafka), SERVER_OPTS (extra JVM options for the server processes only, e.g.
 # "-XX:StartFlightRecording=filename=/tmp/storm/rec-%p.jfr,settings=profile"), WARMUP (steady: the first ONSETs of a
-# round reported apart, default 100).
+# round reported apart, default 100), STORM_WARMUP (sources of a bench-driven warm-up of each server before its round:
+# STORM_WARMUP_ROUNDS ONSET storms with ABATED storms between them through every sink, default 0 = none),
+# STORM_WARMUP_FOR (the labels that get it, e.g. after; default all). A storm round also prints the server's CPU by
+# thread (compiler and GC threads included) from 100 ms before the deadline to the last ONSET.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WHICH="${1:-both}"; N="${2:-100000}"

@@ -139,6 +139,7 @@ public final class ConfigJson {
         duration(detection, "grace", c.detection().grace());
         duration(detection, "checkpointInterval", c.detection().checkpointInterval());
         duration(detection, "maxSilenceDuration", c.detection().maxSilence());
+        detection.put("warmUp", c.detection().warmUp());
         DetectionJson.silences(root.putArray("silences"), c.detection().silences());
         DetectionJson.dependencies(root.putArray("dependencies"), c.detection().dependencies());
         ObjectNode ha = root.putObject("ha");

@@ -18,11 +18,16 @@ import java.util.List;
  * @param dependencies       parent/child rules from the config (ids {@code config-N}); API ones live in the store
  * @param maxSilence         the longest one-off silence (endsAt − startsAt), API or config; default 30 days, so a
  *                           forgotten or mistyped silence cannot mute its sources for years
+ * @param warmUp             whether the alarm path is warmed up by synthetic storms on a scratch store once the
+ *                           engine tracks {@value #WARM_UP_AFTER_SOURCES} sources (the first real storm is then as
+ *                           fast as later ones); default true
  */
 public record DetectionConfig(@Nullable Duration grace, Duration checkpointInterval, List<Silence> silences,
-                              List<Dependency> dependencies, Duration maxSilence) {
+                              List<Dependency> dependencies, Duration maxSilence, boolean warmUp) {
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_MAX_SILENCE = Duration.ofDays(30);
+    /** Tracked sources from which a storm is worth warming up for (and {@code detection.warmUp} starts). */
+    public static final int WARM_UP_AFTER_SOURCES = 10_000;
 
     public DetectionConfig {
         if (checkpointInterval == null) checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
@@ -31,8 +36,13 @@ public record DetectionConfig(@Nullable Duration grace, Duration checkpointInter
         dependencies = dependencies == null ? List.of() : List.copyOf(dependencies);
     }
 
+    public DetectionConfig(Duration grace, Duration checkpointInterval, List<Silence> silences,
+                           List<Dependency> dependencies, Duration maxSilence) {
+        this(grace, checkpointInterval, silences, dependencies, maxSilence, true);
+    }
+
     public DetectionConfig(Duration grace, Duration checkpointInterval) {
-        this(grace, checkpointInterval, List.of(), List.of(), DEFAULT_MAX_SILENCE);
+        this(grace, checkpointInterval, List.of(), List.of(), DEFAULT_MAX_SILENCE, true);
     }
 
     public static DetectionConfig defaults() {

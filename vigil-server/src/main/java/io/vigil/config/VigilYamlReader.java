@@ -325,7 +325,8 @@ final class VigilYamlReader {
         n.allowOnly(DETECTION);
         Duration maxSilence = DETECTION_MAX_SILENCE.read(n);
         return new DetectionConfig(DETECTION_GRACE.read(n), DETECTION_CHECKPOINT_INTERVAL.read(n),
-                DetectionConfigReader.silences(root, maxSilence), DetectionConfigReader.dependencies(root), maxSilence);
+                DetectionConfigReader.silences(root, maxSilence), DetectionConfigReader.dependencies(root), maxSilence,
+                DETECTION_WARM_UP.read(n));
     }
 
     private static HaConfig ha(ConfigNode n) {

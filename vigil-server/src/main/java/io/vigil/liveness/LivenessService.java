@@ -115,6 +115,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private volatile Collection<Monitor> monitors = List.of();
     private volatile Engine engine;
     private volatile boolean active;
+    /** A throwaway service of {@link AlarmPathWarmUp}: it logs nothing at INFO. */
+    boolean scratch;
     /** Incremented by {@link #deactivate}: the journal drops what it holds from an older generation. */
     private volatile long generation;
     private long journalGeneration;
@@ -313,8 +315,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             lastCheckpointMillis = clock.millis();
             runner = new EngineRunner(e).start();
             active = true;
-            log.info("liveness engine started under epoch {}: {} sources restored, {} monitors", epoch, stored.size(),
-                    e.monitors().size());
+            if (!scratch) log.info("liveness engine started under epoch {}: {} sources restored, {} monitors", epoch,
+                    stored.size(), e.monitors().size());
         }
     }
 

@@ -9,6 +9,7 @@ import io.vigil.config.ConfigDiff;
 import io.vigil.config.ConfigError;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConfigLoader;
+import io.vigil.config.DetectionConfig;
 import io.vigil.config.DmaapIngest;
 import io.vigil.config.PublishTarget;
 import io.vigil.config.RemoteConfig;
@@ -23,6 +24,7 @@ import io.vigil.http.CoreApi;
 import io.vigil.http.HeartbeatRoute;
 import io.vigil.http.HttpApi;
 import io.vigil.http.HttpWatermark;
+import io.vigil.liveness.AlarmPathWarmUp;
 import io.vigil.liveness.LivenessService;
 import io.vigil.metrics.VigilMetrics;
 import io.vigil.store.Database;
@@ -200,6 +202,7 @@ public final class VigilServer implements AutoCloseable {
         }
         background.scheduleWithFixedDelay(this::prune, 1, 10, TimeUnit.MINUTES);
         background.scheduleWithFixedDelay(alarmLog::flush, 1, 1, TimeUnit.SECONDS);
+        if (c.detection().warmUp()) background.scheduleWithFixedDelay(this::warmUpWhenLarge, 1, 1, TimeUnit.SECONDS);
         CollectWiring.start(this);
         DetectionWiring.start(this);
         io.micrometer.core.instrument.Counter slowStreamClients = metrics.bindEventStream(changes);
@@ -397,6 +400,47 @@ public final class VigilServer implements AutoCloseable {
 
     private void wakeRelays() {
         for (OutboxRelay r : relays) r.wakeUp();
+    }
+
+    // ------------------------------------------------------------------ the alarm path's warm-up
+
+    /** The warm-up's thread once started (at most once per process), and the flag that ends it at the stop. */
+    private volatile Thread warmUp;
+    private volatile boolean warmUpStop;
+
+    /**
+     * {@code detection.warmUp}: once the engine tracks {@link DetectionConfig#WARM_UP_AFTER_SOURCES} sources, runs
+     * {@link AlarmPathWarmUp} on a thread of its own (lowest priority). Checked every second on the background thread.
+     */
+    private void warmUpWhenLarge() {
+        if (warmUp != null || liveness.engine().trackedSources() < DetectionConfig.WARM_UP_AFTER_SOURCES) return;
+        warmUp = Thread.ofPlatform().name("vigil-warm-up").daemon(true).priority(Thread.MIN_PRIORITY).start(() -> {
+            try {
+                AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(WARM_UP_SOURCES, WARM_UP_ROUNDS, () -> warmUpStop);
+                log.info("alarm path warmed up: {} synthetic storms ({} events) through a scratch store in {} ms, so that a "
+                        + "first storm does not wait for the JVM's compiler (detection.warmUp)", r.storms(), r.events(), r.millis());
+            } catch (AlarmPathWarmUp.Stopped e) {
+                // the server stops
+            } catch (RuntimeException e) {
+                log.info("alarm path warm-up stopped ({}): a first storm may be slower; detection and delivery are not "
+                        + "affected", e.getMessage());
+            }
+        });
+    }
+
+    /** Sources per synthetic storm of the warm-up, and its ONSET storms (ABATED ones between them). */
+    static final int WARM_UP_SOURCES = 20_000;
+    static final int WARM_UP_ROUNDS = 3;
+
+    private void stopWarmUp() {
+        Thread t = warmUp;
+        if (t == null) return;
+        warmUpStop = true; // the warm-up stops at its next step and deletes its scratch store
+        try {
+            t.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void stopRelays() {
@@ -693,6 +737,7 @@ public final class VigilServer implements AutoCloseable {
         closeQuietly(router);
         capabilities.forEach(VigilServer::closeQuietly);
         background.shutdownNow();
+        stopWarmUp();
         if (liveness != null) liveness.close();
         synchronized (roleLock) {
             emitting = false;

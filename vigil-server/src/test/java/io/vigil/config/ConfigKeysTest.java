@@ -102,7 +102,7 @@ class ConfigKeysTest {
         List<String> restart = ConfigKeys.all().stream().filter(k -> k.declaresRestart() && k.jsonPath() != null)
                 .map(ConfigKey::restartName).distinct().toList();
         assertThat(restart).containsExactlyInAnyOrder("http", "store", "ha", "collect", "peers", "detection.grace",
-                "detection.checkpointInterval", "ingest.kafka", "config.remote.pollInterval");
+                "detection.checkpointInterval", "detection.warmUp", "ingest.kafka", "config.remote.pollInterval");
         assertThat(ConfigKeys.HTTP_PORT.reload()).isEqualTo(ConfigKey.Reload.RESTART);
         assertThat(ConfigKeys.LIMITS_MAX_SOURCES.reload()).isEqualTo(ConfigKey.Reload.LIVE);
         assertThat(ConfigKeys.MONITOR_HEARTBEAT_INTERVAL.reload()).isEqualTo(ConfigKey.Reload.LIVE);

@@ -55,7 +55,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * {@code webhook-batch}, {@code mr}, {@code kafka}: one sink alone shows what it costs without the others competing
  * for the same cores), {@code SERVER_OPTS} (extra JVM options for the server processes only, space-separated, e.g. a
  * JFR recording), {@code WARMUP} (default 100: how many of a round's first ONSETs are reported apart as
- * warm-up).
+ * warm-up), {@code STORM_WARMUP} / {@code STORM_WARMUP_ROUNDS} / {@code STORM_WARMUP_FOR} (a warm-up of the server
+ * through every sink before its round, see {@code warmUpServer}; default none). A storm round also prints the
+ * server's CPU by thread from 100 ms before the deadline to the last ONSET ({@link ThreadCpu}: the JIT's and the
+ * collector's threads too).
  *
  * <p>Per sink it also prints the goal's figure, decision → arrival (arrival − {@code closedLoopAlarmStart}), once for
  * all ONSETs and once for those whose way did not overlap a burst of the live fleet's heartbeats (the bench sends
@@ -80,6 +83,8 @@ public final class DeliveryLag {
         final AtomicInteger requests = new AtomicInteger();
         /** ONSETs of sources that kept beating (the fleet's heartbeats came late: the machine is overloaded). */
         final AtomicInteger falseOnsets = new AtomicInteger();
+        /** Events (ONSET or ABATED) of the server warm-up's sources ({@code STORM_WARMUP}), not part of the round. */
+        final AtomicInteger warmEvents = new AtomicInteger();
 
         SinkLog(String name, int n) {
             this.name = name;
@@ -102,6 +107,9 @@ public final class DeliveryLag {
         volatile long[] deadline;
         volatile long[] decided;
         volatile int silentEvery = 1;
+        /** The server process, and its threads' CPU 100 ms before the first deadline ({@link ThreadCpu}). */
+        volatile long serverPid;
+        volatile Map<String, Double> cpuAtSent = Map.of();
         /** When the bench sent the live fleet's heartbeats: [first POST, last response] per burst (ms). */
         final List<long[]> bursts = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -227,13 +235,14 @@ public final class DeliveryLag {
             try {
                 SinkLog log = r == null || sink == null ? null : r.sink(sink);
                 if (log != null) {
-                    log.requests.incrementAndGet();
                     JsonNode node = JSON.readTree(body.getBytes());
+                    boolean ofRound = false; // a request of the server warm-up's events only is not the round's
                     if (node.isArray()) {
-                        for (JsonNode e : node) record(r, log, e, arrived);
+                        for (JsonNode e : node) ofRound |= record(r, log, e, arrived);
                     } else {
-                        record(r, log, node, arrived);
+                        ofRound = record(r, log, node, arrived);
                     }
+                    if (ofRound) log.requests.incrementAndGet();
                 }
                 req.response().setStatusCode(200).end("{\"serverTimeMs\":0,\"count\":1}");
             } catch (Exception ex) {
@@ -243,16 +252,23 @@ public final class DeliveryLag {
         return server.listen(0, "127.0.0.1").await().actualPort();
     }
 
-    private static void record(Round r, SinkLog log, JsonNode e, long arrived) {
-        if (!"ONSET".equals(e.path("closedLoopEventStatus").asText())) return;
+    /** @return whether the event belongs to the round (not to the server warm-up) */
+    private static boolean record(Round r, SinkLog log, JsonNode e, long arrived) {
+        String status = e.path("closedLoopEventStatus").asText();
         int i = sourceIndex(e);
-        if (i < 0 || i >= log.arrival.length) return;
+        if (i >= WARM_SOURCE_BASE) {
+            log.warmEvents.incrementAndGet();
+            return false;
+        }
+        if (!"ONSET".equals(status)) return true;
+        if (i < 0 || i >= log.arrival.length) return true;
         if (i % r.silentEvery != 0) {
             log.falseOnsets.incrementAndGet();
-            return;
+            return true;
         }
         log.onset(i, arrived);
         r.decided[i] = e.path("closedLoopAlarmStart").asLong();
+        return true;
     }
 
     private static Thread startConsumer(String bootstrap, AtomicBoolean stop) {
@@ -313,10 +329,11 @@ public final class DeliveryLag {
                 http: {port: %d, host: 127.0.0.1}
                 monitors:
                   - {eventName: Heartbeat_bench, heartbeatInterval: %ds, missedHeartbeats: 1, timeBase: event}
+                  - {eventName: %s, heartbeatInterval: 1s, missedHeartbeats: 2, timeBase: event}
                 detection: {checkpointInterval: 1s}
                 limits: {newSourcesPerSecond: 100000000}
                 publish:
-                """.formatted(port, threshold / 1000);
+                """.formatted(port, threshold / 1000, WARM_EVENT_NAME);
         if (sinks.contains("webhook")) yaml += "  - {type: webhook, url: 'http://127.0.0.1:%d/onset'}\n".formatted(receiverPort);
         if (sinks.contains("mr")) yaml += "  - {type: dmaap, url: 'http://127.0.0.1:%d/events/OUT'}\n".formatted(receiverPort);
         if (sinks.contains("kafka")) yaml += "  - {type: kafka, bootstrapServers: '%s', topic: %s}\n".formatted(bootstrap, TOPIC);
@@ -332,6 +349,7 @@ public final class DeliveryLag {
                 dir.resolve("data").toString()));
         Process server = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("vigil.log").toFile()).start();
+        round.serverPid = server.pid();
         try {
             java.net.http.HttpClient probe = java.net.http.HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + port;
@@ -345,13 +363,16 @@ public final class DeliveryLag {
                 }
                 Thread.sleep(200);
             }
+            if (STORM_WARMUP > 0 && (WARMUP_FOR == null || WARMUP_FOR.contains(label))) warmUpServer(vertx, base, round);
             String load = loadAverage();
             drive(vertx, base, round, n, silentEvery, threshold, spread);
+            String cpu = ThreadCpu.delta(round.cpuAtSent, ThreadCpu.read(server.pid()), 9);
             Thread.sleep(1500); // the last acknowledgements reach the server's histograms
             String metrics = probe.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             writeOnsets(dir, round, n, silentEvery);
             report(label, storm, round, n, silentEvery, load, metrics, Pause.read(dir.resolve("safepoints.log")));
+            if (storm) System.out.printf("  server CPU from 100 ms before the first deadline to the last ONSET received, by thread (s): %s%n", cpu);
         } finally {
             server.destroy();
             if (!server.waitFor(20, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
@@ -394,6 +415,62 @@ public final class DeliveryLag {
                 .compose(r -> r.send(body)).onComplete(ar -> inFlight.release());
     }
 
+    /** {@code STORM_WARMUP}: sources per warm-up storm of the server before each round (0: a cold server, the default). */
+    private static final int STORM_WARMUP = Integer.parseInt(System.getenv().getOrDefault("STORM_WARMUP", "0"));
+    /** {@code STORM_WARMUP_ROUNDS}: how many ONSET-then-ABATED storms the warm-up makes (default 3). */
+    private static final int WARMUP_ROUNDS = Integer.parseInt(System.getenv().getOrDefault("STORM_WARMUP_ROUNDS", "3"));
+    /** {@code STORM_WARMUP_FOR}: comma-separated labels of the rounds that get the warm-up (default: all). */
+    private static final List<String> WARMUP_FOR = System.getenv("STORM_WARMUP_FOR") == null ? null
+            : List.of(System.getenv("STORM_WARMUP_FOR").split(","));
+    /** The warm-up's sources: their own monitor (2 s threshold), indexes far above any round's. */
+    private static final String WARM_EVENT_NAME = "Heartbeat_warm";
+    private static final int WARM_SOURCE_BASE = 900_000_000;
+
+    /**
+     * Makes the fresh server what a server that has been running looks like: its alarm path (engine, journal,
+     * outbox, relays, sinks) exercised and compiled. {@value #WARM_EVENT_NAME}'s {@code STORM_WARMUP} sources beat
+     * once and go silent (an ONSET storm), beat again (an ABATED storm), {@code STORM_WARMUP_ROUNDS} times, and end
+     * silent (alarmed: they send nothing during the round). Then a quiet pause lets the compiler queue drain.
+     */
+    private static void warmUpServer(Vertx vertx, String base, Round round) throws Exception {
+        URI uri = URI.create(base + "/eventListener/v7/eventBatch");
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(8));
+        Semaphore inFlight = new Semaphore(16);
+        long started = System.currentTimeMillis();
+        int expected = 0;
+        for (int r = 0; r < WARMUP_ROUNDS; r++) {
+            // round 0: the sources' first beat; later rounds: a beat of alarmed sources (an ABATED storm)
+            for (int from = 0; from < STORM_WARMUP; from += 100) {
+                StringBuilder sb = new StringBuilder("{\"eventList\":[");
+                for (int i = from; i < Math.min(STORM_WARMUP, from + 100); i++) {
+                    if (i > from) sb.append(',');
+                    sb.append(VesSamples.event(BenchMonitors.sourceName(WARM_SOURCE_BASE + i), System.currentTimeMillis() * 1000)
+                            .replace(BenchMonitors.EVENT_NAME, WARM_EVENT_NAME));
+                }
+                post(http, uri, Buffer.buffer(sb.append("]}").toString()), inFlight);
+            }
+            inFlight.acquire(16);
+            inFlight.release(16);
+            if (r > 0) awaitWarm(round, expected += STORM_WARMUP);
+            awaitWarm(round, expected += STORM_WARMUP); // then silence: an ONSET storm
+        }
+        http.close();
+        Thread.sleep(5_000); // the JIT compiles what the warm-up made hot
+        System.out.printf("  server warm-up: %d storms of %,d ONSETs and %d of ABATEDs at every sink in %,d ms%n",
+                WARMUP_ROUNDS, STORM_WARMUP, WARMUP_ROUNDS - 1, System.currentTimeMillis() - started);
+    }
+
+    private static void awaitWarm(Round round, int expected) throws InterruptedException {
+        long until = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < until) {
+            boolean all = true;
+            for (SinkLog s : round.sinks.values()) all &= s.warmEvents.get() >= expected;
+            if (all) return;
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("server warm-up: the sinks did not get " + expected + " warm-up events within 2 minutes");
+    }
+
     /** Sends the heartbeats and waits until every sink has every silent source's ONSET (or 3 minutes past the last deadline). */
     private static void drive(Vertx vertx, String base, Round round, int n, int silentEvery, long threshold, long spread)
             throws Exception {
@@ -418,6 +495,9 @@ public final class DeliveryLag {
         inFlight.acquire(16);
         inFlight.release(16);
         long sentAt = System.currentTimeMillis();
+        round.cpuAtSent = ThreadCpu.read(round.serverPid);
+        long firstDeadline = firstSeen + threshold;
+        boolean cpuAtDeadline = false;
         if (sentAt >= firstSeen + threshold) System.out.println("WARNING: sending overran the first deadline; lags are not valid");
         long until = firstSeen + spread + threshold + 180_000;
         long period = threshold / 3;
@@ -443,7 +523,13 @@ public final class DeliveryLag {
                 inFlight.release(16);
                 round.bursts.add(new long[] {burstStart, System.currentTimeMillis()});
             }
-            while (System.currentTimeMillis() < periodStart + period && !complete(round, expected)) Thread.sleep(50);
+            while (System.currentTimeMillis() < periodStart + period && !complete(round, expected)) {
+                if (!cpuAtDeadline && System.currentTimeMillis() >= firstDeadline - 100) {
+                    round.cpuAtSent = ThreadCpu.read(round.serverPid); // the storm's window starts here
+                    cpuAtDeadline = true;
+                }
+                Thread.sleep(10);
+            }
         }
         http.close();
     }

@@ -1,0 +1,222 @@
+package io.vigil.liveness;
+
+import io.vigil.delivery.OutboxRecord;
+import io.vigil.delivery.Sink;
+import io.vigil.ingest.Channel;
+import io.vigil.ingest.IngestLimits;
+import io.vigil.monitor.ClosedLoop;
+import io.vigil.monitor.Monitor;
+import io.vigil.monitor.TargetType;
+import io.vigil.monitor.TimeBase;
+import io.vigil.store.Database;
+import io.vigil.store.lease.LeaseRepository;
+import io.vigil.store.outbox.OutboxRepository;
+import io.vigil.store.outbox.StateWriter;
+import io.vigil.store.source.SourceRepository;
+import io.vigil.time.ManualClock;
+import io.vigil.transport.relay.OutboxRelay;
+import io.vigil.transport.relay.RelaySettings;
+import io.vigil.ves.Heartbeat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Runs a few synthetic storms through the alarm path on a scratch store, so that the JIT has compiled it before the
+ * first real storm (issue 14, {@code detection.warmUp}).
+ *
+ * <p>Why: a fresh server's first 100k-source storm spends about a third of its CPU compiling the journal's, the
+ * store's and the relay's code while it runs (the compiler threads took 2.1–3.4 s of the server's 6–10 s in the
+ * storm; docs/benchmarks.md § 5 "Session 8"); the same storm on a server that has been through storms is about 1.5×
+ * faster. A server learns that only from real alarms, so the first storm after a restart would be the slow one.
+ *
+ * <p>What runs is Vigil's own code, not a model of it: a {@link LivenessService} (engine, journal, the outbox and
+ * source writes in their real transactions) on a throwaway H2 file store under {@code java.io.tmpdir}, with an
+ * {@link OutboxRelay} reading the outbox back into a sink that discards what it gets. {@code sources} sources of a
+ * private monitor beat, go silent (an ONSET storm), beat again (an ABATED storm), {@code rounds} times. Nothing
+ * reaches the configured store, sinks, metrics or the events log; the scratch directory is deleted afterwards. Its
+ * clock is a manual one: the storms need no waiting.
+ */
+public final class AlarmPathWarmUp {
+    /** The private monitor's eventName (never one of the configured monitors: the store is a different one). */
+    static final String EVENT_NAME = "vigil-warm-up";
+    private static final Duration THRESHOLD = Duration.ofMillis(100);
+    /** How long one storm of the warm-up may take before it gives up (a very busy or very small machine). */
+    private static final Duration STORM_TIMEOUT = Duration.ofSeconds(120);
+
+    private AlarmPathWarmUp() {
+    }
+
+    /**
+     * The caller asked the warm-up to stop (the server stops): it ended early and cleaned up. A stop is asked for
+     * with a flag, not an interrupt: an interrupt in the middle of H2's file I/O would close the scratch store's file
+     * under it.
+     */
+    public static final class Stopped extends IllegalStateException {
+        Stopped() {
+            super("stopped");
+        }
+    }
+
+    /** What one warm-up did. */
+    public record Result(int storms, long events, long millis) {
+    }
+
+    /**
+     * Runs the warm-up on the calling thread: {@code rounds} ONSET storms of {@code sources} sources and the ABATED
+     * storms between them, each delivered in full to the discarding sink.
+     *
+     * @throws IllegalStateException when a storm was not delivered within {@link #STORM_TIMEOUT}
+     * @param stop asked between the storms' steps: true ends the warm-up early ({@link Stopped})
+     * @throws Stopped              when {@code stop} said so (what was made is cleaned up first)
+     * @throws UncheckedIOException  when the scratch directory cannot be made
+     */
+    public static Result run(int sources, int rounds, BooleanSupplier stop) {
+        return run(Path.of(System.getProperty("java.io.tmpdir")), sources, rounds, stop);
+    }
+
+    /** {@link #run(int, int, BooleanSupplier)} with the scratch directory made in {@code parent}. */
+    static Result run(Path parent, int sources, int rounds, BooleanSupplier stop) {
+        long started = System.nanoTime();
+        Path dir;
+        try {
+            dir = Files.createTempDirectory(parent, "vigil-warm-up");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the warm-up's scratch directory", e);
+        }
+        try {
+            return run(dir, sources, rounds, stop, started);
+        } finally {
+            delete(dir);
+        }
+    }
+
+    private static Result run(Path dir, int sources, int rounds, BooleanSupplier stop, long started) {
+        ManualClock clock = new ManualClock(System.currentTimeMillis());
+        DiscardingSink sink = new DiscardingSink();
+        AtomicReference<OutboxRelay> relay = new AtomicReference<>();
+        try (Database db = Database.h2Scratch(dir)) {
+            long epoch = new LeaseRepository(db).tryAcquire(LeaseRepository.ACTIVE, "warm-up", Duration.ofHours(1))
+                    .orElseThrow().epoch();
+            LivenessService liveness = new LivenessService(clock, new StateWriter(db, clock), new SourceRepository(db),
+                    Duration.ofSeconds(1), Duration.ZERO, e -> true, () -> {
+                        OutboxRelay r = relay.get();
+                        if (r != null) r.wakeUp();
+                    }, e -> { });
+            liveness.scratch = true;
+            try {
+                relay.set(OutboxRelay.start(sink, new OutboxRepository(db), RelaySettings.defaults()));
+                liveness.setLimits(new IngestLimits(IngestLimits.MAX_NAME_LENGTH, Math.max(sources, 1), Integer.MAX_VALUE));
+                liveness.configure(List.of(new Monitor(EVENT_NAME, THRESHOLD, 1, TimeBase.ARRIVAL, new ClosedLoop(
+                        "ControlLoop-warm-up", "warm-up-policy", "1.0.0", "resource=warm-up", TargetType.VNF,
+                        "generic-vnf.vnf-name", "1.0.0"))));
+                liveness.activate(epoch);
+                long expected = 0;
+                for (int round = 0; round < rounds; round++) {
+                    // round 0: the sources' first beat; later rounds: a beat of alarmed sources, an ABATED storm
+                    beat(liveness, clock, sources);
+                    if (round > 0) awaitDelivered(liveness, sink, expected += sources, stop);
+                    clock.advanceMillis(THRESHOLD.toMillis() + 10); // every source silent: an ONSET storm
+                    awaitDelivered(liveness, sink, expected += sources, stop);
+                }
+                return new Result(rounds * 2 - 1, sink.delivered.get(), (System.nanoTime() - started) / 1_000_000);
+            } finally {
+                liveness.deactivate(); // a stopped warm-up's queued events are dropped, not written before the close
+                OutboxRelay r = relay.get();
+                if (r != null) r.close();
+                liveness.close();
+            }
+        }
+    }
+
+    /**
+     * One heartbeat of every source. The clock moves 1 ms every {@value #ADMITTED_PER_MS} sources: new sources are
+     * admitted by a token bucket that refills with time ({@code limits.newSourcesPerSecond}, here unbounded) and starts
+     * with the default second's worth (10,000).
+     */
+    private static void beat(LivenessService liveness, ManualClock clock, int sources) {
+        for (int i = 0; i < sources; i++) {
+            if (i > 0 && i % ADMITTED_PER_MS == 0) clock.advanceMillis(1);
+            liveness.accept(new Heartbeat(EVENT_NAME, "warm-up-" + i, 0), Channel.HTTP);
+        }
+    }
+
+    private static final int ADMITTED_PER_MS = 5_000;
+
+    private static void awaitDelivered(LivenessService liveness, DiscardingSink sink, long expected, BooleanSupplier stop) {
+        long until = System.nanoTime() + STORM_TIMEOUT.toNanos();
+        while (sink.delivered.get() < expected) {
+            if (stop.getAsBoolean()) throw new Stopped();
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("a storm of the warm-up was not delivered within " + STORM_TIMEOUT
+                        + " (" + sink.delivered.get() + " of " + expected + " events; the engine decided "
+                        + liveness.engine().onsetCount() + " ONSETs and " + liveness.engine().abatedCount() + " ABATEDs, "
+                        + liveness.pendingEvents() + " wait for the scratch store)");
+            }
+            try {
+                Thread.sleep(5); // polls the scratch relay's progress; not a test wait
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stopped();
+            }
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // the temporary directory is the OS's to clean then
+        }
+    }
+
+    /** Takes batches as the Kafka and Message Router sinks do (500 a call, several in flight) and drops them. */
+    private static final class DiscardingSink implements Sink {
+        final AtomicLong delivered = new AtomicLong();
+        /** Keeps the encoding below from being optimized away. */
+        private long bytes;
+
+        @Override
+        public String name() {
+            return "warm-up";
+        }
+
+        @Override
+        public CompletionStage<Void> deliver(OutboxRecord record) {
+            return deliverBatch(List.of(record));
+        }
+
+        @Override
+        public CompletionStage<Void> deliverBatch(List<OutboxRecord> records) {
+            for (OutboxRecord r : records) bytes += r.payload().getBytes(StandardCharsets.UTF_8).length; // as a sink encodes it
+            delivered.addAndGet(records.size());
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public int maxBatch() {
+            return 500;
+        }
+
+        @Override
+        public long maxBatchDelayMillis() {
+            return 5;
+        }
+
+        @Override
+        public int maxInFlight() {
+            return 4;
+        }
+    }
+}

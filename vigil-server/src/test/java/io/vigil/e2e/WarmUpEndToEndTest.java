@@ -1,0 +1,80 @@
+package io.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.config.DetectionConfig;
+import io.vigil.server.CapturedLog;
+import io.vigil.server.RunningServer;
+import io.vigil.server.VigilServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code detection.warmUp}: once the server tracks {@value DetectionConfig#WARM_UP_AFTER_SOURCES} sources it warms
+ * its alarm path with synthetic storms on a scratch store, and none of them shows anywhere an operator looks.
+ */
+class WarmUpEndToEndTest {
+    private static final String CONFIG = """
+            monitors:
+              - eventName: Heartbeat_vDNS
+                heartbeatInterval: 1h
+            limits: {newSourcesPerSecond: 1000000}
+            publish:
+              - type: log
+            """;
+    private static final String WARMED = "alarm path warmed up";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aServerThatTracksTenThousandSourcesWarmsItsAlarmPathWithoutATrace() throws Exception {
+        try (CapturedLog log = CapturedLog.of(VigilServer.class); RunningServer vigil = RunningServer.start(dir, CONFIG)) {
+            beat(vigil, DetectionConfig.WARM_UP_AFTER_SOURCES);
+
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> log.lines().stream().anyMatch(l -> l.contains(WARMED)));
+
+            assertThat(vigil.getJson("/api/v1/events?since=1h").path("events")).as("no warm-up event reached the store").isEmpty();
+            assertThat(vigil.getJson("/api/v1/status").toString()).doesNotContain("warm-up");
+            assertThat(vigil.get("/metrics").body()).doesNotContain("warm-up");
+            assertThat(log.lines()).filteredOn(l -> l.contains(WARMED)).hasSize(1);
+        }
+        try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("the scratch store is deleted")
+                    .noneMatch(n -> n.startsWith("vigil-warm-up"));
+        }
+    }
+
+    @Test
+    void warmUpFalseLeavesItOut() throws Exception {
+        try (CapturedLog log = CapturedLog.of(VigilServer.class);
+             RunningServer vigil = RunningServer.start(dir, CONFIG + "detection: {warmUp: false}\n")) {
+            beat(vigil, DetectionConfig.WARM_UP_AFTER_SOURCES);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    vigil.getJson("/api/v1/sources?limit=1").path("total").asInt() >= DetectionConfig.WARM_UP_AFTER_SOURCES);
+            Thread.sleep(3_000); // three of the once-a-second checks that would start it
+            assertThat(log.lines()).noneMatch(l -> l.contains("warm-up") || l.contains("warmed up"));
+        }
+    }
+
+    /** {@code n} sources' first heartbeats, 100 to a batch. */
+    private static void beat(RunningServer vigil, int n) {
+        for (int from = 0; from < n; from += 100) {
+            StringBuilder sb = new StringBuilder("{\"eventList\":[");
+            for (int i = from; i < Math.min(n, from + 100); i++) {
+                if (i > from) sb.append(',');
+                String one = RunningServer.heartbeat("Heartbeat_vDNS", "vnf-" + i);
+                sb.append(one, "{\"event\":".length(), one.length() - 1);
+            }
+            int status = vigil.post("/eventListener/v7/eventBatch", sb.append("]}").toString()).statusCode();
+            assertThat(List.of(200, 202)).contains(status);
+        }
+    }
+}
