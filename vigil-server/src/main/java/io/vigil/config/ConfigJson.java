@@ -139,7 +139,8 @@ public final class ConfigJson {
         duration(detection, "grace", c.detection().grace());
         duration(detection, "checkpointInterval", c.detection().checkpointInterval());
         duration(detection, "maxSilenceDuration", c.detection().maxSilence());
-        detection.put("warmUp", c.detection().warmUp());
+        // written only when not the default: instances from before the key refuse a shared configuration naming it
+        if (!c.detection().warmUp()) detection.put("warmUp", false);
         DetectionJson.silences(root.putArray("silences"), c.detection().silences());
         DetectionJson.dependencies(root.putArray("dependencies"), c.detection().dependencies());
         ObjectNode ha = root.putObject("ha");

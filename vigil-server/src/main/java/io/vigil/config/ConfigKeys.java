@@ -157,12 +157,14 @@ public final class ConfigKeys {
             "The longest one-off silence (`endsAt − startsAt`), from the API (`400` past it) or the config (an error). A silence that would mute its sources for longer is refused: renew a short one instead of forgetting a long one.");
 
     static final ConfigKey<Boolean> DETECTION_WARM_UP = DETECTION.bool("warmUp", true).restart().doc("boolean", "`true`",
-            "Once the engine tracks " + String.format("%,d", DetectionConfig.WARM_UP_AFTER_SOURCES) + " sources, run a few synthetic storms "
-                    + "(20,000 ONSETs, then ABATEDs, three times) through Vigil's own engine, journal and relay on a "
-                    + "throwaway store in the temporary directory, once per process, in the background, so that the "
-                    + "first real storm after a start does not wait for the JVM to compile the alarm path (a fresh "
-                    + "server's first 100k-source storm was 1.5× slower). Nothing reaches the configured store, sinks "
-                    + "or metrics; it takes a few seconds of CPU. `false` leaves it out "
+            "Once the active engine tracks " + String.format("%,d", DetectionConfig.WARM_UP_AFTER_SOURCES) + " sources "
+                    + "and no alarm waits, run a few synthetic storms (20,000 ONSETs, then ABATEDs, three times) through "
+                    + "Vigil's own engine, journal and relay on a throwaway store in `<data dir>/warm-up`, once per "
+                    + "process, in the background, so that the first real storm after a start does not wait for the JVM "
+                    + "to compile the alarm path (a fresh server's first 100k-source storm was 1.3–1.6× slower). Nothing "
+                    + "reaches the configured store, sinks or metrics; it takes about 2 s of CPU and gives way to real "
+                    + "alarms, a lost role and the stop. Embedded store only (left out on PostgreSQL), and only with "
+                    + "256 MiB of heap and 512 MiB of disk free. `false` leaves it out "
                     + "([benchmarks.md](benchmarks.md#session-8-where-a-storms-cpu-goes-and-the-alarm-paths-warm-up)).");
 
     // ------------------------------------------------------------------ ingest

@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  * faster. A server learns that only from real alarms, so the first storm after a restart would be the slow one.
  *
  * <p>What runs is Vigil's own code, not a model of it: a {@link LivenessService} (engine, journal, the outbox and
- * source writes in their real transactions) on a throwaway H2 file store under {@code java.io.tmpdir}, with an
+ * source writes in their real transactions) on a throwaway H2 file store in a directory of its own, with an
  * {@link OutboxRelay} reading the outbox back into a sink that discards what it gets. {@code sources} sources of a
  * private monitor beat, go silent (an ONSET storm), beat again (an ABATED storm), {@code rounds} times. Nothing
  * reaches the configured store, sinks, metrics or the events log; the scratch directory is deleted afterwards. Its
@@ -74,26 +74,23 @@ public final class AlarmPathWarmUp {
     }
 
     /**
-     * Runs the warm-up on the calling thread: {@code rounds} ONSET storms of {@code sources} sources and the ABATED
-     * storms between them, each delivered in full to the discarding sink.
+     * Runs the warm-up on the calling thread in {@code dir} (emptied first: a warm-up killed with its process leaves
+     * its files there, and the next one clears them), which is deleted afterwards: {@code rounds} ONSET storms of
+     * {@code sources} sources and the ABATED storms between them, each delivered in full to the discarding sink.
      *
-     * @throws IllegalStateException when a storm was not delivered within {@link #STORM_TIMEOUT}
      * @param stop asked between the storms' steps: true ends the warm-up early ({@link Stopped})
      * @throws Stopped              when {@code stop} said so (what was made is cleaned up first)
-     * @throws UncheckedIOException  when the scratch directory cannot be made
+     * @throws IllegalStateException when a storm was not delivered within {@link #STORM_TIMEOUT}, or the scratch
+     *                               store failed
+     * @throws UncheckedIOException  when the directory cannot be made
      */
-    public static Result run(int sources, int rounds, BooleanSupplier stop) {
-        return run(Path.of(System.getProperty("java.io.tmpdir")), sources, rounds, stop);
-    }
-
-    /** {@link #run(int, int, BooleanSupplier)} with the scratch directory made in {@code parent}. */
-    static Result run(Path parent, int sources, int rounds, BooleanSupplier stop) {
+    public static Result run(Path dir, int sources, int rounds, BooleanSupplier stop) {
         long started = System.nanoTime();
-        Path dir;
+        delete(dir);
         try {
-            dir = Files.createTempDirectory(parent, "vigil-warm-up");
+            Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the warm-up's scratch directory", e);
+            throw new UncheckedIOException("cannot create the warm-up's scratch directory " + dir, e);
         }
         try {
             return run(dir, sources, rounds, stop, started);
@@ -109,12 +106,10 @@ public final class AlarmPathWarmUp {
         try (Database db = Database.h2Scratch(dir)) {
             long epoch = new LeaseRepository(db).tryAcquire(LeaseRepository.ACTIVE, "warm-up", Duration.ofHours(1))
                     .orElseThrow().epoch();
-            LivenessService liveness = new LivenessService(clock, new StateWriter(db, clock), new SourceRepository(db),
-                    Duration.ofSeconds(1), Duration.ZERO, e -> true, () -> {
-                        OutboxRelay r = relay.get();
-                        if (r != null) r.wakeUp();
-                    }, e -> { });
-            liveness.scratch = true;
+            LivenessService liveness = LivenessService.scratch(clock, new StateWriter(db, clock), new SourceRepository(db), () -> {
+                OutboxRelay r = relay.get();
+                if (r != null) r.wakeUp();
+            });
             try {
                 relay.set(OutboxRelay.start(sink, new OutboxRepository(db), RelaySettings.defaults()));
                 liveness.setLimits(new IngestLimits(IngestLimits.MAX_NAME_LENGTH, Math.max(sources, 1), Integer.MAX_VALUE));
@@ -158,6 +153,7 @@ public final class AlarmPathWarmUp {
         long until = System.nanoTime() + STORM_TIMEOUT.toNanos();
         while (sink.delivered.get() < expected) {
             if (stop.getAsBoolean()) throw new Stopped();
+            if (!liveness.isStoreHealthy()) throw new IllegalStateException("the scratch store failed a write");
             if (System.nanoTime() > until) {
                 throw new IllegalStateException("a storm of the warm-up was not delivered within " + STORM_TIMEOUT
                         + " (" + sink.delivered.get() + " of " + expected + " events; the engine decided "
@@ -174,6 +170,7 @@ public final class AlarmPathWarmUp {
     }
 
     private static void delete(Path dir) {
+        if (!Files.exists(dir)) return;
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

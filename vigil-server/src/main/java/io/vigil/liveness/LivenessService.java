@@ -95,7 +95,8 @@ import org.slf4j.LoggerFactory;
  * (the new owner re-decides them from the store).
  */
 public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(LivenessService.class);
+    /** Silent for a scratch service ({@link #scratch}): its lines would read like the real service's. */
+    private final Logger log;
     /** Bookkeeping events per transaction, and source rows per checkpoint transaction. */
     private static final int MAX_EVENTS_PER_TX = 1000;
     /** The alarm queue's bound when {@code limits.maxSources} or the heap allow fewer (the bound before issue 14). */
@@ -115,8 +116,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private volatile Collection<Monitor> monitors = List.of();
     private volatile Engine engine;
     private volatile boolean active;
-    /** A throwaway service of {@link AlarmPathWarmUp}: it logs nothing at INFO. */
-    boolean scratch;
+    /** A throwaway service of {@link AlarmPathWarmUp}: it logs nothing, its journal thread is named apart. */
+    private final boolean scratch;
     /** Incremented by {@link #deactivate}: the journal drops what it holds from an older generation. */
     private volatile long generation;
     private long journalGeneration;
@@ -177,6 +178,20 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     public LivenessService(Clock clock, StateWriter stateWriter, SourceRepository sources, Duration checkpointInterval,
                            Duration grace, java.util.function.LongPredicate mayWrite, Runnable onOutboxWritten,
                            Consumer<ChangeEvent> onEvent) {
+        this(clock, stateWriter, sources, checkpointInterval, grace, mayWrite, onOutboxWritten, onEvent, false);
+    }
+
+    /** A service on a scratch store for {@link AlarmPathWarmUp}: the same code, no log lines, its own thread name. */
+    static LivenessService scratch(Clock clock, StateWriter stateWriter, SourceRepository sources, Runnable onOutboxWritten) {
+        return new LivenessService(clock, stateWriter, sources, Duration.ofSeconds(1), Duration.ZERO, e -> true,
+                onOutboxWritten, e -> { }, true);
+    }
+
+    private LivenessService(Clock clock, StateWriter stateWriter, SourceRepository sources, Duration checkpointInterval,
+                            Duration grace, java.util.function.LongPredicate mayWrite, Runnable onOutboxWritten,
+                            Consumer<ChangeEvent> onEvent, boolean scratch) {
+        this.scratch = scratch;
+        this.log = scratch ? org.slf4j.helpers.NOPLogger.NOP_LOGGER : LoggerFactory.getLogger(LivenessService.class);
         this.clock = clock;
         this.watermarks = new Watermarks(clock);
         this.stateWriter = stateWriter;
@@ -189,7 +204,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         this.graceMillis = grace == null ? -1 : grace.toMillis();
         this.engine = newEngine();
         this.ingestWatch = new IngestWatch(watermarks, () -> engine).start();
-        this.journal = Thread.ofPlatform().name("vigil-journal").daemon(true).unstarted(this::journalLoop);
+        this.journal = Thread.ofPlatform().name(scratch ? "vigil-warm-up-journal" : "vigil-journal").daemon(true)
+                .unstarted(this::journalLoop);
         this.lastCheckpointMillis = clock.millis();
         journal.start();
     }
@@ -315,8 +331,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             lastCheckpointMillis = clock.millis();
             runner = new EngineRunner(e).start();
             active = true;
-            if (!scratch) log.info("liveness engine started under epoch {}: {} sources restored, {} monitors", epoch,
-                    stored.size(), e.monitors().size());
+            log.info("liveness engine started under epoch {}: {} sources restored, {} monitors", epoch, stored.size(),
+                    e.monitors().size());
         }
     }
 
@@ -437,6 +453,11 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     public boolean isStoreHealthy() {
         return storeHealthy;
+    }
+
+    /** ONSET and ABATED events decided and waiting in the alarm queue for the journal (any thread). */
+    public int queuedAlarms() {
+        return alarms.size();
     }
 
     public int pendingEvents() {

@@ -404,40 +404,81 @@ public final class VigilServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ the alarm path's warm-up
 
-    /** The warm-up's thread once started (at most once per process), and the flag that ends it at the stop. */
-    private volatile Thread warmUp;
+    /** Guards the warm-up's start against the stop. */
+    private final Object warmUpLock = new Object();
+    /** The warm-up's thread once started (at most once per process), and the flag that ends it. */
+    private Thread warmUp; // guarded by warmUpLock
     private volatile boolean warmUpStop;
-
-    /**
-     * {@code detection.warmUp}: once the engine tracks {@link DetectionConfig#WARM_UP_AFTER_SOURCES} sources, runs
-     * {@link AlarmPathWarmUp} on a thread of its own (lowest priority). Checked every second on the background thread.
-     */
-    private void warmUpWhenLarge() {
-        if (warmUp != null || liveness.engine().trackedSources() < DetectionConfig.WARM_UP_AFTER_SOURCES) return;
-        warmUp = Thread.ofPlatform().name("vigil-warm-up").daemon(true).priority(Thread.MIN_PRIORITY).start(() -> {
-            try {
-                AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(WARM_UP_SOURCES, WARM_UP_ROUNDS, () -> warmUpStop);
-                log.info("alarm path warmed up: {} synthetic storms ({} events) through a scratch store in {} ms, so that a "
-                        + "first storm does not wait for the JVM's compiler (detection.warmUp)", r.storms(), r.events(), r.millis());
-            } catch (AlarmPathWarmUp.Stopped e) {
-                // the server stops
-            } catch (RuntimeException e) {
-                log.info("alarm path warm-up stopped ({}): a first storm may be slower; detection and delivery are not "
-                        + "affected", e.getMessage());
-            }
-        });
-    }
-
+    /** Heap the warm-up needs free before it starts (its scratch engine, store cache and queues take 40-60 MB). */
+    static final long WARM_UP_MIN_FREE_HEAP = 256L << 20;
+    /** Disk it needs free in the data directory (its scratch store stays well under this). */
+    static final long WARM_UP_MIN_FREE_DISK = 512L << 20;
     /** Sources per synthetic storm of the warm-up, and its ONSET storms (ABATED ones between them). */
     static final int WARM_UP_SOURCES = 20_000;
     static final int WARM_UP_ROUNDS = 3;
 
-    private void stopWarmUp() {
-        Thread t = warmUp;
-        if (t == null) return;
-        warmUpStop = true; // the warm-up stops at its next step and deletes its scratch store
+    /**
+     * {@code detection.warmUp}: once the active engine tracks {@link DetectionConfig#WARM_UP_AFTER_SOURCES} sources
+     * and no alarm waits, runs {@link AlarmPathWarmUp} on a thread of its own in {@code <dataDir>/warm-up}. Only on
+     * the embedded H2 store (on PostgreSQL it would compile code such a server never runs), with heap and disk to
+     * spare. It gives way: a real alarm waiting, a lost role or the stop end it (the path is warm after a real storm
+     * anyway). Checked every second on the background thread.
+     */
+    private void warmUpWhenLarge() {
+        synchronized (warmUpLock) {
+            if (warmUp != null || warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > 0
+                    || liveness.engine().trackedSources() < DetectionConfig.WARM_UP_AFTER_SOURCES) return;
+            Runtime rt = Runtime.getRuntime();
+            long freeHeap = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+            Path dir = options.dataDir().resolve("warm-up");
+            if (db.dialect() != io.vigil.store.Dialect.H2 || freeHeap < WARM_UP_MIN_FREE_HEAP || usableSpace(options.dataDir()) < WARM_UP_MIN_FREE_DISK) {
+                warmUpStop = true; // not here: checked once
+                log.info("alarm path warm-up left out ({}): a first storm may be slower (detection.warmUp)",
+                        db.dialect() != io.vigil.store.Dialect.H2 ? "the store is not the embedded one"
+                                : freeHeap < WARM_UP_MIN_FREE_HEAP ? "less than 256 MiB of heap free" : "less than 512 MiB free in the data directory");
+                return;
+            }
+            warmUp = Thread.ofPlatform().name("vigil-warm-up").daemon(true).start(() -> {
+                try {
+                    AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(dir, WARM_UP_SOURCES, WARM_UP_ROUNDS,
+                            () -> warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > 0);
+                    log.info("alarm path warmed up: {} synthetic storms ({} events) through a scratch store in {} ms, so that "
+                            + "a first storm does not wait for the JVM's compiler (detection.warmUp)", r.storms(), r.events(), r.millis());
+                } catch (AlarmPathWarmUp.Stopped e) {
+                    // the stop, a lost role or real alarms: they go first
+                } catch (RuntimeException e) {
+                    log.info("alarm path warm-up stopped ({}): a first storm may be slower; detection and delivery are not "
+                            + "affected", e.getMessage());
+                }
+            });
+        }
+    }
+
+    private static long usableSpace(Path dir) {
         try {
-            t.join(15_000);
+            java.nio.file.Files.createDirectories(dir);
+            return java.nio.file.Files.getFileStore(dir).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    /** Asks a running warm-up to end (it then cleans up); see {@link #awaitWarmUp}. */
+    private void stopWarmUp() {
+        synchronized (warmUpLock) {
+            warmUpStop = true;
+        }
+    }
+
+    /** Waits for a stopped warm-up to have deleted its scratch store, 5 s at most. */
+    private void awaitWarmUp() {
+        Thread t;
+        synchronized (warmUpLock) {
+            t = warmUp;
+        }
+        if (t == null) return;
+        try {
+            t.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -727,6 +768,7 @@ public final class VigilServer implements AutoCloseable {
     @Override
     public void close() {
         log.info("Vigil is stopping");
+        stopWarmUp(); // first: a warm-up ends at its next step, while the rest stops
         if (demo != null) demo.close();
         closeQuietly(peerEndpoints);
         if (httpWatermark != null) httpWatermark.close();
@@ -737,7 +779,6 @@ public final class VigilServer implements AutoCloseable {
         closeQuietly(router);
         capabilities.forEach(VigilServer::closeQuietly);
         background.shutdownNow();
-        stopWarmUp();
         if (liveness != null) liveness.close();
         synchronized (roleLock) {
             emitting = false;
@@ -747,6 +788,7 @@ public final class VigilServer implements AutoCloseable {
         if (peers != null) peers.withdraw();
         if (lease != null) lease.close();
         if (db != null) db.close();
+        awaitWarmUp();
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
         delivery.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
         log.info("Vigil stopped");

@@ -123,6 +123,7 @@ class ConfigKeysTest {
                        tls: {certFile: '%1$s', keyFile: '%1$s', clientCaFile: '%1$s'}}
                 store: {url: 'jdbc:postgresql://h/d', user: u, password: p}
                 ha: {tls: {caFile: '%1$s'}}
+                detection: {warmUp: false}
                 monitors: [{eventName: E, heartbeatInterval: 1, detector: {type: phi-accrual}, expectedSources: [a],
                             recoveryHeartbeats: 2, flapping: {changes: 4, window: 5m}}]
                 silences:

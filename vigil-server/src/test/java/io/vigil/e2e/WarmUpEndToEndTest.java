@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,20 +34,20 @@ class WarmUpEndToEndTest {
 
     @Test
     void aServerThatTracksTenThousandSourcesWarmsItsAlarmPathWithoutATrace() throws Exception {
-        try (CapturedLog log = CapturedLog.of(VigilServer.class); RunningServer vigil = RunningServer.start(dir, CONFIG)) {
+        try (CapturedLog log = CapturedLog.of("io.vigil"); RunningServer vigil = RunningServer.start(dir, CONFIG)) {
             beat(vigil, DetectionConfig.WARM_UP_AFTER_SOURCES);
 
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                     .until(() -> log.lines().stream().anyMatch(l -> l.contains(WARMED)));
 
             assertThat(vigil.getJson("/api/v1/events?since=1h").path("events")).as("no warm-up event reached the store").isEmpty();
+            assertThat(vigil.getJson("/api/v1/sources?limit=1").path("total").asInt()).isEqualTo(DetectionConfig.WARM_UP_AFTER_SOURCES);
             assertThat(vigil.getJson("/api/v1/status").toString()).doesNotContain("warm-up");
             assertThat(vigil.get("/metrics").body()).doesNotContain("warm-up");
             assertThat(log.lines()).filteredOn(l -> l.contains(WARMED)).hasSize(1);
-        }
-        try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            assertThat(left.map(p -> p.getFileName().toString())).as("the scratch store is deleted")
-                    .noneMatch(n -> n.startsWith("vigil-warm-up"));
+            assertThat(log.lines(ch.qos.logback.classic.Level.WARN)).as("no warning from the warm-up").isEmpty();
+            assertThat(log.lines(ch.qos.logback.classic.Level.ERROR)).as("no error from the warm-up").isEmpty();
+            assertThat(Files.exists(vigil.dataDir.resolve("warm-up"))).as("the scratch store is deleted").isFalse();
         }
     }
 
@@ -61,6 +60,7 @@ class WarmUpEndToEndTest {
                     vigil.getJson("/api/v1/sources?limit=1").path("total").asInt() >= DetectionConfig.WARM_UP_AFTER_SOURCES);
             Thread.sleep(3_000); // three of the once-a-second checks that would start it
             assertThat(log.lines()).noneMatch(l -> l.contains("warm-up") || l.contains("warmed up"));
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("vigil-warm-up"));
         }
     }
 

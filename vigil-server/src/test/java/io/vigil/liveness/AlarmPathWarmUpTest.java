@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vigil.server.CapturedLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,7 @@ class AlarmPathWarmUpTest {
     void everyStormOfTheWarmUpIsDeliveredAndItsScratchStoreIsDeletedAfterwards() throws Exception {
         try (CapturedLog log = CapturedLog.of("io.vigil")) {
             // more sources than the admission bucket's first second (10,000): all are tracked, none refused
-            AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(parent, 12_000, 2, () -> false);
+            AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(parent.resolve("warm-up"), 12_000, 2, () -> false);
 
             assertThat(r.storms()).isEqualTo(3); // two ONSET storms, an ABATED storm between them
             assertThat(r.events()).as("each storm's events reached the discarding sink").isEqualTo(3 * 12_000);
@@ -32,21 +33,29 @@ class AlarmPathWarmUpTest {
     }
 
     @Test
-    void aStopAskedForEndsTheWarmUpEarlyAndStillDeletesItsScratchStore() throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread asker = Thread.ofPlatform().start(() -> {
-            try {
-                Thread.sleep(200); // a stop in the middle of the warm-up's storms
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            stop.set(true);
-        });
-        // 5 storms of 20,000 (100,000 events through the store) take seconds, far longer than the 200 ms before the stop
-        assertThatThrownBy(() -> AlarmPathWarmUp.run(parent, 20_000, 3, stop::get)).isInstanceOf(AlarmPathWarmUp.Stopped.class);
-        asker.join();
+    void aStopAskedForInTheMiddleOfAStormEndsTheWarmUpSoonAndStillDeletesItsScratchStore() throws Exception {
+        // the stop is asked only while storms run (between their steps), after ~100 ms of the first one
+        AtomicInteger asked = new AtomicInteger();
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> AlarmPathWarmUp.run(parent.resolve("warm-up"), 20_000, 3, () -> asked.incrementAndGet() > 20))
+                .isInstanceOf(AlarmPathWarmUp.Stopped.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a stop does not wait for the storms to end")
+                .isLessThan(Duration.ofSeconds(60));
         try (Stream<Path> left = Files.list(parent)) {
             assertThat(left).as("the scratch store is deleted").isEmpty();
+        }
+    }
+
+    @Test
+    void whatAKilledWarmUpLeftBehindIsClearedByTheNextOne() throws Exception {
+        Path dir = parent.resolve("warm-up");
+        Files.createDirectories(dir.resolve("old"));
+        Files.writeString(dir.resolve("old/vigil.mv.db"), "left by a process killed in its warm-up");
+
+        AlarmPathWarmUp.run(dir, 100, 1, () -> false);
+
+        try (Stream<Path> left = Files.list(parent)) {
+            assertThat(left).isEmpty();
         }
     }
 }
