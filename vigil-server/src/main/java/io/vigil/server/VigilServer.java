@@ -413,20 +413,25 @@ public final class VigilServer implements AutoCloseable {
     static final long WARM_UP_MIN_FREE_HEAP = 256L << 20;
     /** Disk it needs free in the data directory (its scratch store stays well under this). */
     static final long WARM_UP_MIN_FREE_DISK = 512L << 20;
+    /**
+     * Real alarms waiting for the journal above which the warm-up gives way (a storm): the few of a steady churn pass
+     * through the journal in milliseconds and must not end it.
+     */
+    static final int WARM_UP_YIELD_ALARMS = 1_000;
     /** Sources per synthetic storm of the warm-up, and its ONSET storms (ABATED ones between them). */
     static final int WARM_UP_SOURCES = 20_000;
     static final int WARM_UP_ROUNDS = 3;
 
     /**
      * {@code detection.warmUp}: once the active engine tracks {@link DetectionConfig#WARM_UP_AFTER_SOURCES} sources
-     * and no alarm waits, runs {@link AlarmPathWarmUp} on a thread of its own in {@code <dataDir>/warm-up}. Only on
+     * and no storm of real alarms waits, runs {@link AlarmPathWarmUp} on a thread of its own in {@code <dataDir>/warm-up}. Only on
      * the embedded H2 store (on PostgreSQL it would compile code such a server never runs), with heap and disk to
-     * spare. It gives way: a real alarm waiting, a lost role or the stop end it (the path is warm after a real storm
+     * spare. It gives way: more than {@link #WARM_UP_YIELD_ALARMS} real alarms waiting, a lost role or the stop end it (the path is warm after a real storm
      * anyway). Checked every second on the background thread.
      */
     private void warmUpWhenLarge() {
         synchronized (warmUpLock) {
-            if (warmUp != null || warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > 0
+            if (warmUp != null || warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > WARM_UP_YIELD_ALARMS
                     || liveness.engine().trackedSources() < DetectionConfig.WARM_UP_AFTER_SOURCES) return;
             Runtime rt = Runtime.getRuntime();
             long freeHeap = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
@@ -441,7 +446,7 @@ public final class VigilServer implements AutoCloseable {
             warmUp = Thread.ofPlatform().name("vigil-warm-up").daemon(true).start(() -> {
                 try {
                     AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(dir, WARM_UP_SOURCES, WARM_UP_ROUNDS,
-                            () -> warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > 0);
+                            () -> warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > WARM_UP_YIELD_ALARMS);
                     log.info("alarm path warmed up: {} synthetic storms ({} events) through a scratch store in {} ms, so that "
                             + "a first storm does not wait for the JVM's compiler (detection.warmUp)", r.storms(), r.events(), r.millis());
                 } catch (AlarmPathWarmUp.Stopped e) {
