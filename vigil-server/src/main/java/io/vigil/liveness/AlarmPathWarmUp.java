@@ -59,9 +59,9 @@ public final class AlarmPathWarmUp {
     }
 
     /**
-     * The caller asked the warm-up to stop (the server stops): it ended early and cleaned up. A stop is asked for
-     * with a flag, not an interrupt: an interrupt in the middle of H2's file I/O would close the scratch store's file
-     * under it.
+     * The caller's stop condition held (the server stops, lost its role, or real alarms wait): the warm-up ended
+     * early and cleaned up. A stop is asked for with a condition, not an interrupt: an interrupt in the middle of
+     * H2's file I/O would close the scratch store's file under it.
      */
     public static final class Stopped extends IllegalStateException {
         Stopped() {
