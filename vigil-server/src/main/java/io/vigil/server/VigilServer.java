@@ -424,39 +424,48 @@ public final class VigilServer implements AutoCloseable {
 
     /**
      * {@code detection.warmUp}: once the active engine tracks {@link DetectionConfig#WARM_UP_AFTER_SOURCES} sources
-     * and no storm of real alarms waits, runs {@link AlarmPathWarmUp} on a thread of its own in {@code <dataDir>/warm-up}. Only on
-     * the embedded H2 store (on PostgreSQL it would compile code such a server never runs), with heap and disk to
-     * spare. It gives way: more than {@link #WARM_UP_YIELD_ALARMS} real alarms waiting, a lost role or the stop end it (the path is warm after a real storm
-     * anyway). Checked every second on the background thread.
+     * and no storm of real alarms waits, runs {@link AlarmPathWarmUp} on a thread of its own in
+     * {@code <dataDir>/warm-up}. It gives way: more than {@link #WARM_UP_YIELD_ALARMS} real alarms waiting, a lost role
+     * or the stop end it (after a real storm the path is warm anyway). Checked every second on the background thread.
      */
     private void warmUpWhenLarge() {
         synchronized (warmUpLock) {
             if (warmUp != null || warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > WARM_UP_YIELD_ALARMS
                     || liveness.engine().trackedSources() < DetectionConfig.WARM_UP_AFTER_SOURCES) return;
-            Runtime rt = Runtime.getRuntime();
-            long freeHeap = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-            Path dir = options.dataDir().resolve("warm-up");
-            if (db.dialect() != io.vigil.store.Dialect.H2 || freeHeap < WARM_UP_MIN_FREE_HEAP || usableSpace(options.dataDir()) < WARM_UP_MIN_FREE_DISK) {
-                warmUpStop = true; // not here: checked once
-                log.info("alarm path warm-up left out ({}): a first storm may be slower (detection.warmUp)",
-                        db.dialect() != io.vigil.store.Dialect.H2 ? "the store is not the embedded one"
-                                : freeHeap < WARM_UP_MIN_FREE_HEAP ? "less than 256 MiB of heap free" : "less than 512 MiB free in the data directory");
+            String leftOut = warmUpLeftOutBecause();
+            if (leftOut != null) {
+                warmUpStop = true; // decided once
+                log.info("alarm path warm-up left out ({}): a first storm may be slower (detection.warmUp)", leftOut);
                 return;
             }
+            Path dir = options.dataDir().resolve("warm-up");
             warmUp = Thread.ofPlatform().name("vigil-warm-up").daemon(true).start(() -> {
                 try {
                     AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(dir, WARM_UP_SOURCES, WARM_UP_ROUNDS,
                             () -> warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > WARM_UP_YIELD_ALARMS);
-                    log.info("alarm path warmed up: {} synthetic storms ({} events) through a scratch store in {} ms, so that "
-                            + "a first storm does not wait for the JVM's compiler (detection.warmUp)", r.storms(), r.events(), r.millis());
+                    log.info("alarm path warmed up: {} synthetic storms ({} events) through a scratch store in {} ms, so "
+                            + "that a first storm does not wait for the JVM's compiler (detection.warmUp)", r.storms(),
+                            r.events(), r.millis());
                 } catch (AlarmPathWarmUp.Stopped e) {
                     // the stop, a lost role or real alarms: they go first
                 } catch (RuntimeException e) {
-                    log.info("alarm path warm-up stopped ({}): a first storm may be slower; detection and delivery are not "
-                            + "affected", e.getMessage());
+                    log.info("alarm path warm-up stopped ({}): a first storm may be slower; detection and delivery are "
+                            + "not affected", e.getMessage());
                 }
             });
         }
+    }
+
+    /**
+     * Why the warm-up is not run here, or null: it runs on the embedded H2 store only (on PostgreSQL it would compile
+     * code such a server never runs), with heap and disk to spare.
+     */
+    private String warmUpLeftOutBecause() {
+        if (db.dialect() != io.vigil.store.Dialect.H2) return "the store is not the embedded one";
+        Runtime rt = Runtime.getRuntime();
+        if (rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()) < WARM_UP_MIN_FREE_HEAP) return "less than 256 MiB of heap free";
+        if (usableSpace(options.dataDir()) < WARM_UP_MIN_FREE_DISK) return "less than 512 MiB free in the data directory";
+        return null;
     }
 
     private static long usableSpace(Path dir) {

@@ -64,6 +64,23 @@ class WarmUpEndToEndTest {
         }
     }
 
+    @Test
+    void onAPostgreSQLStoreTheWarmUpIsLeftOutWithOneLineSayingWhy() throws Exception {
+        try (var pg = io.vigil.store.testing.TestDatabases.freshPostgres(); CapturedLog log = CapturedLog.of(VigilServer.class);
+             RunningServer vigil = RunningServer.start(dir, CONFIG + "store: {url: '" + pg.url() + "', user: "
+                     + io.vigil.store.testing.TestDatabases.postgresUser() + ", password: '"
+                     + io.vigil.store.testing.TestDatabases.postgresPassword() + "'}\n")) {
+            beat(vigil, DetectionConfig.WARM_UP_AFTER_SOURCES);
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> log.lines().stream().anyMatch(l -> l.contains("alarm path warm-up left out")));
+            assertThat(log.lines()).filteredOn(l -> l.contains("warm-up left out"))
+                    .containsExactly("alarm path warm-up left out (the store is not the embedded one): a first storm may be "
+                            + "slower (detection.warmUp)");
+            assertThat(log.lines()).noneMatch(l -> l.contains(WARMED));
+        }
+    }
+
     /** {@code n} sources' first heartbeats, 100 to a batch. */
     private static void beat(RunningServer vigil, int n) {
         for (int from = 0; from < n; from += 100) {
