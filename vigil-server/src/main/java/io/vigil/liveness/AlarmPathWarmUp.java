@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -85,6 +84,16 @@ public final class AlarmPathWarmUp {
      * @throws UncheckedIOException  when the directory cannot be made
      */
     public static Result run(Path dir, int sources, int rounds, BooleanSupplier stop) {
+        return run(dir, sources, rounds, stop, List.of());
+    }
+
+    /**
+     * {@link #run(Path, int, int, BooleanSupplier)} with every storm also delivered through each of {@code alsoTo}
+     * (sinks of the configured kinds pointed at a receiver of the caller's that discards what it gets: their own
+     * code is compiled too; their names must differ, each has its own cursor). Their failures count as deliveries:
+     * the warm-up needs their code run, not their answer.
+     */
+    public static Result run(Path dir, int sources, int rounds, BooleanSupplier stop, List<Sink> alsoTo) {
         long started = System.nanoTime();
         delete(dir);
         try {
@@ -93,25 +102,27 @@ public final class AlarmPathWarmUp {
             throw new UncheckedIOException("cannot create the warm-up's scratch directory " + dir, e);
         }
         try {
-            return run(dir, sources, rounds, stop, started);
+            return run(dir, sources, rounds, stop, alsoTo, started);
         } finally {
             delete(dir);
         }
     }
 
-    private static Result run(Path dir, int sources, int rounds, BooleanSupplier stop, long started) {
+    private static Result run(Path dir, int sources, int rounds, BooleanSupplier stop, List<Sink> alsoTo, long started) {
         ManualClock clock = new ManualClock(System.currentTimeMillis());
         DiscardingSink sink = new DiscardingSink();
-        AtomicReference<OutboxRelay> relay = new AtomicReference<>();
+        List<Counting> extra = alsoTo.stream().map(Counting::new).toList();
+        List<OutboxRelay> relays = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Database db = Database.h2Scratch(dir)) {
             long epoch = new LeaseRepository(db).tryAcquire(LeaseRepository.ACTIVE, "warm-up", Duration.ofHours(1))
                     .orElseThrow().epoch();
             LivenessService liveness = LivenessService.scratch(clock, new StateWriter(db, clock), new SourceRepository(db), () -> {
-                OutboxRelay r = relay.get();
-                if (r != null) r.wakeUp();
+                for (OutboxRelay r : relays) r.wakeUp();
             });
             try {
-                relay.set(OutboxRelay.start(sink, new OutboxRepository(db), RelaySettings.defaults()));
+                OutboxRepository outbox = new OutboxRepository(db);
+                relays.add(OutboxRelay.start(sink, outbox, RelaySettings.defaults()));
+                for (Counting c : extra) relays.add(OutboxRelay.start(c, outbox, RelaySettings.defaults()));
                 liveness.setLimits(new IngestLimits(IngestLimits.MAX_NAME_LENGTH, Math.max(sources, 1), Integer.MAX_VALUE));
                 liveness.configure(List.of(new Monitor(EVENT_NAME, THRESHOLD, 1, TimeBase.ARRIVAL, new ClosedLoop(
                         "ControlLoop-warm-up", "warm-up-policy", "1.0.0", "resource=warm-up", TargetType.VNF,
@@ -121,15 +132,14 @@ public final class AlarmPathWarmUp {
                 for (int round = 0; round < rounds; round++) {
                     // round 0: the sources' first beat; later rounds: a beat of alarmed sources, an ABATED storm
                     beat(liveness, clock, sources);
-                    if (round > 0) awaitDelivered(liveness, sink, expected += sources, stop);
+                    if (round > 0) awaitDelivered(liveness, sink, extra, expected += sources, stop);
                     clock.advanceMillis(THRESHOLD.toMillis() + 10); // every source silent: an ONSET storm
-                    awaitDelivered(liveness, sink, expected += sources, stop);
+                    awaitDelivered(liveness, sink, extra, expected += sources, stop);
                 }
                 return new Result(rounds * 2 - 1, sink.delivered.get(), (System.nanoTime() - started) / 1_000_000);
             } finally {
                 liveness.deactivate(); // a stopped warm-up's queued events are dropped, not written before the close
-                OutboxRelay r = relay.get();
-                if (r != null) r.close();
+                for (OutboxRelay r : relays) r.close();
                 liveness.close();
             }
         }
@@ -149,16 +159,18 @@ public final class AlarmPathWarmUp {
 
     private static final int ADMITTED_PER_MS = 5_000;
 
-    private static void awaitDelivered(LivenessService liveness, DiscardingSink sink, long expected, BooleanSupplier stop) {
+    private static void awaitDelivered(LivenessService liveness, DiscardingSink sink, List<Counting> extra, long expected,
+                                       BooleanSupplier stop) {
         long until = System.nanoTime() + STORM_TIMEOUT.toNanos();
-        while (sink.delivered.get() < expected) {
+        while (sink.delivered.get() < expected || extra.stream().anyMatch(c -> c.handled.get() < expected)) {
             if (stop.getAsBoolean()) throw new Stopped();
             if (!liveness.isStoreHealthy()) throw new IllegalStateException("the scratch store failed a write");
             if (System.nanoTime() > until) {
                 throw new IllegalStateException("a storm of the warm-up was not delivered within " + STORM_TIMEOUT
                         + " (" + sink.delivered.get() + " of " + expected + " events; the engine decided "
                         + liveness.engine().onsetCount() + " ONSETs and " + liveness.engine().abatedCount() + " ABATEDs, "
-                        + liveness.pendingEvents() + " wait for the scratch store)");
+                        + liveness.pendingEvents() + " wait for the scratch store; "
+                        + extra.stream().map(c -> c.name() + " took " + c.handled.get()).toList() + ")");
             }
             try {
                 Thread.sleep(5); // polls the scratch relay's progress; not a test wait
@@ -175,6 +187,62 @@ public final class AlarmPathWarmUp {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // the temporary directory is the OS's to clean then
+        }
+    }
+
+    /**
+     * One of the caller's sinks, counting the records it handled; a failure completes as a success (the relay would
+     * retry it with a backoff, and the warm-up only needs the code run).
+     */
+    private static final class Counting implements Sink {
+        private final Sink sink;
+        final AtomicLong handled = new AtomicLong();
+
+        Counting(Sink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public String name() {
+            return sink.name();
+        }
+
+        @Override
+        public CompletionStage<Void> deliver(OutboxRecord record) {
+            return counted(1, () -> sink.deliver(record));
+        }
+
+        @Override
+        public CompletionStage<Void> deliverBatch(List<OutboxRecord> records) {
+            return counted(records.size(), () -> sink.deliverBatch(records));
+        }
+
+        private CompletionStage<Void> counted(int n, java.util.function.Supplier<CompletionStage<Void>> delivery) {
+            CompletionStage<Void> stage;
+            try {
+                stage = delivery.get();
+            } catch (RuntimeException e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            return stage.handle((ok, error) -> {
+                handled.addAndGet(n);
+                return null;
+            });
+        }
+
+        @Override
+        public int maxBatch() {
+            return sink.maxBatch();
+        }
+
+        @Override
+        public long maxBatchDelayMillis() {
+            return sink.maxBatchDelayMillis();
+        }
+
+        @Override
+        public int maxInFlight() {
+            return sink.maxInFlight();
         }
     }
 

@@ -439,10 +439,12 @@ public final class VigilServer implements AutoCloseable {
                 return;
             }
             Path dir = options.dataDir().resolve("warm-up");
+            List<PublishTarget> targets = config.publish();
             warmUp = Thread.ofPlatform().name("vigil-warm-up").daemon(true).start(() -> {
-                try {
+                try (WarmUpReceiver receiver = WarmUpReceiver.start(delivery, targets)) {
                     AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(dir, WARM_UP_SOURCES, WARM_UP_ROUNDS,
-                            () -> warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > WARM_UP_YIELD_ALARMS);
+                            () -> warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > WARM_UP_YIELD_ALARMS,
+                            receiver.sinks());
                     log.info("alarm path warmed up: {} synthetic storms ({} events) through a scratch store in {} ms, so "
                             + "that a first storm does not wait for the JVM's compiler (detection.warmUp)", r.storms(),
                             r.events(), r.millis());

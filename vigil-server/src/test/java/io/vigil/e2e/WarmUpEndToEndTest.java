@@ -7,10 +7,13 @@ import io.vigil.config.DetectionConfig;
 import io.vigil.server.CapturedLog;
 import io.vigil.server.RunningServer;
 import io.vigil.server.VigilServer;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +37,21 @@ class WarmUpEndToEndTest {
 
     @Test
     void aServerThatTracksTenThousandSourcesWarmsItsAlarmPathWithoutATrace() throws Exception {
-        try (CapturedLog log = CapturedLog.of("io.vigil"); RunningServer vigil = RunningServer.start(dir, CONFIG)) {
+        // the configured webhooks and Message Router get nothing: the warm-up's sinks of their kinds post to its own
+        // loopback receiver
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        String at = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        String config = CONFIG + "  - {type: webhook, url: '" + at + "/hook'}\n"
+                + "  - {type: webhook, url: '" + at + "/batch', batch: {maxEvents: 100}}\n"
+                + "  - {type: dmaap, url: '" + at + "/events/OUT'}\n";
+        try (CapturedLog log = CapturedLog.of("io.vigil"); RunningServer vigil = RunningServer.start(dir, config)) {
             beat(vigil, DetectionConfig.WARM_UP_AFTER_SOURCES);
 
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
@@ -48,6 +65,9 @@ class WarmUpEndToEndTest {
             assertThat(log.lines(ch.qos.logback.classic.Level.WARN)).as("no warning from the warm-up").isEmpty();
             assertThat(log.lines(ch.qos.logback.classic.Level.ERROR)).as("no error from the warm-up").isEmpty();
             assertThat(Files.exists(vigil.dataDir.resolve("warm-up"))).as("the scratch store is deleted").isFalse();
+            assertThat(requests.get()).as("nothing reached the configured sinks").isZero();
+        } finally {
+            receiver.stop(0);
         }
     }
 

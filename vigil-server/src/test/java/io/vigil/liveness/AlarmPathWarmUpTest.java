@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vigil.server.CapturedLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.vigil.delivery.OutboxRecord;
+import io.vigil.delivery.Sink;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -57,5 +63,48 @@ class AlarmPathWarmUpTest {
         try (Stream<Path> left = Files.list(parent)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    @Test
+    void everyStormAlsoGoesThroughTheCallersSinksAndOneThatFailsDoesNotHoldItUp() throws Exception {
+        AtomicLong taken = new AtomicLong();
+        Sink batching = new Sink() {
+            @Override
+            public String name() {
+                return "batching";
+            }
+
+            @Override
+            public CompletionStage<Void> deliver(OutboxRecord record) {
+                return deliverBatch(List.of(record));
+            }
+
+            @Override
+            public CompletionStage<Void> deliverBatch(List<OutboxRecord> records) {
+                taken.addAndGet(records.size());
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public int maxBatch() {
+                return 100;
+            }
+        };
+        Sink failing = new Sink() {
+            @Override
+            public String name() {
+                return "failing";
+            }
+
+            @Override
+            public CompletionStage<Void> deliver(OutboxRecord record) {
+                return CompletableFuture.failedFuture(new IllegalStateException("down"));
+            }
+        };
+
+        AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(parent.resolve("warm-up"), 300, 2, () -> false, List.of(batching, failing));
+
+        assertThat(r.events()).isEqualTo(3 * 300);
+        assertThat(taken.get()).as("each storm's events went through the caller's sink too").isEqualTo(3 * 300);
     }
 }

@@ -1,0 +1,79 @@
+package io.vigil.server;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vigil.config.PublishTarget;
+import io.vigil.delivery.Sink;
+import io.vigil.transport.dmaap.DmaapPublishSink;
+import io.vigil.transport.webhook.WebhookSink;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The alarm path's warm-up ({@code detection.warmUp}) reaching the HTTP sinks' own code without sending to them: a
+ * receiver on a loopback port that answers every request 200 and keeps nothing, and one sink of each configured
+ * HTTP kind (the Message Router's batch publish, the webhook one event per request, the webhook in batch mode), made
+ * as the server makes it, on the same Vert.x instance, but pointed at that receiver. Kafka and log sinks are not
+ * reached (Kafka needs its broker). Lives for one warm-up; {@link #close()} stops the receiver and the sinks.
+ */
+final class WarmUpReceiver implements AutoCloseable {
+    private final HttpServer server;
+    private final List<Sink> sinks;
+
+    private WarmUpReceiver(HttpServer server, List<Sink> sinks) {
+        this.server = server;
+        this.sinks = sinks;
+    }
+
+    /** Starts the receiver on 127.0.0.1 and a free port, and the sinks for the HTTP kinds among {@code targets}. */
+    static WarmUpReceiver start(Vertx vertx, List<PublishTarget> targets) {
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(req -> req.body().onComplete(body -> req.response().setStatusCode(200).end("{}")));
+        try {
+            server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            server.close();
+            throw new IllegalStateException("the warm-up's loopback receiver did not start within 10 s");
+        }
+        URI base = URI.create("http://127.0.0.1:" + server.actualPort());
+        // one sink per kind (each its own name: the name is its outbox cursor); what compiles is the code, not the
+        // number of targets
+        Map<String, Sink> byKind = new LinkedHashMap<>();
+        for (PublishTarget t : targets) {
+            switch (t) {
+                case PublishTarget.Dmaap d -> byKind.computeIfAbsent("warm-up-mr", name -> new DmaapPublishSink(vertx,
+                        name, base.resolve("/events/warm-up"), Optional.empty(), WebhookSink.DEFAULT_TIMEOUT, null,
+                        d.batch().maxEvents(), d.batch().maxDelay()));
+                case PublishTarget.Webhook w -> byKind.computeIfAbsent(
+                        w.batch().isPresent() ? "warm-up-webhook-batch" : "warm-up-webhook",
+                        name -> new WebhookSink(vertx, name, base.resolve("/warm-up"), Map.of(), WebhookSink.DEFAULT_TIMEOUT,
+                                null, w.batch().map(b -> new WebhookSink.Batching(b.maxEvents(), b.maxDelay(), true))
+                                .orElse(WebhookSink.Batching.ONE_PER_REQUEST)));
+                case PublishTarget.Kafka k -> { }
+                case PublishTarget.Log l -> { }
+            }
+        }
+        return new WarmUpReceiver(server, new ArrayList<>(byKind.values()));
+    }
+
+    /** The sinks pointed at this receiver, for {@code AlarmPathWarmUp.run}. */
+    List<Sink> sinks() {
+        return sinks;
+    }
+
+    @Override
+    public void close() {
+        for (Sink s : sinks) s.close();
+        try {
+            server.close().await(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            // the port is released with the process at the latest
+        }
+    }
+}
