@@ -25,16 +25,21 @@ import java.util.concurrent.TimeoutException;
 final class WarmUpReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Sink> sinks;
+    private final java.util.concurrent.atomic.AtomicLong requests;
 
-    private WarmUpReceiver(HttpServer server, List<Sink> sinks) {
+    private WarmUpReceiver(HttpServer server, List<Sink> sinks, java.util.concurrent.atomic.AtomicLong requests) {
         this.server = server;
         this.sinks = sinks;
+        this.requests = requests;
     }
 
     /** Starts the receiver on 127.0.0.1 and a free port, and the sinks for the HTTP kinds among {@code targets}. */
     static WarmUpReceiver start(Vertx vertx, List<PublishTarget> targets) {
-        HttpServer server = vertx.createHttpServer()
-                .requestHandler(req -> req.body().onComplete(body -> req.response().setStatusCode(200).end("{}")));
+        java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+        HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onComplete(body -> {
+            requests.incrementAndGet();
+            req.response().setStatusCode(200).end("{}");
+        }));
         try {
             server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -59,7 +64,12 @@ final class WarmUpReceiver implements AutoCloseable {
                 case PublishTarget.Log l -> { }
             }
         }
-        return new WarmUpReceiver(server, new ArrayList<>(byKind.values()));
+        return new WarmUpReceiver(server, new ArrayList<>(byKind.values()), requests);
+    }
+
+    /** Requests the receiver answered so far. */
+    long requests() {
+        return requests.get();
     }
 
     /** The sinks pointed at this receiver, for {@code AlarmPathWarmUp.run}. */

@@ -36,6 +36,8 @@ class WarmUpReceiverTest {
             AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(dir.resolve("warm-up"), 2_000, 2, () -> false, receiver.sinks());
 
             assertThat(r.events()).as("every storm went through every sink (the run waits for each)").isEqualTo(3 * 2_000);
+            assertThat(receiver.requests()).as("the receiver took them: a plain webhook's 6,000 requests, batches of the others")
+                    .isGreaterThanOrEqualTo(6_000);
         } finally {
             vertx.close().await();
         }
