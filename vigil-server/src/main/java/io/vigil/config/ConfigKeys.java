@@ -163,7 +163,7 @@ public final class ConfigKeys {
                     + "loopback receiver of its own, on a throwaway store in `<data dir>/warm-up`, once per "
                     + "process, in the background, so that the first real storm after a start does not wait for the JVM "
                     + "to compile the alarm path (a fresh server's first 100k-source storm was 1.3–1.6× slower). Nothing "
-                    + "reaches the configured store, sinks or metrics; it takes about 2 s of CPU and gives way to a storm of "
+                    + "reaches the configured store, sinks or metrics; it takes a few seconds of CPU and gives way to a storm of "
                     + "real alarms (over 1,000 waiting), a lost role and the stop. Embedded store only (left out on PostgreSQL), and only with "
                     + "256 MiB of heap and 512 MiB of disk free. `false` leaves it out "
                     + "([benchmarks.md](benchmarks.md#session-8-where-a-storms-cpu-goes-and-the-alarm-paths-warm-up)).");
