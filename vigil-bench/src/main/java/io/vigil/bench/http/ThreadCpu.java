@@ -46,8 +46,8 @@ final class ThreadCpu {
     }
 
     /**
-     * What each group used between two readings, largest first, as "name seconds" items; the groups below
-     * {@code minSeconds} are summed as "other".
+     * What each group used between two readings: the total, then the {@code top} largest groups as "name seconds"
+     * items, the rest summed as "other".
      */
     static String delta(Map<String, Double> before, Map<String, Double> after, int top) {
         List<Map.Entry<String, Double>> used = new ArrayList<>();
