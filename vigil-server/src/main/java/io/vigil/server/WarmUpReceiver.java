@@ -5,6 +5,8 @@ import io.vertx.core.http.HttpServer;
 import io.vigil.config.PublishTarget;
 import io.vigil.delivery.Sink;
 import io.vigil.transport.dmaap.DmaapPublishSink;
+import io.vigil.transport.kafka.KafkaSink;
+import io.vigil.transport.kafka.LoopbackKafkaBroker;
 import io.vigil.transport.webhook.WebhookSink;
 import java.net.URI;
 import java.util.ArrayList;
@@ -19,16 +21,21 @@ import java.util.concurrent.TimeoutException;
  * The alarm path's warm-up ({@code detection.warmUp}) reaching the HTTP sinks' own code without sending to them: a
  * receiver on a loopback port that answers every request 200 and keeps nothing, and one sink of each configured
  * HTTP kind (the Message Router's batch publish, the webhook one event per request, the webhook in batch mode), made
- * as the server makes it, on the same Vert.x instance, but pointed at that receiver. Kafka and log sinks are not
- * reached (Kafka needs its broker). Lives for one warm-up; {@link #close()} stops the receiver and the sinks.
+ * as the server makes it, on the same Vert.x instance, but pointed at that receiver; and, when a Kafka sink is
+ * configured, one Kafka sink made like it (same producer settings, no security settings) producing to a
+ * {@link LoopbackKafkaBroker} on another loopback port. Log sinks are not reached. Lives for one warm-up;
+ * {@link #close()} stops the sinks, then the receiver and the stand-in broker.
  */
 final class WarmUpReceiver implements AutoCloseable {
     private final HttpServer server;
+    private final LoopbackKafkaBroker kafka;
     private final List<Sink> sinks;
     private final java.util.concurrent.atomic.AtomicLong requests;
 
-    private WarmUpReceiver(HttpServer server, List<Sink> sinks, java.util.concurrent.atomic.AtomicLong requests) {
+    private WarmUpReceiver(HttpServer server, LoopbackKafkaBroker kafka, List<Sink> sinks,
+                           java.util.concurrent.atomic.AtomicLong requests) {
         this.server = server;
+        this.kafka = kafka;
         this.sinks = sinks;
         this.requests = requests;
     }
@@ -50,6 +57,7 @@ final class WarmUpReceiver implements AutoCloseable {
         // one sink per kind (each its own name: the name is its outbox cursor); what compiles is the code, not the
         // number of targets
         Map<String, Sink> byKind = new LinkedHashMap<>();
+        LoopbackKafkaBroker kafka = null;
         for (PublishTarget t : targets) {
             switch (t) {
                 case PublishTarget.Dmaap d -> byKind.computeIfAbsent("warm-up-mr", name -> new DmaapPublishSink(vertx,
@@ -60,11 +68,29 @@ final class WarmUpReceiver implements AutoCloseable {
                         name -> new WebhookSink(vertx, name, base.resolve("/warm-up"), Map.of(), WebhookSink.DEFAULT_TIMEOUT,
                                 null, w.batch().map(b -> new WebhookSink.Batching(b.maxEvents(), b.maxDelay(), true))
                                 .orElse(WebhookSink.Batching.ONE_PER_REQUEST)));
-                case PublishTarget.Kafka k -> { }
+                case PublishTarget.Kafka k -> {
+                    if (kafka == null) kafka = startKafka(vertx, server);
+                    LoopbackKafkaBroker broker = kafka;
+                    byKind.computeIfAbsent("warm-up-kafka", name -> KafkaSink.forWarmUp(name, broker, k.topic(), k.properties()));
+                }
                 case PublishTarget.Log l -> { }
             }
         }
-        return new WarmUpReceiver(server, new ArrayList<>(byKind.values()), requests);
+        return new WarmUpReceiver(server, kafka, new ArrayList<>(byKind.values()), requests);
+    }
+
+    private static LoopbackKafkaBroker startKafka(Vertx vertx, HttpServer receiver) {
+        try {
+            return LoopbackKafkaBroker.start(vertx);
+        } catch (RuntimeException e) {
+            receiver.close();
+            throw e;
+        }
+    }
+
+    /** Produce requests the Kafka stand-in answered so far (0 without a Kafka sink). */
+    long kafkaProduceRequests() {
+        return kafka == null ? 0 : kafka.produceRequests();
     }
 
     /** Requests the receiver answered so far. */
@@ -80,6 +106,7 @@ final class WarmUpReceiver implements AutoCloseable {
     @Override
     public void close() {
         for (Sink s : sinks) s.close();
+        if (kafka != null) kafka.close();
         try {
             server.close().await(10, TimeUnit.SECONDS);
         } catch (TimeoutException e) {

@@ -7,6 +7,7 @@ import io.vigil.config.DetectionConfig;
 import io.vigil.server.CapturedLog;
 import io.vigil.server.RunningServer;
 import io.vigil.server.VigilServer;
+import io.vigil.transport.kafka.testing.EmbeddedKafka;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -37,8 +38,11 @@ class WarmUpEndToEndTest {
 
     @Test
     void aServerThatTracksTenThousandSourcesWarmsItsAlarmPathWithoutATrace() throws Exception {
-        // the configured webhooks and Message Router get nothing: the warm-up's sinks of their kinds post to its own
-        // loopback receiver
+        // the configured webhooks, Message Router and Kafka topic get nothing: the warm-up's sinks of their kinds post
+        // to its own loopback receiver and produce to its own loopback Kafka stand-in
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        String topic = EmbeddedKafka.uniqueName("cl-out");
+        kafka.createTopic(topic, 1);
         AtomicInteger requests = new AtomicInteger();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", exchange -> {
@@ -50,7 +54,8 @@ class WarmUpEndToEndTest {
         String at = "http://127.0.0.1:" + receiver.getAddress().getPort();
         String config = CONFIG + "  - {type: webhook, url: '" + at + "/hook'}\n"
                 + "  - {type: webhook, url: '" + at + "/batch', batch: {maxEvents: 100}}\n"
-                + "  - {type: dmaap, url: '" + at + "/events/OUT'}\n";
+                + "  - {type: dmaap, url: '" + at + "/events/OUT'}\n"
+                + "  - {type: kafka, bootstrapServers: '" + kafka.bootstrapServers() + "', topic: " + topic + "}\n";
         try (CapturedLog log = CapturedLog.of("io.vigil"); RunningServer vigil = RunningServer.start(dir, config)) {
             beat(vigil, DetectionConfig.WARM_UP_AFTER_SOURCES);
 
@@ -66,8 +71,10 @@ class WarmUpEndToEndTest {
             assertThat(log.lines(ch.qos.logback.classic.Level.ERROR)).as("no error from the warm-up").isEmpty();
             assertThat(Files.exists(vigil.dataDir.resolve("warm-up"))).as("the scratch store is deleted").isFalse();
             assertThat(requests.get()).as("nothing reached the configured sinks").isZero();
+            assertThat(kafka.readAll(topic)).as("nothing reached the configured Kafka topic").isEmpty();
         } finally {
             receiver.stop(0);
+            kafka.close();
         }
     }
 

@@ -36,7 +36,8 @@ import java.util.UUID;
  * <pre>java -cp vigil-bench.jar io.vigil.bench.store.JournalWrite [N=100000] [h2|pg|both] [batch sizes, e.g. 1000,10000]
  *   [stages, default states,outbox,both,both]
  *   PG_URL (default jdbc:postgresql://127.0.0.1:5432/vigil_journal_bench), PG_USER (postgres),
- *   H2_CACHE_MB (H2's page cache; default H2's own, 16 MiB, as the server)</pre>
+ *   H2_CACHE_MB (H2's page cache; default H2's own, 16 MiB, as the server),
+ *   H2_URL_EXTRA (appended to H2's URL, e.g. ";PAGE_SIZE=2048")</pre>
  */
 public final class JournalWrite {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -62,7 +63,8 @@ public final class JournalWrite {
             Path dir = Files.createTempDirectory("vigil-journal-bench");
             // H2_CACHE_MB: H2's page cache instead of its default (16 MiB), the server's
             String cacheMb = System.getenv("H2_CACHE_MB");
-            String url = Database.h2FileUrl(dir) + (cacheMb == null ? "" : ";CACHE_SIZE=" + Integer.parseInt(cacheMb) * 1024);
+            String url = Database.h2FileUrl(dir) + (cacheMb == null ? "" : ";CACHE_SIZE=" + Integer.parseInt(cacheMb) * 1024)
+                    + System.getenv().getOrDefault("H2_URL_EXTRA", ""); // e.g. ";PAGE_SIZE=2048", to try H2's settings
             System.out.printf("H2: %s%n", url);
             try (Database db = Database.open(url, "sa", "")) {
                 run("h2", db, events, batches, stages);

@@ -78,11 +78,14 @@ public final class KafkaSink implements Sink {
      */
     public KafkaSink(String name, String bootstrapServers, String topic, Map<String, String> clientProperties,
                      LongConsumer deliveredLatencyNanos) {
+        this(name, topic, sinkProperties(bootstrapServers, clientProperties, "vigil-sink"), deliveredLatencyNanos);
+    }
+
+    private KafkaSink(String name, String topic, Properties producerProperties, LongConsumer deliveredLatencyNanos) {
         this.name = Objects.requireNonNull(name, "name");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.deliveredLatencyNanos = deliveredLatencyNanos == null ? x -> { } : deliveredLatencyNanos;
-        this.producer = new KafkaProducer<>(sinkProperties(bootstrapServers, clientProperties),
-                new StringSerializer(), new StringSerializer());
+        this.producer = new KafkaProducer<>(producerProperties, new StringSerializer(), new StringSerializer());
         // warm up now, not at the first alarm: the topic's metadata (and the connection to the cluster) costs the
         // first send hundreds of milliseconds otherwise, typically the first ONSET after a restart
         Thread.ofVirtual().name("vigil-kafka-sink-warmup-" + name).start(this::warmUp);
@@ -125,13 +128,34 @@ public final class KafkaSink implements Sink {
         return p;
     }
 
+    /**
+     * A sink for the alarm path's warm-up ({@code detection.warmUp}): made as a configured sink is, with the same
+     * batching and delivery settings and the user's producer properties except those of the cluster's security
+     * ({@code security.*}, {@code sasl.*}, {@code ssl.*}: the stand-in speaks plain text), under a client id of its own,
+     * producing to {@code broker} and nowhere else.
+     */
+    public static KafkaSink forWarmUp(String name, LoopbackKafkaBroker broker, String topic, Map<String, String> clientProperties) {
+        Map<String, String> plain = new java.util.HashMap<>();
+        clientProperties.forEach((k, v) -> {
+            // the delivery-safety keys are enforced anyway: leaving them out spares a second warning about them
+            boolean enforced = k.equals(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG) || k.equals(ProducerConfig.ACKS_CONFIG)
+                    || k.equals(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+            if (!enforced && !k.startsWith("security.") && !k.startsWith("sasl.") && !k.startsWith("ssl.")) plain.put(k, v);
+        });
+        return new KafkaSink(name, topic, sinkProperties(broker.bootstrapServers(), plain, "vigil-warm-up-" + name), null);
+    }
+
     /** The sink's producer: {@link #producerProperties} with the batching defaults under the user's properties. */
     static Properties sinkProperties(String bootstrapServers, Map<String, String> clientProperties) {
+        return sinkProperties(bootstrapServers, clientProperties, "vigil-sink");
+    }
+
+    private static Properties sinkProperties(String bootstrapServers, Map<String, String> clientProperties, String clientId) {
         Map<String, String> withBatching = new java.util.HashMap<>();
         withBatching.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
         withBatching.put(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
         withBatching.putAll(clientProperties); // the user's linger.ms / batch.size win
-        return producerProperties(bootstrapServers, withBatching, "vigil-sink");
+        return producerProperties(bootstrapServers, withBatching, clientId);
     }
 
     private static void enforce(Properties p, String key, String value) {
