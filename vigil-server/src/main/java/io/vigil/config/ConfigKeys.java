@@ -159,8 +159,9 @@ public final class ConfigKeys {
     static final ConfigKey<Boolean> DETECTION_WARM_UP = DETECTION.bool("warmUp", true).restart().doc("boolean", "`true`",
             "Once the active engine tracks " + String.format("%,d", DetectionConfig.WARM_UP_AFTER_SOURCES) + " sources "
                     + "and no storm of real alarms waits, run a few synthetic storms (20,000 ONSETs, then ABATEDs, three times) through "
-                    + "Vigil's own engine, journal and relay, and a sink of each configured HTTP kind posting to a "
-                    + "loopback receiver of its own, on a throwaway store in `<data dir>/warm-up`, once per "
+                    + "Vigil's own engine, journal and relay, and a sink of each configured kind (webhook, batch webhook, "
+                    + "Message Router, Kafka) sending to a loopback receiver of its own (for Kafka a stand-in broker), "
+                    + "on a throwaway store in `<data dir>/warm-up`, once per "
                     + "process, in the background, so that the first real storm after a start does not wait for the JVM "
                     + "to compile the alarm path (a fresh server's first 100k-source storm was 1.3–1.6× slower). Nothing "
                     + "reaches the configured store, sinks or metrics; it takes a few seconds of CPU and gives way to a storm of "

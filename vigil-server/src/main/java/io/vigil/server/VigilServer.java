@@ -419,8 +419,8 @@ public final class VigilServer implements AutoCloseable {
      */
     static final int WARM_UP_YIELD_ALARMS = 1_000;
     /** Sources per synthetic storm of the warm-up, and its ONSET storms (ABATED ones between them). */
-    static final int WARM_UP_SOURCES = 20_000;
-    static final int WARM_UP_ROUNDS = 3;
+    static final int WARM_UP_SOURCES = Integer.getInteger("vigil.warmUp.sources", 20_000); // a bench knob, not configuration
+    static final int WARM_UP_ROUNDS = Integer.getInteger("vigil.warmUp.rounds", 3);
 
     /**
      * {@code detection.warmUp}: once the active engine tracks {@link DetectionConfig#WARM_UP_AFTER_SOURCES} sources
