@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * receiver on a loopback port that answers every request 200 and keeps nothing, and one sink of each configured
  * HTTP kind (the Message Router's batch publish, the webhook one event per request, the webhook in batch mode), made
  * as the server makes it, on the same Vert.x instance, but pointed at that receiver; and, when a Kafka sink is
- * configured, one Kafka sink made like it (same producer settings, no security settings) producing to a
+ * configured, one Kafka sink made like it ({@link KafkaSink#forWarmUp}: its batching and compression settings only) producing to a
  * {@link LoopbackKafkaBroker} on another loopback port. Log sinks are not reached. Lives for one warm-up;
  * {@link #close()} stops the sinks, then the receiver and the stand-in broker.
  */
@@ -58,6 +58,19 @@ final class WarmUpReceiver implements AutoCloseable {
         // number of targets
         Map<String, Sink> byKind = new LinkedHashMap<>();
         LoopbackKafkaBroker kafka = null;
+        try {
+            kafka = addSinks(vertx, base, targets, byKind);
+        } catch (RuntimeException e) { // a sink that cannot be made: nothing of the warm-up stays open
+            new WarmUpReceiver(server, null, new ArrayList<>(byKind.values()), requests).close();
+            throw e;
+        }
+        return new WarmUpReceiver(server, kafka, new ArrayList<>(byKind.values()), requests);
+    }
+
+    /** Adds the warm-up's sinks for {@code targets} to {@code byKind}; returns the Kafka stand-in, if one was needed. */
+    private static LoopbackKafkaBroker addSinks(Vertx vertx, URI base, List<PublishTarget> targets,
+                                                Map<String, Sink> byKind) {
+        LoopbackKafkaBroker kafka = null;
         for (PublishTarget t : targets) {
             switch (t) {
                 case PublishTarget.Dmaap d -> byKind.computeIfAbsent("warm-up-mr", name -> new DmaapPublishSink(vertx,
@@ -69,23 +82,19 @@ final class WarmUpReceiver implements AutoCloseable {
                                 null, w.batch().map(b -> new WebhookSink.Batching(b.maxEvents(), b.maxDelay(), true))
                                 .orElse(WebhookSink.Batching.ONE_PER_REQUEST)));
                 case PublishTarget.Kafka k -> {
-                    if (kafka == null) kafka = startKafka(vertx, server);
+                    if (kafka == null) kafka = LoopbackKafkaBroker.start(vertx);
                     LoopbackKafkaBroker broker = kafka;
-                    byKind.computeIfAbsent("warm-up-kafka", name -> KafkaSink.forWarmUp(name, broker, k.topic(), k.properties()));
+                    try {
+                        byKind.computeIfAbsent("warm-up-kafka", name -> KafkaSink.forWarmUp(name, broker, k.topic(), k.properties()));
+                    } catch (RuntimeException e) {
+                        broker.close();
+                        throw e;
+                    }
                 }
                 case PublishTarget.Log l -> { }
             }
         }
-        return new WarmUpReceiver(server, kafka, new ArrayList<>(byKind.values()), requests);
-    }
-
-    private static LoopbackKafkaBroker startKafka(Vertx vertx, HttpServer receiver) {
-        try {
-            return LoopbackKafkaBroker.start(vertx);
-        } catch (RuntimeException e) {
-            receiver.close();
-            throw e;
-        }
+        return kafka;
     }
 
     /** Produce requests the Kafka stand-in answered so far (0 without a Kafka sink). */

@@ -130,19 +130,24 @@ public final class KafkaSink implements Sink {
 
     /**
      * A sink for the alarm path's warm-up ({@code detection.warmUp}): made as a configured sink is, with the same
-     * batching and delivery settings and the user's producer properties except those of the cluster's security
-     * ({@code security.*}, {@code sasl.*}, {@code ssl.*}: the stand-in speaks plain text), under a client id of its own,
-     * producing to {@code broker} and nowhere else.
+     * delivery settings and the user's properties that shape the records and requests ({@link #shapesRecords}:
+     * batching, compression, buffer and request sizes), under a client id of its own, producing to {@code broker} and
+     * nowhere else. Everything else the user set is left out: security settings (the stand-in speaks plain text) and
+     * anything that could carry the synthetic records or the client's metrics elsewhere (interceptors, metric
+     * reporters, a transactional id).
      */
     public static KafkaSink forWarmUp(String name, LoopbackKafkaBroker broker, String topic, Map<String, String> clientProperties) {
-        Map<String, String> plain = new java.util.HashMap<>();
+        Map<String, String> shaping = new java.util.HashMap<>();
         clientProperties.forEach((k, v) -> {
-            // the delivery-safety keys are enforced anyway: leaving them out spares a second warning about them
-            boolean enforced = k.equals(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG) || k.equals(ProducerConfig.ACKS_CONFIG)
-                    || k.equals(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
-            if (!enforced && !k.startsWith("security.") && !k.startsWith("sasl.") && !k.startsWith("ssl.")) plain.put(k, v);
+            if (shapesRecords(k)) shaping.put(k, v);
         });
-        return new KafkaSink(name, topic, sinkProperties(broker.bootstrapServers(), plain, "vigil-warm-up-" + name), null);
+        return new KafkaSink(name, topic, sinkProperties(broker.bootstrapServers(), shaping, "vigil-warm-up-" + name), null);
+    }
+
+    /** Producer properties the warm-up's sink takes from the configured one. */
+    static boolean shapesRecords(String key) {
+        return key.startsWith("batch.") || key.startsWith("linger.") || key.startsWith("compression.")
+                || key.equals(ProducerConfig.BUFFER_MEMORY_CONFIG) || key.equals(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
     }
 
     /** The sink's producer: {@link #producerProperties} with the batching defaults under the user's properties. */

@@ -53,10 +53,20 @@ class LoopbackKafkaBrokerTest {
     }
 
     @Test
+    void onlyThePropertiesThatShapeRecordsAreTakenFromTheConfiguredSink() {
+        assertThat(List.of("linger.ms", "batch.size", "compression.type", "compression.zstd.level", "buffer.memory",
+                "max.request.size")).allMatch(KafkaSink::shapesRecords);
+        assertThat(List.of("security.protocol", "sasl.jaas.config", "ssl.truststore.location", "interceptor.classes",
+                "metric.reporters", "transactional.id", "client.id", "bootstrap.servers", "acks", "enable.idempotence",
+                "partitioner.class")).noneMatch(KafkaSink::shapesRecords);
+    }
+
+    @Test
     void theClustersSecuritySettingsAreLeftOutTheStandInSpeaksPlainText() throws Exception {
         Map<String, String> secured = Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
                 "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";",
-                "ssl.truststore.location", "/nonexistent/truststore.jks", "linger.ms", "5");
+                "ssl.truststore.location", "/nonexistent/truststore.jks", "linger.ms", "5",
+                "interceptor.classes", "com.example.DoesNotExist", "client.id", "vigil-sink");
         try (KafkaSink sink = KafkaSink.forWarmUp("warm-up-kafka", broker, "events", secured)) {
             sink.deliverBatch(onsets(100)).toCompletableFuture().get(60, TimeUnit.SECONDS);
         }
