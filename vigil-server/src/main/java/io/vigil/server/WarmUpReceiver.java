@@ -57,20 +57,19 @@ final class WarmUpReceiver implements AutoCloseable {
         // one sink per kind (each its own name: the name is its outbox cursor); what compiles is the code, not the
         // number of targets
         Map<String, Sink> byKind = new LinkedHashMap<>();
-        LoopbackKafkaBroker kafka = null;
+        LoopbackKafkaBroker[] kafka = {null}; // started with the first Kafka target
         try {
-            kafka = addSinks(vertx, base, targets, byKind);
+            addSinks(vertx, base, targets, byKind, kafka);
         } catch (RuntimeException e) { // a sink that cannot be made: nothing of the warm-up stays open
-            new WarmUpReceiver(server, null, new ArrayList<>(byKind.values()), requests).close();
+            new WarmUpReceiver(server, kafka[0], new ArrayList<>(byKind.values()), requests).close();
             throw e;
         }
-        return new WarmUpReceiver(server, kafka, new ArrayList<>(byKind.values()), requests);
+        return new WarmUpReceiver(server, kafka[0], new ArrayList<>(byKind.values()), requests);
     }
 
-    /** Adds the warm-up's sinks for {@code targets} to {@code byKind}; returns the Kafka stand-in, if one was needed. */
-    private static LoopbackKafkaBroker addSinks(Vertx vertx, URI base, List<PublishTarget> targets,
-                                                Map<String, Sink> byKind) {
-        LoopbackKafkaBroker kafka = null;
+    /** Adds the warm-up's sinks for {@code targets} to {@code byKind}, starting the Kafka stand-in into {@code kafka[0]}. */
+    private static void addSinks(Vertx vertx, URI base, List<PublishTarget> targets, Map<String, Sink> byKind,
+                                 LoopbackKafkaBroker[] kafka) {
         for (PublishTarget t : targets) {
             switch (t) {
                 case PublishTarget.Dmaap d -> byKind.computeIfAbsent("warm-up-mr", name -> new DmaapPublishSink(vertx,
@@ -82,19 +81,13 @@ final class WarmUpReceiver implements AutoCloseable {
                                 null, w.batch().map(b -> new WebhookSink.Batching(b.maxEvents(), b.maxDelay(), true))
                                 .orElse(WebhookSink.Batching.ONE_PER_REQUEST)));
                 case PublishTarget.Kafka k -> {
-                    if (kafka == null) kafka = LoopbackKafkaBroker.start(vertx);
-                    LoopbackKafkaBroker broker = kafka;
-                    try {
-                        byKind.computeIfAbsent("warm-up-kafka", name -> KafkaSink.forWarmUp(name, broker, k.topic(), k.properties()));
-                    } catch (RuntimeException e) {
-                        broker.close();
-                        throw e;
-                    }
+                    if (kafka[0] == null) kafka[0] = LoopbackKafkaBroker.start(vertx);
+                    LoopbackKafkaBroker broker = kafka[0];
+                    byKind.computeIfAbsent("warm-up-kafka", name -> KafkaSink.forWarmUp(name, broker, k.topic(), k.properties()));
                 }
                 case PublishTarget.Log l -> { }
             }
         }
-        return kafka;
     }
 
     /** Produce requests the Kafka stand-in answered so far (0 without a Kafka sink). */
