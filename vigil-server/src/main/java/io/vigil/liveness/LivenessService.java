@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -328,6 +329,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             this.epoch = epoch;
             this.refusedEpoch = -1;
             this.engine = e;
+            statesToApply = true; // a predecessor's alarm rows may carry states the table has not caught up with
             lastCheckpointMillis = clock.millis();
             runner = new EngineRunner(e).start();
             active = true;
@@ -386,6 +388,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             e.tick();
             this.refusedEpoch = -1;
             this.engine = e;
+            statesToApply = true; // a predecessor's alarm rows may carry states the table has not caught up with
             lastCheckpointMillis = clock.millis();
             fence.set(new WriteFence.Partitions(owned));
             runner = new EngineRunner(e).start();
@@ -533,6 +536,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                 long untilCheckpoint = lastCheckpointMillis + checkpointMillis - clock.millis();
                 if (pending.isEmpty()) takeNext(Math.max(1, Math.min(untilCheckpoint, 50)));
                 if (!pending.isEmpty()) writeEvents();
+                applyStates(false);
                 if (nothingQueued()) forgetRemoved();
                 boolean waiters;
                 synchronized (waitersLock) {
@@ -682,14 +686,32 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     /** Events per transaction while a batch refused for good is searched for its bad rows. */
     private static final int ISOLATION_CHUNK = 500;
 
-    /** One fenced transaction for {@code events}; returns those written (a narrowed partition fence drops some). */
+    /**
+     * One fenced transaction for {@code events}; returns those written (a narrowed partition fence drops some).
+     *
+     * <p>Under the lease, an alarm's outbox row carries its source's state ({@link OutboxEntry#sourceState}) and the
+     * sources table catches up later ({@link #applyStates}): a storm's ONSET is one row, not two. A source whose last
+     * event in the batch is not an alarm (held, first heartbeat) has its state written to the table, after the rows,
+     * so it stands over them. Writing for Kafka partitions, every state goes to the table as before.
+     */
     private List<ChangeEvent> commitEvents(List<ChangeEvent> events) {
         WriteFence f = fence.get();
-        List<SourceSnapshot> states = new ArrayList<>(events.size());
+        boolean deferStates = f instanceof WriteFence.LeaseEpoch;
+        List<SourceSnapshot> states = new ArrayList<>(deferStates ? 0 : events.size());
         List<OutboxEntry> outbox = new ArrayList<>();
+        Map<SourceKey, ChangeEvent> lastOfSource = deferStates ? lastEventOfEachSourceIfMixed(events) : Map.of();
         for (ChangeEvent e : events) {
-            states.add(e.snapshotAfter());
-            if (e.isAlarm()) outbox.add(outboxEntry(e));
+            if (e.isAlarm()) outbox.add(outboxEntry(e, deferStates ? e.snapshotAfter() : null));
+            if (!deferStates) states.add(e.snapshotAfter());
+            else if (!e.isAlarm()) {
+                ChangeEvent last = lastOfSource.get(e.source());
+                if (last == null || !last.isAlarm()) states.add(e.snapshotAfter()); // else a later alarm's row carries it
+            }
+        }
+        if (deferStates && !outbox.isEmpty()) {
+            deferredStates += outbox.size();
+            lastDeferredNanos = System.nanoTime();
+            statesToApply = true;
         }
         List<ChangeEvent> written = switch (f) {
             case WriteFence.LeaseEpoch l -> {
@@ -707,10 +729,76 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         return written;
     }
 
+    /**
+     * The last event of each source in {@code events} when they mix alarms and other events (a held event and an
+     * alarm of one source in one batch); empty otherwise (a storm's batch is alarms only).
+     */
+    private static Map<SourceKey, ChangeEvent> lastEventOfEachSourceIfMixed(List<ChangeEvent> events) {
+        boolean alarms = false;
+        boolean others = false;
+        for (ChangeEvent e : events) {
+            if (e.isAlarm()) alarms = true;
+            else others = true;
+        }
+        if (!alarms || !others) return Map.of();
+        Map<SourceKey, ChangeEvent> last = new HashMap<>();
+        for (ChangeEvent e : events) last.put(e.source(), e);
+        return last;
+    }
+
     private OutboxEntry outboxEntry(ChangeEvent e) {
+        return outboxEntry(e, null);
+    }
+
+    private OutboxEntry outboxEntry(ChangeEvent e, SourceSnapshot state) {
         ControlLoopEvents.Template payload = payloads.getOrDefault(e.source().eventName(), NO_CLOSED_LOOP);
         return new OutboxEntry(e.eventId(), e.source().eventName(), e.source().sourceName(), e.kind().name(),
-                payload.toJson(e), e.atMillis());
+                payload.toJson(e), e.atMillis(), state);
+    }
+
+    // ------------------------------------------------------------------ the sources table catching up
+
+    /** Rows per transaction of {@link #applyStates}: a few tens of milliseconds, so that an alarm never waits long. */
+    static final int APPLY_STATES_PER_TX = 5_000;
+    /** How long after the last alarm row the table catches up: a storm's delivery goes first. */
+    static final long APPLY_STATES_AFTER_QUIET_MS = 500;
+    /** Unapplied states past which the table catches up between alarm batches anyway (bounds a restore's overlay). */
+    static final long MAX_UNAPPLIED_STATES = 200_000;
+
+    /** Whether outbox rows may carry states the sources table has not caught up with (at the start: a predecessor's). */
+    private volatile boolean statesToApply = true;
+    /** Alarm rows written with their states since the table last caught up completely (an estimate). */
+    private long deferredStates;
+    private long lastDeferredNanos;
+    private final java.util.concurrent.atomic.LongAdder appliedStates = new java.util.concurrent.atomic.LongAdder();
+
+    /** Sources whose state the journal moved from outbox rows to the sources table. */
+    public long appliedStates() {
+        return appliedStates.sum();
+    }
+
+    /**
+     * One transaction of the sources table catching up with the states alarm rows carry, when no alarm waits and the
+     * last alarm row is {@value #APPLY_STATES_AFTER_QUIET_MS} ms old (or too many wait: {@value #MAX_UNAPPLIED_STATES});
+     * {@code all}: until none is left (a stop or a hand-over, so that the next owner restores from the table alone).
+     */
+    private void applyStates(boolean all) {
+        if (!statesToApply) return;
+        if (!all) {
+            if (!alarms.isEmpty() || !pending.isEmpty()) return;
+            boolean quiet = System.nanoTime() - lastDeferredNanos >= APPLY_STATES_AFTER_QUIET_MS * 1_000_000;
+            if (!quiet && deferredStates < MAX_UNAPPLIED_STATES) return;
+        }
+        long writingEpoch = fence.get() instanceof WriteFence.LeaseEpoch ? epoch : -1;
+        do {
+            SourceRepository.Applied applied = stateWriter.applyStates(writingEpoch, APPLY_STATES_PER_TX);
+            appliedStates.add(applied.sources());
+            deferredStates = Math.max(0, deferredStates - APPLY_STATES_PER_TX);
+            if (!applied.more()) {
+                statesToApply = false;
+                deferredStates = 0;
+            }
+        } while (all && statesToApply);
     }
 
     /** Written events: metrics and logs, then the relays are woken when an alarm is among them. */
@@ -822,6 +910,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
                 }
                 f = fence.get();
             }
+            if (flush || !running) applyStates(true); // the next owner (or start) restores from the table alone
             lastCheckpointMillis = clock.millis();
             checkpointedSources.add(dirty.size());
             checkpointNanos.add(System.nanoTime() - started);

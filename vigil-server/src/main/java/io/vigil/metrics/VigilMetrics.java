@@ -150,6 +150,9 @@ public final class VigilMetrics {
         FunctionCounter.builder("vigil_checkpoint_sources_total", e, LivenessService::checkpointedSources)
                 .description("source rows written by write-behind checkpoints (a source is rewritten once its lastSeen "
                         + "moved half its monitor's threshold)").register(registry);
+        FunctionCounter.builder("vigil_journal_states_applied_total", e, LivenessService::appliedStates)
+                .description("source states the journal moved from alarm rows of the outbox to the sources table once no "
+                        + "alarm waited (a storm's ONSET is written as one row)").register(registry);
         FunctionCounter.builder("vigil_checkpoint_seconds_total", e, l -> l.checkpointNanos() / 1e9)
                 .description("time spent writing checkpoints (change events written between their chunks included)")
                 .register(registry);

@@ -1,5 +1,8 @@
 package io.vigil.store.outbox;
 
+import io.vigil.engine.SourceSnapshot;
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -11,6 +14,9 @@ import java.util.Objects;
  * @param kind            ONSET, ABATED, ...
  * @param payload         the body sinks will send, as JSON text
  * @param createdAtMillis when the event was decided
+ * @param sourceState     the source's state after this event, written with the row instead of to {@code sources}
+ *                        (which catches up later: {@link StateWriter#applyStates}); null when the caller writes the
+ *                        source's state itself or the row is no source's
  */
 public record OutboxEntry(
         String eventId,
@@ -18,7 +24,8 @@ public record OutboxEntry(
         String sourceName,
         String kind,
         String payload,
-        long createdAtMillis) {
+        long createdAtMillis,
+        @Nullable SourceSnapshot sourceState) {
 
     public OutboxEntry {
         Objects.requireNonNull(eventId, "eventId");
@@ -26,5 +33,14 @@ public record OutboxEntry(
         Objects.requireNonNull(sourceName, "sourceName");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(payload, "payload");
+        if (sourceState != null && (!sourceState.key().eventName().equals(eventName)
+                || !sourceState.key().sourceName().equals(sourceName))) {
+            throw new IllegalArgumentException("an outbox row carries the state of its own source only, not of " + sourceState.key());
+        }
+    }
+
+    /** An entry that carries no source state. */
+    public OutboxEntry(String eventId, String eventName, String sourceName, String kind, String payload, long createdAtMillis) {
+        this(eventId, eventName, sourceName, kind, payload, createdAtMillis, null);
     }
 }

@@ -3,6 +3,7 @@ package io.vigil.store.outbox;
 import io.vigil.delivery.OutboxCursors;
 import io.vigil.delivery.OutboxRecord;
 import io.vigil.store.Database;
+import io.vigil.store.source.SourceRepository;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -156,7 +157,8 @@ public final class OutboxRepository implements OutboxCursors {
     }
 
     /**
-     * Deletes rows created before {@code olderThanMillis} that every known sink has acknowledged.
+     * Deletes rows created before {@code olderThanMillis} that every known sink has acknowledged, and whose source
+     * state (if they carry one) the sources table has caught up with.
      *
      * @return how many rows were deleted
      */
@@ -164,8 +166,12 @@ public final class OutboxRepository implements OutboxCursors {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     DELETE FROM outbox o WHERE o.created_at_ms < ?
-                    AND NOT EXISTS (SELECT 1 FROM sink_cursor k WHERE k.last_seq < o.seq)""")) {
+                    AND NOT EXISTS (SELECT 1 FROM sink_cursor k WHERE k.last_seq < o.seq AND k.sink_name <> ?)
+                    AND (o.source_state IS NULL
+                         OR o.seq <= COALESCE((SELECT s.last_seq FROM sink_cursor s WHERE s.sink_name = ?), 0))""")) {
                 ps.setLong(1, olderThanMillis);
+                ps.setString(2, SourceRepository.STATE_CURSOR);
+                ps.setString(3, SourceRepository.STATE_CURSOR);
                 return ps.executeUpdate();
             }
         });

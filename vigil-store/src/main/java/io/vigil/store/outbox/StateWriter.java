@@ -12,6 +12,7 @@ import io.vigil.store.source.SourceRepository;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -23,8 +24,10 @@ import java.util.function.ToLongFunction;
  * Commits state transitions and their change events together: the transactional half of the outbox pattern.
  *
  * <p>Each {@link #commit} is one transaction that first locks the {@code active} lease row and checks the caller's
- * epoch against it (fencing: an instance that lost the lease cannot write a single row), then upserts the source
- * states and appends the outbox entries. Because every commit holds that row lock, commits are serialized across
+ * epoch against it (fencing: an instance that lost the lease cannot write a single row), then appends the outbox
+ * entries and upserts the source states. An entry may carry its source's state instead
+ * ({@link OutboxEntry#sourceState}: one row per event in a storm, not two); {@link #applyStates} moves such states
+ * into the sources table later, and {@link SourceRepository#loadAll} reads those not moved yet. Because every commit holds that row lock, commits are serialized across
  * all instances, so outbox {@code seq} order is commit order and a relay reading {@code seq > cursor} never skips
  * a row that commits late. A takeover ({@link LeaseRepository#tryAcquire}) waits for an in-flight commit and
  * every commit after it sees the new epoch.
@@ -40,8 +43,9 @@ import java.util.function.ToLongFunction;
  */
 public final class StateWriter {
     private static final String INSERT_OUTBOX = """
-            INSERT INTO outbox (event_id, event_name, source_name, kind, payload, epoch, created_at_ms, journaled_at_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO outbox (event_id, event_name, source_name, kind, payload, epoch, created_at_ms, journaled_at_ms,
+                                source_state, source_last_seen_ms, source_outage_id, source_alarm_start_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING""";
 
     private final Database db;
@@ -74,8 +78,8 @@ public final class StateWriter {
         db.inTransaction(c -> {
             long current = LeaseRepository.lockActiveEpoch(c);
             if (current != epoch) throw new StaleEpochException(epoch, current);
-            sources.upsert(c, states);
             append(c, events, e -> epoch, clock.millis());
+            sources.upsert(c, states); // after the rows: these states stand over every row this commit appended
             return null;
         });
     }
@@ -102,9 +106,40 @@ public final class StateWriter {
                 if (current == null || current != fence.epoch(p)) stale.add(p);
             }
             if (!stale.isEmpty()) throw new StalePartitionException(fence.topic(), stale);
-            sources.upsert(c, states);
             append(c, events, e -> fence.epoch(fence.partition(e.sourceName())), clock.millis());
+            sources.upsert(c, states);
             return null;
+        });
+    }
+
+    private static void bindState(PreparedStatement ps, io.vigil.engine.SourceSnapshot state) throws SQLException {
+        if (state == null) {
+            ps.setNull(9, Types.VARCHAR);
+            ps.setNull(10, Types.BIGINT);
+            ps.setNull(11, Types.VARCHAR);
+            ps.setNull(12, Types.BIGINT);
+            return;
+        }
+        ps.setString(9, state.state().name());
+        ps.setLong(10, state.lastSeenMillis());
+        if (state.outageId() == null) ps.setNull(11, Types.VARCHAR);
+        else ps.setString(11, state.outageId());
+        ps.setLong(12, state.alarmStartMillis());
+    }
+
+    /**
+     * Catches the sources table up with the states outbox rows carry ({@link OutboxEntry#sourceState}): up to
+     * {@code limit} rows past its cursor, in one transaction fenced like {@link #commit}.
+     *
+     * @param epoch the lease epoch the caller writes under; negative for an instance that writes for Kafka
+     *              partitions (the rows' states are applied only over older ones, so any instance may apply them)
+     * @throws StaleEpochException when {@code epoch} is not the active lease's; nothing was written
+     */
+    public SourceRepository.Applied applyStates(long epoch, int limit) {
+        return db.inTransaction(c -> {
+            long current = LeaseRepository.lockActiveEpoch(c); // serializes with every commit: the head stands still
+            if (epoch >= 0 && current != epoch) throw new StaleEpochException(epoch, current);
+            return sources.applyOutboxStates(c, limit);
         });
     }
 
@@ -134,6 +169,7 @@ public final class StateWriter {
             ps.setLong(6, epochOf.applyAsLong(e));
             ps.setLong(7, e.createdAtMillis());
             ps.setLong(8, journaledAt);
+            bindState(ps, e.sourceState());
             ps.addBatch();
         }
     }

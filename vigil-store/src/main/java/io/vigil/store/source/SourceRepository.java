@@ -14,6 +14,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,32 +40,34 @@ public final class SourceRepository {
     static final int BATCH = 1_000;
 
     private static final String POSTGRES_UPSERT = """
-            INSERT INTO sources (event_name, source_name, state, last_seen_ms, outage_id, alarm_start_ms, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)
+            INSERT INTO sources (event_name, source_name, state, last_seen_ms, outage_id, alarm_start_ms, state_seq, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)
             ON CONFLICT (event_name, source_name) DO UPDATE SET
               state = EXCLUDED.state,
               last_seen_ms = GREATEST(sources.last_seen_ms, EXCLUDED.last_seen_ms),
               outage_id = EXCLUDED.outage_id,
               alarm_start_ms = EXCLUDED.alarm_start_ms,
+              state_seq = EXCLUDED.state_seq,
               updated_at = EXCLUDED.updated_at""";
 
     // H2 has no ON CONFLICT DO UPDATE; standard MERGE needs typed parameters.
     private static final String H2_UPSERT = """
             MERGE INTO sources t
             USING (VALUES (CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(16)),
-                           CAST(? AS BIGINT), CAST(? AS VARCHAR(64)), CAST(? AS BIGINT)))
-                  AS s(event_name, source_name, state, last_seen_ms, outage_id, alarm_start_ms)
+                           CAST(? AS BIGINT), CAST(? AS VARCHAR(64)), CAST(? AS BIGINT), CAST(? AS BIGINT)))
+                  AS s(event_name, source_name, state, last_seen_ms, outage_id, alarm_start_ms, state_seq)
             ON t.event_name = s.event_name AND t.source_name = s.source_name
             WHEN MATCHED THEN UPDATE SET
               state = s.state,
               last_seen_ms = GREATEST(t.last_seen_ms, s.last_seen_ms),
               outage_id = s.outage_id,
               alarm_start_ms = s.alarm_start_ms,
+              state_seq = s.state_seq,
               updated_at = CURRENT_TIMESTAMP
             WHEN NOT MATCHED THEN INSERT
-              (event_name, source_name, state, last_seen_ms, outage_id, alarm_start_ms, updated_at)
+              (event_name, source_name, state, last_seen_ms, outage_id, alarm_start_ms, state_seq, updated_at)
               VALUES (s.event_name, s.source_name, s.state, s.last_seen_ms, s.outage_id, s.alarm_start_ms,
-                      CURRENT_TIMESTAMP)""";
+                      s.state_seq, CURRENT_TIMESTAMP)""";
 
     /**
      * H2: the rows that exist already (every source of an ONSET storm, and every checkpointed one) are written with a
@@ -73,7 +76,7 @@ public final class SourceRepository {
      */
     private static final String H2_UPDATE = """
             UPDATE sources SET state = ?, last_seen_ms = GREATEST(last_seen_ms, ?), outage_id = ?, alarm_start_ms = ?,
-              updated_at = CURRENT_TIMESTAMP
+              state_seq = ?, updated_at = CURRENT_TIMESTAMP
             WHERE event_name = ? AND source_name = ?""";
 
     private static final Comparator<SourceKey> KEY_ORDER =
@@ -87,24 +90,44 @@ public final class SourceRepository {
         this.h2 = db.dialect() != Dialect.POSTGRESQL;
     }
 
-    /** Every stored source. Streams from the database; a million rows need no more than their snapshots' heap. */
+    /**
+     * Every stored source: the table, with the states of the outbox rows it has not caught up with yet laid over it
+     * (a row's state replaces the table's when it was written after it: {@code state_seq}). Streams from the
+     * database; a million rows need no more than their snapshots' heap.
+     */
     public List<SourceSnapshot> loadAll() {
         return db.inTransaction(c -> {
+            // the outbox's rows first: applying them moves their states into the table and the cursor past them, so
+            // whatever is applied between the two reads is then found in the table
+            Map<SourceKey, OutboxState> overlay = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(UNAPPLIED_STATES)) {
+                ps.setLong(1, stateCursor(c, false));
+                ps.setFetchSize(5_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        OutboxState row = outboxState(rs);
+                        overlay.put(row.snapshot().key(), row); // ordered by seq: the latest wins
+                    }
+                }
+            }
             List<SourceSnapshot> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT event_name, source_name, state, last_seen_ms, outage_id, alarm_start_ms FROM sources""")) {
+                    SELECT event_name, source_name, state, last_seen_ms, outage_id, alarm_start_ms, state_seq FROM sources""")) {
                 ps.setFetchSize(5_000); // PostgreSQL streams only inside a transaction with a fetch size
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new SourceSnapshot(
+                        SourceSnapshot stored = new SourceSnapshot(
                                 new SourceKey(rs.getString(1), rs.getString(2)),
                                 LivenessState.valueOf(rs.getString(3)),
                                 rs.getLong(4),
                                 rs.getString(5),
-                                rs.getLong(6)));
+                                rs.getLong(6));
+                        OutboxState newer = overlay.isEmpty() ? null : overlay.remove(stored.key());
+                        out.add(newer != null && newer.seq() > rs.getLong(7) ? newer.over(stored) : stored);
                     }
                 }
             }
+            for (OutboxState row : overlay.values()) out.add(row.snapshot()); // a source whose first row is an alarm
             return out;
         });
     }
@@ -118,7 +141,7 @@ public final class SourceRepository {
         for (int from = 0; from < rows.size(); from += BATCH) {
             List<SourceSnapshot> chunk = rows.subList(from, Math.min(rows.size(), from + BATCH));
             db.inTransaction(c -> {
-                writeSorted(c, chunk);
+                writeSorted(c, chunk, outboxHead(c));
                 return null;
             });
         }
@@ -126,27 +149,39 @@ public final class SourceRepository {
 
     /**
      * Upserts {@code sources} on the caller's connection, inside the caller's transaction (used by the
-     * transactional state writer so that states and outbox rows commit together).
+     * transactional state writer so that states and outbox rows commit together). Each row's state is marked as
+     * standing at the outbox's head as this transaction sees it, so no outbox row written before it overwrites it
+     * ({@link #applyOutboxStates}, {@link #loadAll}).
      */
     public void upsert(Connection c, Collection<SourceSnapshot> sources) throws SQLException {
-        writeSorted(c, sortedUnique(sources));
+        if (sources.isEmpty()) return;
+        writeSorted(c, sortedUnique(sources), outboxHead(c));
     }
 
-    private void writeSorted(Connection c, List<SourceSnapshot> rows) throws SQLException {
+    /** The highest outbox seq this transaction sees, 0 for an empty outbox. */
+    public static long outboxHead(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM outbox");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void writeSorted(Connection c, List<SourceSnapshot> rows, long stateSeq) throws SQLException {
         if (rows.isEmpty()) return;
         if (!h2) {
-            upsert(c, POSTGRES_UPSERT, rows);
+            upsert(c, POSTGRES_UPSERT, rows, stateSeq);
             return;
         }
         List<SourceSnapshot> missing = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(H2_UPDATE)) {
             for (int from = 0; from < rows.size(); from += BATCH) {
                 List<SourceSnapshot> chunk = rows.subList(from, Math.min(rows.size(), from + BATCH));
-                bindUpdates(ps, chunk);
+                bindUpdates(ps, chunk, stateSeq);
                 addNotFound(ps.executeBatch(), chunk, missing);
             }
         }
-        upsert(c, H2_UPSERT, missing);
+        upsert(c, H2_UPSERT, missing, stateSeq);
     }
 
     /**
@@ -155,15 +190,16 @@ public final class SourceRepository {
      * and such a compile takes in everything the method around the loop calls — with the loop inline here, H2's whole
      * batch update, 0.4–0.7 s of a C2 thread per version inside a storm (docs/benchmarks.md § 5, "Session 9").
      */
-    private static void bindUpdates(PreparedStatement ps, List<SourceSnapshot> chunk) throws SQLException {
+    private static void bindUpdates(PreparedStatement ps, List<SourceSnapshot> chunk, long stateSeq) throws SQLException {
         for (SourceSnapshot s : chunk) {
             ps.setString(1, s.state().name());
             ps.setLong(2, s.lastSeenMillis());
             if (s.outageId() == null) ps.setNull(3, Types.VARCHAR);
             else ps.setString(3, s.outageId());
             ps.setLong(4, s.alarmStartMillis());
-            ps.setString(5, s.key().eventName());
-            ps.setString(6, s.key().sourceName());
+            ps.setLong(5, stateSeq);
+            ps.setString(6, s.key().eventName());
+            ps.setString(7, s.key().sourceName());
             ps.addBatch();
         }
     }
@@ -173,7 +209,7 @@ public final class SourceRepository {
         for (int i = 0; i < counts.length; i++) if (counts[i] == 0) missing.add(chunk.get(i));
     }
 
-    private static void upsert(Connection c, String sql, List<SourceSnapshot> rows) throws SQLException {
+    private static void upsert(Connection c, String sql, List<SourceSnapshot> rows, long stateSeq) throws SQLException {
         if (rows.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int pending = 0;
@@ -185,6 +221,7 @@ public final class SourceRepository {
                 if (s.outageId() == null) ps.setNull(5, Types.VARCHAR);
                 else ps.setString(5, s.outageId());
                 ps.setLong(6, s.alarmStartMillis());
+                ps.setLong(7, stateSeq);
                 ps.addBatch();
                 if (++pending == BATCH) {
                     ps.executeBatch();
@@ -207,30 +244,178 @@ public final class SourceRepository {
         return rows;
     }
 
-    /** Forgets these sources (e.g. removed by an operator). Unknown keys are ignored. */
+    /**
+     * Forgets these sources (e.g. removed by an operator). Unknown keys are ignored. The states their outbox rows
+     * carry are forgotten with them, so that catching up does not bring them back.
+     */
     public void delete(Collection<SourceKey> keys) {
         if (keys.isEmpty()) return;
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM sources WHERE event_name = ? AND source_name = ?")) {
-                for (SourceKey k : keys) {
-                    ps.setString(1, k.eventName());
-                    ps.setString(2, k.sourceName());
-                    ps.addBatch();
+            for (String sql : List.of("DELETE FROM sources WHERE event_name = ? AND source_name = ?",
+                    "UPDATE outbox SET source_state = NULL WHERE event_name = ? AND source_name = ? AND source_state IS NOT NULL")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (SourceKey k : keys) {
+                        ps.setString(1, k.eventName());
+                        ps.setString(2, k.sourceName());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
                 }
-                ps.executeBatch();
             }
             return null;
         });
     }
 
-    /** Forgets every source of an eventName (its monitor was removed). Returns how many were deleted. */
+    /**
+     * Forgets every source of an eventName (its monitor was removed), and the states its outbox rows carry. Returns
+     * how many sources were deleted.
+     */
     public int deleteEventName(String eventName) {
-        return db.withConnection(c -> {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE outbox SET source_state = NULL WHERE event_name = ? AND source_state IS NOT NULL")) {
+                ps.setString(1, eventName);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM sources WHERE event_name = ?")) {
                 ps.setString(1, eventName);
                 return ps.executeUpdate();
             }
         });
+    }
+
+    // ------------------------------------------------------------------ states carried by outbox rows
+
+    /** The outbox cursor of the sources table: every state of a row at or below it is in the table (or superseded). */
+    public static final String STATE_CURSOR = "state:sources";
+
+    private static final String UNAPPLIED_STATES = """
+            SELECT seq, event_name, source_name, source_state, source_last_seen_ms, source_outage_id, source_alarm_start_ms
+            FROM outbox WHERE seq > ? AND source_state IS NOT NULL ORDER BY seq""";
+
+    private static final String APPLY_UPDATE = """
+            UPDATE sources SET state = ?, last_seen_ms = GREATEST(last_seen_ms, ?), outage_id = ?, alarm_start_ms = ?,
+              state_seq = ?, updated_at = CURRENT_TIMESTAMP
+            WHERE event_name = ? AND source_name = ? AND state_seq < ?""";
+
+    private static final String APPLY_INSERT = """
+            INSERT INTO sources (event_name, source_name, state, last_seen_ms, outage_id, alarm_start_ms, state_seq, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)
+            ON CONFLICT DO NOTHING""";
+
+    /** One outbox row's source state and the row's seq. */
+    private record OutboxState(long seq, SourceSnapshot snapshot) {
+        /** This state over a stored one written before it: the last heartbeat time never moves back. */
+        SourceSnapshot over(SourceSnapshot stored) {
+            if (stored.lastSeenMillis() <= snapshot.lastSeenMillis()) return snapshot;
+            return new SourceSnapshot(snapshot.key(), snapshot.state(), stored.lastSeenMillis(), snapshot.outageId(),
+                    snapshot.alarmStartMillis());
+        }
+    }
+
+    private static OutboxState outboxState(ResultSet rs) throws SQLException {
+        return new OutboxState(rs.getLong(1), new SourceSnapshot(new SourceKey(rs.getString(2), rs.getString(3)),
+                LivenessState.valueOf(rs.getString(4)), rs.getLong(5), rs.getString(6), rs.getLong(7)));
+    }
+
+    /** What one {@link #applyOutboxStates} did. */
+    public record Applied(int sources, boolean more) {
+    }
+
+    /**
+     * Moves the states of up to {@code limit} outbox rows past the cursor into the table, on the caller's connection
+     * and transaction (which must serialize with the outbox's writers: {@code StateWriter} locks the lease row first).
+     * A row's state replaces a source's only when the source's stored state is older than the row
+     * ({@code state_seq}); a source with no row gets one. Idempotent.
+     */
+    public Applied applyOutboxStates(Connection c, int limit) throws SQLException {
+        long cursor = stateCursor(c, true);
+        long head = outboxHead(c);
+        if (head <= cursor) return new Applied(0, false);
+        Map<SourceKey, OutboxState> latest = new LinkedHashMap<>();
+        int read = 0;
+        long last = cursor;
+        try (PreparedStatement ps = c.prepareStatement(UNAPPLIED_STATES + " LIMIT ?")) {
+            ps.setLong(1, cursor);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OutboxState row = outboxState(rs);
+                    latest.put(row.snapshot().key(), row);
+                    last = row.seq();
+                    read++;
+                }
+            }
+        }
+        boolean more = read == limit;
+        List<OutboxState> rows = new ArrayList<>(latest.values());
+        rows.sort(Comparator.comparing(r -> r.snapshot().key(), KEY_ORDER)); // the lock order of every writer
+        List<OutboxState> notUpdated = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(APPLY_UPDATE)) {
+            for (int from = 0; from < rows.size(); from += BATCH) {
+                List<OutboxState> chunk = rows.subList(from, Math.min(rows.size(), from + BATCH));
+                for (OutboxState r : chunk) {
+                    SourceSnapshot s = r.snapshot();
+                    ps.setString(1, s.state().name());
+                    ps.setLong(2, s.lastSeenMillis());
+                    if (s.outageId() == null) ps.setNull(3, Types.VARCHAR);
+                    else ps.setString(3, s.outageId());
+                    ps.setLong(4, s.alarmStartMillis());
+                    ps.setLong(5, r.seq());
+                    ps.setString(6, s.key().eventName());
+                    ps.setString(7, s.key().sourceName());
+                    ps.setLong(8, r.seq());
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < counts.length; i++) if (counts[i] == 0) notUpdated.add(chunk.get(i));
+            }
+        }
+        if (!notUpdated.isEmpty()) { // no row yet, or a newer state than this one: only the first gets inserted
+            try (PreparedStatement ps = c.prepareStatement(APPLY_INSERT)) {
+                for (OutboxState r : notUpdated) {
+                    SourceSnapshot s = r.snapshot();
+                    ps.setString(1, s.key().eventName());
+                    ps.setString(2, s.key().sourceName());
+                    ps.setString(3, s.state().name());
+                    ps.setLong(4, s.lastSeenMillis());
+                    if (s.outageId() == null) ps.setNull(5, Types.VARCHAR);
+                    else ps.setString(5, s.outageId());
+                    ps.setLong(6, s.alarmStartMillis());
+                    ps.setLong(7, r.seq());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        // rows without a state between the cursor and the head need nothing: when all were read, the cursor moves to
+        // the head (so that pruning is not held back by rows this table never needed)
+        long upTo = more ? last : head;
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE sink_cursor SET last_seq = ? WHERE sink_name = ? AND last_seq < ?")) {
+            ps.setLong(1, upTo);
+            ps.setString(2, STATE_CURSOR);
+            ps.setLong(3, upTo);
+            ps.executeUpdate();
+        }
+        return new Applied(latest.size(), more);
+    }
+
+    /** The sources table's outbox cursor; {@code create}: registered at 0 when missing (every row is then read). */
+    private static long stateCursor(Connection c, boolean create) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM sink_cursor WHERE sink_name = ?")) {
+            ps.setString(1, STATE_CURSOR);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) return rs.getLong(1);
+            }
+        }
+        if (create) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO sink_cursor (sink_name, last_seq) VALUES (?, 0) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, STATE_CURSOR);
+                ps.executeUpdate();
+            }
+        }
+        return 0;
     }
 }
