@@ -762,15 +762,21 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     static final int APPLY_STATES_PER_TX = 5_000;
     /** How long after the last alarm row the table catches up: a storm's delivery goes first. */
     static final long APPLY_STATES_AFTER_QUIET_MS = 500;
-    /** Unapplied states past which the table catches up between alarm batches anyway (bounds a restore's overlay). */
+    /** Unapplied states past which the table catches up as soon as no alarm waits, quiet or not (bounds a restore's overlay). */
     static final long MAX_UNAPPLIED_STATES = 200_000;
 
     /** Whether outbox rows may carry states the sources table has not caught up with (at the start: a predecessor's). */
     private volatile boolean statesToApply = true;
     /** Alarm rows written with their states since the table last caught up completely (an estimate). */
     private long deferredStates;
-    private long lastDeferredNanos;
+    private long lastDeferredNanos = System.nanoTime(); // a predecessor's rows: caught up once the start is quiet
+    private volatile long applyAfterQuietNanos = APPLY_STATES_AFTER_QUIET_MS * 1_000_000;
     private final java.util.concurrent.atomic.LongAdder appliedStates = new java.util.concurrent.atomic.LongAdder();
+
+    /** Tests: how long after the last alarm row the sources table catches up (a stop or hand-over still does). */
+    void applyStatesAfterQuiet(Duration quiet) {
+        applyAfterQuietNanos = quiet.toNanos();
+    }
 
     /** Sources whose state the journal moved from outbox rows to the sources table. */
     public long appliedStates() {
@@ -786,7 +792,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         if (!statesToApply) return;
         if (!all) {
             if (!alarms.isEmpty() || !pending.isEmpty()) return;
-            boolean quiet = System.nanoTime() - lastDeferredNanos >= APPLY_STATES_AFTER_QUIET_MS * 1_000_000;
+            boolean quiet = System.nanoTime() - lastDeferredNanos >= applyAfterQuietNanos;
             if (!quiet && deferredStates < MAX_UNAPPLIED_STATES) return;
         }
         long writingEpoch = fence.get() instanceof WriteFence.LeaseEpoch ? epoch : -1;
