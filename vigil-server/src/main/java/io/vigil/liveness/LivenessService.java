@@ -760,8 +760,10 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
 
     /** Rows per transaction of {@link #applyStates}: a few tens of milliseconds, so that an alarm never waits long. */
     static final int APPLY_STATES_PER_TX = 5_000;
-    /** How long after the last alarm row the table catches up: a storm's delivery goes first. */
+    /** How long after the last alarm row the table catches up, once the sinks have everything: delivery goes first. */
     static final long APPLY_STATES_AFTER_QUIET_MS = 500;
+    /** How long after the last alarm row the table catches up even while a sink is behind (down, or slow). */
+    static final long APPLY_STATES_AT_THE_LATEST_MS = 30_000;
     /** Unapplied states past which the table catches up as soon as no alarm waits, quiet or not (bounds a restore's overlay). */
     static final long MAX_UNAPPLIED_STATES = 200_000;
 
@@ -771,11 +773,21 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     private long deferredStates;
     private long lastDeferredNanos = System.nanoTime(); // a predecessor's rows: caught up once the start is quiet
     private volatile long applyAfterQuietNanos = APPLY_STATES_AFTER_QUIET_MS * 1_000_000;
+    private volatile java.util.function.BooleanSupplier deliveryIdle = () -> true;
     private final java.util.concurrent.atomic.LongAdder appliedStates = new java.util.concurrent.atomic.LongAdder();
 
     /** Tests: how long after the last alarm row the sources table catches up (a stop or hand-over still does). */
     void applyStatesAfterQuiet(Duration quiet) {
         applyAfterQuietNanos = quiet.toNanos();
+    }
+
+    /**
+     * Whether every sink has acknowledged what it has read of the outbox: the sources table catches up only then
+     * (or {@value #APPLY_STATES_AT_THE_LATEST_MS} ms after the last alarm row), so that its writes do not take CPU
+     * and the store from a storm's delivery.
+     */
+    public void setDeliveryIdle(java.util.function.BooleanSupplier idle) {
+        deliveryIdle = idle;
     }
 
     /** Sources whose state the journal moved from outbox rows to the sources table. */
@@ -784,16 +796,19 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     }
 
     /**
-     * One transaction of the sources table catching up with the states alarm rows carry, when no alarm waits and the
-     * last alarm row is {@value #APPLY_STATES_AFTER_QUIET_MS} ms old (or too many wait: {@value #MAX_UNAPPLIED_STATES});
+     * One transaction of the sources table catching up with the states alarm rows carry, when no alarm waits, the
+     * last alarm row is {@value #APPLY_STATES_AFTER_QUIET_MS} ms old and the sinks have acknowledged what they read
+     * (or it is {@value #APPLY_STATES_AT_THE_LATEST_MS} ms old, or {@value #MAX_UNAPPLIED_STATES} states wait);
      * {@code all}: until none is left (a stop or a hand-over, so that the next owner restores from the table alone).
      */
     private void applyStates(boolean all) {
         if (!statesToApply) return;
         if (!all) {
             if (!alarms.isEmpty() || !pending.isEmpty()) return;
-            boolean quiet = System.nanoTime() - lastDeferredNanos >= applyAfterQuietNanos;
-            if (!quiet && deferredStates < MAX_UNAPPLIED_STATES) return;
+            long quietNanos = System.nanoTime() - lastDeferredNanos;
+            boolean due = quietNanos >= applyAfterQuietNanos
+                    && (quietNanos >= APPLY_STATES_AT_THE_LATEST_MS * 1_000_000 || deliveryIdle.getAsBoolean());
+            if (!due && deferredStates < MAX_UNAPPLIED_STATES) return;
         }
         long writingEpoch = fence.get() instanceof WriteFence.LeaseEpoch ? epoch : -1;
         do {

@@ -162,6 +162,8 @@ public final class VigilServer implements AutoCloseable {
         liveness = new LivenessService(clock, new StateWriter(db, clock), new SourceRepository(db),
                 c.detection().checkpointInterval(), c.detection().grace(),
                 e -> lease.isHolding() && lease.epoch() == e, this::wakeRelays, this::onEvent);
+        // the sources table catches up with the alarm rows' states once every relay has acknowledged what it read
+        liveness.setDeliveryIdle(() -> relays.stream().allMatch(r -> r.lagRecords() == 0));
         detectRoute = new HeartbeatRoute.Detect(liveness);
         liveness.configure(c.monitors());
         liveness.setLimits(c.limits());
