@@ -885,10 +885,10 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         if (rows.isEmpty()) return f;
         return switch (f) {
             case WriteFence.LeaseEpoch l -> {
-                stateWriter.commit(rows, List.of(), epoch);
+                stateWriter.checkpoint(rows, epoch);
                 yield l;
             }
-            case WriteFence.Partitions p -> commitOwned(p, rows, List.of());
+            case WriteFence.Partitions p -> commitOwned(p, rows, List.of(), true);
         };
     }
 
@@ -958,9 +958,16 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
      * fence (nothing more is written for it) and the rest is committed again; returns the fence that was used last.
      */
     private WriteFence.Partitions commitOwned(WriteFence.Partitions f, List<SourceSnapshot> states, List<OutboxEntry> outbox) {
+        return commitOwned(f, states, outbox, false);
+    }
+
+    /** @param checkpoint {@code states} are a checkpoint's snapshots: only their last-seen times are written */
+    private WriteFence.Partitions commitOwned(WriteFence.Partitions f, List<SourceSnapshot> states, List<OutboxEntry> outbox,
+                                             boolean checkpoint) {
         while (true) {
             try {
-                stateWriter.commitOwned(f.owned(), states, outbox);
+                if (checkpoint) stateWriter.checkpointOwned(f.owned(), states);
+                else stateWriter.commitOwned(f.owned(), states, outbox);
                 return f;
             } catch (StalePartitionException e) {
                 WriteFence.Partitions narrowed = new WriteFence.Partitions(f.owned().without(e.partitions()));

@@ -85,6 +85,21 @@ public final class StateWriter {
     }
 
     /**
+     * A write-behind checkpoint under {@code epoch}, fenced like {@link #commit}: each source's last heartbeat time
+     * moves forward; its state is left as the change events wrote it ({@link SourceRepository#writeLastSeen}).
+     *
+     * @throws StaleEpochException as {@link #commit}; nothing was written
+     */
+    public void checkpoint(List<SourceSnapshot> snapshots, long epoch) {
+        db.inTransaction(c -> {
+            long current = LeaseRepository.lockActiveEpoch(c);
+            if (current != epoch) throw new StaleEpochException(epoch, current);
+            sources.writeLastSeen(c, snapshots);
+            return null;
+        });
+    }
+
+    /**
      * Writes {@code states} and appends {@code events} atomically for an instance that owns the partitions of their
      * sources. Each outbox row records its partition's epoch.
      *
@@ -93,6 +108,15 @@ public final class StateWriter {
      *                                 nothing was written
      */
     public void commitOwned(PartitionFence fence, List<SourceSnapshot> states, List<OutboxEntry> events) {
+        commitOwned(fence, states, events, false);
+    }
+
+    /** {@link #checkpoint} for an instance that owns the partitions of the snapshots' sources, fenced like {@link #commitOwned}. */
+    public void checkpointOwned(PartitionFence fence, List<SourceSnapshot> snapshots) {
+        commitOwned(fence, snapshots, List.of(), true);
+    }
+
+    private void commitOwned(PartitionFence fence, List<SourceSnapshot> states, List<OutboxEntry> events, boolean lastSeenOnly) {
         Set<Integer> touched = new HashSet<>();
         for (SourceSnapshot s : states) touched.add(fence.partition(s.key().sourceName()));
         for (OutboxEntry e : events) touched.add(fence.partition(e.sourceName()));
@@ -107,7 +131,8 @@ public final class StateWriter {
             }
             if (!stale.isEmpty()) throw new StalePartitionException(fence.topic(), stale);
             append(c, events, e -> fence.epoch(fence.partition(e.sourceName())), clock.millis());
-            sources.upsert(c, states);
+            if (lastSeenOnly) sources.writeLastSeen(c, states);
+            else sources.upsert(c, states);
             return null;
         });
     }

@@ -158,6 +158,61 @@ public final class SourceRepository {
         writeSorted(c, sortedUnique(sources), outboxHead(c));
     }
 
+    /**
+     * A checkpoint's write, on the caller's connection and transaction: each source's {@code last_seen_ms} moves
+     * forward and nothing else of an existing row changes — its state, outage and {@code state_seq} are the change
+     * events' (a checkpoint's snapshot may hold a transition whose event is not committed yet; written, a crash
+     * before that commit would leave the state without its event: an ONSET never delivered). A source without a row
+     * gets one, ALIVE (a snapshot's MISSING too, for the same reason) and standing at position 0, so that any alarm
+     * row of it — committed or to come — stands over it.
+     */
+    public void writeLastSeen(Connection c, Collection<SourceSnapshot> snapshots) throws SQLException {
+        if (snapshots.isEmpty()) return;
+        List<SourceSnapshot> rows = sortedUnique(snapshots);
+        List<SourceSnapshot> missing = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(LAST_SEEN_UPDATE)) {
+            for (int from = 0; from < rows.size(); from += BATCH) {
+                List<SourceSnapshot> chunk = rows.subList(from, Math.min(rows.size(), from + BATCH));
+                bindLastSeen(ps, chunk);
+                addNotFound(ps.executeBatch(), chunk, missing);
+            }
+        }
+        if (missing.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(FIRST_ROW_INSERT)) {
+            for (SourceSnapshot s : missing) {
+                boolean missingState = s.state() == LivenessState.MISSING;
+                ps.setString(1, s.key().eventName());
+                ps.setString(2, s.key().sourceName());
+                ps.setString(3, missingState ? LivenessState.ALIVE.name() : s.state().name());
+                ps.setLong(4, s.lastSeenMillis());
+                ps.setNull(5, Types.VARCHAR);
+                ps.setLong(6, 0);
+                ps.setLong(7, 0);
+                ps.addBatch();
+            }
+            ps.executeBatch(); // the callers hold the lease row's lock: nobody else inserts a source meanwhile
+        }
+    }
+
+    private static final String LAST_SEEN_UPDATE = """
+            UPDATE sources SET last_seen_ms = GREATEST(last_seen_ms, ?), updated_at = CURRENT_TIMESTAMP
+            WHERE event_name = ? AND source_name = ?""";
+
+    private static final String FIRST_ROW_INSERT = """
+            INSERT INTO sources (event_name, source_name, state, last_seen_ms, outage_id, alarm_start_ms, state_seq, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)
+            ON CONFLICT DO NOTHING""";
+
+    /** Binds one chunk of {@link #LAST_SEEN_UPDATE} (a loop of its own, as {@link #bindUpdates}). */
+    private static void bindLastSeen(PreparedStatement ps, List<SourceSnapshot> chunk) throws SQLException {
+        for (SourceSnapshot s : chunk) {
+            ps.setLong(1, s.lastSeenMillis());
+            ps.setString(2, s.key().eventName());
+            ps.setString(3, s.key().sourceName());
+            ps.addBatch();
+        }
+    }
+
     /** The highest outbox seq this transaction sees, 0 for an empty outbox. */
     public static long outboxHead(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM outbox");

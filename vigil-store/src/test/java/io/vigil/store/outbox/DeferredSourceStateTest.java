@@ -197,6 +197,58 @@ class DeferredSourceStateTest {
         assertThat(new SourceRepository(db).loadAll()).containsExactly(MISSING_A);
     }
 
+    @StoreTest
+    void aCheckpointMovesTheLastHeartbeatButLeavesTheStateToTheEvents(Database db) {
+        long epoch = becomeActive(db, "me");
+        StateWriter writer = new StateWriter(db);
+        SourceSnapshot held = new SourceSnapshot(A, LivenessState.MISSING, 1_000, "outage-2", 20_000);
+        writer.commit(List.of(held), List.of(), epoch);
+
+        writer.checkpoint(List.of(new SourceSnapshot(A, LivenessState.ALIVE, 5_000, null, 0)), epoch);
+
+        SourceSnapshot expected = new SourceSnapshot(A, LivenessState.MISSING, 5_000, "outage-2", 20_000);
+        assertThat(table(db)).containsExactly(expected);
+        assertThat(new SourceRepository(db).loadAll()).containsExactly(expected);
+    }
+
+    @StoreTest
+    void aCheckpointDoesNotMakeAnOnsetDurableBeforeItsEventIs(Database db) {
+        long epoch = becomeActive(db, "me");
+        StateWriter writer = new StateWriter(db);
+        writer.commit(List.of(ALIVE_A), List.of(), epoch);
+        // the engine decided the ONSET; its event waits in the journal's queue when the checkpoint runs; then a crash
+        writer.checkpoint(List.of(new SourceSnapshot(A, LivenessState.MISSING, 2_000, "outage-1", 4_000)), epoch);
+
+        SourceSnapshot restored = new SourceSnapshot(A, LivenessState.ALIVE, 2_000, null, 0);
+        assertThat(new SourceRepository(db).loadAll()).as("ALIVE: the restarted engine decides the ONSET again")
+                .containsExactly(restored);
+    }
+
+    @StoreTest
+    void aCheckpointGivesASourceWithoutARowAnAliveOneThatItsAlarmRowsStandOver(Database db) {
+        long epoch = becomeActive(db, "me");
+        StateWriter writer = new StateWriter(db);
+        writer.commit(List.of(), List.of(alarm("e1", MISSING_A)), epoch); // committed, the table not caught up
+        writer.checkpoint(List.of(new SourceSnapshot(A, LivenessState.MISSING, 1_500, "outage-1", 4_000)), epoch);
+        writer.checkpoint(List.of(new SourceSnapshot(new SourceKey("hb", "new"), LivenessState.ALIVE, 3_000, null, 0)), epoch);
+
+        assertThat(table(db)).containsExactly(new SourceSnapshot(A, LivenessState.ALIVE, 1_500, null, 0),
+                new SourceSnapshot(new SourceKey("hb", "new"), LivenessState.ALIVE, 3_000, null, 0));
+        SourceSnapshot missing = new SourceSnapshot(A, LivenessState.MISSING, 1_500, "outage-1", 4_000);
+        assertThat(new SourceRepository(db).loadAll()).contains(missing);
+        writer.applyStates(epoch, 100);
+        assertThat(table(db)).contains(missing);
+    }
+
+    @StoreTest
+    void aCheckpointIsFencedLikeACommit(Database db) {
+        long old = becomeActive(db, "old");
+        new LeaseRepository(db).release(LeaseRepository.ACTIVE, "old");
+        becomeActive(db, "new");
+        assertThatThrownBy(() -> new StateWriter(db).checkpoint(List.of(ALIVE_A), old)).isInstanceOf(StaleEpochException.class);
+        assertThat(table(db)).isEmpty();
+    }
+
     @org.junit.jupiter.api.Test
     void anEntryCarriesOnlyItsOwnSourcesState() {
         assertThatThrownBy(() -> new OutboxEntry("e1", "hb", "b", "ONSET", "{}", 4_000, MISSING_A))
