@@ -180,15 +180,8 @@ public final class SourceRepository {
         if (missing.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(FIRST_ROW_INSERT)) {
             for (SourceSnapshot s : missing) {
-                boolean missingState = s.state() == LivenessState.MISSING;
-                ps.setString(1, s.key().eventName());
-                ps.setString(2, s.key().sourceName());
-                ps.setString(3, missingState ? LivenessState.ALIVE.name() : s.state().name());
-                ps.setLong(4, s.lastSeenMillis());
-                ps.setNull(5, Types.VARCHAR);
-                ps.setLong(6, 0);
-                ps.setLong(7, 0);
-                ps.addBatch();
+                LivenessState state = s.state() == LivenessState.MISSING ? LivenessState.ALIVE : s.state();
+                bindRow(ps, new SourceSnapshot(s.key(), state, s.lastSeenMillis(), null, 0), 0);
             }
             ps.executeBatch(); // the callers hold the lease row's lock: nobody else inserts a source meanwhile
         }
@@ -202,6 +195,23 @@ public final class SourceRepository {
             INSERT INTO sources (event_name, source_name, state, last_seen_ms, outage_id, alarm_start_ms, state_seq, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)
             ON CONFLICT DO NOTHING""";
+
+    /**
+     * Adds one row of a statement whose parameters are a whole {@code sources} row: event_name, source_name, state,
+     * last_seen_ms, outage_id, alarm_start_ms, state_seq ({@link #POSTGRES_UPSERT}, {@link #H2_UPSERT},
+     * {@link #APPLY_INSERT}, {@link #FIRST_ROW_INSERT}).
+     */
+    private static void bindRow(PreparedStatement ps, SourceSnapshot s, long stateSeq) throws SQLException {
+        ps.setString(1, s.key().eventName());
+        ps.setString(2, s.key().sourceName());
+        ps.setString(3, s.state().name());
+        ps.setLong(4, s.lastSeenMillis());
+        if (s.outageId() == null) ps.setNull(5, Types.VARCHAR);
+        else ps.setString(5, s.outageId());
+        ps.setLong(6, s.alarmStartMillis());
+        ps.setLong(7, stateSeq);
+        ps.addBatch();
+    }
 
     /** Binds one chunk of {@link #LAST_SEEN_UPDATE} (a loop of its own, as {@link #bindUpdates}). */
     private static void bindLastSeen(PreparedStatement ps, List<SourceSnapshot> chunk) throws SQLException {
@@ -269,15 +279,7 @@ public final class SourceRepository {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int pending = 0;
             for (SourceSnapshot s : rows) {
-                ps.setString(1, s.key().eventName());
-                ps.setString(2, s.key().sourceName());
-                ps.setString(3, s.state().name());
-                ps.setLong(4, s.lastSeenMillis());
-                if (s.outageId() == null) ps.setNull(5, Types.VARCHAR);
-                else ps.setString(5, s.outageId());
-                ps.setLong(6, s.alarmStartMillis());
-                ps.setLong(7, stateSeq);
-                ps.addBatch();
+                bindRow(ps, s, stateSeq);
                 if (++pending == BATCH) {
                     ps.executeBatch();
                     pending = 0;
@@ -428,18 +430,7 @@ public final class SourceRepository {
         }
         if (!notUpdated.isEmpty()) { // no row yet, or a newer state than this one: only the first gets inserted
             try (PreparedStatement ps = c.prepareStatement(APPLY_INSERT)) {
-                for (OutboxState r : notUpdated) {
-                    SourceSnapshot s = r.snapshot();
-                    ps.setString(1, s.key().eventName());
-                    ps.setString(2, s.key().sourceName());
-                    ps.setString(3, s.state().name());
-                    ps.setLong(4, s.lastSeenMillis());
-                    if (s.outageId() == null) ps.setNull(5, Types.VARCHAR);
-                    else ps.setString(5, s.outageId());
-                    ps.setLong(6, s.alarmStartMillis());
-                    ps.setLong(7, r.seq());
-                    ps.addBatch();
-                }
+                for (OutboxState r : notUpdated) bindRow(ps, r.snapshot(), r.seq());
                 ps.executeBatch();
             }
         }
