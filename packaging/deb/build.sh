@@ -37,7 +37,7 @@ MODULES="$MODULES,java.management,jdk.management,jdk.crypto.ec,jdk.naming.dns,jd
 mkdir "$WORK/input"
 cp "$JAR" "$WORK/input/vigil.jar"
 # -XX:+ExitOnOutOfMemoryError: out of memory the service ends and systemd restarts it (Restart=on-failure)
-JAVA_OPTIONS=(-XX:+ExitOnOutOfMemoryError -XX:+UseZGC -Xmx1g --enable-native-access=ALL-UNNAMED)
+JAVA_OPTIONS=(-XX:+ExitOnOutOfMemoryError -XX:+UseG1GC -Xmx1g --enable-native-access=ALL-UNNAMED)
 (( JAVA_MAJOR >= 23 )) && JAVA_OPTIONS+=(--sun-misc-unsafe-memory-access=allow)
 
 echo "vigil package: jpackage ..." >&2

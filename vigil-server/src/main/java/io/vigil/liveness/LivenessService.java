@@ -104,8 +104,8 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
     static final int MIN_QUEUED_ALARMS = 250_000;
     /**
      * Heap held by one queued ONSET: the event, its id, outage id and reason strings, the queue node (the source key
-     * is the engine's). Measured with the launcher's ZGC (no compressed pointers): 392 bytes; 334 with compressed
-     * pointers.
+     * is the engine's). Measured with the launcher's G1 (compressed pointers): 334 bytes; 392 under ZGC (none), which
+     * an operator may choose with {@code VIGIL_JAVA_OPTS}.
      */
     static final int QUEUED_ALARM_BYTES = 400;
     static final int ALARM_QUEUE_HEAP_PERCENT = 40;

@@ -54,7 +54,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * sinks the servers publish to: {@code all}, the default, or a comma-separated subset of {@code webhook},
  * {@code webhook-batch}, {@code mr}, {@code kafka}: one sink alone shows what it costs without the others competing
  * for the same cores), {@code SERVER_OPTS} (extra JVM options for the server processes only, space-separated, e.g. a
- * JFR recording), {@code WARMUP} (default 100: how many of a round's first ONSETs are reported apart as
+ * JFR recording; {@code SERVER_OPTS_<label>} replaces it for one label's rounds, e.g. to compare collectors), {@code WARMUP} (default 100: how many of a round's first ONSETs are reported apart as
  * warm-up), {@code STORM_WARMUP} / {@code STORM_WARMUP_ROUNDS} / {@code STORM_WARMUP_FOR} (a warm-up of the server
  * through every sink before its round, see {@code warmUpServer}; default none). A storm round also prints the
  * server's CPU by thread from 100 ms before the deadline to the last ONSET ({@link ThreadCpu}: the JIT's and the
@@ -343,7 +343,9 @@ public final class DeliveryLag {
         List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx" + System.getenv().getOrDefault("HEAP", "1g")));
         // every stop of the server's threads (GC and other safepoints), with wall-clock ms, to match against ONSETs
         command.add("-Xlog:safepoint:file=" + dir.resolve("safepoints.log") + ":timemillis");
-        String serverOpts = System.getenv().getOrDefault("SERVER_OPTS", "").strip();
+        // SERVER_OPTS_<label> (a label's own options, e.g. another collector) replaces SERVER_OPTS for that round
+        String serverOpts = System.getenv().getOrDefault("SERVER_OPTS_" + label,
+                System.getenv().getOrDefault("SERVER_OPTS", "")).strip();
         if (!serverOpts.isEmpty()) command.addAll(List.of(serverOpts.split("\\s+")));
         command.addAll(List.of("-jar", jar, "serve", "--config", dir.resolve("vigil.yaml").toString(), "--data-dir",
                 dir.resolve("data").toString()));
