@@ -12,6 +12,13 @@ import java.util.List;
  * nothing, so senders may not have been able to deliver at all (a broker that was down, connections refused). The
  * engine does not count such time against a source's silence. The last {@value #KEPT_SPELLS} spells are kept.
  *
+ * <p>A part that reaches its upstream again but is still catching up (a Message Router answering full pages of a
+ * backlog, a Kafka broker answering while partitions are behind) says so with {@link #reached}: the blind spell ends
+ * there, while the watermark stays until the part has caught up. Catching up is lag, which the watermark already
+ * holds sources for, not blindness: senders could deliver meanwhile, and what they delivered is read before the
+ * watermark passes it. Counted as blind, it would move every deadline later by the whole catch-up, also those of
+ * sources heard during it.
+ *
  * <p>Thread-safe: {@link #advanceTo} is synchronized (a few calls per second per part); the getters read volatiles.
  */
 public final class Watermark implements AutoCloseable {
@@ -23,6 +30,8 @@ public final class Watermark implements AutoCloseable {
     private final long blindAfterMillis;
     private final long registeredAtMillis;
     private volatile long millis;
+    /** The latest time the part was proven to reach its upstream ({@link #reached}, {@link #advanceTo}); >= millis. */
+    private long reachedMillis;
     private volatile boolean advanced;
     private volatile List<BlindSpell> spells = List.of();
 
@@ -33,6 +42,7 @@ public final class Watermark implements AutoCloseable {
         this.blindAfterMillis = blindAfterMillis;
         this.registeredAtMillis = nowMillis;
         this.millis = nowMillis;
+        this.reachedMillis = nowMillis;
     }
 
     /**
@@ -40,16 +50,28 @@ public final class Watermark implements AutoCloseable {
      * Earlier times are ignored.
      */
     public synchronized void advanceTo(long provenMillis) {
-        long cur = millis;
-        if (provenMillis <= cur) return;
-        if (provenMillis - cur > blindAfterMillis) {
+        if (provenMillis <= millis) return;
+        reached(provenMillis);
+        millis = provenMillis;
+        advanced = true;
+    }
+
+    /**
+     * The part reached its upstream at {@code atMillis} (an answer came back) but has not caught up with it: a blind
+     * spell ends there (one is recorded if the part had not reached it for longer than {@link #blindAfterMillis()}),
+     * and the watermark does not move. Give the time the answering request went out: the upstream was reachable
+     * from then at the latest. Earlier times are ignored.
+     */
+    public synchronized void reached(long atMillis) {
+        long from = reachedMillis;
+        if (atMillis <= from) return;
+        if (atMillis - from > blindAfterMillis) {
             List<BlindSpell> next = new ArrayList<>(spells);
-            next.add(new BlindSpell(cur, provenMillis));
+            next.add(new BlindSpell(from, atMillis));
             if (next.size() > KEPT_SPELLS) next.removeFirst();
             spells = List.copyOf(next);
         }
-        millis = provenMillis;
-        advanced = true;
+        reachedMillis = atMillis;
     }
 
     public Channel channel() {

@@ -173,6 +173,48 @@ class WatermarkRuleTest {
     }
 
     @Test
+    void aSourceHeardWhileTheChannelCatchesUpAfterAnOutageIsDecidedOnItsOwnDeadline() {
+        Watermark mr = watermarks.register(Channel.DMAAP, "dmaap:t", Duration.ofMillis(1000));
+        beat("before", Channel.DMAAP); // dies before the outage
+        beat("backlog", Channel.DMAAP); // its last heartbeat waits in MR's backlog
+        beat("live", Channel.DMAAP);
+        for (int i = 0; i < 5; i++) {
+            clock.advanceMillis(100);
+            mr.advanceTo(clock.millis());
+            engine.tick();
+        }
+        long deafFrom = mr.millis();
+        deaf(5000); // MR cannot be reached
+        long back = clock.millis();
+        mr.reached(back); // a full answer: MR is back, its backlog is read page by page
+        engine.tick();
+        beat("backlog", Channel.DMAAP); // read from the first page (timeBase: arrival, so it counts from now)
+        long heard = clock.millis();
+        for (int i = 0; i < 10; i++) { // a second of catching up: more full pages, the watermark waits
+            beat("live", Channel.DMAAP);
+            clock.advanceMillis(100);
+            mr.reached(clock.millis());
+            engine.tick();
+        }
+        for (int i = 0; i < 40; i++) { // caught up
+            beat("live", Channel.DMAAP);
+            clock.advanceMillis(100);
+            mr.advanceTo(clock.millis());
+            engine.tick();
+        }
+
+        assertThat(mr.spells()).as("the outage, not the catch-up").singleElement()
+                .satisfies(sp -> assertThat(sp.toMillis()).isEqualTo(back));
+        assertThat(events.stream().filter(e -> e.kind().equals(ChangeEvent.ONSET)).map(e -> e.source().sourceName()))
+                .containsExactlyInAnyOrder("before", "backlog");
+        // heard during the catch-up: its own deadline, not one moved later by the catch-up's second
+        assertThat(onsetOf("backlog").atMillis()).isBetween(heard + LIMIT + 1, heard + LIMIT + 1 + 100);
+        // died before the outage: silence outside the outage equals the limit, and no later than back + limit
+        long died = deafFrom - 500;
+        assertThat(onsetOf("before").atMillis()).isBetween(died + LIMIT + 1 + (back - deafFrom), back + LIMIT + 1 + 100);
+    }
+
+    @Test
     void selfPauseCountsAsBlindnessOfEveryChannelEvenOneWithNoWatermark() {
         beat("p", Channel.PEER); // PEER has no watermark part: judged on the clock alone
         beat("dead", Channel.PEER);

@@ -68,7 +68,9 @@ import org.slf4j.LoggerFactory;
  * everything MR held when the poll started has been handed to the receiver: the watermark moves to that poll's start
  * time. A failed poll (503, timeout, hanging MR) or a full one (more may be waiting) does not move it. So while MR
  * cannot be reached no source of this channel is declared missing; a step longer than
- * {@link DmaapPollerSettings#blindAfter()} is blind time that does not count as silence.
+ * {@link DmaapPollerSettings#blindAfter()} is blind time that does not count as silence. A full answer ends such a
+ * spell ({@link Watermark#reached}: MR is back, and draining its backlog is lag), while the watermark waits for an
+ * answer that is not full.
  *
  * <p><b>Threading.</b> The loop runs on one Vert.x context of the shared instance; parsing and
  * {@link HeartbeatReceiver#accept} (non-blocking by contract) happen there. Getters are thread-safe.
@@ -417,7 +419,11 @@ public final class DmaapPoller implements AutoCloseable {
     private void pollSucceeded(boolean caughtUp) {
         if (consecutiveFailures > 0) log.info("DMaaP Message Router answers again after {} failed polls", consecutiveFailures);
         consecutiveFailures = 0;
-        if (caughtUp) watermark.advanceTo(pollStartedAtMillis);
+        if (caughtUp) {
+            watermark.advanceTo(pollStartedAtMillis);
+        } else {
+            watermark.reached(pollStartedAtMillis); // MR answers: draining its backlog is lag, not blind time
+        }
     }
 
     private void pollFailed(String reason) {

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * answer, so a broker outage does not hold the poll thread in probes.
  *
  * <p>It does not move while the broker does not answer, while a partition is behind the end offsets of every probe
- * since its last proof, or (default mode) while no partition is assigned. In partition mode an instance with no
+ * since its last proof, or (default mode) while no partition is assigned. A probe answered for every assigned
+ * partition ends a blind spell even while partitions are behind ({@link Watermark#reached}): after an outage, the
+ * catch-up is lag, not blind time. In partition mode an instance with no
  * partition has no source of this channel: its watermark follows the clock. Time comes from the engine's clock.
  *
  * <p>Poll thread only, except the getters.
@@ -143,6 +145,8 @@ final class PartitionWatermarks {
             return;
         }
         probeAnswered = true;
+        // the broker answered for every assigned partition: an outage's blind spell ends here, catching up is lag
+        if (ends.keySet().containsAll(assignment)) watermark.reached(asked);
         for (TopicPartition tp : assignment) {
             Long end = ends.get(tp);
             if (end == null) continue;

@@ -197,6 +197,45 @@ class PartitionWatermarksTest {
     }
 
     @Test
+    void afterAnOutageTheBlindSpellEndsAtTheFirstAnswerAndCatchingUpIsLag() {
+        consumer.readToEnd();
+        poll(true);
+        long lastProven = watermark.millis();
+
+        consumer.down = true;
+        for (int i = 0; i < 50; i++) {
+            clock.advanceMillis(100);
+            poll(false);
+        }
+        consumer.down = false;
+        consumer.logEnd.put(P0, 5_000L); // the backlog producers appended meanwhile
+        consumer.logEnd.put(P1, 5_000L);
+        consumer.lastFetchedEnd.put(P0, 5_000L);
+        consumer.lastFetchedEnd.put(P1, 5_000L);
+        clock.advanceMillis(100);
+        long back = clock.millis();
+        poll(true); // the broker answers; both partitions are far behind
+
+        assertThat(watermark.millis()).as("not caught up: the watermark waits").isEqualTo(lastProven);
+        assertThat(watermark.spells()).as("the broker answered: the outage's blind spell ends there").singleElement()
+                .satisfies(s -> {
+                    assertThat(s.fromMillis()).isEqualTo(lastProven);
+                    assertThat(s.toMillis()).isEqualTo(back);
+                });
+
+        for (int i = 0; i < 30; i++) { // three seconds of catching up, answered probes all along
+            clock.advanceMillis(100);
+            poll(true);
+        }
+        consumer.readToEnd();
+        clock.advanceMillis(100);
+        long caughtUp = clock.millis();
+        poll(true);
+        assertThat(watermark.millis()).isGreaterThanOrEqualTo(caughtUp - 100);
+        assertThat(watermark.spells()).as("the catch-up is no blind spell").hasSize(1);
+    }
+
+    @Test
     void oldestPartitionHoldsTheChannel() {
         consumer.readToEnd();
         poll(true);
