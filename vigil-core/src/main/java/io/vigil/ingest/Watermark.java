@@ -59,8 +59,9 @@ public final class Watermark implements AutoCloseable {
     /**
      * The part reached its upstream at {@code atMillis} (an answer came back) but has not caught up with it: a blind
      * spell ends there (one is recorded if the part had not reached it for longer than {@link #blindAfterMillis()}),
-     * and the watermark does not move. Give the time the answering request went out: the upstream was reachable
-     * from then at the latest. Earlier times are ignored.
+     * and the watermark does not move. Give the time the answered request went out, as for {@link #advanceTo}: an
+     * upstream that hung and then answered was reachable only later, so a spell may end up to one bounded request
+     * early, the same as when a proving answer ends it. Earlier times are ignored.
      */
     public synchronized void reached(long atMillis) {
         long from = reachedMillis;
