@@ -169,17 +169,22 @@ class PartitionWatermarksTest {
         assertThat(consumer.probes).isEqualTo(2);
     }
 
-    @Test
-    void brokerDownStallsTheWatermarkAndRecoveryIsABlindSpell() {
+    /** Reads to the end, then the broker is down for five seconds of polls. @return the watermark before it */
+    private long provenThenFiveSecondsDown() {
         consumer.readToEnd();
         poll(true);
         long lastProven = watermark.millis();
-
         consumer.down = true;
         for (int i = 0; i < 50; i++) {
             clock.advanceMillis(100);
             poll(false); // no fetch answer either
         }
+        return lastProven;
+    }
+
+    @Test
+    void brokerDownStallsTheWatermarkAndRecoveryIsABlindSpell() {
+        long lastProven = provenThenFiveSecondsDown();
         assertThat(watermark.millis()).isEqualTo(lastProven);
         assertThat(consumer.probes).as("a failed probe waits for a fetch answer before the next").isEqualTo(2);
         assertThat(watermark.isBlind(clock.millis())).isTrue();
@@ -198,15 +203,7 @@ class PartitionWatermarksTest {
 
     @Test
     void afterAnOutageTheBlindSpellEndsAtTheFirstAnswerAndCatchingUpIsLag() {
-        consumer.readToEnd();
-        poll(true);
-        long lastProven = watermark.millis();
-
-        consumer.down = true;
-        for (int i = 0; i < 50; i++) {
-            clock.advanceMillis(100);
-            poll(false);
-        }
+        long lastProven = provenThenFiveSecondsDown();
         consumer.down = false;
         consumer.logEnd.put(P0, 5_000L); // the backlog producers appended meanwhile
         consumer.logEnd.put(P1, 5_000L);
