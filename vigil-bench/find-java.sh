@@ -15,3 +15,5 @@ if [[ -z "$JAVA" ]]; then
   echo "$(basename "$0"): no JDK >= 21 found; set JAVA_HOME to one" >&2
   exit 2
 fi
+# the chosen JDK's major version: options such as --sun-misc-unsafe-memory-access (JDK 23+) depend on it
+JAVA_MAJOR="$(jdk_major "$(dirname "$(dirname "$JAVA")")")"

@@ -37,7 +37,8 @@ CP="$(sed -n 's/.*(f) testPath = \[\(.*\)\]$/\1/p' "$OUT/build.log" | head -n 1 
 [[ -n "$CP" ]] || { echo "no test classpath in $OUT/build.log" >&2; exit 1; }
 SRV_PIN=(); GEN_PIN=(); read -r -a SRV_OPTS <<< "${SERVER_OPTS:-}"
 if [[ "${LAUNCHER_OPTS:-1}" == 1 ]]; then
-  SRV_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow "${SRV_OPTS[@]}")
+  SRV_OPTS=(--enable-native-access=ALL-UNNAMED "${SRV_OPTS[@]}")
+  (( ${JAVA_MAJOR:-0} >= 23 )) && SRV_OPTS=(--sun-misc-unsafe-memory-access=allow "${SRV_OPTS[@]}")
 fi
 if [[ "${PIN:-0}" == 1 ]]; then SRV_PIN=(taskset -c 1); GEN_PIN=(taskset -c 0); fi
 
