@@ -302,12 +302,13 @@ class DmaapPollerTest {
         await().atMost(DEADLINE).until(() -> mr.pollCount(TOPIC) == 1);
 
         poller.stop().toCompletableFuture().get(2, TimeUnit.SECONDS);
+        // the stand-in has seen the aborted poll's socket close (else it could hand the item below to that socket)
+        await().atMost(DEADLINE).until(() -> mr.heldPolls(TOPIC) == 0);
         mr.enqueue(TOPIC, event("Heartbeat_vDNS", "late", 1_764_201_600_000_000L));
 
-        // the loop has ended: the item that arrives after stop reaches nobody (a poll already on the wire when stop
-        // ran may still reach the stand-in on a busy machine, so the poll count is not the criterion; nor is the
-        // stand-in's queue: it may hand the item to the aborted poll before it has seen that poll's socket close)
+        // the loop has ended: nobody takes the item that arrives after stop (a poll already on the wire when stop
+        // ran may still reach the stand-in on a busy machine, so the poll count itself is not the criterion)
         await().during(Duration.ofMillis(300)).atMost(DEADLINE)
-                .until(() -> receiver.heartbeats().isEmpty() && poller.accepted() == 0);
+                .until(() -> mr.queued(TOPIC) == 1 && receiver.heartbeats().isEmpty() && poller.accepted() == 0);
     }
 }

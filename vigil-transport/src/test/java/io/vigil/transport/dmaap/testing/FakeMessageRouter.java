@@ -299,6 +299,7 @@ public final class FakeMessageRouter implements AutoCloseable {
             if (answer == null && wait > 0) {
                 long timerId = vertx.setTimer(wait, id -> expire(request));
                 parked.add(new Parked(request, topic, limit, timerId));
+                request.response().closeHandler(v -> forget(request)); // the client gave up: its poll is over
                 return;
             }
         }
@@ -327,6 +328,19 @@ public final class FakeMessageRouter implements AutoCloseable {
             }
         }
         for (int i = 0; i < ready.size(); i++) respond(ready.get(i).request(), answers.get(i));
+    }
+
+    private synchronized void forget(HttpServerRequest request) {
+        parked.removeIf(p -> {
+            if (p.request() != request) return false;
+            vertx.cancelTimer(p.timerId());
+            return true;
+        });
+    }
+
+    /** Long polls of {@code topic} held open now, waiting for items (a poll whose client closed it is not). */
+    public synchronized int heldPolls(String topic) {
+        return (int) parked.stream().filter(p -> p.topic().equals(topic)).count();
     }
 
     private void expire(HttpServerRequest request) {
