@@ -5,6 +5,7 @@ import io.vigil.monitor.Monitor;
 import io.vigil.monitor.TargetType;
 import io.vigil.monitor.TimeBase;
 import io.vigil.store.Database;
+import io.vigil.store.Dialect;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,9 +25,25 @@ public final class MonitorRepository {
         this.db = db;
     }
 
-    /** Replaces the stored set with {@code monitors} in one transaction (eventNames must be unique). */
+    /**
+     * Replaces the stored set with {@code monitors} in one transaction (eventNames must be unique). Safe while other
+     * instances on the same PostgreSQL database do the same (active-active instances starting together): the
+     * transaction first takes a lock on the table that only one such transaction holds at a time; without it, two
+     * could each delete the old set and the second's inserts would collide with the first's ("duplicate key").
+     */
     public void replaceAll(List<Monitor> monitors) {
+        synchronized (db) { // H2 is embedded in one process: its writers meet here
+            replaceAllLocked(monitors);
+        }
+    }
+
+    private void replaceAllLocked(List<Monitor> monitors) {
         db.inTransaction(c -> {
+            if (db.dialect() == Dialect.POSTGRESQL) {
+                try (PreparedStatement lock = c.prepareStatement("LOCK TABLE monitors IN SHARE ROW EXCLUSIVE MODE")) {
+                    lock.execute(); // conflicts with itself, not with readers; released at commit
+                }
+            }
             try (PreparedStatement del = c.prepareStatement("DELETE FROM monitors")) {
                 del.executeUpdate();
             }
