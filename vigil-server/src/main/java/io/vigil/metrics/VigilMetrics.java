@@ -88,6 +88,19 @@ public final class VigilMetrics {
         }
     }
 
+    /**
+     * {@code vigil_outbox_tail_served_total} and {@code vigil_outbox_tail_missed_reads_total}: how relays' outbox
+     * reads were answered — records served from the tail of just-committed rows in memory, reads that went to the store.
+     */
+    public void bindOutboxTail(io.vigil.store.outbox.OutboxTail tail) {
+        FunctionCounter.builder("vigil_outbox_tail_served_total", tail, io.vigil.store.outbox.OutboxTail::servedRecords)
+                .description("outbox records relays read from the in-memory tail of just-committed rows instead of the store")
+                .register(registry);
+        FunctionCounter.builder("vigil_outbox_tail_missed_reads_total", tail, io.vigil.store.outbox.OutboxTail::missedReads)
+                .description("relay reads of the outbox the in-memory tail could not answer (read from the store)")
+                .register(registry);
+    }
+
     public Counter reloads(String result) {
         return counters.computeIfAbsent("reload|" + result, k -> Counter.builder("vigil_config_reloads_total")
                 .description("configuration reloads by result (applied, rejected, failed)").tag("result", result).register(registry));

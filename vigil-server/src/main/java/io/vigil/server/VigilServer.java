@@ -159,6 +159,7 @@ public final class VigilServer implements AutoCloseable {
         monitorRepo = new MonitorRepository(db);
         metrics = new VigilMetrics(registry);
         metrics.bindDeadLetters(db.deadLetters());
+        metrics.bindOutboxTail(db.outboxTail());
         liveness = new LivenessService(clock, new StateWriter(db, clock), new SourceRepository(db),
                 c.detection().checkpointInterval(), c.detection().grace(),
                 e -> lease.isHolding() && lease.epoch() == e, this::wakeRelays, this::onEvent);

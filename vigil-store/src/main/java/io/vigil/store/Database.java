@@ -46,6 +46,10 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final HikariDataSource pool;
     private final io.vigil.store.deadletter.DeadLetters deadLetters = new io.vigil.store.deadletter.DeadLetters(this);
+    /** Size of the outbox's tail in memory; 0 turns it off (every relay read goes to the store). For benchmarks. */
+    static final String TAIL_BYTES_PROPERTY = "vigil.outbox.tailBytes";
+    private final io.vigil.store.outbox.OutboxTail outboxTail = new io.vigil.store.outbox.OutboxTail(
+            Long.getLong(TAIL_BYTES_PROPERTY, io.vigil.store.outbox.OutboxTail.DEFAULT_MAX_BYTES));
 
     private Database(String url, Dialect dialect, HikariDataSource pool) {
         this.url = url;
@@ -188,6 +192,14 @@ public final class Database implements AutoCloseable {
     /** The dead-letter table of this store, shared by every writer (one set of counts per store). */
     public io.vigil.store.deadletter.DeadLetters deadLetters() {
         return deadLetters;
+    }
+
+    /**
+     * The outbox rows this process's writers committed last, shared by every writer and reader of this store (one
+     * tail per {@code Database}, as the outbox is one per store).
+     */
+    public io.vigil.store.outbox.OutboxTail outboxTail() {
+        return outboxTail;
     }
 
     public Dialect dialect() {

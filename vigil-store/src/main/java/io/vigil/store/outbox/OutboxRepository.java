@@ -36,21 +36,16 @@ public final class OutboxRepository implements OutboxCursors {
 
     @Override
     public List<OutboxRecord> pending(String sink, int limit) {
-        return db.withConnection(c -> {
-            long cursor = cursor(c, sink);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")) {
-                ps.setLong(1, cursor);
-                ps.setInt(2, limit);
-                return read(ps);
-            }
-        });
+        return pending(sink, -1, limit);
     }
 
+    /** Served from the store's {@link OutboxTail} when it holds what comes after the position, else read. */
     @Override
     public List<OutboxRecord> pending(String sink, long afterSeq, int limit) {
         return db.withConnection(c -> {
             long from = Math.max(cursor(c, sink), afterSeq);
+            List<OutboxRecord> recent = db.outboxTail().after(from, limit);
+            if (recent != null) return recent;
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + COLUMNS + " FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")) {
                 ps.setLong(1, from);
@@ -172,7 +167,10 @@ public final class OutboxRepository implements OutboxCursors {
                 ps.setLong(1, olderThanMillis);
                 ps.setString(2, SourceRepository.STATE_CURSOR);
                 ps.setString(3, SourceRepository.STATE_CURSOR);
-                return ps.executeUpdate();
+                int deleted = ps.executeUpdate();
+                // a sink registered after this sits at the store's head, which may now be below what the tail holds
+                if (deleted > 0) db.outboxTail().forget();
+                return deleted;
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.vigil.store.outbox;
 
+import io.vigil.delivery.OutboxRecord;
 import io.vigil.engine.SourceSnapshot;
 import io.vigil.store.Database;
 import io.vigil.store.lease.LeaseRepository;
@@ -11,9 +12,12 @@ import io.vigil.store.source.SourceRepository;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,13 +79,14 @@ public final class StateWriter {
      *                             such lease exists); nothing was written
      */
     public void commit(List<SourceSnapshot> states, List<OutboxEntry> events, long epoch) {
-        db.inTransaction(c -> {
+        Appended appended = db.inTransaction(c -> {
             long current = LeaseRepository.lockActiveEpoch(c);
             if (current != epoch) throw new StaleEpochException(epoch, current);
-            append(c, events, e -> epoch, clock.millis());
+            Appended rows = append(c, events, e -> epoch, clock.millis());
             sources.upsert(c, states); // after the rows: these states stand over every row this commit appended
-            return null;
+            return rows;
         });
+        appended.toTail(db.outboxTail());
     }
 
     /**
@@ -121,7 +126,7 @@ public final class StateWriter {
         for (SourceSnapshot s : states) touched.add(fence.partition(s.key().sourceName()));
         for (OutboxEntry e : events) touched.add(fence.partition(e.sourceName()));
         if (touched.isEmpty()) return;
-        db.inTransaction(c -> {
+        Appended appended = db.inTransaction(c -> {
             LeaseRepository.lockActiveEpoch(c); // serializes with every other commit and with partition takeovers
             Map<Integer, Long> stored = PartitionOwnerRepository.epochs(c, fence.topic(), touched);
             Set<Integer> stale = new HashSet<>();
@@ -130,11 +135,12 @@ public final class StateWriter {
                 if (current == null || current != fence.epoch(p)) stale.add(p);
             }
             if (!stale.isEmpty()) throw new StalePartitionException(fence.topic(), stale);
-            append(c, events, e -> fence.epoch(fence.partition(e.sourceName())), clock.millis());
+            Appended rows = append(c, events, e -> fence.epoch(fence.partition(e.sourceName())), clock.millis());
             if (lastSeenOnly) sources.writeLastSeen(c, states);
             else sources.upsert(c, states);
-            return null;
+            return rows;
         });
+        appended.toTail(db.outboxTail());
     }
 
     private static void bindState(PreparedStatement ps, io.vigil.engine.SourceSnapshot state) throws SQLException {
@@ -168,13 +174,62 @@ public final class StateWriter {
         });
     }
 
-    /** @param journaledAt when this transaction writes the rows (just before its commit) */
-    private static void append(Connection c, List<OutboxEntry> events, ToLongFunction<OutboxEntry> epochOf,
-                               long journaledAt) throws SQLException {
-        if (events.isEmpty()) return;
+    /**
+     * Appends the rows and tells what the {@link OutboxTail} may learn from them once the transaction commits.
+     *
+     * @param journaledAt when this transaction writes the rows (just before its commit)
+     */
+    private static Appended append(Connection c, List<OutboxEntry> events, ToLongFunction<OutboxEntry> epochOf,
+                                   long journaledAt) throws SQLException {
+        if (events.isEmpty()) return Appended.NOTHING;
+        long before = SourceRepository.outboxHead(c); // under the commit lock: no other writer's row can follow it
+        int[] counts;
         try (PreparedStatement ps = c.prepareStatement(INSERT_OUTBOX)) {
             bind(ps, events, epochOf, journaledAt);
-            ps.executeBatch();
+            counts = ps.executeBatch();
+        }
+        boolean counted = true;
+        for (int n : counts) {
+            if (n == Statement.SUCCESS_NO_INFO) counted = false; // PostgreSQL's rewritten batch reports no counts
+            else if (n != 1) return Appended.NOTHING; // a duplicate skipped (a retried commit)
+        }
+        // H2 inserts a batch row by row: one row per entry and exactly as many new seqs means the entries took
+        // before+1 … before+n in their order. Where counts are not reported, the rows say so themselves.
+        boolean exact = counted ? SourceRepository.outboxHead(c) - before == events.size()
+                : tookSeqsInOrder(c, before, events);
+        return exact ? new Appended(before, events, journaledAt) : Appended.NOTHING;
+    }
+
+    /** Whether the rows after {@code before} are exactly {@code events}, in their order, at before+1 … before+n. */
+    private static boolean tookSeqsInOrder(Connection c, long before, List<OutboxEntry> events) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setLong(1, before);
+            ps.setInt(2, events.size() + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                int i = 0;
+                while (rs.next()) {
+                    if (i == events.size() || rs.getLong(1) != before + 1 + i
+                            || !rs.getString(2).equals(events.get(i).eventId())) return false;
+                    i++;
+                }
+                return i == events.size();
+            }
+        }
+    }
+
+    /** The rows one transaction appended, in seq order after {@code before}; handed to the tail after the commit. */
+    private record Appended(long before, List<OutboxEntry> entries, long journaledAt) {
+        static final Appended NOTHING = new Appended(-1, List.of(), 0);
+
+        void toTail(OutboxTail tail) {
+            if (entries.isEmpty()) return;
+            List<OutboxRecord> rows = new ArrayList<>(entries.size());
+            long seq = before;
+            for (OutboxEntry e : entries) {
+                rows.add(new OutboxRecord(++seq, e.eventId(), e.eventName(), e.sourceName(), e.kind(), e.payload(),
+                        e.createdAtMillis(), journaledAt));
+            }
+            tail.committed(before, rows);
         }
     }
 

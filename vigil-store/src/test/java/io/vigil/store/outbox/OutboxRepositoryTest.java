@@ -109,4 +109,98 @@ class OutboxRepositoryTest {
         append(db, becomeActive(db, "me"), "e1", 1);
         assertThat(outbox.headSeq()).isEqualTo(outbox.pending("s", 1).get(0).seq());
     }
+
+    // ------------------------------------------------------------------ the tail: just-committed rows from memory
+
+    private static List<OutboxEntry> entries(String prefix, int n, long createdAt) {
+        return java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> new OutboxEntry(prefix + i, "hb", "src-" + prefix + i,
+                "ONSET", "{\"event\":{\"n\":" + i + ",\"text\":\"é ü \\\" ✓\"}}", createdAt + i)).toList();
+    }
+
+    /** A row written by another process: committed to the store without this process's writers hearing of it. */
+    private static void insertBehindTheWritersBacks(Database db, String id) {
+        db.withConnection(c -> {
+            try (var ps = c.prepareStatement("INSERT INTO outbox (event_id, event_name, source_name, kind, payload, epoch,"
+                    + " created_at_ms, journaled_at_ms) VALUES (?, 'hb', ?, 'ONSET', '{}', 1, 1, 1)")) {
+                ps.setString(1, id);
+                ps.setString(2, "src-" + id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @StoreTest
+    void aRelayReadsJustCommittedRowsFromMemoryExactlyAsTheStoreHasThem(Database db) {
+        OutboxRepository outbox = new OutboxRepository(db);
+        long epoch = becomeActive(db, "me");
+        StateWriter writer = new StateWriter(db);
+        // An emptied outbox's head (0) is not where its seqs go on: the first commit after it is left to the store.
+        writer.commit(List.of(), entries("first", 1, 0), epoch);
+        outbox.cursor("s");
+        writer.commit(List.of(), entries("a", 30, 1000), epoch);
+        writer.commit(List.of(), entries("b", 20, 2000), epoch);
+        long served = db.outboxTail().servedRecords();
+
+        List<OutboxRecord> first = outbox.pending("s", 25);
+        List<OutboxRecord> rest = outbox.pending("s", first.getLast().seq(), 100);
+
+        assertThat(db.outboxTail().servedRecords() - served).isEqualTo(50);
+        List<OutboxRecord> fromMemory = new java.util.ArrayList<>(first);
+        fromMemory.addAll(rest);
+        assertThat(fromMemory).isEqualTo(outbox.recent(1000, 100)); // the events API reads the store itself
+    }
+
+    @StoreTest
+    void aRetriedCommitThatSkippedADuplicateIsReadFromTheStore(Database db) {
+        OutboxRepository outbox = new OutboxRepository(db);
+        long epoch = becomeActive(db, "me");
+        StateWriter writer = new StateWriter(db);
+        writer.commit(List.of(), entries("first", 1, 0), epoch);
+        outbox.cursor("s");
+        writer.commit(List.of(), entries("a", 3, 1000), epoch);
+        long a3 = outbox.headSeq();
+        assertThat(db.outboxTail().lastSeq()).as("held in memory").isEqualTo(a3);
+        assertThat(ids(outbox.pending("s", a3 - 1, 100))).containsExactly("a3");
+        writer.commit(List.of(), entries("a", 5, 1000), epoch); // a1-a3 again (a retry), a4 and a5 new
+        writer.commit(List.of(), entries("c", 2, 3000), epoch);
+
+        assertThat(ids(outbox.pending("s", 100))).containsExactly("a1", "a2", "a3", "a4", "a5", "c1", "c2");
+        assertThat(outbox.pending("s", a3, 100)).isEqualTo(outbox.recent(1000, 100).subList(3, 7));
+    }
+
+    @StoreTest
+    void rowsAnotherProcessCommittedBetweenOurCommitsAreReadFromTheStore(Database db) {
+        OutboxRepository outbox = new OutboxRepository(db);
+        long epoch = becomeActive(db, "me");
+        StateWriter writer = new StateWriter(db);
+        writer.commit(List.of(), entries("first", 1, 0), epoch);
+        outbox.cursor("s");
+        writer.commit(List.of(), entries("a", 3, 1000), epoch);
+        long a3 = outbox.headSeq();
+        assertThat(db.outboxTail().lastSeq()).as("held in memory").isEqualTo(a3);
+        assertThat(ids(outbox.pending("s", a3 - 1, 100))).containsExactly("a3");
+        insertBehindTheWritersBacks(db, "other");
+        writer.commit(List.of(), entries("b", 2, 2000), epoch);
+
+        assertThat(ids(outbox.pending("s", a3, 100))).containsExactly("other", "b1", "b2");
+        assertThat(ids(outbox.pending("s", 100))).containsExactly("a1", "a2", "a3", "other", "b1", "b2");
+        insertBehindTheWritersBacks(db, "last");
+        assertThat(ids(outbox.pending("s", outbox.headSeq() - 1, 100))).as("after the tail's last row: the store")
+                .containsExactly("last");
+    }
+
+    @StoreTest
+    void aSinkRegisteredAfterPruningIsNotServedPrunedRowsFromMemory(Database db) {
+        OutboxRepository outbox = new OutboxRepository(db);
+        outbox.cursor("s");
+        long epoch = becomeActive(db, "me");
+        new StateWriter(db).commit(List.of(), entries("old", 5, 100), epoch);
+        outbox.acknowledge("s", outbox.headSeq());
+        outbox.forgetSink("s");
+
+        assertThat(outbox.prune(Long.MAX_VALUE)).isEqualTo(5);
+
+        assertThat(outbox.cursor("new")).as("an empty outbox's head").isZero();
+        assertThat(outbox.pending("new", 100)).isEmpty();
+    }
 }
