@@ -158,15 +158,16 @@ public final class ConfigKeys {
 
     static final ConfigKey<Boolean> DETECTION_WARM_UP = DETECTION.bool("warmUp", true).restart().doc("boolean", "`true`",
             "Once the active engine tracks " + String.format("%,d", DetectionConfig.WARM_UP_AFTER_SOURCES) + " sources "
-                    + "and no storm of real alarms waits, run a few synthetic storms (20,000 ONSETs, then ABATEDs, three times) through "
+                    + "and no storm of real alarms waits, run synthetic storms (20,000 ONSETs, then ABATEDs, three times, and "
+                    + "up to eight times while the JVM's compiler is still busy) through "
                     + "Vigil's own engine, journal and relay, and a sink of each configured kind (webhook, batch webhook, "
                     + "Message Router, Kafka) sending to a loopback receiver of its own (for Kafka a stand-in broker), "
                     + "on a throwaway store in `<data dir>/warm-up`, once per "
                     + "process, in the background, so that the first real storm after a start does not wait for the JVM "
                     + "to compile the alarm path (a fresh server's first 100k-source storm was 1.3–1.6× slower). Nothing "
-                    + "reaches the configured store, sinks or metrics; it takes a few seconds of CPU and gives way to a storm of "
+                    + "reaches the configured store, sinks or metrics; it takes 5–20 s of CPU and gives way to a storm of "
                     + "real alarms (over 1,000 waiting), a lost role and the stop. Embedded store only (left out on PostgreSQL), and only with "
-                    + "256 MiB of heap and 512 MiB of disk free. `false` leaves it out "
+                    + "256 MiB of heap and 1 GiB of disk free. `false` leaves it out "
                     + "([benchmarks.md](benchmarks.md#session-8-where-a-storms-cpu-goes-and-the-alarm-paths-warm-up)).");
 
     // ------------------------------------------------------------------ ingest

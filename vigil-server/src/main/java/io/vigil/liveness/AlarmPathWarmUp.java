@@ -1,6 +1,7 @@
 package io.vigil.liveness;
 
 import io.vigil.delivery.OutboxRecord;
+import io.vigil.engine.ChangeEvent;
 import io.vigil.delivery.Sink;
 import io.vigil.ingest.Channel;
 import io.vigil.ingest.IngestLimits;
@@ -28,7 +29,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -68,6 +71,37 @@ public final class AlarmPathWarmUp {
         }
     }
 
+    /**
+     * What the server hangs on its own journal and relays (metrics, the live event feed), made again for the
+     * warm-up's: the JIT then compiles the alarm path with the calls a real storm makes — the same classes at the same
+     * call sites — so a real storm neither compiles the metrics' code (a C2 compile of a histogram's record method
+     * took 0.5 s of a core inside a storm) nor throws away the warm-up's compiled journal at its first ONSET because
+     * another class answers a call. What they are given must reach nothing real: scratch meters, no log lines.
+     */
+    public interface Instruments {
+        /** Nothing hung on them: the warm-up's journal hook does nothing, its relays are not observed. */
+        Instruments NONE = new Instruments() {
+            @Override
+            public Consumer<ChangeEvent> journalHook(AtomicReference<LivenessService> liveness) {
+                return e -> { };
+            }
+
+            @Override
+            public void bindRelay(OutboxRelay relay) {
+            }
+        };
+
+        /**
+         * The hook the warm-up's journal calls for every durable event, as the server's own.
+         *
+         * @param liveness holds the warm-up's service once it is made (it is made with this hook)
+         */
+        Consumer<ChangeEvent> journalHook(AtomicReference<LivenessService> liveness);
+
+        /** Observes a warm-up relay as the server observes its own. */
+        void bindRelay(OutboxRelay relay);
+    }
+
     /** What one warm-up did. */
     public record Result(int storms, long events, long millis) {
     }
@@ -91,10 +125,39 @@ public final class AlarmPathWarmUp {
      * {@link #run(Path, int, int, BooleanSupplier)} with every storm also delivered through each of {@code alsoTo}
      * (sinks of the configured kinds pointed at a receiver of the caller's that discards what it gets: their own
      * code is compiled too; their names must differ, each has its own cursor), each up to
-     * {@link Counting#FORWARDED_PER_SINK} records, the rest counted only. Their failures count as deliveries: the
+     * {@link Counting#FORWARDED_PER_SINK} records (a batching sink all of them), the rest counted only. Their failures count as deliveries: the
      * warm-up needs their code run, not their answer.
      */
     public static Result run(Path dir, int sources, int rounds, BooleanSupplier stop, List<Sink> alsoTo) {
+        return run(dir, sources, rounds, stop, alsoTo, Instruments.NONE);
+    }
+
+    /** {@link #run(Path, int, int, BooleanSupplier, List)} with the journal and relays instrumented like the server's. */
+    public static Result run(Path dir, int sources, int rounds, BooleanSupplier stop, List<Sink> alsoTo,
+                             Instruments instruments) {
+        return run(dir, sources, rounds, rounds, stop, alsoTo, instruments);
+    }
+
+    /**
+     * {@link #run(Path, int, int, BooleanSupplier, List, Instruments)} that goes on after {@code rounds} rounds, up to
+     * {@code maxRounds}, while the JIT still compiles: until a round in which the compiler threads worked less than
+     * {@value #SETTLED_COMPILE_SHARE} of its time. On two cores C2 has a queue through the first rounds; the methods
+     * still in it when the storms stop are dropped from it as no longer hot, and stay in their slow, profiling
+     * version until the first real storm makes them hot again and compiles them inside it (JFR: the relay's
+     * producer path, the journal's event encoding, 5 s of C2 compiling in a storm). Where the JVM does not report
+     * its compile time, exactly {@code rounds} rounds run.
+     */
+    public static Result run(Path dir, int sources, int rounds, int maxRounds, BooleanSupplier stop, List<Sink> alsoTo,
+                             Instruments instruments) {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean measured = jit != null && jit.isCompilationTimeMonitoringSupported();
+        return run(dir, sources, rounds, maxRounds, stop, alsoTo, instruments, measured ? jit::getTotalCompilationTime : null);
+    }
+
+    /** @param compileMillis the JVM's compile time so far (ms), or null when it is not known: {@code rounds} rounds */
+    static Result run(Path dir, int sources, int rounds, int maxRounds, BooleanSupplier stop, List<Sink> alsoTo,
+                      Instruments instruments, java.util.function.@org.jspecify.annotations.Nullable LongSupplier compileMillis) {
+        if (rounds < 1 || maxRounds < rounds) throw new IllegalArgumentException("rounds 1.." + maxRounds + ": " + rounds);
         long started = System.nanoTime();
         delete(dir);
         try {
@@ -103,13 +166,15 @@ public final class AlarmPathWarmUp {
             throw new UncheckedIOException("cannot create the warm-up's scratch directory " + dir, e);
         }
         try {
-            return run(dir, sources, rounds, stop, alsoTo, started);
+            return run(dir, sources, rounds, maxRounds, stop, alsoTo, instruments, compileMillis, started);
         } finally {
             delete(dir);
         }
     }
 
-    private static Result run(Path dir, int sources, int rounds, BooleanSupplier stop, List<Sink> alsoTo, long started) {
+    private static Result run(Path dir, int sources, int rounds, int maxRounds, BooleanSupplier stop, List<Sink> alsoTo,
+                              Instruments instruments, java.util.function.@org.jspecify.annotations.Nullable LongSupplier compileMillis,
+                              long started) {
         ManualClock clock = new ManualClock(System.currentTimeMillis());
         DiscardingSink sink = new DiscardingSink();
         List<Counting> extra = alsoTo.stream().map(Counting::new).toList();
@@ -117,27 +182,38 @@ public final class AlarmPathWarmUp {
         try (Database db = Database.h2Scratch(dir)) {
             long epoch = new LeaseRepository(db).tryAcquire(LeaseRepository.ACTIVE, "warm-up", Duration.ofHours(1))
                     .orElseThrow().epoch();
+            AtomicReference<LivenessService> made = new AtomicReference<>();
             LivenessService liveness = LivenessService.scratch(clock, new StateWriter(db, clock), new SourceRepository(db), () -> {
                 for (OutboxRelay r : relays) r.wakeUp();
-            });
+            }, instruments.journalHook(made));
+            made.set(liveness);
             try {
                 OutboxRepository outbox = new OutboxRepository(db);
                 relays.add(OutboxRelay.start(sink, outbox, RelaySettings.defaults()));
                 for (Counting c : extra) relays.add(OutboxRelay.start(c, outbox, RelaySettings.defaults()));
+                for (OutboxRelay r : relays) instruments.bindRelay(r);
                 liveness.setLimits(new IngestLimits(IngestLimits.MAX_NAME_LENGTH, Math.max(sources, 1), Integer.MAX_VALUE));
                 liveness.configure(List.of(new Monitor(EVENT_NAME, THRESHOLD, 1, TimeBase.ARRIVAL, new ClosedLoop(
                         "ControlLoop-warm-up", "warm-up-policy", "1.0.0", "resource=warm-up", TargetType.VNF,
                         "generic-vnf.vnf-name", "1.0.0"))));
                 liveness.activate(epoch);
                 long expected = 0;
-                for (int round = 0; round < rounds; round++) {
+                int done = 0;
+                while (done < maxRounds) {
+                    long compiledBefore = compileMillis == null ? 0 : compileMillis.getAsLong();
+                    long roundStart = System.nanoTime();
                     // round 0: the sources' first beat; later rounds: a beat of alarmed sources, an ABATED storm
                     beat(liveness, clock, sources);
-                    if (round > 0) awaitDelivered(liveness, sink, extra, expected += sources, stop);
+                    if (done > 0) awaitDelivered(liveness, sink, extra, expected += sources, stop);
                     clock.advanceMillis(THRESHOLD.toMillis() + 10); // every source silent: an ONSET storm
                     awaitDelivered(liveness, sink, extra, expected += sources, stop);
+                    done++;
+                    long roundMillis = Math.max(1, (System.nanoTime() - roundStart) / 1_000_000);
+                    boolean settled = compileMillis == null
+                            || compileMillis.getAsLong() - compiledBefore < SETTLED_COMPILE_SHARE * roundMillis;
+                    if (done >= rounds && settled) break;
                 }
-                return new Result(rounds * 2 - 1, sink.delivered.get(), (System.nanoTime() - started) / 1_000_000);
+                return new Result(done * 2 - 1, sink.delivered.get(), (System.nanoTime() - started) / 1_000_000);
             } finally {
                 liveness.deactivate(); // a stopped warm-up's queued events are dropped, not written before the close
                 for (OutboxRelay r : relays) r.close();
@@ -159,6 +235,8 @@ public final class AlarmPathWarmUp {
     }
 
     private static final int ADMITTED_PER_MS = 5_000;
+    /** A round in which the compilers worked less than this share of its wall time: the JIT has settled. */
+    static final double SETTLED_COMPILE_SHARE = 0.25;
 
     private static void awaitDelivered(LivenessService liveness, DiscardingSink sink, List<Counting> extra, long expected,
                                        BooleanSupplier stop) {
@@ -202,12 +280,21 @@ public final class AlarmPathWarmUp {
          * are 100,000 events).
          */
         static final long FORWARDED_PER_SINK = 20_000;
+        /**
+         * Records a batching sink (Kafka, Message Router, a webhook with {@code batch}) is handed: all of them. Its
+         * per-record code (the Kafka producer's append, a batch's encoding) runs once per record, a few hundred
+         * requests carry them, and 20,000 calls left the producer's append to be compiled inside the first real storm
+         * (0.9 s of a core): C2's thresholds grow with its queue, which the warm-up keeps long.
+         */
+        static final long FORWARDED_PER_BATCHING_SINK = Long.MAX_VALUE;
         private final Sink sink;
+        private final long forwardedAtMost;
         private final AtomicLong forwarded = new AtomicLong();
         final AtomicLong handled = new AtomicLong();
 
         Counting(Sink sink) {
             this.sink = sink;
+            this.forwardedAtMost = sink.maxBatch() > 1 ? FORWARDED_PER_BATCHING_SINK : FORWARDED_PER_SINK;
         }
 
         @Override
@@ -226,7 +313,7 @@ public final class AlarmPathWarmUp {
         }
 
         private CompletionStage<Void> counted(int n, java.util.function.Supplier<CompletionStage<Void>> delivery) {
-            if (forwarded.addAndGet(n) > FORWARDED_PER_SINK) { // enough to compile it: the rest is counted only
+            if (forwarded.addAndGet(n) > forwardedAtMost) { // enough to compile it: the rest is counted only
                 handled.addAndGet(n);
                 return CompletableFuture.completedFuture(null);
             }

@@ -182,10 +182,15 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
         this(clock, stateWriter, sources, checkpointInterval, grace, mayWrite, onOutboxWritten, onEvent, false);
     }
 
-    /** A service on a scratch store for {@link AlarmPathWarmUp}: the same code, no log lines, its own thread name. */
-    static LivenessService scratch(Clock clock, StateWriter stateWriter, SourceRepository sources, Runnable onOutboxWritten) {
+    /**
+     * A service on a scratch store for {@link AlarmPathWarmUp}: the same code, no log lines, its own thread name.
+     *
+     * @param onEvent as for the server's own service, made of the same classes (see {@link AlarmPathWarmUp.Instruments})
+     */
+    static LivenessService scratch(Clock clock, StateWriter stateWriter, SourceRepository sources, Runnable onOutboxWritten,
+                                   Consumer<ChangeEvent> onEvent) {
         return new LivenessService(clock, stateWriter, sources, Duration.ofSeconds(1), Duration.ZERO, e -> true,
-                onOutboxWritten, e -> { }, true);
+                onOutboxWritten, onEvent, true);
     }
 
     private LivenessService(Clock clock, StateWriter stateWriter, SourceRepository sources, Duration checkpointInterval,

@@ -38,6 +38,11 @@ final class AlarmLog {
         this.perSecond = perSecond;
     }
 
+    /** An alarm log of the same clock and rate whose lines go to {@code other} (the warm-up's, to a silent logger). */
+    AlarmLog to(Logger other) {
+        return new AlarmLog(other, clockMillis, perSecond);
+    }
+
     /** One written ONSET or ABATED (other kinds are ignored). */
     void written(ChangeEvent e) {
         if (!e.isAlarm()) return;

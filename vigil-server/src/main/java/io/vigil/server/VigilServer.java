@@ -160,9 +160,11 @@ public final class VigilServer implements AutoCloseable {
         metrics = new VigilMetrics(registry);
         metrics.bindDeadLetters(db.deadLetters());
         metrics.bindOutboxTail(db.outboxTail());
+        JournalHook journalHook = new JournalHook(metrics, changes, alarmLog, new java.util.concurrent.atomic.AtomicReference<>());
         liveness = new LivenessService(clock, new StateWriter(db, clock), new SourceRepository(db),
                 c.detection().checkpointInterval(), c.detection().grace(),
-                e -> lease.isHolding() && lease.epoch() == e, this::wakeRelays, this::onEvent);
+                e -> lease.isHolding() && lease.epoch() == e, this::wakeRelays, journalHook);
+        journalHook.liveness.set(liveness);
         // the sources table catches up with the alarm rows' states once every relay has acknowledged what it read
         liveness.setDeliveryIdle(() -> relays.stream().allMatch(r -> r.lagRecords() == 0));
         detectRoute = new HeartbeatRoute.Detect(liveness);
@@ -415,7 +417,7 @@ public final class VigilServer implements AutoCloseable {
     /** Heap the warm-up needs free before it starts (its scratch engine, store cache and queues take 40-60 MB). */
     static final long WARM_UP_MIN_FREE_HEAP = 256L << 20;
     /** Disk it needs free in the data directory (its scratch store stays well under this). */
-    static final long WARM_UP_MIN_FREE_DISK = 512L << 20;
+    static final long WARM_UP_MIN_FREE_DISK = 1L << 30;
     /**
      * Real alarms waiting for the journal above which the warm-up gives way (a storm): the few of a steady churn pass
      * through the journal in milliseconds and must not end it.
@@ -424,6 +426,8 @@ public final class VigilServer implements AutoCloseable {
     /** Sources per synthetic storm of the warm-up, and its ONSET storms (ABATED ones between them). */
     static final int WARM_UP_SOURCES = Integer.getInteger("vigil.warmUp.sources", 20_000); // a bench knob, not configuration
     static final int WARM_UP_ROUNDS = Integer.getInteger("vigil.warmUp.rounds", 3);
+    /** Rounds the warm-up may go on to while the JIT still compiles (see {@link AlarmPathWarmUp}). */
+    static final int WARM_UP_MAX_ROUNDS = Math.max(WARM_UP_ROUNDS, Integer.getInteger("vigil.warmUp.maxRounds", 8));
 
     /**
      * {@code detection.warmUp}: once the active engine tracks {@link DetectionConfig#WARM_UP_AFTER_SOURCES} sources
@@ -445,9 +449,9 @@ public final class VigilServer implements AutoCloseable {
             List<PublishTarget> targets = config.publish();
             warmUp = Thread.ofPlatform().name("vigil-warm-up").daemon(true).start(() -> {
                 try (WarmUpReceiver receiver = WarmUpReceiver.start(delivery, targets)) {
-                    AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(dir, WARM_UP_SOURCES, WARM_UP_ROUNDS,
+                    AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(dir, WARM_UP_SOURCES, WARM_UP_ROUNDS, WARM_UP_MAX_ROUNDS,
                             () -> warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > WARM_UP_YIELD_ALARMS,
-                            receiver.sinks());
+                            receiver.sinks(), warmUpInstruments());
                     log.info("alarm path warmed up: {} synthetic storms ({} events) through a scratch store in {} ms, so "
                             + "that a first storm does not wait for the JVM's compiler (detection.warmUp)", r.storms(),
                             r.events(), r.millis());
@@ -469,7 +473,7 @@ public final class VigilServer implements AutoCloseable {
         if (db.dialect() != io.vigil.store.Dialect.H2) return "the store is not the embedded one";
         Runtime rt = Runtime.getRuntime();
         if (rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()) < WARM_UP_MIN_FREE_HEAP) return "less than 256 MiB of heap free";
-        if (usableSpace(options.dataDir()) < WARM_UP_MIN_FREE_DISK) return "less than 512 MiB free in the data directory";
+        if (usableSpace(options.dataDir()) < WARM_UP_MIN_FREE_DISK) return "less than 1 GiB free in the data directory";
         return null;
     }
 
@@ -511,10 +515,55 @@ public final class VigilServer implements AutoCloseable {
         relays.clear();
     }
 
-    private void onEvent(ChangeEvent e) {
-        metrics.recordChange(e, liveness.engine());
-        changes.publish(e);
-        alarmLog.written(e);
+    /**
+     * What the journal does with every durable change event: metrics, the live event feed, the alarm log lines. One
+     * class for the server's journal and the warm-up's (see {@link AlarmPathWarmUp.Instruments}).
+     */
+    static final class JournalHook implements java.util.function.Consumer<ChangeEvent> {
+        private final VigilMetrics metrics;
+        private final io.vigil.liveness.ChangeFeed changes;
+        private final AlarmLog alarmLog;
+        /** The service whose engine knows the events' monitors; set once it is made (it is made with this hook). */
+        final java.util.concurrent.atomic.AtomicReference<LivenessService> liveness;
+
+        JournalHook(VigilMetrics metrics, io.vigil.liveness.ChangeFeed changes, AlarmLog alarmLog,
+                    java.util.concurrent.atomic.AtomicReference<LivenessService> liveness) {
+            this.metrics = metrics;
+            this.changes = changes;
+            this.alarmLog = alarmLog;
+            this.liveness = liveness;
+        }
+
+        @Override
+        public void accept(ChangeEvent e) {
+            metrics.recordChange(e, liveness.get().engine());
+            changes.publish(e);
+            alarmLog.written(e);
+        }
+    }
+
+    /**
+     * The warm-up's journal hook and relay observers: the server's own kinds, on a meter registry of their own, a
+     * change feed nobody reads and an alarm log whose logger is off (a logger of the same class as the real one).
+     */
+    private AlarmPathWarmUp.Instruments warmUpInstruments() {
+        VigilMetrics scratch = new VigilMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        org.slf4j.Logger silent = LoggerFactory.getLogger(VigilServer.class.getName() + ".warm-up");
+        if (silent instanceof ch.qos.logback.classic.Logger l) l.setLevel(ch.qos.logback.classic.Level.OFF);
+        else silent = org.slf4j.helpers.NOPLogger.NOP_LOGGER;
+        AlarmLog quiet = alarmLog.to(silent);
+        return new AlarmPathWarmUp.Instruments() {
+            @Override
+            public java.util.function.Consumer<ChangeEvent> journalHook(
+                    java.util.concurrent.atomic.AtomicReference<LivenessService> liveness) {
+                return new JournalHook(scratch, new io.vigil.liveness.ChangeFeed(), quiet, liveness);
+            }
+
+            @Override
+            public void bindRelay(OutboxRelay relay) {
+                scratch.bindRelay(relay);
+            }
+        };
     }
 
     // ------------------------------------------------------------------ ingest

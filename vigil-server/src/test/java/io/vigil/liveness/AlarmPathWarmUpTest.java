@@ -107,4 +107,99 @@ class AlarmPathWarmUpTest {
         assertThat(r.events()).isEqualTo(3 * 300);
         assertThat(taken.get()).as("each storm's events went through the caller's sink too").isEqualTo(3 * 300);
     }
+
+    /** A sink that counts what it is handed; {@code batch} records a call at most. */
+    private static Sink counting(String name, int batch, AtomicLong taken) {
+        return new Sink() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public CompletionStage<Void> deliver(OutboxRecord record) {
+                return deliverBatch(List.of(record));
+            }
+
+            @Override
+            public CompletionStage<Void> deliverBatch(List<OutboxRecord> records) {
+                taken.addAndGet(records.size());
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public int maxBatch() {
+                return batch;
+            }
+        };
+    }
+
+    @Test
+    void aBatchingSinkIsHandedEveryEventAndASinkOfOneEventPerRequestTwentyThousand() throws Exception {
+        AtomicLong batched = new AtomicLong();
+        AtomicLong single = new AtomicLong();
+
+        AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(parent.resolve("warm-up"), 11_000, 2, () -> false,
+                List.of(counting("batching", 500, batched), counting("single", 1, single)));
+
+        assertThat(r.events()).isEqualTo(3 * 11_000);
+        assertThat(batched.get()).as("the producer's per-record code runs as often as a real storm's").isEqualTo(3 * 11_000);
+        assertThat(single.get()).as("a bound on the requests of a webhook without batch").isEqualTo(20_000);
+    }
+
+    @Test
+    void theWarmUpsJournalAndRelaysAreInstrumentedAsTheCallerInstrumentsItsOwn() throws Exception {
+        java.util.Map<io.vigil.engine.ChangeKind, Integer> hooked = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean serviceKnown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AlarmPathWarmUp.Instruments instruments = new AlarmPathWarmUp.Instruments() {
+            @Override
+            public java.util.function.Consumer<io.vigil.engine.ChangeEvent> journalHook(
+                    java.util.concurrent.atomic.AtomicReference<LivenessService> liveness) {
+                return e -> {
+                    if (liveness.get() == null) serviceKnown.set(false);
+                    hooked.merge(e.kind(), 1, Integer::sum);
+                };
+            }
+
+            @Override
+            public void bindRelay(io.vigil.transport.relay.OutboxRelay relay) {
+                relay.observeStages((record, handed, acked) -> observed.add(relay.sinkName()));
+            }
+        };
+
+        AlarmPathWarmUp.run(parent.resolve("warm-up"), 300, 2, () -> false,
+                List.of(counting("batching", 100, new AtomicLong())), instruments);
+
+        assertThat(hooked).containsEntry(io.vigil.engine.ChangeKind.ONSET, 600).containsEntry(io.vigil.engine.ChangeKind.ABATED, 300);
+        assertThat(serviceKnown).as("the hook finds the warm-up's service when events come").isTrue();
+        assertThat(observed).filteredOn("warm-up"::equals).hasSize(900);
+        assertThat(observed).filteredOn("batching"::equals).hasSize(900);
+    }
+
+    @Test
+    void theWarmUpGoesOnPastItsRoundsWhileTheJitStillCompilesUpToItsLast() throws Exception {
+        // a compiler that works a whole round's time in each of the first four rounds, then nothing
+        AtomicInteger asked = new AtomicInteger();
+        java.util.function.LongSupplier busyFourRounds = () -> {
+            int n = asked.getAndIncrement(); // asked twice a round: at its start and at its end
+            return n < 8 ? n * 1_000_000L : 8_000_000L;
+        };
+        AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(parent.resolve("warm-up"), 200, 2, 8, () -> false, List.of(),
+                AlarmPathWarmUp.Instruments.NONE, busyFourRounds);
+        assertThat(r.storms()).as("four busy rounds and a quiet fifth").isEqualTo(2 * 5 - 1);
+
+        java.util.function.LongSupplier alwaysBusy = () -> asked.getAndAdd(1) * 1_000_000L;
+        r = AlarmPathWarmUp.run(parent.resolve("warm-up"), 200, 2, 6, () -> false, List.of(), AlarmPathWarmUp.Instruments.NONE,
+                alwaysBusy);
+        assertThat(r.storms()).as("never settled: it stops at its last round").isEqualTo(2 * 6 - 1);
+
+        r = AlarmPathWarmUp.run(parent.resolve("warm-up"), 200, 3, 6, () -> false, List.of(), AlarmPathWarmUp.Instruments.NONE,
+                () -> 0);
+        assertThat(r.storms()).as("settled at once: its own rounds").isEqualTo(2 * 3 - 1);
+
+        r = AlarmPathWarmUp.run(parent.resolve("warm-up"), 200, 2, 6, () -> false, List.of(), AlarmPathWarmUp.Instruments.NONE,
+                null);
+        assertThat(r.storms()).as("a JVM that does not tell its compile time: its own rounds").isEqualTo(2 * 2 - 1);
+    }
 }
