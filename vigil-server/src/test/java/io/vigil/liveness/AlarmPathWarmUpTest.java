@@ -68,28 +68,7 @@ class AlarmPathWarmUpTest {
     @Test
     void everyStormAlsoGoesThroughTheCallersSinksAndOneThatFailsDoesNotHoldItUp() throws Exception {
         AtomicLong taken = new AtomicLong();
-        Sink batching = new Sink() {
-            @Override
-            public String name() {
-                return "batching";
-            }
-
-            @Override
-            public CompletionStage<Void> deliver(OutboxRecord record) {
-                return deliverBatch(List.of(record));
-            }
-
-            @Override
-            public CompletionStage<Void> deliverBatch(List<OutboxRecord> records) {
-                taken.addAndGet(records.size());
-                return CompletableFuture.completedFuture(null);
-            }
-
-            @Override
-            public int maxBatch() {
-                return 100;
-            }
-        };
+        Sink batching = counting("batching", 100, taken);
         Sink failing = new Sink() {
             @Override
             public String name() {

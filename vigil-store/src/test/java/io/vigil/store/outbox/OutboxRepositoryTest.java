@@ -129,16 +129,38 @@ class OutboxRepositoryTest {
         });
     }
 
+    /**
+     * A writer under the lease and sink "s" registered after a first commit: an emptied outbox's head (0) is not
+     * where its seqs go on, so the first commit after it is left to the store and the tail holds what follows.
+     */
+    private record Writing(OutboxRepository outbox, StateWriter writer, long epoch) {
+        static Writing begin(Database db) {
+            Writing w = new Writing(new OutboxRepository(db), new StateWriter(db), becomeActive(db, "me"));
+            w.commit("first", 1, 0);
+            w.outbox.cursor("s");
+            return w;
+        }
+
+        void commit(String prefix, int n, long createdAt) {
+            writer.commit(List.of(), entries(prefix, n, createdAt), epoch);
+        }
+
+        /** Commits three rows {@code prefix}1-3 and checks that the tail holds them; returns the third's seq. */
+        long commitThreeHeldInMemory(Database db, String prefix) {
+            commit(prefix, 3, 1000);
+            long third = outbox.headSeq();
+            assertThat(db.outboxTail().lastSeq()).as("held in memory").isEqualTo(third);
+            assertThat(ids(outbox.pending("s", third - 1, 100))).containsExactly(prefix + "3");
+            return third;
+        }
+    }
+
     @StoreTest
     void aRelayReadsJustCommittedRowsFromMemoryExactlyAsTheStoreHasThem(Database db) {
-        OutboxRepository outbox = new OutboxRepository(db);
-        long epoch = becomeActive(db, "me");
-        StateWriter writer = new StateWriter(db);
-        // An emptied outbox's head (0) is not where its seqs go on: the first commit after it is left to the store.
-        writer.commit(List.of(), entries("first", 1, 0), epoch);
-        outbox.cursor("s");
-        writer.commit(List.of(), entries("a", 30, 1000), epoch);
-        writer.commit(List.of(), entries("b", 20, 2000), epoch);
+        Writing w = Writing.begin(db);
+        OutboxRepository outbox = w.outbox();
+        w.commit("a", 30, 1000);
+        w.commit("b", 20, 2000);
         long served = db.outboxTail().servedRecords();
 
         List<OutboxRecord> first = outbox.pending("s", 25);
@@ -152,17 +174,11 @@ class OutboxRepositoryTest {
 
     @StoreTest
     void aRetriedCommitThatSkippedADuplicateIsReadFromTheStore(Database db) {
-        OutboxRepository outbox = new OutboxRepository(db);
-        long epoch = becomeActive(db, "me");
-        StateWriter writer = new StateWriter(db);
-        writer.commit(List.of(), entries("first", 1, 0), epoch);
-        outbox.cursor("s");
-        writer.commit(List.of(), entries("a", 3, 1000), epoch);
-        long a3 = outbox.headSeq();
-        assertThat(db.outboxTail().lastSeq()).as("held in memory").isEqualTo(a3);
-        assertThat(ids(outbox.pending("s", a3 - 1, 100))).containsExactly("a3");
-        writer.commit(List.of(), entries("a", 5, 1000), epoch); // a1-a3 again (a retry), a4 and a5 new
-        writer.commit(List.of(), entries("c", 2, 3000), epoch);
+        Writing w = Writing.begin(db);
+        OutboxRepository outbox = w.outbox();
+        long a3 = w.commitThreeHeldInMemory(db, "a");
+        w.commit("a", 5, 1000); // a1-a3 again (a retry), a4 and a5 new
+        w.commit("c", 2, 3000);
 
         assertThat(ids(outbox.pending("s", 100))).containsExactly("a1", "a2", "a3", "a4", "a5", "c1", "c2");
         assertThat(outbox.pending("s", a3, 100)).isEqualTo(outbox.recent(1000, 100).subList(3, 7));
@@ -170,17 +186,11 @@ class OutboxRepositoryTest {
 
     @StoreTest
     void rowsAnotherProcessCommittedBetweenOurCommitsAreReadFromTheStore(Database db) {
-        OutboxRepository outbox = new OutboxRepository(db);
-        long epoch = becomeActive(db, "me");
-        StateWriter writer = new StateWriter(db);
-        writer.commit(List.of(), entries("first", 1, 0), epoch);
-        outbox.cursor("s");
-        writer.commit(List.of(), entries("a", 3, 1000), epoch);
-        long a3 = outbox.headSeq();
-        assertThat(db.outboxTail().lastSeq()).as("held in memory").isEqualTo(a3);
-        assertThat(ids(outbox.pending("s", a3 - 1, 100))).containsExactly("a3");
+        Writing w = Writing.begin(db);
+        OutboxRepository outbox = w.outbox();
+        long a3 = w.commitThreeHeldInMemory(db, "a");
         insertBehindTheWritersBacks(db, "other");
-        writer.commit(List.of(), entries("b", 2, 2000), epoch);
+        w.commit("b", 2, 2000);
 
         assertThat(ids(outbox.pending("s", a3, 100))).containsExactly("other", "b1", "b2");
         assertThat(ids(outbox.pending("s", 100))).containsExactly("a1", "a2", "a3", "other", "b1", "b2");
