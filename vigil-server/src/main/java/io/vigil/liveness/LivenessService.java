@@ -807,7 +807,7 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
      * {@code all}: until none is left (a stop or a hand-over, so that the next owner restores from the table alone).
      */
     private void applyStates(boolean all) {
-        if (!statesToApply) return;
+        if (!statesToApply || all && scratch) return; // a scratch store is not restored from: nothing to catch up for
         if (!all) {
             if (!alarms.isEmpty() || !pending.isEmpty()) return;
             long quietNanos = System.nanoTime() - lastDeferredNanos;
@@ -1026,7 +1026,9 @@ public final class LivenessService implements HeartbeatReceiver, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            if (writable()) checkpoint(false);
+            // a scratch store is thrown away: no final checkpoint, no catching up of its 100,000s of alarm rows' states
+            // (seconds of its H2's work, which would take the machine from a real storm the warm-up gave way to)
+            if (writable() && !scratch) checkpoint(false);
         } catch (RuntimeException e) {
             log.warn("final checkpoint failed ({}); up to {} ms of lastSeen updates are lost, which only shortens the grace after restart",
                     e.getMessage(), checkpointMillis);

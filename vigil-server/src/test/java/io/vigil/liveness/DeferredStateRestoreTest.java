@@ -176,4 +176,31 @@ class DeferredStateRestoreTest {
             for (int i = 0; i < SOURCES; i++) assertThat(table).containsEntry(key(i).sourceName(), "MISSING");
         }
     }
+
+    @Test
+    void theWarmUpsScratchServiceClosesWithoutCatchingItsThrowawayTableUp() {
+        // a graceful stop of a real service catches up (above); the warm-up's store is deleted after its close, and
+        // catching up its storms' rows took seconds of H2 work from the real storm the warm-up had given way to
+        ManualClock clock = new ManualClock();
+        try (Database db = Database.h2File(dir)) {
+            long epoch = new LeaseRepository(db).tryAcquire(LeaseRepository.ACTIVE, "w", Duration.ofMinutes(5)).orElseThrow().epoch();
+            List<ChangeEvent> written = new CopyOnWriteArrayList<>();
+            LivenessService s = LivenessService.scratch(clock, new StateWriter(db), new SourceRepository(db), () -> { },
+                    written::add);
+            s.setLimits(new IngestLimits(255, 1_000_000, 1_000_000));
+            s.configure(MONITORS);
+            s.applyStatesAfterQuiet(Duration.ofDays(1));
+            try {
+                s.activate(epoch);
+                for (int i = 0; i < SOURCES; i++) s.accept(new Heartbeat(HB, key(i).sourceName(), 0), Channel.HTTP);
+                clock.advanceMillis(110);
+                await().atMost(Duration.ofSeconds(60)).until(() -> onsets(written) == SOURCES);
+                s.deactivate();
+            } finally {
+                s.close();
+            }
+            assertThat(s.appliedStates()).isZero();
+            assertThat(tableStates(db)).doesNotContainValue("MISSING");
+        }
+    }
 }
