@@ -129,17 +129,12 @@ public final class AlarmPathWarmUp {
      * warm-up needs their code run, not their answer.
      */
     public static Result run(Path dir, int sources, int rounds, BooleanSupplier stop, List<Sink> alsoTo) {
-        return run(dir, sources, rounds, stop, alsoTo, Instruments.NONE);
-    }
-
-    /** {@link #run(Path, int, int, BooleanSupplier, List)} with the journal and relays instrumented like the server's. */
-    public static Result run(Path dir, int sources, int rounds, BooleanSupplier stop, List<Sink> alsoTo,
-                             Instruments instruments) {
-        return run(dir, sources, rounds, rounds, stop, alsoTo, instruments);
+        return run(dir, sources, rounds, rounds, stop, alsoTo, Instruments.NONE);
     }
 
     /**
-     * {@link #run(Path, int, int, BooleanSupplier, List, Instruments)} that goes on after {@code rounds} rounds, up to
+     * {@link #run(Path, int, int, BooleanSupplier, List)} with the journal and relays instrumented like the server's
+     * ({@link Instruments}), that goes on after {@code rounds} rounds, up to
      * {@code maxRounds}, while the JIT still compiles: until a round in which the compiler threads worked less than
      * {@value #SETTLED_COMPILE_SHARE} of its time. On two cores C2 has a queue through the first rounds; the methods
      * still in it when the storms stop are dropped from it as no longer hot, and stay in their slow, profiling

@@ -147,7 +147,7 @@ class AlarmPathWarmUpTest {
             }
         };
 
-        AlarmPathWarmUp.run(parent.resolve("warm-up"), 300, 2, () -> false,
+        AlarmPathWarmUp.run(parent.resolve("warm-up"), 300, 2, 2, () -> false,
                 List.of(counting("batching", 100, new AtomicLong())), instruments);
 
         assertThat(hooked).containsEntry(io.vigil.engine.ChangeKind.ONSET, 600).containsEntry(io.vigil.engine.ChangeKind.ABATED, 300);
