@@ -184,6 +184,10 @@ public final class AlarmPathWarmUp {
             made.set(liveness);
             try {
                 OutboxRepository outbox = new OutboxRepository(db);
+                // each sink's cursor before any row: a new sink starts at the outbox's end when its relay first reads,
+                // and a relay thread that starts late on a busy machine would begin after the first storm
+                outbox.cursor(sink.name());
+                for (Counting c : extra) outbox.cursor(c.name());
                 relays.add(OutboxRelay.start(sink, outbox, RelaySettings.defaults()));
                 for (Counting c : extra) relays.add(OutboxRelay.start(c, outbox, RelaySettings.defaults()));
                 for (OutboxRelay r : relays) instruments.bindRelay(r);
