@@ -271,6 +271,7 @@ public final class VigilServer implements AutoCloseable {
                 return;
             }
             synchronized (roleLock) {
+                registerSinks(config.publish()); // before the first decision: a new sink gets every alarm from here on
                 liveness.activate(epoch);
                 emitting = true;
                 startRelays(config.publish());
@@ -369,12 +370,33 @@ public final class VigilServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ sinks and relays
 
-    private void startRelays(List<PublishTarget> targets) {
+    /**
+     * Gives every configured sink its delivery cursor now. A sink never seen before starts at the outbox's current
+     * end; left to its relay's first read, that end would be wherever the journal had got to when the relay's thread
+     * first ran, and the alarms written in between would never reach the new sink.
+     */
+    private void registerSinks(List<PublishTarget> targets) {
+        for (String name : sinkNames(targets)) outbox.cursor(name);
+    }
+
+    /** The configured sinks' names, in order: a target configured twice gets {@code #2}, {@code #3}, … */
+    private static List<String> sinkNames(List<PublishTarget> targets) {
         Map<String, Integer> seen = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(targets.size());
         for (PublishTarget t : targets) {
             String base = sinkName(t);
             int n = seen.merge(base, 1, Integer::sum);
-            String name = n == 1 ? base : base + "#" + n;
+            names.add(n == 1 ? base : base + "#" + n);
+        }
+        return names;
+    }
+
+    private void startRelays(List<PublishTarget> targets) {
+        registerSinks(targets);
+        List<String> names = sinkNames(targets);
+        for (int i = 0; i < targets.size(); i++) {
+            PublishTarget t = targets.get(i);
+            String name = names.get(i);
             Sink sink = switch (t) {
                 case PublishTarget.Dmaap d -> new DmaapPublishSink(delivery, name, URI.create(d.url()),
                         Optional.ofNullable(d.auth()), WebhookSink.DEFAULT_TIMEOUT, d.caFile(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.ha.EventSink;
 import io.vigil.server.RunningServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,31 @@ class RestartEndToEndTest {
                 assertThat(abated).isNotNull();
                 assertThat(abated.path("payload").path("requestID").asText()).isEqualTo(expected);
             });
+        }
+    }
+
+    /**
+     * A sink added while Vigil was down gets the alarms decided from the restart on (here an outage that began during
+     * the downtime, decided the moment its grace ends) and none of the history before it.
+     */
+    @Test
+    void aSinkAddedAcrossARestartGetsEveryAlarmFromTheRestartOnAndNoHistory() throws Exception {
+        Path data = dir.resolve("b");
+        Files.createDirectories(data);
+        try (RunningServer vigil = RunningServer.start(data, CONFIG)) {
+            vigil.post("/eventListener/v7", heartbeat("Heartbeat_vDNS", "gone"));
+            vigil.post("/eventListener/v7", heartbeat("Heartbeat_vDNS", "dead"));
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                vigil.post("/eventListener/v7", heartbeat("Heartbeat_vDNS", "dead"));
+                return count(vigil, "ONSET") == 1;
+            });
+        }
+        try (EventSink added = new EventSink();
+             RunningServer vigil = RunningServer.start(data, CONFIG.replace("  - type: log\n",
+                     "  - type: log\n  - type: webhook\n    url: " + added.url() + "\n"))) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(vigil, "ONSET") == 2);
+            await().atMost(Duration.ofSeconds(15)).until(() -> !added.of("dead", "ONSET").isEmpty());
+            assertThat(added.all()).extracting(EventSink.Delivered::source).containsExactly("dead");
         }
     }
 

@@ -14,15 +14,15 @@ import java.util.concurrent.Executors;
  * A webhook receiver on 127.0.0.1 that records every ONAP control-loop event delivered to it (duplicates included),
  * so that a test can assert the exact set of change events: no missing ONSET, no duplicate.
  */
-final class EventSink implements AutoCloseable {
+public final class EventSink implements AutoCloseable {
     /** One delivery: the event's status (ONSET/ABATED), source and requestID, and when it arrived. */
-    record Delivered(String status, String source, String requestId, long atMillis) {
+    public record Delivered(String status, String source, String requestId, long atMillis) {
     }
 
     private final HttpServer server;
     private final List<Delivered> delivered = new ArrayList<>();
 
-    EventSink() throws IOException {
+    public EventSink() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setExecutor(Executors.newFixedThreadPool(2));
         server.createContext("/events", ex -> {
@@ -41,17 +41,17 @@ final class EventSink implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/events";
     }
 
-    List<Delivered> all() {
+    public List<Delivered> all() {
         synchronized (delivered) {
             return List.copyOf(delivered);
         }
     }
 
-    List<Delivered> of(String source, String status) {
+    public List<Delivered> of(String source, String status) {
         return all().stream().filter(d -> d.source().equals(source) && d.status().equals(status)).toList();
     }
 
