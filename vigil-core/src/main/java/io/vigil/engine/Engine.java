@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -91,7 +92,12 @@ public final class Engine {
     private final Clock clock;
     private final EngineListener listener;
     private final long graceOverride;
-    private volatile Map<String, MonitorState> monitors = Map.of();
+    /**
+     * Published whole on every change, never modified after. Always a {@code HashMap} behind the same wrapper, whatever
+     * its size: {@code Map.copyOf} hands back a different class for one monitor than for two, and a call site compiled
+     * for one (the alarm path's warm-up has one monitor) was recompiled inside a real storm when it met the other.
+     */
+    private volatile Map<String, MonitorState> monitors = Collections.unmodifiableMap(new HashMap<>());
     private final TimingWheel<Source> wheel;
     private final ConcurrentLinkedQueue<Source> signals = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
@@ -310,7 +316,7 @@ public final class Engine {
             gone.removed = true;
             work.add(() -> close(gone));
         }
-        monitors = Map.copyOf(next);
+        monitors = Collections.unmodifiableMap(next);
         commands.addAll(work);
         return removed;
     }

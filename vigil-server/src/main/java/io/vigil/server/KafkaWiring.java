@@ -33,11 +33,26 @@ final class KafkaWiring {
      * {@code vigil_kafka_sink_latency_seconds{sink}} (a timer looked up by name, so a sink rebuilt on reload keeps it).
      */
     static Sink sink(String name, PublishTarget.Kafka target, VigilMetrics metrics) {
-        Timer latency = Timer.builder("vigil_kafka_sink_latency_seconds")
-                .description("time from handing a change event to the Kafka producer to the broker's acknowledgement (acks=all)")
-                .tag("sink", name).publishPercentiles(0.5, 0.99).register(metrics.registry());
         return new KafkaSink(name, target.bootstrapServers(), target.topic(), target.properties(),
-                nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
+                latencyTimer(name, metrics.registry()));
+    }
+
+    /**
+     * A Kafka sink's send → acknowledgement hook, {@code vigil_kafka_sink_latency_seconds} in {@code registry}. The
+     * warm-up's sink takes one too (on its scratch registry): one class, so the producer's callback compiled in the
+     * warm-up is the one a real storm runs.
+     */
+    static java.util.function.LongConsumer latencyTimer(String name, MeterRegistry registry) {
+        return new LatencyTimer(Timer.builder("vigil_kafka_sink_latency_seconds")
+                .description("time from handing a change event to the Kafka producer to the broker's acknowledgement (acks=all)")
+                .tag("sink", name).publishPercentiles(0.5, 0.99).register(registry));
+    }
+
+    private record LatencyTimer(Timer timer) implements java.util.function.LongConsumer {
+        @Override
+        public void accept(long nanos) {
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** A Kafka sink without latency metrics (worker sinks of the collect capability). */

@@ -90,7 +90,7 @@ public final class VigilServer implements AutoCloseable {
     private static final int ALARM_LINES_PER_SECOND = 20;
     private final AlarmLog alarmLog = new AlarmLog(log, clock::millis, ALARM_LINES_PER_SECOND);
     private final RemoteConfig remoteConfig = new RemoteConfig();
-    private final List<OutboxRelay> relays = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<OutboxRelay> relays = new CopyOnWriteArrayList<>();
     private final io.vigil.liveness.ChangeFeed changes = new io.vigil.liveness.ChangeFeed();
     private final List<AutoCloseable> capabilities = new CopyOnWriteArrayList<>();
     private @Nullable AutoCloseable kafkaIngest;
@@ -163,7 +163,7 @@ public final class VigilServer implements AutoCloseable {
         JournalHook journalHook = new JournalHook(metrics, changes, alarmLog, new java.util.concurrent.atomic.AtomicReference<>());
         liveness = new LivenessService(clock, new StateWriter(db, clock), new SourceRepository(db),
                 c.detection().checkpointInterval(), c.detection().grace(),
-                e -> lease.isHolding() && lease.epoch() == e, this::wakeRelays, journalHook);
+                e -> lease.isHolding() && lease.epoch() == e, OutboxRelay.wakingAll(relays), journalHook);
         journalHook.liveness.set(liveness);
         // the sources table catches up with the alarm rows' states once every relay has acknowledged what it read
         liveness.setDeliveryIdle(() -> relays.stream().allMatch(r -> r.lagRecords() == 0));
@@ -470,10 +470,11 @@ public final class VigilServer implements AutoCloseable {
             Path dir = options.dataDir().resolve("warm-up");
             List<PublishTarget> targets = config.publish();
             warmUp = Thread.ofPlatform().name("vigil-warm-up").daemon(true).start(() -> {
-                try (WarmUpReceiver receiver = WarmUpReceiver.start(delivery, targets)) {
+                VigilMetrics scratch = new VigilMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                try (WarmUpReceiver receiver = WarmUpReceiver.start(delivery, targets, scratch.registry())) {
                     AlarmPathWarmUp.Result r = AlarmPathWarmUp.run(dir, WARM_UP_SOURCES, WARM_UP_ROUNDS, WARM_UP_MAX_ROUNDS,
                             () -> warmUpStop || !liveness.isActive() || liveness.queuedAlarms() > WARM_UP_YIELD_ALARMS,
-                            receiver.sinks(), warmUpInstruments());
+                            receiver.sinks(), warmUpInstruments(scratch));
                     log.info("alarm path warmed up: {} synthetic storms ({} events) through a scratch store in {} ms, so "
                             + "that a first storm does not wait for the JVM's compiler (detection.warmUp)", r.storms(),
                             r.events(), r.millis());
@@ -568,8 +569,7 @@ public final class VigilServer implements AutoCloseable {
      * The warm-up's journal hook and relay observers: the server's own kinds, on a meter registry of their own, a
      * change feed nobody reads and an alarm log whose logger is off (a logger of the same class as the real one).
      */
-    private AlarmPathWarmUp.Instruments warmUpInstruments() {
-        VigilMetrics scratch = new VigilMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    private AlarmPathWarmUp.Instruments warmUpInstruments(VigilMetrics scratch) {
         org.slf4j.Logger silent = LoggerFactory.getLogger(VigilServer.class.getName() + ".warm-up");
         if (silent instanceof ch.qos.logback.classic.Logger l) l.setLevel(ch.qos.logback.classic.Level.OFF);
         else silent = org.slf4j.helpers.NOPLogger.NOP_LOGGER;

@@ -40,8 +40,11 @@ final class WarmUpReceiver implements AutoCloseable {
         this.requests = requests;
     }
 
-    /** Starts the receiver on 127.0.0.1 and a free port, and the sinks for the HTTP kinds among {@code targets}. */
-    static WarmUpReceiver start(Vertx vertx, List<PublishTarget> targets) {
+    /**
+     * Starts the receiver on 127.0.0.1 and a free port, and the sinks for the kinds among {@code targets}; their
+     * meters go to {@code registry} (the warm-up's scratch one).
+     */
+    static WarmUpReceiver start(Vertx vertx, List<PublishTarget> targets, io.micrometer.core.instrument.MeterRegistry registry) {
         java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
         HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onComplete(body -> {
             requests.incrementAndGet();
@@ -59,7 +62,7 @@ final class WarmUpReceiver implements AutoCloseable {
         Map<String, Sink> byKind = new LinkedHashMap<>();
         LoopbackKafkaBroker[] kafka = {null}; // started with the first Kafka target
         try {
-            addSinks(vertx, base, targets, byKind, kafka);
+            addSinks(vertx, base, targets, byKind, kafka, registry);
         } catch (RuntimeException e) { // a sink that cannot be made: nothing of the warm-up stays open
             new WarmUpReceiver(server, kafka[0], new ArrayList<>(byKind.values()), requests).close();
             throw e;
@@ -69,7 +72,7 @@ final class WarmUpReceiver implements AutoCloseable {
 
     /** Adds the warm-up's sinks for {@code targets} to {@code byKind}, starting the Kafka stand-in into {@code kafka[0]}. */
     private static void addSinks(Vertx vertx, URI base, List<PublishTarget> targets, Map<String, Sink> byKind,
-                                 LoopbackKafkaBroker[] kafka) {
+                                 LoopbackKafkaBroker[] kafka, io.micrometer.core.instrument.MeterRegistry registry) {
         for (PublishTarget t : targets) {
             switch (t) {
                 case PublishTarget.Dmaap d -> byKind.computeIfAbsent("warm-up-mr", name -> new DmaapPublishSink(vertx,
@@ -83,7 +86,8 @@ final class WarmUpReceiver implements AutoCloseable {
                 case PublishTarget.Kafka k -> {
                     if (kafka[0] == null) kafka[0] = LoopbackKafkaBroker.start(vertx);
                     LoopbackKafkaBroker broker = kafka[0];
-                    byKind.computeIfAbsent("warm-up-kafka", name -> KafkaSink.forWarmUp(name, broker, k.topic(), k.properties()));
+                    byKind.computeIfAbsent("warm-up-kafka", name -> KafkaSink.forWarmUp(name, broker, k.topic(), k.properties(),
+                            KafkaWiring.latencyTimer(name, registry)));
                 }
                 case PublishTarget.Log l -> { }
             }

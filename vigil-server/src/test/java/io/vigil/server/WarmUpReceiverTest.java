@@ -33,7 +33,7 @@ class WarmUpReceiverTest {
                   - {type: log}
                 """, "test.yaml").publish();
         Vertx vertx = Vertx.vertx();
-        try (WarmUpReceiver receiver = WarmUpReceiver.start(vertx, targets)) {
+        try (WarmUpReceiver receiver = WarmUpReceiver.start(vertx, targets, new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
             assertThat(receiver.sinks()).extracting(Sink::name)
                     .containsExactly("warm-up-webhook", "warm-up-webhook-batch", "warm-up-mr", "warm-up-kafka");
 

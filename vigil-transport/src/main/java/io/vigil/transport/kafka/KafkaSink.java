@@ -134,14 +134,17 @@ public final class KafkaSink implements Sink {
      * batching, compression, buffer and request sizes), under a client id of its own, producing to {@code broker} and
      * nowhere else. Everything else the user set is left out: security settings (the stand-in speaks plain text) and
      * anything that could carry the synthetic records or the client's metrics elsewhere (interceptors, metric
-     * reporters, a transactional id).
+     * reporters, a transactional id). {@code deliveredLatencyNanos} should be of the configured sink's class (its
+     * call is compiled in the warm-up; null: none).
      */
-    public static KafkaSink forWarmUp(String name, LoopbackKafkaBroker broker, String topic, Map<String, String> clientProperties) {
+    public static KafkaSink forWarmUp(String name, LoopbackKafkaBroker broker, String topic, Map<String, String> clientProperties,
+                                      LongConsumer deliveredLatencyNanos) {
         Map<String, String> shaping = new java.util.HashMap<>();
         clientProperties.forEach((k, v) -> {
             if (shapesRecords(k)) shaping.put(k, v);
         });
-        return new KafkaSink(name, topic, sinkProperties(broker.bootstrapServers(), shaping, "vigil-warm-up-" + name), null);
+        return new KafkaSink(name, topic, sinkProperties(broker.bootstrapServers(), shaping, "vigil-warm-up-" + name),
+                deliveredLatencyNanos);
     }
 
     /** Producer properties the warm-up's sink takes from the configured one. */

@@ -127,6 +127,22 @@ public final class OutboxRelay implements RelayMetrics, AutoCloseable {
     }
 
     /**
+     * A hook that wakes every relay of {@code relays}, a live list (relays added later are woken too). One class for
+     * every caller — the server's relays and the warm-up's — so that the journal's call site, compiled in the warm-up,
+     * meets the same type in a real storm instead of being recompiled inside it.
+     */
+    public static Runnable wakingAll(java.util.concurrent.CopyOnWriteArrayList<OutboxRelay> relays) {
+        return new WakingAll(Objects.requireNonNull(relays, "relays"));
+    }
+
+    private record WakingAll(java.util.concurrent.CopyOnWriteArrayList<OutboxRelay> relays) implements Runnable {
+        @Override
+        public void run() {
+            for (OutboxRelay r : relays) r.wakeUp();
+        }
+    }
+
+    /**
      * New outbox rows may exist: look now instead of at the next poll. Cheap and non-blocking; calls while the relay is
      * busy coalesce into one extra look. Does not shorten a retry backoff.
      */

@@ -43,7 +43,7 @@ class LoopbackKafkaBrokerTest {
 
     @Test
     void aWarmUpSinkHasItsRecordsAcknowledgedByTheStandIn() throws Exception {
-        try (KafkaSink sink = KafkaSink.forWarmUp("warm-up-kafka", broker, "unauthenticated.DCAE_CL_OUTPUT", Map.of())) {
+        try (KafkaSink sink = KafkaSink.forWarmUp("warm-up-kafka", broker, "unauthenticated.DCAE_CL_OUTPUT", Map.of(), null)) {
             // a batch as a storm hands it, then single records as the steady state does
             sink.deliverBatch(onsets(KafkaSink.MAX_BATCH)).toCompletableFuture().get(60, TimeUnit.SECONDS);
             for (OutboxRecord r : onsets(50)) sink.deliver(r).toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -67,7 +67,7 @@ class LoopbackKafkaBrokerTest {
                 "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";",
                 "ssl.truststore.location", "/nonexistent/truststore.jks", "linger.ms", "5",
                 "interceptor.classes", "com.example.DoesNotExist", "client.id", "vigil-sink");
-        try (KafkaSink sink = KafkaSink.forWarmUp("warm-up-kafka", broker, "events", secured)) {
+        try (KafkaSink sink = KafkaSink.forWarmUp("warm-up-kafka", broker, "events", secured, null)) {
             sink.deliverBatch(onsets(100)).toCompletableFuture().get(60, TimeUnit.SECONDS);
         }
         assertThat(broker.produceRequests()).isPositive();
@@ -84,7 +84,7 @@ class LoopbackKafkaBrokerTest {
             InputStream in = garbage.getInputStream();
             assertThat(in.read()).as("closed without an answer").isEqualTo(-1);
         }
-        try (KafkaSink sink = KafkaSink.forWarmUp("warm-up-kafka", broker, "events", Map.of())) {
+        try (KafkaSink sink = KafkaSink.forWarmUp("warm-up-kafka", broker, "events", Map.of(), null)) {
             sink.deliver(onsets(1).getFirst()).toCompletableFuture().get(60, TimeUnit.SECONDS);
         }
         assertThat(broker.produceRequests()).isPositive();
