@@ -156,6 +156,34 @@ class AlarmPathWarmUpTest {
         assertThat(observed).filteredOn("batching"::equals).hasSize(900);
     }
 
+    /**
+     * A real storm's sources pass their deadlines while the HTTP channel's proof is a few ms behind: they are held
+     * blind and decided when it catches up. The warm-up's storms take that way too (its code was compiled inside the
+     * first real storm otherwise): the clock crosses the deadlines (100 ms after the beat) a ms at a time up to 110 ms,
+     * and only then does the proof follow, so every ONSET is decided at 110 ms, none at its deadline.
+     */
+    @Test
+    void theWarmUpsOnsetsWaitForTheHttpProofAsARealStormsDo() throws Exception {
+        List<Long> silentFor = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AlarmPathWarmUp.Instruments instruments = new AlarmPathWarmUp.Instruments() {
+            @Override
+            public java.util.function.Consumer<io.vigil.engine.ChangeEvent> journalHook(
+                    java.util.concurrent.atomic.AtomicReference<LivenessService> liveness) {
+                return e -> {
+                    if (e.kind() == io.vigil.engine.ChangeKind.ONSET) silentFor.add(e.atMillis() - e.lastSeenMillis());
+                };
+            }
+
+            @Override
+            public void bindRelay(io.vigil.transport.relay.OutboxRelay relay) {
+            }
+        };
+
+        AlarmPathWarmUp.run(parent.resolve("warm-up"), 300, 2, 2, () -> false, List.of(), instruments);
+
+        assertThat(silentFor).hasSize(600).allSatisfy(ms -> assertThat(ms).isGreaterThanOrEqualTo(110));
+    }
+
     @Test
     void theWarmUpGoesOnPastItsRoundsWhileTheJitStillCompilesUpToItsLast() throws Exception {
         // a compiler that works a whole round's time in each of the first four rounds, then nothing
